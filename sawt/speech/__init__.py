@@ -1,0 +1,1 @@
+"""Sawt's speech engine: plain Python, no Django imports."""
