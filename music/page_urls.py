@@ -1,0 +1,8 @@
+from django.urls import path
+
+from music import views
+
+app_name = "music_pages"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

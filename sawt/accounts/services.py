@@ -1,0 +1,49 @@
+from collections.abc import Callable
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from sawt.accounts.models import ApiToken, User, hash_token_key
+
+# Apps register cleanups for what the database cascade cannot remove (files on disk, remote tokens).
+_account_cleanups: list[Callable[[User], None]] = []
+
+
+def on_account_delete(cleanup: Callable[[User], None]) -> Callable[[User], None]:
+    _account_cleanups.append(cleanup)
+    return cleanup
+
+
+def user_create(*, username: str, password: str, email: str = "", time_zone: str = "UTC") -> User:
+    user = User(username=username, email=email, time_zone=time_zone)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Creates a token and answers it with its key, which is never stored and never shown again."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        owner=user, name=name or "API token", key_hash=hash_token_key(key),
+        key_hint=key[:9],
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def account_delete(*, user: User) -> None:
+    """Deletes the user and every object they own in every app (database cascade plus app cleanups)."""
+    for cleanup in _account_cleanups:
+        cleanup(user)
+    with transaction.atomic():
+        user.delete()

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "sawt.core"
+    label = "core"
+    verbose_name = "Sawt platform"
+
+    def ready(self) -> None:
+        from sawt.core import speech_config
+
+        speech_config.configure_engine()

@@ -1,0 +1,109 @@
+"""`GET /health`: each component "ok", "error" or "not configured"; 503 when the database is down."""
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sawt.core.ratelimit import redis_client
+
+logger = logging.getLogger("sawt.health")
+
+OK, ERROR, NOT_CONFIGURED = "ok", "error", "not configured"
+
+_celery_cache: dict[str, Any] = {"at": 0.0, "value": None}
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return OK
+    except Exception:
+        logger.warning("health: database check failed", exc_info=True)
+        return ERROR
+
+
+def check_redis() -> str:
+    try:
+        redis_client().ping()
+        return OK
+    except Exception:
+        logger.warning("health: redis check failed")
+        return ERROR
+
+
+def check_celery() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return OK  # tasks run inline
+    now = time.monotonic()
+    if now - _celery_cache["at"] < 15 and _celery_cache["value"] is not None:
+        return str(_celery_cache["value"])
+    from sawt.celery import app
+
+    try:
+        replies = app.control.ping(timeout=0.5)
+        value = OK if replies else ERROR
+    except Exception:
+        value = ERROR
+    _celery_cache.update(at=now, value=value)
+    return value
+
+
+def check_storage() -> str:
+    try:
+        os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".health-"):
+            pass
+        return OK
+    except OSError:
+        return ERROR
+
+
+def _engine_check(module: str, function: str) -> str:
+    """Asks the speech engine whether its model files are present, without loading the model."""
+    try:
+        engine = __import__(f"sawt.speech.{module}", fromlist=[function])
+    except ImportError:
+        return NOT_CONFIGURED
+    check = getattr(engine, function, None)
+    if check is None:
+        return NOT_CONFIGURED
+    try:
+        return OK if check() else ERROR
+    except Exception:
+        logger.warning("health: %s check failed", module, exc_info=True)
+        return ERROR
+
+
+COMPONENTS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "redis": check_redis,
+    "celery": check_celery,
+    "storage": check_storage,
+    "asr_model": lambda: _engine_check("asr", "model_available"),
+    "tts_voice": lambda: _engine_check("tts", "voice_available"),
+}
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    components = {name: check() for name, check in COMPONENTS.items()}
+    healthy = all(value in (OK, NOT_CONFIGURED) for value in components.values())
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "components": components,
+        "version": settings.SAWT_VERSION,
+        "time": datetime.now(UTC).isoformat(),
+    }
+    return JsonResponse(body, status=503 if components["database"] == ERROR else 200)

@@ -1,0 +1,85 @@
+"""Fixed-window rate limits counted in Redis, per user (per client IP when anonymous)."""
+
+import time
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import redis
+from django.conf import settings
+from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+from sawt.core.errors import RateLimited
+
+
+@cache
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, seconds = rate.split("/")
+    return int(count), int(seconds)
+
+
+def client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def identity(request: "HttpRequest | Request") -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def _window(scope: str, ident: str) -> tuple[str, int, int]:
+    """The counter's key for the current window, the limit, and the seconds left in the window."""
+    limit, window = parse_rate(settings.SAWT_RATE_LIMITS[scope])
+    now = int(time.time())
+    window_start = now - now % window
+    key = f"{settings.CACHES['default'].get('KEY_PREFIX', 'sawt')}:rl:{scope}:{ident}:{window_start}"
+    return key, limit, window_start + window - now
+
+
+def hit(scope: str, ident: str) -> int | None:
+    """Counts one hit; answers None when allowed, else the seconds until the window reopens."""
+    if not settings.SAWT_RATE_LIMIT_ENABLED:
+        return None
+    key, limit, remaining = _window(scope, ident)
+    pipe = redis_client().pipeline()
+    pipe.incr(key)
+    pipe.expire(key, remaining + 1)
+    count = int(pipe.execute()[0])
+    return remaining if count > limit else None
+
+
+def peek(scope: str, ident: str) -> int | None:
+    """Like hit() without counting: for limits on failures only (bad logins)."""
+    if not settings.SAWT_RATE_LIMIT_ENABLED:
+        return None
+    key, limit, remaining = _window(scope, ident)
+    count = int(redis_client().get(key) or 0)
+    return remaining if count >= limit else None
+
+
+def check(scope: str, request: "HttpRequest | Request") -> None:
+    """Raises RateLimited (429 with Retry-After) when the request's identity is over the scope's limit."""
+    retry_after = hit(scope, identity(request))
+    if retry_after is not None:
+        raise RateLimited(retry_after)
+
+
+class ScopedThrottle(BaseThrottle):
+    scope = "api"
+
+    def allow_request(self, request: "Request", view: Any) -> bool:
+        check(getattr(view, "throttle_scope", None) or self.scope, request)
+        return True
+
+
+class ApiThrottle(ScopedThrottle):
+    scope = "api"

@@ -1,0 +1,49 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from sawt.core.errors import error_body
+from sawt.core.middleware import is_api_path
+
+PRODUCTS = [
+    {"name": "Live voice chat", "url": "/chat/", "blurb": "Speak and watch your words appear as you talk."},
+    {"name": "Meetings", "url": "/meetings/", "blurb": "Upload or record; transcript with speakers, summary, export."},
+    {"name": "Music assistant", "url": "/music/", "blurb": "“Play something on Spotify” by voice or text."},
+    {"name": "Phone voice bot", "url": "/voicebot/", "blurb": "Answers your business's phone and books tables."},
+    {"name": "Dictation trainer", "url": "/dictation/", "blurb": "Listen, type what you hear, see every mistake."},
+]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"products": PRODUCTS})
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_path(request.path):
+        return api_not_found(request)
+    return render(request, "errors/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_path(request.path):
+        return JsonResponse(error_body("permission_denied", "You may not do that."), status=403)
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    request_id = getattr(request, "request_id", "-")
+    if is_api_path(request.path):
+        body = error_body("server_error", "An unexpected error occurred.", {"request_id": request_id})
+        return JsonResponse(body, status=500)
+    return render(request, "errors/500.html", {"request_id": request_id}, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_path(request.path):
+        return JsonResponse(error_body("bad_request", "The request could not be understood."), status=400)
+    return render(request, "errors/400.html", status=400)

@@ -1,0 +1,7 @@
+"""Every WebSocket route, gathered from the apps."""
+
+from meetings.routing import websocket_urlpatterns as meeting_routes
+from sawt.chat.routing import websocket_urlpatterns as chat_routes
+from voicebot.routing import websocket_urlpatterns as voicebot_routes
+
+websocket_urlpatterns = [*chat_routes, *meeting_routes, *voicebot_routes]

@@ -1,0 +1,79 @@
+import os
+from collections.abc import Iterator
+
+import pytest
+from rest_framework.test import APIClient
+
+from sawt.settings.env import EMBEDDED_REDIS_URL
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    if settings.REDIS_URL == EMBEDDED_REDIS_URL:
+        from sawt.core.embedded_redis import ensure_running
+
+        ensure_running()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    from django.conf import settings
+
+    from sawt.core.ratelimit import redis_client
+
+    yield
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "sawt")
+    client = redis_client()
+    keys = list(client.scan_iter(f"{prefix}:rl:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def owner(db):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def outsider(db):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+def _token_client(user) -> APIClient:  # type: ignore[no-untyped-def]
+    from sawt.accounts.services import api_token_create
+
+    _, key = api_token_create(user=user, name="tests")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+@pytest.fixture
+def api(owner) -> APIClient:  # type: ignore[no-untyped-def]
+    """An API client signed in as the owner with a Bearer token."""
+    return _token_client(owner)
+
+
+@pytest.fixture
+def outsider_api(outsider) -> APIClient:  # type: ignore[no-untyped-def]
+    return _token_client(outsider)
+
+
+@pytest.fixture
+def shared_data() -> str:
+    from django.conf import settings
+
+    path = os.environ.get("SAWT_TEST_DATA") or settings.SAWT_TEST_DATA
+    if not os.path.isfile(os.path.join(path, "manifest.tsv")):
+        pytest.skip(f"real speech data not found at {path} (set SAWT_TEST_DATA)")
+    return path

@@ -1,0 +1,29 @@
+"""What the generated outsider test needs to know: how to make an object owned by `owner` for each
+URL keyword. Every object-level URL or socket route's keyword must be listed here, or the test fails,
+so a new endpoint cannot ship without its outsider check.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+OWNED_OBJECTS: dict[str, Callable[[Any], Any]] = {}
+
+# URL names whose keywords are not objects (password reset links carry a signed token).
+NOT_OBJECT_URLS = {"password_reset_confirm"}
+NOT_OBJECT_NAMESPACES = {"admin", "social"}
+
+
+def owned(kwarg: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    def register(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        OWNED_OBJECTS[kwarg] = factory
+        return factory
+
+    return register
+
+
+@owned("token_id")
+def _token(owner: Any) -> int:
+    from sawt.accounts.services import api_token_create
+
+    token, _ = api_token_create(user=owner, name="owner's")
+    return token.pk
