@@ -1,9 +1,15 @@
 """What the generated outsider test needs to know: how to make an object owned by `owner` for each
-URL keyword. Every object-level URL or socket route's keyword must be listed here, or the test fails,
+URL keyword. Every object-level URL or socket route's keyword must be registered, or the test fails,
 so a new endpoint cannot ship without its outsider check.
+
+Each app registers its keywords in `tests/<app>/owned.py` with `@owned("<kwarg>")`; they are all
+imported here.
 """
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 OWNED_OBJECTS: dict[str, Callable[[Any], Any]] = {}
@@ -27,3 +33,8 @@ def _token(owner: Any) -> int:
 
     token, _ = api_token_create(user=owner, name="owner's")
     return token.pk
+
+
+for _package in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _package.ispkg and (Path(__file__).parent / _package.name / "owned.py").exists():
+        importlib.import_module(f"tests.{_package.name}.owned")

@@ -304,3 +304,22 @@ LOGGING = {
 
 SAWT_TEST_DATA = env.str("SAWT_TEST_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
 SAWT_DEMO_PASSWORD_LIFETIME = timedelta(days=1)
+
+# Product settings: one section per app, each app edits only its own.
+
+# --- chat (live voice chat) ---
+
+
+# --- dictation ---
+
+
+# --- meetings ---
+
+
+# --- music ---
+
+
+# --- voicebot ---
+
+
+# --- end of product settings ---
