@@ -1,0 +1,163 @@
+"""Spotify through spotipy, pointed at `MUSIC_SPOTIFY_API_URL` (the real API, or the local fake in tests)."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+import spotipy
+from django.conf import settings
+
+from music.platforms import MediaItem, Page, PlatformError, TokenExpired, rank
+
+T = TypeVar("T")
+SEARCH_TYPES = ("track", "album", "artist", "playlist")
+
+
+class SpotifyAdapter:
+    platform = "spotify"
+
+    def __init__(self, access_token: str) -> None:
+        # retries=0: a 429's Retry-After is ours to honour and report, not urllib3's to sleep through.
+        self.client = spotipy.Spotify(auth=access_token, requests_session=requests.Session(), retries=0,
+                                      status_retries=0, requests_timeout=settings.MUSIC_HTTP_TIMEOUT)
+        self.client.prefix = f"{settings.MUSIC_SPOTIFY_API_URL}/v1/"
+
+    def _call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except spotipy.SpotifyException as exc:
+            raise _translate(exc) from exc
+        except requests.RequestException as exc:
+            raise PlatformError("error", "I couldn't reach Spotify just now. Try again in a moment.") from exc
+
+    # --- catalogue -------------------------------------------------------------------------------
+
+    def search(self, query: str, media_type: str | None = None, limit: int = 5) -> list[MediaItem]:
+        types = [media_type] if media_type else list(SEARCH_TYPES)
+        body = self._call(self.client.search, q=query, limit=limit, type=",".join(types), market="from_token") or {}
+        items: list[MediaItem] = []
+        for kind in types:
+            for raw in (body.get(f"{kind}s") or {}).get("items") or []:
+                if raw:
+                    items.append(_item(raw, kind))
+        return rank(query, items, media_type)
+
+    # --- player (Spotify Connect) ----------------------------------------------------------------
+
+    def devices(self) -> list[dict[str, Any]]:
+        return list((self._call(self.client.devices) or {}).get("devices") or [])
+
+    def pick_device(self, name: str | None = None) -> dict[str, Any]:
+        """The named device, else the active one, else the first that accepts commands."""
+        usable = [d for d in self.devices() if not d.get("is_restricted")]
+        if not usable:
+            raise PlatformError("no_device", "No Spotify device is available. Open Spotify on your phone, computer "
+                                "or speaker, then ask again.")
+        if name:
+            named = [d for d in usable if name.lower() in str(d.get("name", "")).lower()]
+            if named:
+                return named[0]
+        return next((d for d in usable if d.get("is_active")), usable[0])
+
+    def play(self, item: MediaItem) -> str:
+        if not item.playable:
+            raise PlatformError("not_found", f"{item.spoken()} is not available on Spotify in your country.")
+        device = self.pick_device()
+        if item.media_type == "track":
+            self._call(self.client.start_playback, device_id=device["id"], uris=[item.uri])
+        else:
+            self._call(self.client.start_playback, device_id=device["id"], context_uri=item.uri)
+        return str(device.get("name") or "your device")
+
+    def pause(self) -> None:
+        self._call(self.client.pause_playback)
+
+    def resume(self) -> None:
+        self._call(self.client.start_playback, device_id=self.pick_device()["id"])
+
+    def skip(self) -> None:
+        self._call(self.client.next_track)
+
+    def previous(self) -> None:
+        self._call(self.client.previous_track)
+
+    def set_volume(self, *, level: int | None = None, delta: int | None = None) -> int:
+        device = self.pick_device()
+        current = int(device.get("volume_percent") or 50)
+        target = max(0, min(100, level if level is not None else current + (delta or 0)))
+        self._call(self.client.volume, target, device_id=device["id"])
+        return target
+
+    def shuffle(self, on: bool) -> None:
+        self._call(self.client.shuffle, on)
+
+    def repeat(self, state: str) -> None:
+        self._call(self.client.repeat, state)
+
+    def queue(self, item: MediaItem) -> None:
+        if item.media_type != "track":
+            raise PlatformError("not_found", "Spotify can only queue single songs, not albums or playlists.")
+        self._call(self.client.add_to_queue, item.uri)
+
+    def now_playing(self) -> dict[str, Any] | None:
+        body = self._call(self.client.currently_playing)
+        if not body or not body.get("item"):
+            return None
+        return {"item": _item(body["item"], "track").as_dict(), "is_playing": bool(body.get("is_playing")),
+                "device": (body.get("device") or {}).get("name", "")}
+
+    def like(self, item: MediaItem) -> None:
+        self._call(self.client.current_user_saved_tracks_add, [item.uri])
+
+    # --- library (sync) ---------------------------------------------------------------------------
+
+    def saved_tracks(self, offset: int, limit: int = 50) -> Page:
+        body = self._call(self.client.current_user_saved_tracks, limit=limit, offset=offset) or {}
+        items = [{**_item(e["track"], "track").as_dict(), "added_at": e.get("added_at")}
+                 for e in body.get("items") or [] if e.get("track")]
+        return Page(items, offset + limit if body.get("next") else None)
+
+    def playlists(self, offset: int, limit: int = 50) -> Page:
+        body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
+        items = [{"uri": p["uri"], "external_id": p["id"], "name": p["name"],
+                  "track_count": int((p.get("tracks") or p.get("items") or {}).get("total") or 0)}
+                 for p in body.get("items") or [] if p]
+        return Page(items, offset + limit if body.get("next") else None)
+
+    def playlist_tracks(self, playlist_id: str, offset: int, limit: int = 100) -> Page:
+        body = self._call(self.client.playlist_items, playlist_id, limit=limit, offset=offset) or {}
+        entries = [e.get("item") or e.get("track") for e in body.get("items") or []]
+        items = [_item(t, "track").as_dict() for t in entries if t and t.get("uri")]
+        return Page(items, offset + limit if body.get("next") else None)
+
+
+def _item(raw: dict[str, Any], kind: str) -> MediaItem:
+    artists = ", ".join(a.get("name", "") for a in raw.get("artists") or [])
+    owner = (raw.get("owner") or {}).get("display_name", "")
+    return MediaItem(
+        uri=raw["uri"], title=raw.get("name", ""), media_type=kind, platform="spotify",
+        artist=artists if kind != "artist" else raw.get("name", ""),
+        album=(raw.get("album") or {}).get("name", "") if kind == "track" else "",
+        external_url=(raw.get("external_urls") or {}).get("spotify", ""),
+        playable=raw.get("is_playable", True) is not False, duration_ms=int(raw.get("duration_ms") or 0),
+    ) if kind != "playlist" else MediaItem(uri=raw["uri"], title=raw.get("name", ""), media_type="playlist",
+                                           platform="spotify", artist=owner)
+
+
+def _translate(exc: spotipy.SpotifyException) -> Exception:
+    reason = str(exc.reason or "")
+    if exc.http_status == 401:
+        return TokenExpired()
+    if exc.http_status == 429:
+        retry_after = int((exc.headers or {}).get("Retry-After") or 1)
+        return PlatformError("rate_limited", f"Spotify is limiting requests right now. Try again in {retry_after} "
+                             "seconds.", retry_after=retry_after)
+    if reason == "NO_ACTIVE_DEVICE":
+        return PlatformError("no_device", "No Spotify device is active. Open Spotify on a phone, computer or "
+                             "speaker, then ask again.")
+    if reason == "PREMIUM_REQUIRED":
+        return PlatformError("premium_required", "Spotify only lets Premium accounts control playback, so I "
+                             "can't play it for you. Search and your library still work.")
+    if exc.http_status in (403, 404):
+        return PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
+    return PlatformError("error", "Spotify answered with an error. Try again in a moment.")
