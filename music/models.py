@@ -146,6 +146,9 @@ class Turn(models.Model):
     status = models.CharField(max_length=30)
     response_text = models.TextField()
     platform = models.CharField(max_length=20, blank=True)
+    transcript = models.TextField(blank=True)
+    # The spoken reply (voice commands only), a generated name under MEDIA_ROOT/music/replies/.
+    audio_path = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

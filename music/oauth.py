@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from social_core.backends.oauth import BaseOAuth2PKCE
 from social_core.backends.spotify import SpotifyOAuth2
-from social_core.exceptions import AuthForbidden
+from social_core.exceptions import AuthPolicyError
 
 from music.models import MusicAccount
 
@@ -71,7 +71,7 @@ class SoundCloudBackend(BaseOAuth2PKCE):  # type: ignore[type-arg]
 def require_signed_in_user(backend: Any, user: Any = None, **kwargs: Any) -> None:
     """Connecting a music account never creates or logs in a Sawt user."""
     if user is None or not user.is_authenticated:
-        raise AuthForbidden(backend)
+        raise AuthPolicyError(backend, "Sign in to Sawt before connecting a music account.")
 
 
 def store_tokens(backend: Any, user: Any, response: dict[str, Any], social: Any = None,

@@ -1,8 +1,65 @@
+from typing import Any
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from social_core.actions import do_auth, do_complete
+from social_core.exceptions import SocialAuthBaseException
+from social_django.utils import load_backend, load_strategy
+
+from music import selectors
+from music.actions import NAMES
+from music.library import sync_run_start
+
+
+def _backend(request: HttpRequest, platform: str) -> Any:
+    if platform not in selectors.PLATFORM_NAMES:
+        raise Http404("Unknown platform")
+    callback = reverse("music:adapter-callback", kwargs={"platform": platform})
+    return load_backend(load_strategy(request), platform, redirect_uri=callback)
+
+
+@never_cache
+@require_GET
+@login_required
+def oauth_login(request: HttpRequest, platform: str) -> HttpResponseBase:
+    """Starts the provider's consent screen (Spotify: authorization code; SoundCloud: code + PKCE)."""
+    return do_auth(_backend(request, platform), redirect_name="next", user=request.user)  # type: ignore[no-any-return]
+
+
+def _no_login(*args: Any, **kwargs: Any) -> None:
+    """Connecting a music account never changes who is signed in to Sawt."""
+
+
+@never_cache
+@require_GET
+@login_required
+def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
+    backend = _backend(request, platform)
+    name = NAMES[platform]
+    try:
+        response = do_complete(backend, _no_login, user=request.user, redirect_name="next", request=request)
+    except SocialAuthBaseException as exc:
+        messages.error(request, f"{name} was not connected: {exc}")
+        return redirect("music_pages:index")
+    account = selectors.account_get(owner=request.user, platform=platform)  # type: ignore[arg-type]
+    if account is not None:
+        sync_run_start(account=account)
+        messages.success(request, f"{name} is connected; your library is syncing.")
+    return response  # type: ignore[no-any-return]
 
 
 @login_required
+@csp_update({"frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN]})
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "product_soon.html", {"product": "Music assistant"})
+    accounts = [selectors.account_status(owner=request.user, platform=p) for p in selectors.PLATFORM_NAMES]  # type: ignore[arg-type]
+    return render(request, "music/index.html", {
+        "accounts": accounts, "names": NAMES, "widget_origin": settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN,
+        "history": list(reversed(selectors.turns_recent(owner=request.user, limit=20))),  # type: ignore[arg-type]
+    })

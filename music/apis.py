@@ -1,0 +1,120 @@
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from music import selectors, services
+from music.serializers import (
+    AccountStatusOutput,
+    ChatMessageInput,
+    CommandOutput,
+    PlayerStateInput,
+    PlaylistOutput,
+    TrackOutput,
+    TurnOutput,
+    VoiceProcessInput,
+)
+from sawt.core.errors import NotFound
+from sawt.core.pagination import SawtPagination
+
+
+def known_platform(platform: str) -> str:
+    if platform not in selectors.PLATFORM_NAMES:
+        raise NotFound(f"Unknown platform {platform!r}; use spotify or soundcloud.", code="unknown_platform")
+    return platform
+
+
+class VoiceProcessApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": VoiceProcessInput}, responses={200: CommandOutput}, tags=["music"])
+    def post(self, request: Request) -> Response:
+        data = VoiceProcessInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.voice_process(user=request.user, audio=data.validated_data["audio"]))  # type: ignore[arg-type]
+
+
+class ChatMessageApi(APIView):
+    @extend_schema(request=ChatMessageInput, responses={200: CommandOutput}, tags=["music"])
+    def post(self, request: Request) -> Response:
+        data = ChatMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.chat_message(user=request.user, text=data.validated_data["text"]))  # type: ignore[arg-type]
+
+
+class AccountsApi(APIView):
+    @extend_schema(responses={200: AccountStatusOutput(many=True)}, tags=["music"])
+    def get(self, request: Request) -> Response:
+        return Response([selectors.account_status(owner=request.user, platform=p)  # type: ignore[arg-type]
+                         for p in selectors.PLATFORM_NAMES])
+
+
+class AccountStatusApi(APIView):
+    @extend_schema(responses={200: AccountStatusOutput}, tags=["music"])
+    def get(self, request: Request, platform: str) -> Response:
+        return Response(AccountStatusOutput(selectors.account_status(
+            owner=request.user, platform=known_platform(platform))).data)  # type: ignore[arg-type]
+
+
+class AccountDisconnectApi(APIView):
+    @extend_schema(request=None, responses={204: None}, tags=["music"])
+    def post(self, request: Request, platform: str) -> Response:
+        services.account_disconnect(user=request.user, platform=known_platform(platform))  # type: ignore[arg-type]
+        return Response(status=204)
+
+
+class AccountSyncApi(APIView):
+    @extend_schema(request=None, responses={202: None}, tags=["music"])
+    def post(self, request: Request, platform: str) -> Response:
+        run_id = services.account_sync(user=request.user, platform=known_platform(platform))  # type: ignore[arg-type]
+        return Response({"sync_run": run_id}, status=202)
+
+
+class LibraryTracksApi(APIView):
+    @extend_schema(responses={200: TrackOutput(many=True)}, tags=["music"])
+    def get(self, request: Request) -> Response:
+        tracks = selectors.library_tracks(owner=request.user, search=request.query_params.get("search", ""),  # type: ignore[arg-type]
+                                          platform=request.query_params.get("platform", ""))
+        paginator = SawtPagination()
+        page = paginator.paginate_queryset(tracks, request, view=self)
+        return paginator.get_paginated_response(TrackOutput(page, many=True).data)
+
+
+class PlaylistsApi(APIView):
+    @extend_schema(responses={200: PlaylistOutput(many=True)}, tags=["music"])
+    def get(self, request: Request) -> Response:
+        paginator = SawtPagination()
+        page = paginator.paginate_queryset(selectors.playlists_list(owner=request.user), request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(PlaylistOutput(page, many=True).data)
+
+
+class HistoryApi(APIView):
+    @extend_schema(responses={200: TurnOutput(many=True)}, tags=["music"])
+    def get(self, request: Request) -> Response:
+        turns = selectors.turns_recent(owner=request.user, limit=50)  # type: ignore[arg-type]
+        return Response(TurnOutput(turns, many=True).data)
+
+    @extend_schema(responses={204: None}, tags=["music"])
+    def delete(self, request: Request) -> Response:
+        services.chat_history_clear(user=request.user)  # type: ignore[arg-type]
+        return Response(status=204)
+
+
+class TurnAudioApi(APIView):
+    @extend_schema(responses={(200, "audio/wav"): bytes}, tags=["music"])
+    def get(self, request: Request, turn_id: int) -> Any:
+        path = services.turn_audio_path(user=request.user, turn_id=turn_id)  # type: ignore[arg-type]
+        return FileResponse(path.open("rb"), content_type="audio/wav")
+
+
+class PlayerStateApi(APIView):
+    @extend_schema(request=PlayerStateInput, responses={204: None}, tags=["music"])
+    def post(self, request: Request) -> Response:
+        data = PlayerStateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.player_state_report(user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(status=204)

@@ -1,0 +1,86 @@
+"""The three-tier search cache: Redis for identical recent queries, the SearchCache table for normalised
+queries, the platform API behind both (its answers are written back to tiers 1 and 2).
+
+Only catalogue answers are cached here, never what came from a user's own library."""
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from music.intents import normalize_query, normalize_text
+from music.models import SearchCache
+from music.platforms import MediaItem
+from sawt.core.ratelimit import redis_client
+
+TIERS = ("redis", "table", "api")
+
+
+def _type_key(media_type: str | None) -> str:
+    # "song"/"track" and an unnamed type share a row: "play X song" and "play X" mean the same thing.
+    return media_type if media_type in {"album", "artist", "playlist"} else "any"
+
+
+def query_hash(query: str, media_type: str | None = None) -> str:
+    return hashlib.sha256(f"{_type_key(media_type)}|{normalize_query(query)}".encode()).hexdigest()
+
+
+def _hot_key(platform: str, query: str, media_type: str | None) -> str:
+    exact = hashlib.sha256(f"{_type_key(media_type)}|{normalize_text(query)}".encode()).hexdigest()
+    return f"music:hot:{platform}:{exact}"
+
+
+def _counter_key() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX') or 'sawt'}:music:cache-counters"
+
+
+def count(tier: str, outcome: str) -> None:
+    redis_client().hincrby(_counter_key(), f"{tier}:{outcome}", 1)
+
+
+def counters() -> dict[str, dict[str, int]]:
+    raw = {k.decode(): int(v) for k, v in redis_client().hgetall(_counter_key()).items()}
+    return {tier: {"hits": raw.get(f"{tier}:hit", 0), "misses": raw.get(f"{tier}:miss", 0)} for tier in TIERS}
+
+
+def cache_lookup(*, platform: str, query: str, media_type: str | None) -> tuple[list[MediaItem] | None, str]:
+    """The cached candidates and the tier that answered ("redis", "table"), or (None, "")."""
+    hot = cache.get(_hot_key(platform, query, media_type))
+    if hot is not None:
+        count("redis", "hit")
+        return [MediaItem.from_dict(d) for d in json.loads(hot)], "redis"
+    count("redis", "miss")
+    row = (SearchCache.objects.filter(query_hash=query_hash(query, media_type), platform=platform,
+                                      expires_at__gt=timezone.now())
+           .values("pk", "result").first())
+    if row is None:
+        count("table", "miss")
+        return None, ""
+    count("table", "hit")
+    SearchCache.objects.filter(pk=row["pk"]).update(hits=F("hits") + 1)
+    items = list(row["result"].get("items") or [])
+    cache.set(_hot_key(platform, query, media_type), json.dumps(items), settings.MUSIC_HOT_CACHE_SECONDS)
+    return [MediaItem.from_dict(d) for d in items], "table"
+
+
+def cache_store(*, platform: str, query: str, media_type: str | None, items: list[MediaItem]) -> None:
+    if not items:
+        return
+    payload: list[dict[str, Any]] = [i.as_dict() for i in items]
+    SearchCache.objects.update_or_create(
+        query_hash=query_hash(query, media_type), platform=platform,
+        defaults={"normalized_query": normalize_query(query)[:500], "media_type": media_type or "",
+                  "result_uri": items[0].uri, "result": {"items": payload},
+                  "expires_at": timezone.now() + timedelta(days=settings.MUSIC_SEARCH_CACHE_DAYS)},
+    )
+    cache.set(_hot_key(platform, query, media_type), json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS)
+
+
+def search_cache_expire() -> int:
+    deleted, _ = SearchCache.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

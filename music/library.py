@@ -1,0 +1,171 @@
+"""Library sync: pages through saved tracks and playlists, upserts idempotently, honours 429 Retry-After,
+refreshes tokens, and keeps its place in `SyncRun.cursor` so a stopped run resumes where it was."""
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from music.intents import normalize_text
+from music.models import LibraryTrack, MusicAccount, Playlist, PlaylistTrack, SyncRun
+from music.oauth import AccountRevoked, account_fresh, account_refresh_token
+from music.platforms import Page, PlatformError, TokenExpired
+from music.platforms.soundcloud import SoundCloudAdapter
+from music.platforms.spotify import SpotifyAdapter
+
+log = logging.getLogger(__name__)
+ACTIVE = (SyncRun.Status.PENDING, SyncRun.Status.RUNNING)
+STALE_AFTER = timedelta(hours=1)
+
+
+class Requeue(Exception):
+    def __init__(self, countdown: int) -> None:
+        super().__init__(countdown)
+        self.countdown = countdown
+
+
+def sync_run_start(*, account: MusicAccount) -> SyncRun:
+    """A new run, or the one already pending or running for this account."""
+    from music.tasks import library_sync
+
+    with transaction.atomic():
+        MusicAccount.objects.select_for_update().filter(pk=account.pk).first()
+        run = SyncRun.objects.filter(account=account, status__in=ACTIVE).first()
+        if run is None:
+            run = SyncRun.objects.create(owner_id=account.owner_id, account=account)
+            transaction.on_commit(lambda: library_sync.delay(run.pk))
+    return run
+
+
+def sync_run_claim(*, run_id: int) -> SyncRun | None:
+    """Claims a pending run (or a running one whose worker vanished); None if another worker has it."""
+    now = timezone.now()
+    claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.PENDING).update(
+        status=SyncRun.Status.RUNNING, started_at=now)
+    if not claimed:
+        claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING,
+                                         started_at__lt=now - STALE_AFTER).update(started_at=now)
+    return SyncRun.objects.select_related("account").filter(pk=run_id).first() if claimed else None
+
+
+def _tracks_upsert(run: SyncRun, items: list[dict[str, Any]], saved: bool) -> dict[str, int]:
+    platform = run.account.platform
+    now = timezone.now()
+    rows = {
+        i["uri"]: LibraryTrack(
+            owner_id=run.owner_id, platform=platform, uri=i["uri"], title=i["title"][:500], artist=i["artist"][:500],
+            album=(i.get("album") or "")[:500], duration_ms=int(i.get("duration_ms") or 0), is_saved=saved,
+            search_text=normalize_text(f"{i['title']} {i['artist']}")[:1000], synced_at=now,
+            added_at=i.get("added_at"))
+        for i in items if i.get("uri")
+    }
+    fields = ["title", "artist", "album", "duration_ms", "search_text", "synced_at"]
+    LibraryTrack.objects.bulk_create(list(rows.values()), update_conflicts=True, unique_fields=["owner", "platform", "uri"],
+                                     update_fields=[*fields, "is_saved", "added_at"] if saved else fields)
+    return dict(LibraryTrack.objects.filter(owner_id=run.owner_id, platform=platform, uri__in=list(rows))
+                .values_list("uri", "pk"))
+
+
+def _playlist_store(run: SyncRun, playlist: dict[str, Any], tracks: list[dict[str, Any]]) -> None:
+    with transaction.atomic():
+        row, _ = Playlist.objects.update_or_create(
+            owner_id=run.owner_id, platform=run.account.platform, uri=playlist["uri"],
+            defaults={"external_id": playlist["external_id"], "name": playlist["name"][:500],
+                      "search_text": normalize_text(playlist["name"])[:600], "track_count": len(tracks),
+                      "synced_at": timezone.now()})
+        ids = _tracks_upsert(run, tracks, saved=False)
+        # Replacing the entries makes a second run of the same page land on the same rows.
+        PlaylistTrack.objects.filter(playlist=row).delete()
+        PlaylistTrack.objects.bulk_create([PlaylistTrack(playlist=row, track_id=ids[t["uri"]], position=n)
+                                           for n, t in enumerate(tracks) if t["uri"] in ids])
+
+
+def _all_playlist_tracks(adapter: SpotifyAdapter, playlist_id: str) -> list[dict[str, Any]]:
+    tracks: list[dict[str, Any]] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = adapter.playlist_tracks(playlist_id, offset)
+        tracks += page.items
+        offset = page.next_cursor
+    return tracks
+
+
+def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
+    """Syncs one page at the cursor and moves the cursor; False when the run is complete."""
+    cursor = run.cursor or {"stage": "tracks", "next": None}
+    stage, position = cursor.get("stage", "tracks"), cursor.get("next")
+    page: Page
+    if stage == "tracks":
+        page = adapter.saved_tracks(position or (0 if isinstance(adapter, SpotifyAdapter) else None))
+        _tracks_upsert(run, page.items, saved=True)
+        run.tracks_synced += len(page.items)
+        run.cursor = {"stage": "tracks", "next": page.next_cursor} if page.next_cursor else {"stage": "playlists", "next": None}
+    elif stage == "playlists":
+        page = adapter.playlists(position or (0 if isinstance(adapter, SpotifyAdapter) else None))
+        for playlist in page.items:
+            tracks = playlist.get("tracks")
+            if tracks is None and isinstance(adapter, SpotifyAdapter):
+                tracks = _all_playlist_tracks(adapter, playlist["external_id"])
+            _playlist_store(run, playlist, tracks or [])
+        run.playlists_synced += len(page.items)
+        run.cursor = {"stage": "playlists", "next": page.next_cursor} if page.next_cursor else {"stage": "done"}
+    run.save(update_fields=["cursor", "tracks_synced", "playlists_synced"])
+    return run.cursor.get("stage") != "done"
+
+
+def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
+    run = sync_run_claim(run_id=run_id)
+    if run is None:
+        return
+    account = run.account
+    try:
+        account = account_fresh(account=account)
+        adapter = _adapter(account)
+        more = True
+        while more:
+            try:
+                more = _step(run, adapter)
+            except TokenExpired:
+                account = account_refresh_token(account=account)
+                adapter = _adapter(account)
+            except PlatformError as exc:
+                if exc.status != "rate_limited":
+                    raise
+                run.rate_limited += 1
+                run.save(update_fields=["rate_limited"])
+                wait = int(exc.retry_after or 1)
+                if wait > settings.MUSIC_SYNC_MAX_INLINE_WAIT:
+                    SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.PENDING)
+                    raise Requeue(wait) from exc
+                sleep(wait)
+    except AccountRevoked:
+        _finish(run, SyncRun.Status.FAILED, "The platform refused the stored access; reconnect the account.")
+        return
+    except PlatformError as exc:
+        _finish(run, SyncRun.Status.FAILED, exc.message)
+        return
+    _finish(run, SyncRun.Status.DONE, "")
+    MusicAccount.objects.filter(pk=account.pk).update(last_synced_at=timezone.now())
+
+
+def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
+    return SpotifyAdapter(account.access_token) if account.platform == "spotify" else SoundCloudAdapter(account.access_token)
+
+
+def _finish(run: SyncRun, status: str, error: str) -> None:
+    run.status, run.error, run.finished_at = status, error, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def libraries_refresh_all() -> int:
+    """Beat: a sync for every connected account that has none running."""
+    started = 0
+    for account in MusicAccount.objects.filter(needs_reconnect=False):
+        if not SyncRun.objects.filter(account=account, status__in=ACTIVE).exists():
+            sync_run_start(account=account)
+            started += 1
+    return started

@@ -1,0 +1,136 @@
+import logging
+import secrets
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from social_django.models import UserSocialAuth
+
+from music.actions import MusicActionService, Outcome
+from music.dialog import DialogManager
+from music.intents import Intent
+from music.library import sync_run_start
+from music.models import MusicAccount, PlayerState, Turn
+from sawt.accounts.models import User
+from sawt.core.errors import NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("ok", "needs_account", "no_device", "premium_required", "not_found", "rate_limited", "error")
+REPLIES_DIR = "music/replies"
+
+
+def _reply(turn: Turn, transcript: str | None) -> dict[str, Any]:
+    audio_url = reverse("music:turn-audio", kwargs={"turn_id": turn.pk}) if turn.audio_path else None
+    body: dict[str, Any] = {"action": turn.action, "parameters": turn.parameters, "status": turn.status,
+                            "response_text": turn.response_text, "response_audio_url": audio_url}
+    if transcript is not None:
+        body = {"transcript": transcript, **body}
+    return body
+
+
+def command_handle(*, user: User, text: str, transcript: str | None = None) -> Turn:
+    """Understands `text` with the user's dialog history, acts on it, and records the turn."""
+    text = " ".join(text.split())[:500]
+    if not text:
+        outcome, intent = Outcome("error", "I didn't catch anything. Please say that again."), Intent("CHAT")
+    else:
+        dialog = DialogManager(user)
+        intent = dialog.understand(text)
+        try:
+            outcome = MusicActionService(user, dialog).execute(intent)
+        except Exception:
+            # The action stays in the reply even when carrying it out fails unexpectedly.
+            log.exception("music action %s failed", intent.action)
+            outcome = Outcome("error", "Something went wrong on my side; nothing was played.")
+    parameters = {**intent.parameters, **outcome.parameters}
+    if outcome.platform:
+        parameters["platform"] = outcome.platform
+    assert outcome.status in STATUSES, outcome.status
+    return Turn.objects.create(owner=user, text=text or "", transcript=transcript or "", action=intent.action,
+                               parameters=parameters, status=outcome.status, response_text=outcome.text,
+                               platform=outcome.platform)
+
+
+def chat_message(*, user: User, text: str) -> dict[str, Any]:
+    return _reply(command_handle(user=user, text=text), None)
+
+
+def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
+    """Transcribes (titles transliterated to Latin script by the prompt), acts, and speaks the reply."""
+    from sawt.speech import asr
+    from sawt.speech.audio import AudioDecodeError, decode_audio
+
+    try:
+        samples = decode_audio(audio, min_seconds=0.2, max_seconds=30.0)
+    except AudioDecodeError as exc:
+        raise ValidationFailed(exc.message, code=f"audio_{exc.code}") from exc
+    result = asr.transcribe(samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False)
+    transcript = result.text.strip()
+    turn = command_handle(user=user, text=transcript, transcript=transcript)
+    turn_speak(turn=turn)
+    return _reply(turn, transcript)
+
+
+def turn_speak(*, turn: Turn) -> None:
+    from sawt.speech import tts
+
+    try:
+        wav = tts.synthesize(turn.response_text).wav_bytes()
+    except tts.TTSError:
+        log.exception("music reply could not be spoken")
+        return
+    relative = f"{REPLIES_DIR}/{turn.owner_id}/{secrets.token_hex(16)}.wav"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(wav)
+    turn.audio_path = relative
+    turn.save(update_fields=["audio_path"])
+
+
+def turn_audio_path(*, user: User, turn_id: int) -> Path:
+    turn = Turn.objects.filter(owner=user, pk=turn_id).exclude(audio_path="").first()
+    if turn is None:
+        raise NotFound()
+    path = Path(settings.MEDIA_ROOT) / turn.audio_path
+    if not path.is_file():
+        raise NotFound()
+    return path
+
+
+def account_disconnect(*, user: User, platform: str) -> None:
+    """Forgets the tokens, the social-auth link and the synced library of one platform."""
+    with transaction.atomic():
+        MusicAccount.objects.filter(owner=user, platform=platform).delete()
+        UserSocialAuth.objects.filter(user=user, provider=platform).delete()
+        user.music_tracks.filter(platform=platform).delete()  # type: ignore[attr-defined]
+        user.music_playlists.filter(platform=platform).delete()  # type: ignore[attr-defined]
+        PlayerState.objects.filter(owner=user, platform=platform).delete()
+        remaining = MusicAccount.objects.filter(owner=user).order_by("connected_at").first()
+        if remaining and not MusicAccount.objects.filter(owner=user, is_preferred=True).exists():
+            MusicAccount.objects.filter(pk=remaining.pk).update(is_preferred=True)
+
+
+def account_sync(*, user: User, platform: str) -> int:
+    account = MusicAccount.objects.filter(owner=user, platform=platform).first()
+    if account is None:
+        raise NotFound(f"{platform} is not connected.")
+    return sync_run_start(account=account).pk
+
+
+def player_state_report(*, user: User, platform: str, uri: str, title: str, state: str,
+                        volume: int | None) -> PlayerState:
+    """The widget's own report of what it is doing: the only source of "playing" for SoundCloud."""
+    defaults: dict[str, Any] = {"platform": platform, "uri": uri, "title": title[:500], "state": state}
+    if volume is not None:
+        defaults["volume"] = max(0, min(100, volume))
+    player, _ = PlayerState.objects.update_or_create(owner=user, defaults=defaults)
+    return player
+
+
+def chat_history_clear(*, user: User) -> None:
+    for turn in Turn.objects.filter(owner=user).exclude(audio_path=""):
+        (Path(settings.MEDIA_ROOT) / turn.audio_path).unlink(missing_ok=True)
+    Turn.objects.filter(owner=user).delete()
