@@ -1,0 +1,118 @@
+"""Library sync against the fakes: paging, idempotent upserts, 429 Retry-After, token refresh, resuming."""
+
+from music.library import sync_run_execute
+from music.models import LibraryTrack, MusicAccount, Playlist, PlaylistTrack, SyncRun
+
+
+def run_sync(account: MusicAccount, waits: list[int] | None = None) -> SyncRun:
+    run = SyncRun.objects.create(owner=account.owner, account=account)
+    sync_run_execute(run_id=run.pk, sleep=(waits.append if waits is not None else lambda s: None))
+    run.refresh_from_db()
+    return run
+
+
+def test_it_pages_through_saved_tracks_and_playlists(spotify, spotify_account):
+    spotify.extra_tracks = 120
+    run = run_sync(spotify_account)
+    assert (run.status, run.tracks_synced, run.playlists_synced) == ("done", 126, 2)
+    assert len(spotify.server.requests_to("/v1/me/tracks")) == 3
+    assert LibraryTrack.objects.filter(owner=spotify_account.owner, is_saved=True).count() == 126
+    road_trip = Playlist.objects.get(name="Road Trip")
+    assert [e.track.title for e in PlaylistTrack.objects.filter(playlist=road_trip)] == [
+        "Tum Hi Ho", "Shape of You", "Blinding Lights", "Levitating"]
+
+
+def test_it_upserts_so_a_second_sync_changes_nothing(spotify, spotify_account):
+    run_sync(spotify_account)
+    before = sorted(LibraryTrack.objects.values_list("pk", "uri"))
+    entries = PlaylistTrack.objects.count()
+    run_sync(spotify_account)
+    assert sorted(LibraryTrack.objects.values_list("pk", "uri")) == before
+    assert PlaylistTrack.objects.count() == entries
+
+
+def test_it_waits_out_a_429_retry_after_and_finishes(spotify, spotify_account):
+    spotify.throttle["/v1/me/tracks"] = 2
+    spotify.retry_after = 3
+    waits: list[int] = []
+    run = run_sync(spotify_account, waits)
+    assert waits == [3, 3] and run.rate_limited == 2 and run.status == "done"
+    assert LibraryTrack.objects.filter(is_saved=True).count() == 6
+
+
+def test_it_requeues_itself_when_retry_after_is_long(spotify, spotify_account, settings):
+    import pytest
+
+    from music.library import Requeue
+
+    settings.MUSIC_SYNC_MAX_INLINE_WAIT = 5
+    spotify.throttle["/v1/me/playlists"] = 1
+    spotify.retry_after = 120
+    run = SyncRun.objects.create(owner=spotify_account.owner, account=spotify_account)
+    with pytest.raises(Requeue) as wait:
+        sync_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert wait.value.countdown == 120 and run.status == "pending" and run.cursor["stage"] == "playlists"
+    sync_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and len(spotify.server.requests_to("/v1/me/tracks")) == 1
+
+
+def test_it_resumes_from_the_cursor(spotify, spotify_account):
+    spotify.extra_tracks = 120
+    run = SyncRun.objects.create(owner=spotify_account.owner, account=spotify_account,
+                                 cursor={"stage": "tracks", "next": 100})
+    sync_run_execute(run_id=run.pk)
+    assert [r.query["offset"] for r in spotify.server.requests_to("/v1/me/tracks")] == [["100"]]
+
+
+def test_it_refreshes_an_expired_token_mid_sync(spotify, spotify_account):
+    spotify.expire_all()
+    run = run_sync(spotify_account)
+    assert run.status == "done" and len(spotify.server.requests_to("/api/token")) == 1
+
+
+def test_it_fails_clearly_when_access_is_revoked(spotify, spotify_account):
+    spotify.expire_all()
+    spotify.revoked.add(spotify_account.refresh_token)
+    run = run_sync(spotify_account)
+    assert run.status == "failed" and "reconnect" in run.error
+
+
+def test_it_syncs_soundcloud_likes_and_playlists_by_next_href(soundcloud, soundcloud_account):
+    soundcloud.liked = list(range(1001, 1011)) * 6  # 60 likes: two pages of 50
+    run = run_sync(soundcloud_account)
+    assert run.status == "done" and len(soundcloud.server.requests_to("/me/likes/tracks")) == 2
+    assert Playlist.objects.get(platform="soundcloud").entries.count() == 2
+
+
+def test_it_does_not_run_a_claimed_run_twice(spotify, spotify_account):
+    run = run_sync(spotify_account)
+    calls = len(spotify.server.requests)
+    sync_run_execute(run_id=run.pk)
+    assert len(spotify.server.requests) == calls
+
+
+def test_the_beat_job_refreshes_every_connected_library(spotify, soundcloud, spotify_account, soundcloud_account,
+                                                        django_capture_on_commit_callbacks):
+    from music.tasks import refresh_all_libraries
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh_all_libraries() == 2
+    assert set(SyncRun.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_the_beat_job_expires_old_cache_rows(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from music.models import SearchCache
+    from music.tasks import expire_search_cache
+
+    SearchCache.objects.create(query_hash="a" * 64, platform="spotify", normalized_query="old", result_uri="x",
+                               expires_at=timezone.now() - timedelta(seconds=1))
+    SearchCache.objects.create(query_hash="b" * 64, platform="spotify", normalized_query="new", result_uri="y",
+                               expires_at=timezone.now() + timedelta(days=1))
+    assert expire_search_cache() == 1
+    assert list(SearchCache.objects.values_list("normalized_query", flat=True)) == ["new"]
