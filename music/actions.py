@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from music.cache import cache_lookup, cache_store
+from music.cache import cache_lookup, cache_store, count
 from music.dialog import DialogManager
 from music.intents import Intent
 from music.models import MusicAccount, PlayerState
@@ -88,9 +88,11 @@ class MusicActionService:
         if items is not None:
             return items, tier
         local = library_search(owner=self.user, platform=account.platform, query=query, media_type=media_type)
+        count("library", "hit" if local else "miss")
         if local:
             return local, "library"
         found = with_account(account, lambda a: a.search(query, media_type))
+        count("api", "hit" if found else "miss")
         cache_store(platform=account.platform, query=query, media_type=media_type, items=found[:5])
         return found, "api"
 

@@ -18,7 +18,7 @@ from music.models import SearchCache
 from music.platforms import MediaItem
 from sawt.core.ratelimit import redis_client
 
-TIERS = ("redis", "table", "api")
+TIERS = ("redis", "table", "library", "api")
 
 
 def _type_key(media_type: str | None) -> str:

@@ -67,11 +67,21 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
         samples = decode_audio(audio, min_seconds=0.2, max_seconds=30.0)
     except AudioDecodeError as exc:
         raise ValidationFailed(exc.message, code=f"audio_{exc.code}") from exc
-    result = asr.transcribe(samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False)
+    result = asr.transcribe(samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False,
+                            config=asr_config())
     transcript = result.text.strip()
     turn = command_handle(user=user, text=transcript, transcript=transcript)
     turn_speak(turn=turn)
     return _reply(turn, transcript)
+
+
+def asr_config() -> Any:
+    """The engine's configuration with the music model: English-only models ignore the transliteration prompt
+    ("play nuvvu nenantu" comes out as "Play Nuv" from tiny.en), the multilingual one follows it."""
+    from sawt.speech.config import get_config
+
+    config = get_config()
+    return config.replace(asr_model=settings.MUSIC_ASR_MODEL) if settings.MUSIC_ASR_MODEL else config
 
 
 def turn_speak(*, turn: Turn) -> None:

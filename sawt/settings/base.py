@@ -336,6 +336,8 @@ MUSIC_SEARCH_CACHE_DAYS = env.int("MUSIC_SEARCH_CACHE_DAYS", default=7)
 MUSIC_SYNC_MAX_INLINE_WAIT = env.int("MUSIC_SYNC_MAX_INLINE_WAIT", default=10)
 MUSIC_DIALOG_TURNS = 5
 MUSIC_USE_LLM = env.bool("MUSIC_USE_LLM", default=True)
+# Whisper base (multilingual, from its wheels) follows the transliteration prompt; "" = the engine's default model.
+MUSIC_ASR_MODEL = env.str("MUSIC_ASR_MODEL", default="multilingual")
 MUSIC_ASR_PROMPT = env.str(
     "MUSIC_ASR_PROMPT",
     default="Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "

@@ -26,7 +26,6 @@ def spotify(settings) -> Iterator[FakeSpotify]:  # type: ignore[no-untyped-def]
     settings.MUSIC_SPOTIFY_API_URL = fake.url
     settings.MUSIC_SPOTIFY_CLIENT_ID = fake.client_id
     settings.MUSIC_SPOTIFY_CLIENT_SECRET = fake.client_secret
-    settings.MUSIC_USE_LLM = False
     yield fake
     fake.stop()
 
@@ -38,7 +37,6 @@ def soundcloud(settings) -> Iterator[FakeSoundCloud]:  # type: ignore[no-untyped
     settings.MUSIC_SOUNDCLOUD_API_URL = fake.url
     settings.MUSIC_SOUNDCLOUD_CLIENT_ID = fake.client_id
     settings.MUSIC_SOUNDCLOUD_CLIENT_SECRET = fake.client_secret
-    settings.MUSIC_USE_LLM = False
     yield fake
     fake.stop()
 

@@ -1,0 +1,80 @@
+"""The offline parser on the labelled set of 200 commands, and the LLM path with its fallback."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from music.intents import normalize_query, parse_grammar, parse_offline
+
+LABELLED = [line.rstrip("\n").split("\t") for line in (Path(__file__).parent / "commands.tsv").read_text().splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_the_labelled_set_has_200_commands_covering_every_action():
+    from music.intents import ACTIONS
+
+    assert len(LABELLED) == 200
+    assert {action for _, action in LABELLED} == set(ACTIONS)
+
+
+def test_it_understands_at_least_95_percent_of_the_labelled_commands_offline():
+    misses = [(text, want, parse_offline(text).action) for text, want in LABELLED if parse_offline(text).action != want]
+    assert len(misses) <= 10, misses
+
+
+@pytest.mark.parametrize(("text", "query", "media_type", "platform"), [
+    ("play nuvvu nenantu on spotify", "nuvvu nenantu", None, "spotify"),
+    ("play the album ala vaikunthapurramuloo", "ala vaikunthapurramuloo", "album", None),
+    ("play songs by sid sriram", "sid sriram", "artist", None),
+    ("play my road trip playlist", "road trip", "playlist", None),
+    ("plya butta bomma on sound cloud", "butta bomma", None, "soundcloud"),
+])
+def test_it_extracts_what_to_play_with_or_without_the_media_type(text, query, media_type, platform):
+    intent = parse_grammar(text)
+    assert intent is not None and intent.action == "PLAY"
+    assert (intent.parameters.get("query"), intent.parameters.get("media_type"), intent.parameters.get("platform")) == (
+        query, media_type, platform)
+
+
+def test_it_normalises_queries_so_spellings_of_one_title_share_a_cache_key():
+    from music.cache import query_hash
+
+    assert normalize_query("Play Nuvvu-Nenantu") == normalize_query("play nuvvu nenantu song") == "nuvvu nenantu"
+    assert query_hash("Play Nuvvu-Nenantu") == query_hash("play nuvvu nenantu song", "track")
+    assert query_hash("nuvvu nenantu") != query_hash("nuvvu nenantu", "album")
+
+
+@pytest.fixture
+def llm_server(settings):  # type: ignore[no-untyped-def]
+    from sawt.speech import config as speech_config
+    from sawt.speech.testing import FakeOpenAIServer
+
+    answers: list = []
+    server = FakeOpenAIServer(lambda body: answers.pop(0) if answers else "not json")
+    server.start()
+    before = speech_config.get_config()
+    speech_config.configure(before.replace(llm_base_url=server.url, llm_model="fake"))
+    settings.MUSIC_USE_LLM = True
+    yield answers, server
+    speech_config.configure(before)
+    server.stop()
+
+
+def test_it_uses_the_llm_answer_when_one_is_configured(api, llm_server, spotify, spotify_account):
+    answers, server = llm_server
+    answers.append(json.dumps({"action": "PLAY", "parameters": {
+        "query": "butta bomma", "media_type": None, "platform": None, "reference": None, "index": None,
+        "volume": None, "volume_delta": None, "state": None}}))
+    reply = api.post("/api/v1/music/chat/message", {"text": "i fancy that butta bomma tune"}, format="json").json()
+    assert (reply["action"], reply["status"]) == ("PLAY", "ok")
+    assert spotify.player["item"]["name"] == "Butta Bomma"
+    sent = server.requests[0].body
+    assert sent["response_format"]["type"] == "json_schema"
+
+
+def test_it_falls_back_to_the_offline_parser_when_the_llm_answers_nonsense(api, llm_server, spotify, spotify_account):
+    answers, _ = llm_server
+    answers.append(json.dumps({"action": "DANCE", "parameters": {}}))
+    reply = api.post("/api/v1/music/chat/message", {"text": "play butta bomma"}, format="json").json()
+    assert (reply["action"], reply["status"]) == ("PLAY", "ok")
