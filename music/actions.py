@@ -66,14 +66,20 @@ class MusicActionService:
         account = account_get(owner=self.user, platform=platform)
         name = NAMES.get(platform, platform)
         if account is None:
-            return Outcome("needs_account", f"{name} isn't connected. Connect it on the music page, then ask again.",
-                           platform=platform)
+            return Outcome(
+                "needs_account",
+                f"{name} isn't connected. Connect it on the music page, then ask again.",
+                platform=platform,
+            )
         handler = getattr(self, f"_{intent.action.lower()}")
         try:
             outcome: Outcome = handler(account, params)
         except AccountRevoked:
-            return Outcome("needs_account", f"{name} no longer accepts my access. Reconnect {name} on the music "
-                           "page.", platform=platform)
+            return Outcome(
+                "needs_account",
+                f"{name} no longer accepts my access. Reconnect {name} on the music page.",
+                platform=platform,
+            )
         except PlatformError as exc:
             extra = {"retry_after": exc.retry_after} if exc.retry_after else {}
             return Outcome(exc.status, exc.message, extra, platform=platform)
@@ -123,11 +129,17 @@ class MusicActionService:
         if not item.playable:
             return Outcome("not_found", f"{item.spoken()} is on {name} but isn't available to you.", extra)
         if account.platform == "soundcloud":
-            PlayerState.objects.update_or_create(owner=self.user, defaults={
-                "platform": "soundcloud", "uri": item.uri, "title": item.spoken(), "state": "loading"})
+            PlayerState.objects.update_or_create(
+                owner=self.user,
+                defaults={"platform": "soundcloud", "uri": item.uri, "title": item.spoken(), "state": "loading"},
+            )
             extra["player"] = {"platform": "soundcloud", "command": "load", "url": item.external_url, "uri": item.uri}
-            return Outcome("ok", f"Loading {item.spoken()} in the SoundCloud player on the music page. It will "
-                           "show when it is really playing.", extra)
+            return Outcome(
+                "ok",
+                f"Loading {item.spoken()} in the SoundCloud player on the music page. It will "
+                "show when it is really playing.",
+                extra,
+            )
         device = with_account(account, lambda a: a.play(item))  # type: ignore[union-attr]
         extra["device"] = device
         return Outcome("ok", f"Playing {item.spoken()} on {device}.", extra)
@@ -163,8 +175,9 @@ class MusicActionService:
         if item is None or item.platform != account.platform:
             return Outcome("not_found", "Like what? Nothing is playing that I can see.")
         with_account(account, lambda a: a.like(item))
-        return Outcome("ok", f"Saved {item.spoken()} to your liked songs on {NAMES[account.platform]}.",
-                       {"item": item.as_dict()})
+        return Outcome(
+            "ok", f"Saved {item.spoken()} to your liked songs on {NAMES[account.platform]}.", {"item": item.as_dict()}
+        )
 
     def _now_playing(self, account: MusicAccount, params: dict[str, Any]) -> Outcome:
         if account.platform == "soundcloud":
@@ -172,8 +185,11 @@ class MusicActionService:
             if state is None or state.platform != "soundcloud" or state.state in {"finished", "error", ""}:
                 return Outcome("ok", "Nothing is playing in the SoundCloud player.")
             words = {"playing": "Playing", "paused": "Paused:", "loading": "Still loading, not playing yet:"}
-            return Outcome("ok", f"{words.get(state.state, state.state)} {state.title} in the SoundCloud player.",
-                           {"player_state": state.state})
+            return Outcome(
+                "ok",
+                f"{words.get(state.state, state.state)} {state.title} in the SoundCloud player.",
+                {"player_state": state.state},
+            )
         playing = with_account(account, lambda a: a.now_playing())  # type: ignore[union-attr]
         if not playing:
             return Outcome("ok", "Nothing is playing on Spotify right now.")
@@ -256,13 +272,18 @@ class MusicActionService:
                 return Outcome("needs_account", "Only one platform is connected; connect another on the music page.")
             requested = others[0]
         if requested not in accounts:
-            return Outcome("needs_account", f"{NAMES.get(requested, requested)} isn't connected. Connect it on the "
-                           "music page first.", platform=requested)
+            return Outcome(
+                "needs_account",
+                f"{NAMES.get(requested, requested)} isn't connected. Connect it on the music page first.",
+                platform=requested,
+            )
         MusicAccount.objects.filter(owner=self.user).update(is_preferred=False)
         MusicAccount.objects.filter(owner=self.user, platform=requested).update(is_preferred=True)
         return Outcome("ok", f"I'll use {NAMES[requested]} from now on.", {"platform": requested}, platform=requested)
 
 
 def chat_reply() -> str:
-    return ("I'm SAM, your music assistant. Try 'play Nuvvu Nenantu on Spotify', 'pause', 'next', "
-            "'louder' or 'what's playing?'.")
+    return (
+        "I'm SAM, your music assistant. Try 'play Nuvvu Nenantu on Spotify', 'pause', 'next', "
+        "'louder' or 'what's playing?'."
+    )

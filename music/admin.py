@@ -10,11 +10,28 @@ from music.models import LibraryTrack, MusicAccount, Playlist, PlaylistTrack, Se
 @admin.register(MusicAccount)
 class MusicAccountAdmin(admin.ModelAdmin[MusicAccount]):
     # Tokens are never shown or editable here.
-    fields = ["owner", "platform", "external_id", "display_name", "expires_at", "scope", "is_preferred",
-              "needs_reconnect", "connected_at", "last_synced_at"]
+    fields = (
+        "owner",
+        "platform",
+        "external_id",
+        "display_name",
+        "expires_at",
+        "scope",
+        "is_preferred",
+        "needs_reconnect",
+        "connected_at",
+        "last_synced_at",
+    )
     readonly_fields = fields
-    list_display = ["owner", "platform", "display_name", "is_preferred", "needs_reconnect", "expires_at",
-                    "last_synced_at"]
+    list_display = [
+        "owner",
+        "platform",
+        "display_name",
+        "is_preferred",
+        "needs_reconnect",
+        "expires_at",
+        "last_synced_at",
+    ]
     list_filter = ["platform", "needs_reconnect"]
     search_fields = ["owner__username", "display_name"]
 
@@ -37,11 +54,30 @@ class SearchCacheAdmin(admin.ModelAdmin[SearchCache]):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin[SyncRun]):
-    list_display = ["id", "owner", "account", "status", "tracks_synced", "playlists_synced", "rate_limited",
-                    "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "owner",
+        "account",
+        "status",
+        "tracks_synced",
+        "playlists_synced",
+        "rate_limited",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status"]
-    readonly_fields = ["owner", "account", "cursor", "tracks_synced", "playlists_synced", "rate_limited", "error",
-                       "created_at", "started_at", "finished_at"]
+    readonly_fields = [
+        "owner",
+        "account",
+        "cursor",
+        "tracks_synced",
+        "playlists_synced",
+        "rate_limited",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
 
 
 @admin.register(LibraryTrack)

@@ -18,8 +18,15 @@ from music.serializers import (
     TurnOutput,
     VoiceProcessInput,
 )
+from sawt.accounts.models import User
 from sawt.core.errors import NotFound
 from sawt.core.pagination import SawtPagination
+
+
+def me(request: Request) -> User:
+    """The signed-in user (every view here requires one)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def known_platform(platform: str) -> str:
@@ -35,7 +42,7 @@ class VoiceProcessApi(APIView):
     def post(self, request: Request) -> Response:
         data = VoiceProcessInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.voice_process(user=request.user, audio=data.validated_data["audio"]))  # type: ignore[arg-type]
+        return Response(services.voice_process(user=me(request), audio=data.validated_data["audio"]))
 
 
 class ChatMessageApi(APIView):
@@ -43,42 +50,43 @@ class ChatMessageApi(APIView):
     def post(self, request: Request) -> Response:
         data = ChatMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.chat_message(user=request.user, text=data.validated_data["text"]))  # type: ignore[arg-type]
+        return Response(services.chat_message(user=me(request), text=data.validated_data["text"]))
 
 
 class AccountsApi(APIView):
     @extend_schema(responses={200: AccountStatusOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
-        return Response([selectors.account_status(owner=request.user, platform=p)  # type: ignore[arg-type]
-                         for p in selectors.PLATFORM_NAMES])
+        return Response([selectors.account_status(owner=me(request), platform=p) for p in selectors.PLATFORM_NAMES])
 
 
 class AccountStatusApi(APIView):
     @extend_schema(responses={200: AccountStatusOutput}, tags=["music"])
     def get(self, request: Request, platform: str) -> Response:
-        return Response(AccountStatusOutput(selectors.account_status(
-            owner=request.user, platform=known_platform(platform))).data)  # type: ignore[arg-type]
+        return Response(selectors.account_status(owner=me(request), platform=known_platform(platform)))
 
 
 class AccountDisconnectApi(APIView):
     @extend_schema(request=None, responses={204: None}, tags=["music"])
     def post(self, request: Request, platform: str) -> Response:
-        services.account_disconnect(user=request.user, platform=known_platform(platform))  # type: ignore[arg-type]
+        services.account_disconnect(user=me(request), platform=known_platform(platform))
         return Response(status=204)
 
 
 class AccountSyncApi(APIView):
     @extend_schema(request=None, responses={202: None}, tags=["music"])
     def post(self, request: Request, platform: str) -> Response:
-        run_id = services.account_sync(user=request.user, platform=known_platform(platform))  # type: ignore[arg-type]
+        run_id = services.account_sync(user=me(request), platform=known_platform(platform))
         return Response({"sync_run": run_id}, status=202)
 
 
 class LibraryTracksApi(APIView):
     @extend_schema(responses={200: TrackOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
-        tracks = selectors.library_tracks(owner=request.user, search=request.query_params.get("search", ""),  # type: ignore[arg-type]
-                                          platform=request.query_params.get("platform", ""))
+        tracks = selectors.library_tracks(
+            owner=me(request),
+            search=request.query_params.get("search", ""),
+            platform=request.query_params.get("platform", ""),
+        )
         paginator = SawtPagination()
         page = paginator.paginate_queryset(tracks, request, view=self)
         return paginator.get_paginated_response(TrackOutput(page, many=True).data)
@@ -88,26 +96,26 @@ class PlaylistsApi(APIView):
     @extend_schema(responses={200: PlaylistOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
         paginator = SawtPagination()
-        page = paginator.paginate_queryset(selectors.playlists_list(owner=request.user), request, view=self)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(selectors.playlists_list(owner=me(request)), request, view=self)
         return paginator.get_paginated_response(PlaylistOutput(page, many=True).data)
 
 
 class HistoryApi(APIView):
     @extend_schema(responses={200: TurnOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
-        turns = selectors.turns_recent(owner=request.user, limit=50)  # type: ignore[arg-type]
+        turns = selectors.turns_recent(owner=me(request), limit=50)
         return Response(TurnOutput(turns, many=True).data)
 
     @extend_schema(responses={204: None}, tags=["music"])
     def delete(self, request: Request) -> Response:
-        services.chat_history_clear(user=request.user)  # type: ignore[arg-type]
+        services.chat_history_clear(user=me(request))
         return Response(status=204)
 
 
 class TurnAudioApi(APIView):
     @extend_schema(responses={(200, "audio/wav"): bytes}, tags=["music"])
     def get(self, request: Request, turn_id: int) -> Any:
-        path = services.turn_audio_path(user=request.user, turn_id=turn_id)  # type: ignore[arg-type]
+        path = services.turn_audio_path(user=me(request), turn_id=turn_id)
         return FileResponse(path.open("rb"), content_type="audio/wav")
 
 
@@ -116,5 +124,5 @@ class PlayerStateApi(APIView):
     def post(self, request: Request) -> Response:
         data = PlayerStateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.player_state_report(user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        services.player_state_report(user=me(request), **data.validated_data)
         return Response(status=204)

@@ -44,7 +44,8 @@ def count(tier: str, outcome: str) -> None:
 
 
 def counters() -> dict[str, dict[str, int]]:
-    raw = {k.decode(): int(v) for k, v in redis_client().hgetall(_counter_key()).items()}
+    stored: dict[bytes, bytes] = redis_client().hgetall(_counter_key())  # type: ignore[assignment]
+    raw = {k.decode(): int(v) for k, v in stored.items()}
     return {tier: {"hits": raw.get(f"{tier}:hit", 0), "misses": raw.get(f"{tier}:miss", 0)} for tier in TIERS}
 
 
@@ -55,9 +56,13 @@ def cache_lookup(*, platform: str, query: str, media_type: str | None) -> tuple[
         count("redis", "hit")
         return [MediaItem.from_dict(d) for d in json.loads(hot)], "redis"
     count("redis", "miss")
-    row = (SearchCache.objects.filter(query_hash=query_hash(query, media_type), platform=platform,
-                                      expires_at__gt=timezone.now())
-           .values("pk", "result").first())
+    row = (
+        SearchCache.objects.filter(
+            query_hash=query_hash(query, media_type), platform=platform, expires_at__gt=timezone.now()
+        )
+        .values("pk", "result")
+        .first()
+    )
     if row is None:
         count("table", "miss")
         return None, ""
@@ -73,10 +78,15 @@ def cache_store(*, platform: str, query: str, media_type: str | None, items: lis
         return
     payload: list[dict[str, Any]] = [i.as_dict() for i in items]
     SearchCache.objects.update_or_create(
-        query_hash=query_hash(query, media_type), platform=platform,
-        defaults={"normalized_query": normalize_query(query)[:500], "media_type": media_type or "",
-                  "result_uri": items[0].uri, "result": {"items": payload},
-                  "expires_at": timezone.now() + timedelta(days=settings.MUSIC_SEARCH_CACHE_DAYS)},
+        query_hash=query_hash(query, media_type),
+        platform=platform,
+        defaults={
+            "normalized_query": normalize_query(query)[:500],
+            "media_type": media_type or "",
+            "result_uri": items[0].uri,
+            "result": {"items": payload},
+            "expires_at": timezone.now() + timedelta(days=settings.MUSIC_SEARCH_CACHE_DAYS),
+        },
     )
     cache.set(_hot_key(platform, query, media_type), json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS)
 

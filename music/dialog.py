@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 
-from music.intents import ACTIONS, INTENT_SCHEMA, MEDIA_TYPES, PLATFORMS, Intent, parse_offline, validate_intent
+from music.grammar import parse_offline
+from music.intents import ACTIONS, INTENT_SCHEMA, MEDIA_TYPES, PLATFORMS, Intent, validate_intent
 from music.models import Turn
 from music.selectors import turns_recent
 from sawt.accounts.models import User
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 
 _SYSTEM = (
     "You turn a music listener's command into JSON for a music assistant. Actions: "
-    + ", ".join(ACTIONS) + ". Use CHAT for anything that is not about music playback. "
+    + ", ".join(ACTIONS)
+    + ". Use CHAT for anything that is not about music playback. "
     "parameters: query (the title/artist/album/playlist named, without the words play/song), media_type "
     "(track|album|artist|playlist, only if said or obvious), platform (spotify|soundcloud, only if said), "
     "reference ('it' when the user refers to something earlier: 'play it', 'the second one'), index (1-based, "
@@ -39,11 +41,17 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 # Strict structured output wants every property required; absent ones come back null and are dropped.
 _PARAMS = INTENT_SCHEMA["properties"]["parameters"]["properties"]
 LLM_SCHEMA: dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["action", "parameters"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["action", "parameters"],
     "properties": {
         "action": {"enum": list(ACTIONS)},
-        "parameters": {"type": "object", "additionalProperties": False, "required": list(_PARAMS),
-                       "properties": {k: _nullable(v) for k, v in _PARAMS.items()}},
+        "parameters": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(_PARAMS),
+            "properties": {k: _nullable(v) for k, v in _PARAMS.items()},
+        },
     },
 }
 
@@ -63,11 +71,17 @@ class DialogManager:
 
             client = llm.get_llm()
             if client.available:
-                context = [{"said": t.text, "action": t.action, "item": (t.parameters.get("item") or {}).get("title")}
-                           for t in reversed(self.history)]
+                context = [
+                    {"said": t.text, "action": t.action, "item": (t.parameters.get("item") or {}).get("title")}
+                    for t in reversed(self.history)
+                ]
                 try:
-                    raw = client.complete_json(system=_SYSTEM, user=json.dumps({"recent": context, "command": text}),
-                                               schema=LLM_SCHEMA, name="music_intent")
+                    raw = client.complete_json(
+                        system=_SYSTEM,
+                        user=json.dumps({"recent": context, "command": text}),
+                        schema=LLM_SCHEMA,
+                        name="music_intent",
+                    )
                     params = {k: v for k, v in (raw.get("parameters") or {}).items() if v is not None}
                     return validate_intent({"action": raw.get("action"), "parameters": params})
                 except (llm.LLMError, ValueError) as exc:

@@ -45,10 +45,12 @@ def sync_run_claim(*, run_id: int) -> SyncRun | None:
     """Claims a pending run (or a running one whose worker vanished); None if another worker has it."""
     now = timezone.now()
     claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.PENDING).update(
-        status=SyncRun.Status.RUNNING, started_at=now)
+        status=SyncRun.Status.RUNNING, started_at=now
+    )
     if not claimed:
-        claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING,
-                                         started_at__lt=now - STALE_AFTER).update(started_at=now)
+        claimed = SyncRun.objects.filter(
+            pk=run_id, status=SyncRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+        ).update(started_at=now)
     return SyncRun.objects.select_related("account").filter(pk=run_id).first() if claimed else None
 
 
@@ -57,31 +59,59 @@ def _tracks_upsert(run: SyncRun, items: list[dict[str, Any]], saved: bool) -> di
     now = timezone.now()
     rows = {
         i["uri"]: LibraryTrack(
-            owner_id=run.owner_id, platform=platform, uri=i["uri"], title=i["title"][:500], artist=i["artist"][:500],
-            album=(i.get("album") or "")[:500], duration_ms=int(i.get("duration_ms") or 0), is_saved=saved,
-            search_text=normalize_text(f"{i['title']} {i['artist']}")[:1000], synced_at=now,
-            added_at=i.get("added_at"))
-        for i in items if i.get("uri")
+            owner_id=run.owner_id,
+            platform=platform,
+            uri=i["uri"],
+            title=i["title"][:500],
+            artist=i["artist"][:500],
+            album=(i.get("album") or "")[:500],
+            duration_ms=int(i.get("duration_ms") or 0),
+            is_saved=saved,
+            search_text=normalize_text(f"{i['title']} {i['artist']}")[:1000],
+            synced_at=now,
+            added_at=i.get("added_at"),
+        )
+        for i in items
+        if i.get("uri")
     }
     fields = ["title", "artist", "album", "duration_ms", "search_text", "synced_at"]
-    LibraryTrack.objects.bulk_create(list(rows.values()), update_conflicts=True, unique_fields=["owner", "platform", "uri"],
-                                     update_fields=[*fields, "is_saved", "added_at"] if saved else fields)
-    return dict(LibraryTrack.objects.filter(owner_id=run.owner_id, platform=platform, uri__in=list(rows))
-                .values_list("uri", "pk"))
+    LibraryTrack.objects.bulk_create(
+        list(rows.values()),
+        update_conflicts=True,
+        unique_fields=["owner", "platform", "uri"],
+        update_fields=[*fields, "is_saved", "added_at"] if saved else fields,
+    )
+    return dict(
+        LibraryTrack.objects.filter(owner_id=run.owner_id, platform=platform, uri__in=list(rows)).values_list(
+            "uri", "pk"
+        )
+    )
 
 
 def _playlist_store(run: SyncRun, playlist: dict[str, Any], tracks: list[dict[str, Any]]) -> None:
     with transaction.atomic():
         row, _ = Playlist.objects.update_or_create(
-            owner_id=run.owner_id, platform=run.account.platform, uri=playlist["uri"],
-            defaults={"external_id": playlist["external_id"], "name": playlist["name"][:500],
-                      "search_text": normalize_text(playlist["name"])[:600], "track_count": len(tracks),
-                      "synced_at": timezone.now()})
+            owner_id=run.owner_id,
+            platform=run.account.platform,
+            uri=playlist["uri"],
+            defaults={
+                "external_id": playlist["external_id"],
+                "name": playlist["name"][:500],
+                "search_text": normalize_text(playlist["name"])[:600],
+                "track_count": len(tracks),
+                "synced_at": timezone.now(),
+            },
+        )
         ids = _tracks_upsert(run, tracks, saved=False)
         # Replacing the entries makes a second run of the same page land on the same rows.
         PlaylistTrack.objects.filter(playlist=row).delete()
-        PlaylistTrack.objects.bulk_create([PlaylistTrack(playlist=row, track_id=ids[t["uri"]], position=n)
-                                           for n, t in enumerate(tracks) if t["uri"] in ids])
+        PlaylistTrack.objects.bulk_create(
+            [
+                PlaylistTrack(playlist=row, track_id=ids[t["uri"]], position=n)
+                for n, t in enumerate(tracks)
+                if t["uri"] in ids
+            ]
+        )
 
 
 def _all_playlist_tracks(adapter: SpotifyAdapter, playlist_id: str) -> list[dict[str, Any]]:
@@ -100,12 +130,22 @@ def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
     stage, position = cursor.get("stage", "tracks"), cursor.get("next")
     page: Page
     if stage == "tracks":
-        page = adapter.saved_tracks(position or (0 if isinstance(adapter, SpotifyAdapter) else None))
+        page = (
+            adapter.saved_tracks(int(position or 0))
+            if isinstance(adapter, SpotifyAdapter)
+            else adapter.saved_tracks(position)
+        )
         _tracks_upsert(run, page.items, saved=True)
         run.tracks_synced += len(page.items)
-        run.cursor = {"stage": "tracks", "next": page.next_cursor} if page.next_cursor else {"stage": "playlists", "next": None}
+        run.cursor = (
+            {"stage": "tracks", "next": page.next_cursor} if page.next_cursor else {"stage": "playlists", "next": None}
+        )
     elif stage == "playlists":
-        page = adapter.playlists(position or (0 if isinstance(adapter, SpotifyAdapter) else None))
+        page = (
+            adapter.playlists(int(position or 0))
+            if isinstance(adapter, SpotifyAdapter)
+            else adapter.playlists(position)
+        )
         for playlist in page.items:
             tracks = playlist.get("tracks")
             if tracks is None and isinstance(adapter, SpotifyAdapter):
@@ -153,7 +193,11 @@ def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
 
 
 def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
-    return SpotifyAdapter(account.access_token) if account.platform == "spotify" else SoundCloudAdapter(account.access_token)
+    return (
+        SpotifyAdapter(account.access_token)
+        if account.platform == "spotify"
+        else SoundCloudAdapter(account.access_token)
+    )
 
 
 def _finish(run: SyncRun, status: str, error: str) -> None:

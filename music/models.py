@@ -109,6 +109,9 @@ class PlaylistTrack(models.Model):
         constraints = [models.UniqueConstraint(fields=["playlist", "position"], name="music_playlist_position")]
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return f"{self.playlist_id}#{self.position}"
+
 
 class SyncRun(models.Model):
     """One library sync; `cursor` is where to resume after a crash, a 429 or a worker restart."""
@@ -135,6 +138,9 @@ class SyncRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"sync {self.pk} ({self.status})"
+
 
 class Turn(models.Model):
     """One exchange with the assistant: the conversation history and the DialogManager's memory."""
@@ -154,6 +160,9 @@ class Turn(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.action}: {self.text[:40]}"
+
 
 class PlayerState(models.Model):
     """What the user's SoundCloud widget last reported; the only truth about SoundCloud playback."""
@@ -165,3 +174,6 @@ class PlayerState(models.Model):
     state = models.CharField(max_length=20)  # loading | playing | paused | finished | error
     volume = models.PositiveSmallIntegerField(default=50)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.platform}: {self.state}"

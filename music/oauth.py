@@ -21,7 +21,7 @@ class AccountRevoked(Exception):
     """The provider refused the refresh token: the user has to connect again."""
 
 
-class SpotifyBackend(SpotifyOAuth2):  # type: ignore[type-arg]
+class SpotifyBackend(SpotifyOAuth2):
     """social-core's Spotify backend with its provider URLs and credentials from settings."""
 
     def authorization_url(self) -> str:
@@ -34,11 +34,13 @@ class SpotifyBackend(SpotifyOAuth2):  # type: ignore[type-arg]
         return settings.MUSIC_SPOTIFY_CLIENT_ID, settings.MUSIC_SPOTIFY_CLIENT_SECRET
 
     def user_data(self, access_token: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return self.get_json(f"{settings.MUSIC_SPOTIFY_API_URL}/v1/me",  # type: ignore[no-any-return]
-                             headers={"Authorization": f"Bearer {access_token}"})
+        return self.get_json(
+            f"{settings.MUSIC_SPOTIFY_API_URL}/v1/me",
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
 
 
-class SoundCloudBackend(BaseOAuth2PKCE):  # type: ignore[type-arg]
+class SoundCloudBackend(BaseOAuth2PKCE):
     """SoundCloud's current OAuth 2.1: authorization code with PKCE (S256) and an `OAuth` token header."""
 
     name = "soundcloud"
@@ -60,12 +62,18 @@ class SoundCloudBackend(BaseOAuth2PKCE):  # type: ignore[type-arg]
         return settings.MUSIC_SOUNDCLOUD_CLIENT_ID, settings.MUSIC_SOUNDCLOUD_CLIENT_SECRET
 
     def get_user_details(self, response: dict[str, Any]) -> dict[str, Any]:
-        return {"username": response.get("username"), "email": "", "fullname": response.get("full_name") or "",
-                "first_name": "", "last_name": ""}
+        return {
+            "username": response.get("username"),
+            "email": "",
+            "fullname": response.get("full_name") or "",
+            "first_name": "",
+            "last_name": "",
+        }
 
     def user_data(self, access_token: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return self.get_json(f"{settings.MUSIC_SOUNDCLOUD_API_URL}/me",  # type: ignore[no-any-return]
-                             headers={"Authorization": f"OAuth {access_token}"})
+        return self.get_json(
+            f"{settings.MUSIC_SOUNDCLOUD_API_URL}/me", headers={"Authorization": f"OAuth {access_token}"}
+        )
 
 
 def require_signed_in_user(backend: Any, user: Any = None, **kwargs: Any) -> None:
@@ -74,8 +82,14 @@ def require_signed_in_user(backend: Any, user: Any = None, **kwargs: Any) -> Non
         raise AuthPolicyError(backend, "Sign in to Sawt before connecting a music account.")
 
 
-def store_tokens(backend: Any, user: Any, response: dict[str, Any], social: Any = None,
-                 details: dict[str, Any] | None = None, **kwargs: Any) -> None:
+def store_tokens(
+    backend: Any,
+    user: Any,
+    response: dict[str, Any],
+    social: Any = None,
+    details: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
     """Moves the tokens into MusicAccount's encrypted columns and out of social-auth's plaintext JSON."""
     expires_in = int(response.get("expires_in") or 3600)
     with transaction.atomic():
@@ -85,8 +99,9 @@ def store_tokens(backend: Any, user: Any, response: dict[str, Any], social: Any 
         account.expires_at = timezone.now() + timedelta(seconds=expires_in)
         account.scope = str(response.get("scope") or "")[:500]
         account.external_id = str(response.get("id") or response.get("urn") or "")
-        account.display_name = str(response.get("display_name") or response.get("full_name")
-                                   or response.get("username") or "")
+        account.display_name = str(
+            response.get("display_name") or response.get("full_name") or response.get("username") or ""
+        )
         account.needs_reconnect = False
         account.connected_at = timezone.now()
         if not MusicAccount.objects.filter(owner=user, is_preferred=True).exclude(pk=account.pk).exists():
@@ -100,12 +115,16 @@ def store_tokens(backend: Any, user: Any, response: dict[str, Any], social: Any 
 def _token_request(platform: str, refresh_token: str) -> httpx.Response:
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
     if platform == "spotify":
-        return httpx.post(f"{settings.MUSIC_SPOTIFY_ACCOUNTS_URL}/api/token", data=form,
-                          auth=(settings.MUSIC_SPOTIFY_CLIENT_ID, settings.MUSIC_SPOTIFY_CLIENT_SECRET),
-                          timeout=settings.MUSIC_HTTP_TIMEOUT)
+        return httpx.post(
+            f"{settings.MUSIC_SPOTIFY_ACCOUNTS_URL}/api/token",
+            data=form,
+            auth=(settings.MUSIC_SPOTIFY_CLIENT_ID, settings.MUSIC_SPOTIFY_CLIENT_SECRET),
+            timeout=settings.MUSIC_HTTP_TIMEOUT,
+        )
     form |= {"client_id": settings.MUSIC_SOUNDCLOUD_CLIENT_ID, "client_secret": settings.MUSIC_SOUNDCLOUD_CLIENT_SECRET}
-    return httpx.post(f"{settings.MUSIC_SOUNDCLOUD_AUTH_URL}/oauth/token", data=form,
-                      timeout=settings.MUSIC_HTTP_TIMEOUT)
+    return httpx.post(
+        f"{settings.MUSIC_SOUNDCLOUD_AUTH_URL}/oauth/token", data=form, timeout=settings.MUSIC_HTTP_TIMEOUT
+    )
 
 
 def account_refresh_token(*, account: MusicAccount) -> MusicAccount:

@@ -28,8 +28,13 @@ def account_status(*, owner: User, platform: str) -> dict[str, Any]:
         "last_synced_at": account.last_synced_at if account else None,
         "tracks": LibraryTrack.objects.filter(owner=owner, platform=platform).count(),
         "playlists": Playlist.objects.filter(owner=owner, platform=platform).count(),
-        "sync": {"status": last_run.status, "tracks_synced": last_run.tracks_synced,
-                 "playlists_synced": last_run.playlists_synced} if last_run else None,
+        "sync": {
+            "status": last_run.status,
+            "tracks_synced": last_run.tracks_synced,
+            "playlists_synced": last_run.playlists_synced,
+        }
+        if last_run
+        else None,
     }
 
 
@@ -41,8 +46,9 @@ def platform_choose(*, owner: User, requested: str | None) -> str | None:
     return accounts[0].platform if accounts else None
 
 
-def library_search(*, owner: User, platform: str, query: str, media_type: str | None,
-                   limit: int = 5) -> list[MediaItem]:
+def library_search(
+    *, owner: User, platform: str, query: str, media_type: str | None, limit: int = 5
+) -> list[MediaItem]:
     """The user's synced library, searched before any platform API; close matches only."""
     words = normalize_query(query).split()
     if not words:
@@ -55,8 +61,20 @@ def library_search(*, owner: User, platform: str, query: str, media_type: str | 
             tracks = tracks.filter(search_text__contains=word)
         for t in tracks[:50]:
             score = max(fuzz.ratio(wanted, normalize_query(t.title)), fuzz.ratio(wanted, t.search_text))
-            found.append((score, MediaItem(uri=t.uri, title=t.title, media_type="track", platform=platform,
-                                           artist=t.artist, album=t.album, duration_ms=t.duration_ms)))
+            found.append(
+                (
+                    score,
+                    MediaItem(
+                        uri=t.uri,
+                        title=t.title,
+                        media_type="track",
+                        platform=platform,
+                        artist=t.artist,
+                        album=t.album,
+                        duration_ms=t.duration_ms,
+                    ),
+                )
+            )
     if media_type in (None, "playlist"):
         playlists = Playlist.objects.filter(owner=owner, platform=platform)
         for word in words[:4]:

@@ -9,8 +9,9 @@ class CommandOutput(serializers.Serializer[None]):
     transcript = serializers.CharField(required=False)
     action = serializers.CharField()
     parameters = serializers.DictField()
-    status = serializers.ChoiceField(choices=["ok", "needs_account", "no_device", "premium_required", "not_found",
-                                              "rate_limited", "error"])
+    status = serializers.ChoiceField(
+        choices=["ok", "needs_account", "no_device", "premium_required", "not_found", "rate_limited", "error"]
+    )
     response_text = serializers.CharField()
     response_audio_url = serializers.CharField(allow_null=True)
 
@@ -59,8 +60,17 @@ class PlaylistOutput(serializers.ModelSerializer[Playlist]):
 class TurnOutput(serializers.ModelSerializer[Turn]):
     class Meta:
         model = Turn
-        fields = ["id", "text", "transcript", "action", "parameters", "status", "response_text", "platform",
-                  "created_at"]
+        fields = [
+            "id",
+            "text",
+            "transcript",
+            "action",
+            "parameters",
+            "status",
+            "response_text",
+            "platform",
+            "created_at",
+        ]
 
 
 class SearchCacheOutput(serializers.ModelSerializer[SearchCache]):

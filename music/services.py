@@ -24,8 +24,13 @@ REPLIES_DIR = "music/replies"
 
 def _reply(turn: Turn, transcript: str | None) -> dict[str, Any]:
     audio_url = reverse("music:turn-audio", kwargs={"turn_id": turn.pk}) if turn.audio_path else None
-    body: dict[str, Any] = {"action": turn.action, "parameters": turn.parameters, "status": turn.status,
-                            "response_text": turn.response_text, "response_audio_url": audio_url}
+    body: dict[str, Any] = {
+        "action": turn.action,
+        "parameters": turn.parameters,
+        "status": turn.status,
+        "response_text": turn.response_text,
+        "response_audio_url": audio_url,
+    }
     if transcript is not None:
         body = {"transcript": transcript, **body}
     return body
@@ -49,9 +54,16 @@ def command_handle(*, user: User, text: str, transcript: str | None = None) -> T
     if outcome.platform:
         parameters["platform"] = outcome.platform
     assert outcome.status in STATUSES, outcome.status
-    return Turn.objects.create(owner=user, text=text or "", transcript=transcript or "", action=intent.action,
-                               parameters=parameters, status=outcome.status, response_text=outcome.text,
-                               platform=outcome.platform)
+    return Turn.objects.create(
+        owner=user,
+        text=text or "",
+        transcript=transcript or "",
+        action=intent.action,
+        parameters=parameters,
+        status=outcome.status,
+        response_text=outcome.text,
+        platform=outcome.platform,
+    )
 
 
 def chat_message(*, user: User, text: str) -> dict[str, Any]:
@@ -67,8 +79,9 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
         samples = decode_audio(audio, min_seconds=0.2, max_seconds=30.0)
     except AudioDecodeError as exc:
         raise ValidationFailed(exc.message, code=f"audio_{exc.code}") from exc
-    result = asr.transcribe(samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False,
-                            config=asr_config())
+    result = asr.transcribe(
+        samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False, config=asr_config()
+    )
     transcript = result.text.strip()
     turn = command_handle(user=user, text=transcript, transcript=transcript)
     turn_speak(turn=turn)
@@ -115,8 +128,8 @@ def account_disconnect(*, user: User, platform: str) -> None:
     with transaction.atomic():
         MusicAccount.objects.filter(owner=user, platform=platform).delete()
         UserSocialAuth.objects.filter(user=user, provider=platform).delete()
-        user.music_tracks.filter(platform=platform).delete()  # type: ignore[attr-defined]
-        user.music_playlists.filter(platform=platform).delete()  # type: ignore[attr-defined]
+        user.music_tracks.filter(platform=platform).delete()
+        user.music_playlists.filter(platform=platform).delete()
         PlayerState.objects.filter(owner=user, platform=platform).delete()
         remaining = MusicAccount.objects.filter(owner=user).order_by("connected_at").first()
         if remaining and not MusicAccount.objects.filter(owner=user, is_preferred=True).exists():
@@ -130,8 +143,9 @@ def account_sync(*, user: User, platform: str) -> int:
     return sync_run_start(account=account).pk
 
 
-def player_state_report(*, user: User, platform: str, uri: str, title: str, state: str,
-                        volume: int | None) -> PlayerState:
+def player_state_report(
+    *, user: User, platform: str, uri: str, title: str, state: str, volume: int | None
+) -> PlayerState:
     """The widget's own report of what it is doing: the only source of "playing" for SoundCloud."""
     defaults: dict[str, Any] = {"platform": platform, "uri": uri, "title": title[:500], "state": state}
     if volume is not None:

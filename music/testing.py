@@ -30,7 +30,7 @@ TRACKS = [
 
 def _bearer(request: FakeRequest, scheme: str = "Bearer") -> str:
     header = request.headers.get("Authorization", "")
-    return header[len(scheme) + 1:] if header.startswith(scheme + " ") else ""
+    return header[len(scheme) + 1 :] if header.startswith(scheme + " ") else ""
 
 
 def _error(status: int, message: str, reason: str = "") -> Reply:
@@ -70,8 +70,13 @@ class FakeProvider:
         access, refresh = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         self.tokens[access] = user
         self.refresh_tokens[refresh] = user
-        return {"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh,
-                "scope": "user-read-playback-state user-modify-playback-state user-library-read"}
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "refresh_token": refresh,
+            "scope": "user-read-playback-state user-modify-playback-state user-library-read",
+        }
 
     def expire_all(self) -> None:
         self.expired.update(self.tokens)
@@ -83,8 +88,11 @@ class FakeProvider:
             return 400, {}, "INVALID_CLIENT: Invalid client"
         code = secrets.token_urlsafe(12)
         self.codes[code] = query
-        location = query["redirect_uri"] + ("&" if "?" in query["redirect_uri"] else "?") + urlencode(
-            {"code": code, "state": query.get("state", "")})
+        location = (
+            query["redirect_uri"]
+            + ("&" if "?" in query["redirect_uri"] else "?")
+            + urlencode({"code": code, "state": query.get("state", "")})
+        )
         return 302, {"Location": location}, b""
 
     def _client_ok(self, request: FakeRequest, form: dict[str, str]) -> bool:
@@ -126,7 +134,11 @@ class FakeProvider:
         for prefix, remaining in self.throttle.items():
             if remaining > 0 and request.path.startswith(prefix):
                 self.throttle[prefix] = remaining - 1
-                return 429, {"Retry-After": str(self.retry_after)}, {"error": {"status": 429, "message": "API rate limit exceeded"}}
+                return (
+                    429,
+                    {"Retry-After": str(self.retry_after)},
+                    {"error": {"status": 429, "message": "API rate limit exceeded"}},
+                )
         token = _bearer(request, scheme)
         if token not in self.tokens:
             return _error(401, "Invalid access token")
@@ -138,35 +150,63 @@ class FakeProvider:
 def _page(request: FakeRequest, items: list[Any], base: str, default_limit: int = 20) -> dict[str, Any]:
     offset = int(request.query.get("offset", ["0"])[0])
     limit = int(request.query.get("limit", [str(default_limit)])[0])
-    chunk = items[offset: offset + limit]
+    chunk = items[offset : offset + limit]
     has_next = offset + limit < len(items)
-    return {"href": f"{base}{request.path}?offset={offset}&limit={limit}", "items": chunk, "limit": limit,
-            "offset": offset, "total": len(items), "previous": None,
-            "next": f"{base}{request.path}?offset={offset + limit}&limit={limit}" if has_next else None}
+    return {
+        "href": f"{base}{request.path}?offset={offset}&limit={limit}",
+        "items": chunk,
+        "limit": limit,
+        "offset": offset,
+        "total": len(items),
+        "previous": None,
+        "next": f"{base}{request.path}?offset={offset + limit}&limit={limit}" if has_next else None,
+    }
 
 
 @dataclass
 class FakeSpotify(FakeProvider):
     premium: bool = True
-    devices: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": "dev-phone", "is_active": True, "is_private_session": False, "is_restricted": False,
-         "name": "Pixel phone", "type": "Smartphone", "volume_percent": 50, "supports_volume": True}])
+    devices: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {
+                "id": "dev-phone",
+                "is_active": True,
+                "is_private_session": False,
+                "is_restricted": False,
+                "name": "Pixel phone",
+                "type": "Smartphone",
+                "volume_percent": 50,
+                "supports_volume": True,
+            }
+        ]
+    )
     unavailable: set[str] = field(default_factory=lambda: {"3n3Ppam7vgaVa1iaRUc9Lp"})
     saved: list[str] = field(default_factory=lambda: [t[0] for t in TRACKS[:6]])
-    playlists: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": "37i9dQZF1DX0XUsuxWHRQd", "name": "Telugu Melodies", "tracks": [t[0] for t in TRACKS[:4]]},
-        {"id": "1h0CEZCm6IbFTbxThn6Xcs", "name": "Road Trip", "tracks": [t[0] for t in TRACKS[5:9]]}])
-    player: dict[str, Any] = field(default_factory=lambda: {"is_playing": False, "item": None, "shuffle": False,
-                                                            "repeat": "off", "queue": []})
+    playlists: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {"id": "37i9dQZF1DX0XUsuxWHRQd", "name": "Telugu Melodies", "tracks": [t[0] for t in TRACKS[:4]]},
+            {"id": "1h0CEZCm6IbFTbxThn6Xcs", "name": "Road Trip", "tracks": [t[0] for t in TRACKS[5:9]]},
+        ]
+    )
+    player: dict[str, Any] = field(
+        default_factory=lambda: {"is_playing": False, "item": None, "shuffle": False, "repeat": "off", "queue": []}
+    )
     extra_tracks: int = 0
 
     def track(self, track_id: str) -> dict[str, Any]:
         known = {t[0]: t for t in TRACKS}
         _, name, artist, album = known.get(track_id, (track_id, f"Extra Track {track_id[-4:]}", "Various", "Extras"))
-        return {"id": track_id, "name": name, "uri": f"spotify:track:{track_id}", "type": "track",
-                "artists": [{"id": f"a{hash(artist) % 10**6}", "name": artist, "uri": f"spotify:artist:{artist}"}],
-                "album": {"id": f"al{hash(album) % 10**6}", "name": album, "uri": f"spotify:album:{hash(album) % 10**6}"},
-                "duration_ms": 215000, "is_playable": track_id not in self.unavailable, "popularity": 70}
+        return {
+            "id": track_id,
+            "name": name,
+            "uri": f"spotify:track:{track_id}",
+            "type": "track",
+            "artists": [{"id": f"a{hash(artist) % 10**6}", "name": artist, "uri": f"spotify:artist:{artist}"}],
+            "album": {"id": f"al{hash(album) % 10**6}", "name": album, "uri": f"spotify:album:{hash(album) % 10**6}"},
+            "duration_ms": 215000,
+            "is_playable": track_id not in self.unavailable,
+            "popularity": 70,
+        }
 
     def saved_ids(self) -> list[str]:
         return self.saved + [f"extra{n:018d}" for n in range(self.extra_tracks)]
@@ -176,12 +216,18 @@ class FakeSpotify(FakeProvider):
         add("GET", "/authorize", self._authorize)
         add("POST", "/api/token", self._token)
         for method, path, handler in [
-            ("GET", "/v1/me", self._me), ("GET", "/v1/search", self._search),
-            ("GET", "/v1/me/player/devices", self._devices), ("PUT", "/v1/me/player/play", self._play),
-            ("GET", "/v1/me/player/currently-playing", self._current), ("GET", "/v1/me/player", self._current),
-            ("PUT", "/v1/me/player/*", self._command), ("POST", "/v1/me/player/*", self._command),
-            ("PUT", "/v1/me/library", self._save), ("GET", "/v1/me/tracks", self._saved),
-            ("GET", "/v1/me/playlists", self._playlists), ("GET", "/v1/playlists/*", self._playlist_tracks),
+            ("GET", "/v1/me", self._me),
+            ("GET", "/v1/search", self._search),
+            ("GET", "/v1/me/player/devices", self._devices),
+            ("PUT", "/v1/me/player/play", self._play),
+            ("GET", "/v1/me/player/currently-playing", self._current),
+            ("GET", "/v1/me/player", self._current),
+            ("PUT", "/v1/me/player/*", self._command),
+            ("POST", "/v1/me/player/*", self._command),
+            ("PUT", "/v1/me/library", self._save),
+            ("GET", "/v1/me/tracks", self._saved),
+            ("GET", "/v1/me/playlists", self._playlists),
+            ("GET", "/v1/playlists/*", self._playlist_tracks),
         ]:
             add(method, path, self._gated(handler))
         super().start()
@@ -190,11 +236,21 @@ class FakeSpotify(FakeProvider):
     def _gated(self, handler: Any) -> Any:
         def gated(request: FakeRequest) -> Reply:
             return self.check(request) or handler(request)
+
         return gated
 
     def _me(self, request: FakeRequest) -> Reply:
-        return 200, {}, {"id": self.user_id, "display_name": "Fake Listener", "email": "listener@example.com",
-                         "product": "premium" if self.premium else "free", "uri": f"spotify:user:{self.user_id}"}
+        return (
+            200,
+            {},
+            {
+                "id": self.user_id,
+                "display_name": "Fake Listener",
+                "email": "listener@example.com",
+                "product": "premium" if self.premium else "free",
+                "uri": f"spotify:user:{self.user_id}",
+            },
+        )
 
     def _search(self, request: FakeRequest) -> Reply:
         q = request.query.get("q", [""])[0].lower()
@@ -205,7 +261,9 @@ class FakeSpotify(FakeProvider):
         if "track" in types:
             body["tracks"] = _page(request, hits, self.url)
         if "album" in types:
-            albums = {h["album"]["name"]: h["album"] for h in hits if any(w in h["album"]["name"].lower() for w in words)}
+            albums = {
+                h["album"]["name"]: h["album"] for h in hits if any(w in h["album"]["name"].lower() for w in words)
+            }
             body["albums"] = _page(request, [{**a, "type": "album", "artists": []} for a in albums.values()], self.url)
         if "artist" in types:
             artists = {a["name"]: a for h in hits for a in h["artists"] if all(w in a["name"].lower() for w in words)}
@@ -216,9 +274,13 @@ class FakeSpotify(FakeProvider):
         return 200, {}, body
 
     def _playlist_json(self, playlist: dict[str, Any]) -> dict[str, Any]:
-        return {"id": playlist["id"], "name": playlist["name"], "uri": f"spotify:playlist:{playlist['id']}",
-                "type": "playlist", "tracks": {"href": f"{self.url}/v1/playlists/{playlist['id']}/tracks",
-                                                "total": len(playlist["tracks"])}}
+        return {
+            "id": playlist["id"],
+            "name": playlist["name"],
+            "uri": f"spotify:playlist:{playlist['id']}",
+            "type": "playlist",
+            "tracks": {"href": f"{self.url}/v1/playlists/{playlist['id']}/tracks", "total": len(playlist["tracks"])},
+        }
 
     def _devices(self, request: FakeRequest) -> Reply:
         return 200, {}, {"devices": self.devices}
@@ -244,8 +306,11 @@ class FakeSpotify(FakeProvider):
             track_id = uri.rsplit(":", 1)[-1]
             if uri.startswith("spotify:track:") and track_id in self.unavailable:
                 return _error(403, "Player command failed: Restriction violated", "UNKNOWN")
-            self.player["item"] = self.track(track_id) if uri.startswith("spotify:track:") else {
-                "name": uri, "uri": uri, "artists": [], "album": {"name": ""}}
+            self.player["item"] = (
+                self.track(track_id)
+                if uri.startswith("spotify:track:")
+                else {"name": uri, "uri": uri, "artists": [], "album": {"name": ""}}
+            )
             self.player["context"] = uri
         if self.player["item"] is None:
             return _error(404, "Player command failed: Nothing to play", "NO_ACTIVE_DEVICE")
@@ -261,9 +326,20 @@ class FakeSpotify(FakeProvider):
         if command == "pause":
             self.player["is_playing"] = False
         elif command in {"next", "previous"}:
-            self.player["item"] = self.track(TRACKS[(TRACKS.index(next(
-                (t for t in TRACKS if self.player["item"] and t[0] == self.player["item"].get("id")), TRACKS[0]))
-                + (1 if command == "next" else -1)) % len(TRACKS)][0])
+            self.player["item"] = self.track(
+                TRACKS[
+                    (
+                        TRACKS.index(
+                            next(
+                                (t for t in TRACKS if self.player["item"] and t[0] == self.player["item"].get("id")),
+                                TRACKS[0],
+                            )
+                        )
+                        + (1 if command == "next" else -1)
+                    )
+                    % len(TRACKS)
+                ][0]
+            )
         elif command == "volume":
             active = next(d for d in self.devices if d["is_active"])
             active["volume_percent"] = int(arg["volume_percent"])
@@ -279,9 +355,19 @@ class FakeSpotify(FakeProvider):
         if self.player["item"] is None:
             return 204, {}, b""
         active = next((d for d in self.devices if d["is_active"]), None)
-        return 200, {}, {"is_playing": self.player["is_playing"], "item": self.player["item"], "device": active,
-                         "shuffle_state": self.player["shuffle"], "repeat_state": self.player["repeat"],
-                         "progress_ms": 1000, "currently_playing_type": "track"}
+        return (
+            200,
+            {},
+            {
+                "is_playing": self.player["is_playing"],
+                "item": self.player["item"],
+                "device": active,
+                "shuffle_state": self.player["shuffle"],
+                "repeat_state": self.player["repeat"],
+                "progress_ms": 1000,
+                "currently_playing_type": "track",
+            },
+        )
 
     def _save(self, request: FakeRequest) -> Reply:
         ids = [u.rsplit(":", 1)[-1] for u in request.query.get("uris", [""])[0].split(",")]
@@ -300,32 +386,49 @@ class FakeSpotify(FakeProvider):
         playlist = next((p for p in self.playlists if p["id"] == playlist_id), None)
         if playlist is None:
             return _error(404, "Resource not found")
-        return 200, {}, _page(request, [{"item": self.track(t), "track": self.track(t)} for t in playlist["tracks"]], self.url, 100)
+        return (
+            200,
+            {},
+            _page(
+                request, [{"item": self.track(t), "track": self.track(t)} for t in playlist["tracks"]], self.url, 100
+            ),
+        )
 
 
 @dataclass
 class FakeSoundCloud(FakeProvider):
     blocked: set[int] = field(default_factory=lambda: {1010})
     liked: list[int] = field(default_factory=lambda: [1001, 1002, 1003])
-    playlists: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": 5001, "title": "Tollywood Hits", "tracks": [1001, 1002]}])
+    playlists: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"id": 5001, "title": "Tollywood Hits", "tracks": [1001, 1002]}]
+    )
 
     def track(self, track_id: int) -> dict[str, Any]:
         index = (track_id - 1001) % len(TRACKS)
         _, name, artist, _ = TRACKS[index]
         slug = name.lower().replace(" ", "-")
-        return {"kind": "track", "id": track_id, "urn": f"soundcloud:tracks:{track_id}", "title": name,
-                "user": {"username": artist, "urn": f"soundcloud:users:{index}"}, "duration": 215000,
-                "permalink_url": f"https://soundcloud.com/{artist.lower().replace(' ', '-')}/{slug}",
-                "streamable": track_id not in self.blocked, "access": "blocked" if track_id in self.blocked else "playable"}
+        return {
+            "kind": "track",
+            "id": track_id,
+            "urn": f"soundcloud:tracks:{track_id}",
+            "title": name,
+            "user": {"username": artist, "urn": f"soundcloud:users:{index}"},
+            "duration": 215000,
+            "permalink_url": f"https://soundcloud.com/{artist.lower().replace(' ', '-')}/{slug}",
+            "streamable": track_id not in self.blocked,
+            "access": "blocked" if track_id in self.blocked else "playable",
+        }
 
     def start(self) -> "FakeSoundCloud":
         add = self.server.add
         add("GET", "/authorize", self._authorize)
         add("POST", "/oauth/token", self._token)
         for method, path, handler in [
-            ("GET", "/me", self._me), ("GET", "/tracks", self._search), ("GET", "/me/likes/tracks", self._likes),
-            ("GET", "/me/playlists", self._playlists), ("POST", "/likes/tracks/*", self._like),
+            ("GET", "/me", self._me),
+            ("GET", "/tracks", self._search),
+            ("GET", "/me/likes/tracks", self._likes),
+            ("GET", "/me/playlists", self._playlists),
+            ("POST", "/likes/tracks/*", self._like),
             ("GET", "/playlists", self._search_playlists),
         ]:
             add(method, path, self._gated(handler))
@@ -335,19 +438,26 @@ class FakeSoundCloud(FakeProvider):
     def _gated(self, handler: Any) -> Any:
         def gated(request: FakeRequest) -> Reply:
             return self.check(request, scheme="OAuth") or handler(request)
+
         return gated
 
     def _collection(self, request: FakeRequest, items: list[Any]) -> dict[str, Any]:
         offset = int(request.query.get("offset", ["0"])[0])
         limit = int(request.query.get("limit", ["50"])[0])
         has_next = offset + limit < len(items)
-        return {"collection": items[offset: offset + limit],
-                "next_href": f"{self.url}{request.path}?offset={offset + limit}&limit={limit}&linked_partitioning=true"
-                if has_next else None}
+        return {
+            "collection": items[offset : offset + limit],
+            "next_href": f"{self.url}{request.path}?offset={offset + limit}&limit={limit}&linked_partitioning=true"
+            if has_next
+            else None,
+        }
 
     def _me(self, request: FakeRequest) -> Reply:
-        return 200, {}, {"id": 424242, "urn": "soundcloud:users:424242", "username": "fakelistener",
-                         "full_name": "Fake Listener"}
+        return (
+            200,
+            {},
+            {"id": 424242, "urn": "soundcloud:users:424242", "username": "fakelistener", "full_name": "Fake Listener"},
+        )
 
     def _search(self, request: FakeRequest) -> Reply:
         words = request.query.get("q", [""])[0].lower().replace("-", " ").split()
@@ -363,10 +473,15 @@ class FakeSoundCloud(FakeProvider):
         return 200, {}, self._collection(request, [self.track(i) for i in self.liked])
 
     def _playlist_json(self, playlist: dict[str, Any]) -> dict[str, Any]:
-        return {"kind": "playlist", "id": playlist["id"], "urn": f"soundcloud:playlists:{playlist['id']}",
-                "title": playlist["title"], "track_count": len(playlist["tracks"]),
-                "tracks": [self.track(t) for t in playlist["tracks"]],
-                "permalink_url": f"https://soundcloud.com/fakelistener/sets/{playlist['id']}"}
+        return {
+            "kind": "playlist",
+            "id": playlist["id"],
+            "urn": f"soundcloud:playlists:{playlist['id']}",
+            "title": playlist["title"],
+            "track_count": len(playlist["tracks"]),
+            "tracks": [self.track(t) for t in playlist["tracks"]],
+            "permalink_url": f"https://soundcloud.com/fakelistener/sets/{playlist['id']}",
+        }
 
     def _playlists(self, request: FakeRequest) -> Reply:
         return 200, {}, self._collection(request, [self._playlist_json(p) for p in self.playlists])

@@ -16,6 +16,12 @@ from social_django.utils import load_backend, load_strategy
 from music import selectors
 from music.actions import NAMES
 from music.library import sync_run_start
+from sawt.accounts.models import User
+
+
+def _me(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # every view here is login_required
+    return request.user
 
 
 def _backend(request: HttpRequest, platform: str) -> Any:
@@ -30,7 +36,7 @@ def _backend(request: HttpRequest, platform: str) -> Any:
 @login_required
 def oauth_login(request: HttpRequest, platform: str) -> HttpResponseBase:
     """Starts the provider's consent screen (Spotify: authorization code; SoundCloud: code + PKCE)."""
-    return do_auth(_backend(request, platform), redirect_name="next", user=request.user)  # type: ignore[no-any-return]
+    return do_auth(_backend(request, platform), redirect_name="next", user=_me(request))
 
 
 def _no_login(*args: Any, **kwargs: Any) -> None:
@@ -44,22 +50,29 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
     backend = _backend(request, platform)
     name = NAMES[platform]
     try:
-        response = do_complete(backend, _no_login, user=request.user, redirect_name="next", request=request)
+        user = request.user
+        response = do_complete(backend, _no_login, user=user, redirect_name="next", request=request)  # type: ignore[arg-type]
     except SocialAuthBaseException as exc:
         messages.error(request, f"{name} was not connected: {exc}")
         return redirect("music_pages:index")
-    account = selectors.account_get(owner=request.user, platform=platform)  # type: ignore[arg-type]
+    account = selectors.account_get(owner=_me(request), platform=platform)
     if account is not None:
         sync_run_start(account=account)
         messages.success(request, f"{name} is connected; your library is syncing.")
-    return response  # type: ignore[no-any-return]
+    return response
 
 
 @login_required
 @csp_update({"frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN]})
 def index(request: HttpRequest) -> HttpResponse:
-    accounts = [selectors.account_status(owner=request.user, platform=p) for p in selectors.PLATFORM_NAMES]  # type: ignore[arg-type]
-    return render(request, "music/index.html", {
-        "accounts": accounts, "names": NAMES, "widget_origin": settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN,
-        "history": list(reversed(selectors.turns_recent(owner=request.user, limit=20))),  # type: ignore[arg-type]
-    })
+    accounts = [selectors.account_status(owner=_me(request), platform=p) for p in selectors.PLATFORM_NAMES]
+    return render(
+        request,
+        "music/index.html",
+        {
+            "accounts": accounts,
+            "names": NAMES,
+            "widget_origin": settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN,
+            "history": list(reversed(selectors.turns_recent(owner=_me(request), limit=20))),
+        },
+    )

@@ -60,7 +60,9 @@ def rank(query: str, items: list[MediaItem], media_type: str | None) -> list[Med
     def score(item: MediaItem) -> float:
         name = normalize_query(item.title)
         with_artist = normalize_query(f"{item.title} by {item.artist}") if item.artist else name
-        closeness = max(fuzz.ratio(wanted, name), fuzz.ratio(wanted, with_artist), fuzz.token_set_ratio(wanted, name) - 5)
+        closeness = max(
+            fuzz.ratio(wanted, name), fuzz.ratio(wanted, with_artist), fuzz.token_set_ratio(wanted, name) - 5
+        )
         if media_type is None and item.media_type == "track":
             closeness += 3  # an unnamed type most often means a song
         if media_type and item.media_type == media_type:

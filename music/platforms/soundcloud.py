@@ -13,8 +13,11 @@ class SoundCloudAdapter:
     platform = "soundcloud"
 
     def __init__(self, access_token: str) -> None:
-        self.client = httpx.Client(base_url=settings.MUSIC_SOUNDCLOUD_API_URL, timeout=settings.MUSIC_HTTP_TIMEOUT,
-                                   headers={"Authorization": f"OAuth {access_token}", "Accept": "application/json"})
+        self.client = httpx.Client(
+            base_url=settings.MUSIC_SOUNDCLOUD_API_URL,
+            timeout=settings.MUSIC_HTTP_TIMEOUT,
+            headers={"Authorization": f"OAuth {access_token}", "Accept": "application/json"},
+        )
 
     def _request(self, method: str, url: str, **kwargs: Any) -> Any:
         try:
@@ -25,8 +28,11 @@ class SoundCloudAdapter:
             raise TokenExpired()
         if response.status_code == 429:
             retry_after = int(response.headers.get("Retry-After") or 1)
-            raise PlatformError("rate_limited", f"SoundCloud is limiting requests right now. Try again in "
-                                f"{retry_after} seconds.", retry_after=retry_after)
+            raise PlatformError(
+                "rate_limited",
+                f"SoundCloud is limiting requests right now. Try again in {retry_after} seconds.",
+                retry_after=retry_after,
+            )
         if response.status_code == 404:
             raise PlatformError("not_found", "SoundCloud doesn't have that.")
         if response.status_code >= 400:
@@ -57,20 +63,39 @@ class SoundCloudAdapter:
 
     def playlists(self, cursor: str | None, limit: int = 50) -> Page:
         raw, next_href = self._collection(cursor or "/me/playlists", limit)
-        return Page([{"uri": p["urn"], "external_id": str(p["id"]), "name": p.get("title", ""),
-                      "track_count": int(p.get("track_count") or 0),
-                      "tracks": [_track(t).as_dict() for t in p.get("tracks") or []]} for p in raw], next_href)
+        return Page(
+            [
+                {
+                    "uri": p["urn"],
+                    "external_id": str(p["id"]),
+                    "name": p.get("title", ""),
+                    "track_count": int(p.get("track_count") or 0),
+                    "tracks": [_track(t).as_dict() for t in p.get("tracks") or []],
+                }
+                for p in raw
+            ],
+            next_href,
+        )
 
 
 def _track(raw: dict[str, Any]) -> MediaItem:
     return MediaItem(
-        uri=str(raw.get("urn") or f"soundcloud:tracks:{raw['id']}"), title=raw.get("title", ""), media_type="track",
-        platform="soundcloud", artist=(raw.get("user") or {}).get("username", ""),
-        external_url=raw.get("permalink_url", ""), duration_ms=int(raw.get("duration") or 0),
+        uri=str(raw.get("urn") or f"soundcloud:tracks:{raw['id']}"),
+        title=raw.get("title", ""),
+        media_type="track",
+        platform="soundcloud",
+        artist=(raw.get("user") or {}).get("username", ""),
+        external_url=raw.get("permalink_url", ""),
+        duration_ms=int(raw.get("duration") or 0),
         playable=raw.get("access", "playable") != "blocked" and raw.get("streamable", True) is not False,
     )
 
 
 def _playlist(raw: dict[str, Any]) -> MediaItem:
-    return MediaItem(uri=str(raw.get("urn")), title=raw.get("title", ""), media_type="playlist", platform="soundcloud",
-                     external_url=raw.get("permalink_url", ""))
+    return MediaItem(
+        uri=str(raw.get("urn")),
+        title=raw.get("title", ""),
+        media_type="playlist",
+        platform="soundcloud",
+        external_url=raw.get("permalink_url", ""),
+    )

@@ -18,8 +18,13 @@ class SpotifyAdapter:
 
     def __init__(self, access_token: str) -> None:
         # retries=0: a 429's Retry-After is ours to honour and report, not urllib3's to sleep through.
-        self.client = spotipy.Spotify(auth=access_token, requests_session=requests.Session(), retries=0,
-                                      status_retries=0, requests_timeout=settings.MUSIC_HTTP_TIMEOUT)
+        self.client = spotipy.Spotify(
+            auth=access_token,
+            requests_session=requests.Session(),
+            retries=0,
+            status_retries=0,
+            requests_timeout=settings.MUSIC_HTTP_TIMEOUT,
+        )
         self.client.prefix = f"{settings.MUSIC_SPOTIFY_API_URL}/v1/"
 
     def _call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -51,8 +56,10 @@ class SpotifyAdapter:
         """The named device, else the active one, else the first that accepts commands."""
         usable = [d for d in self.devices() if not d.get("is_restricted")]
         if not usable:
-            raise PlatformError("no_device", "No Spotify device is available. Open Spotify on your phone, computer "
-                                "or speaker, then ask again.")
+            raise PlatformError(
+                "no_device",
+                "No Spotify device is available. Open Spotify on your phone, computer or speaker, then ask again.",
+            )
         if name:
             named = [d for d in usable if name.lower() in str(d.get("name", "")).lower()]
             if named:
@@ -103,8 +110,11 @@ class SpotifyAdapter:
         body = self._call(self.client.currently_playing)
         if not body or not body.get("item"):
             return None
-        return {"item": _item(body["item"], "track").as_dict(), "is_playing": bool(body.get("is_playing")),
-                "device": (body.get("device") or {}).get("name", "")}
+        return {
+            "item": _item(body["item"], "track").as_dict(),
+            "is_playing": bool(body.get("is_playing")),
+            "device": (body.get("device") or {}).get("name", ""),
+        }
 
     def like(self, item: MediaItem) -> None:
         self._call(self.client.current_user_saved_tracks_add, [item.uri])
@@ -113,15 +123,25 @@ class SpotifyAdapter:
 
     def saved_tracks(self, offset: int, limit: int = 50) -> Page:
         body = self._call(self.client.current_user_saved_tracks, limit=limit, offset=offset) or {}
-        items = [{**_item(e["track"], "track").as_dict(), "added_at": e.get("added_at")}
-                 for e in body.get("items") or [] if e.get("track")]
+        items = [
+            {**_item(e["track"], "track").as_dict(), "added_at": e.get("added_at")}
+            for e in body.get("items") or []
+            if e.get("track")
+        ]
         return Page(items, offset + limit if body.get("next") else None)
 
     def playlists(self, offset: int, limit: int = 50) -> Page:
         body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
-        items = [{"uri": p["uri"], "external_id": p["id"], "name": p["name"],
-                  "track_count": int((p.get("tracks") or p.get("items") or {}).get("total") or 0)}
-                 for p in body.get("items") or [] if p]
+        items = [
+            {
+                "uri": p["uri"],
+                "external_id": p["id"],
+                "name": p["name"],
+                "track_count": int((p.get("tracks") or p.get("items") or {}).get("total") or 0),
+            }
+            for p in body.get("items") or []
+            if p
+        ]
         return Page(items, offset + limit if body.get("next") else None)
 
     def playlist_tracks(self, playlist_id: str, offset: int, limit: int = 100) -> Page:
@@ -134,14 +154,23 @@ class SpotifyAdapter:
 def _item(raw: dict[str, Any], kind: str) -> MediaItem:
     artists = ", ".join(a.get("name", "") for a in raw.get("artists") or [])
     owner = (raw.get("owner") or {}).get("display_name", "")
-    return MediaItem(
-        uri=raw["uri"], title=raw.get("name", ""), media_type=kind, platform="spotify",
-        artist=artists if kind != "artist" else raw.get("name", ""),
-        album=(raw.get("album") or {}).get("name", "") if kind == "track" else "",
-        external_url=(raw.get("external_urls") or {}).get("spotify", ""),
-        playable=raw.get("is_playable", True) is not False, duration_ms=int(raw.get("duration_ms") or 0),
-    ) if kind != "playlist" else MediaItem(uri=raw["uri"], title=raw.get("name", ""), media_type="playlist",
-                                           platform="spotify", artist=owner)
+    return (
+        MediaItem(
+            uri=raw["uri"],
+            title=raw.get("name", ""),
+            media_type=kind,
+            platform="spotify",
+            artist=artists if kind != "artist" else raw.get("name", ""),
+            album=(raw.get("album") or {}).get("name", "") if kind == "track" else "",
+            external_url=(raw.get("external_urls") or {}).get("spotify", ""),
+            playable=raw.get("is_playable", True) is not False,
+            duration_ms=int(raw.get("duration_ms") or 0),
+        )
+        if kind != "playlist"
+        else MediaItem(
+            uri=raw["uri"], title=raw.get("name", ""), media_type="playlist", platform="spotify", artist=owner
+        )
+    )
 
 
 def _translate(exc: spotipy.SpotifyException) -> Exception:
@@ -150,14 +179,21 @@ def _translate(exc: spotipy.SpotifyException) -> Exception:
         return TokenExpired()
     if exc.http_status == 429:
         retry_after = int((exc.headers or {}).get("Retry-After") or 1)
-        return PlatformError("rate_limited", f"Spotify is limiting requests right now. Try again in {retry_after} "
-                             "seconds.", retry_after=retry_after)
+        return PlatformError(
+            "rate_limited",
+            f"Spotify is limiting requests right now. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
     if reason == "NO_ACTIVE_DEVICE":
-        return PlatformError("no_device", "No Spotify device is active. Open Spotify on a phone, computer or "
-                             "speaker, then ask again.")
+        return PlatformError(
+            "no_device", "No Spotify device is active. Open Spotify on a phone, computer or speaker, then ask again."
+        )
     if reason == "PREMIUM_REQUIRED":
-        return PlatformError("premium_required", "Spotify only lets Premium accounts control playback, so I "
-                             "can't play it for you. Search and your library still work.")
+        return PlatformError(
+            "premium_required",
+            "Spotify only lets Premium accounts control playback, so I "
+            "can't play it for you. Search and your library still work.",
+        )
     if exc.http_status in (403, 404):
         return PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
     return PlatformError("error", "Spotify answered with an error. Try again in a moment.")

@@ -43,8 +43,13 @@ def soundcloud(settings) -> Iterator[FakeSoundCloud]:  # type: ignore[no-untyped
 
 def connect(fake: FakeSpotify | FakeSoundCloud, owner, platform: str, preferred: bool = True) -> MusicAccount:  # type: ignore[no-untyped-def]
     tokens = fake.issue_tokens(fake.user_id)
-    return MusicAccountFactory(owner=owner, platform=platform, access_token=tokens["access_token"],
-                               refresh_token=tokens["refresh_token"], is_preferred=preferred)
+    return MusicAccountFactory(
+        owner=owner,
+        platform=platform,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        is_preferred=preferred,
+    )
 
 
 @pytest.fixture

@@ -37,8 +37,9 @@ def test_it_answers_the_same_query_normalised_differently_from_the_cache(api, sp
     assert third["parameters"]["cache"] == "redis"
 
 
-def test_it_follows_up_with_pause_next_and_play_it_on_soundcloud(api, spotify, soundcloud, spotify_account,
-                                                                 soundcloud_account):
+def test_it_follows_up_with_pause_next_and_play_it_on_soundcloud(
+    api, spotify, soundcloud, spotify_account, soundcloud_account
+):
     say(api, "play nuvvu nenantu")
     paused = say(api, "pause")
     assert (paused["action"], paused["status"]) == ("PAUSE", "ok") and spotify.player["is_playing"] is False
@@ -52,8 +53,11 @@ def test_it_follows_up_with_pause_next_and_play_it_on_soundcloud(api, spotify, s
     # Nothing claims SoundCloud playback until the widget says so.
     assert "Loading" in moved["response_text"] and "Playing" not in moved["response_text"]
     assert "loading" in say(api, "what's playing?")["response_text"].lower()
-    api.post("/api/v1/music/player/state", {"platform": "soundcloud", "uri": "soundcloud:tracks:1001",
-                                            "title": "Nuvvu Nenantu", "state": "playing"}, format="json")
+    api.post(
+        "/api/v1/music/player/state",
+        {"platform": "soundcloud", "uri": "soundcloud:tracks:1001", "title": "Nuvvu Nenantu", "state": "playing"},
+        format="json",
+    )
     assert say(api, "what's playing?")["response_text"].startswith("Playing Nuvvu Nenantu")
     assert say(api, "pause")["parameters"]["player"] == {"platform": "soundcloud", "command": "pause"}
 
@@ -137,8 +141,13 @@ def test_it_asks_to_connect_when_nothing_is_connected(api, db):
 def test_it_searches_the_synced_library_before_the_api(api, spotify, spotify_account, owner):
     from tests.music.factories import LibraryTrackFactory
 
-    LibraryTrackFactory(owner=owner, uri="spotify:track:mylocalcopy0000000001", title="Butta Bomma",
-                        artist="Armaan Malik", search_text="butta bomma armaan malik")
+    LibraryTrackFactory(
+        owner=owner,
+        uri="spotify:track:mylocalcopy0000000001",
+        title="Butta Bomma",
+        artist="Armaan Malik",
+        search_text="butta bomma armaan malik",
+    )
     reply = say(api, "play butta bomma")
     assert reply["parameters"]["cache"] == "library"
     assert spotify.player["item"]["uri"] == "spotify:track:mylocalcopy0000000001"

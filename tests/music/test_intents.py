@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from music.intents import normalize_query, parse_grammar, parse_offline
+from music.grammar import parse_grammar, parse_offline
+from music.intents import normalize_query
 
-LABELLED = [line.rstrip("\n").split("\t") for line in (Path(__file__).parent / "commands.tsv").read_text().splitlines()
-            if line and not line.startswith("#")]
+LABELLED = [
+    line.rstrip("\n").split("\t")
+    for line in (Path(__file__).parent / "commands.tsv").read_text().splitlines()
+    if line and not line.startswith("#")
+]
 
 
 def test_the_labelled_set_has_200_commands_covering_every_action():
@@ -23,18 +27,24 @@ def test_it_understands_at_least_95_percent_of_the_labelled_commands_offline():
     assert len(misses) <= 10, misses
 
 
-@pytest.mark.parametrize(("text", "query", "media_type", "platform"), [
-    ("play nuvvu nenantu on spotify", "nuvvu nenantu", None, "spotify"),
-    ("play the album ala vaikunthapurramuloo", "ala vaikunthapurramuloo", "album", None),
-    ("play songs by sid sriram", "sid sriram", "artist", None),
-    ("play my road trip playlist", "road trip", "playlist", None),
-    ("plya butta bomma on sound cloud", "butta bomma", None, "soundcloud"),
-])
+@pytest.mark.parametrize(
+    ("text", "query", "media_type", "platform"),
+    [
+        ("play nuvvu nenantu on spotify", "nuvvu nenantu", None, "spotify"),
+        ("play the album ala vaikunthapurramuloo", "ala vaikunthapurramuloo", "album", None),
+        ("play songs by sid sriram", "sid sriram", "artist", None),
+        ("play my road trip playlist", "road trip", "playlist", None),
+        ("plya butta bomma on sound cloud", "butta bomma", None, "soundcloud"),
+    ],
+)
 def test_it_extracts_what_to_play_with_or_without_the_media_type(text, query, media_type, platform):
     intent = parse_grammar(text)
     assert intent is not None and intent.action == "PLAY"
     assert (intent.parameters.get("query"), intent.parameters.get("media_type"), intent.parameters.get("platform")) == (
-        query, media_type, platform)
+        query,
+        media_type,
+        platform,
+    )
 
 
 def test_it_normalises_queries_so_spellings_of_one_title_share_a_cache_key():
@@ -63,9 +73,23 @@ def llm_server(settings):  # type: ignore[no-untyped-def]
 
 def test_it_uses_the_llm_answer_when_one_is_configured(api, llm_server, spotify, spotify_account):
     answers, server = llm_server
-    answers.append(json.dumps({"action": "PLAY", "parameters": {
-        "query": "butta bomma", "media_type": None, "platform": None, "reference": None, "index": None,
-        "volume": None, "volume_delta": None, "state": None}}))
+    answers.append(
+        json.dumps(
+            {
+                "action": "PLAY",
+                "parameters": {
+                    "query": "butta bomma",
+                    "media_type": None,
+                    "platform": None,
+                    "reference": None,
+                    "index": None,
+                    "volume": None,
+                    "volume_delta": None,
+                    "state": None,
+                },
+            }
+        )
+    )
     reply = api.post("/api/v1/music/chat/message", {"text": "i fancy that butta bomma tune"}, format="json").json()
     assert (reply["action"], reply["status"]) == ("PLAY", "ok")
     assert spotify.player["item"]["name"] == "Butta Bomma"

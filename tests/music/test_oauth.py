@@ -24,7 +24,8 @@ def round_trip(client, platform: str) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("platform", ["spotify", "soundcloud"])
 def test_it_connects_through_oauth_stores_tokens_encrypted_and_syncs_the_library(
-        client, owner, spotify, soundcloud, platform, django_capture_on_commit_callbacks):
+    client, owner, spotify, soundcloud, platform, django_capture_on_commit_callbacks
+):
     fake = spotify if platform == "spotify" else soundcloud
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,7 +39,9 @@ def test_it_connects_through_oauth_stores_tokens_encrypted_and_syncs_the_library
     social = UserSocialAuth.objects.get(user=owner, provider=platform)
     assert not {"access_token", "refresh_token"} & set(social.extra_data)
     assert SyncRun.objects.get(account=account).status == "done"
-    assert LibraryTrack.objects.filter(owner=owner, platform=platform, is_saved=True).count() == (6 if platform == "spotify" else 3)
+    assert LibraryTrack.objects.filter(owner=owner, platform=platform, is_saved=True).count() == (
+        6 if platform == "spotify" else 3
+    )
     assert Playlist.objects.filter(owner=owner, platform=platform).exists()
     status = client.get(f"/api/v1/music/adapter/{platform}/status").json()
     assert status["connected"] and status["display_name"] == "Fake Listener"

@@ -18,7 +18,9 @@ def test_an_outsider_cannot_disconnect_or_sync_the_owners_account(outsider_api, 
 
 
 def test_an_outsider_cannot_play_through_the_owners_account(outsider_api, spotify, spotify_account):
-    reply = outsider_api.post("/api/v1/music/chat/message", {"text": "play butta bomma on spotify"}, format="json").json()
+    reply = outsider_api.post(
+        "/api/v1/music/chat/message", {"text": "play butta bomma on spotify"}, format="json"
+    ).json()
     assert reply["status"] == "needs_account" and spotify.player["item"] is None
 
 

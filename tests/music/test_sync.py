@@ -19,7 +19,11 @@ def test_it_pages_through_saved_tracks_and_playlists(spotify, spotify_account):
     assert LibraryTrack.objects.filter(owner=spotify_account.owner, is_saved=True).count() == 126
     road_trip = Playlist.objects.get(name="Road Trip")
     assert [e.track.title for e in PlaylistTrack.objects.filter(playlist=road_trip)] == [
-        "Tum Hi Ho", "Shape of You", "Blinding Lights", "Levitating"]
+        "Tum Hi Ho",
+        "Shape of You",
+        "Blinding Lights",
+        "Levitating",
+    ]
 
 
 def test_it_upserts_so_a_second_sync_changes_nothing(spotify, spotify_account):
@@ -60,8 +64,9 @@ def test_it_requeues_itself_when_retry_after_is_long(spotify, spotify_account, s
 
 def test_it_resumes_from_the_cursor(spotify, spotify_account):
     spotify.extra_tracks = 120
-    run = SyncRun.objects.create(owner=spotify_account.owner, account=spotify_account,
-                                 cursor={"stage": "tracks", "next": 100})
+    run = SyncRun.objects.create(
+        owner=spotify_account.owner, account=spotify_account, cursor={"stage": "tracks", "next": 100}
+    )
     sync_run_execute(run_id=run.pk)
     assert [r.query["offset"] for r in spotify.server.requests_to("/v1/me/tracks")] == [["100"]]
 
@@ -93,8 +98,9 @@ def test_it_does_not_run_a_claimed_run_twice(spotify, spotify_account):
     assert len(spotify.server.requests) == calls
 
 
-def test_the_beat_job_refreshes_every_connected_library(spotify, soundcloud, spotify_account, soundcloud_account,
-                                                        django_capture_on_commit_callbacks):
+def test_the_beat_job_refreshes_every_connected_library(
+    spotify, soundcloud, spotify_account, soundcloud_account, django_capture_on_commit_callbacks
+):
     from music.tasks import refresh_all_libraries
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,9 +116,19 @@ def test_the_beat_job_expires_old_cache_rows(db):
     from music.models import SearchCache
     from music.tasks import expire_search_cache
 
-    SearchCache.objects.create(query_hash="a" * 64, platform="spotify", normalized_query="old", result_uri="x",
-                               expires_at=timezone.now() - timedelta(seconds=1))
-    SearchCache.objects.create(query_hash="b" * 64, platform="spotify", normalized_query="new", result_uri="y",
-                               expires_at=timezone.now() + timedelta(days=1))
+    SearchCache.objects.create(
+        query_hash="a" * 64,
+        platform="spotify",
+        normalized_query="old",
+        result_uri="x",
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    SearchCache.objects.create(
+        query_hash="b" * 64,
+        platform="spotify",
+        normalized_query="new",
+        result_uri="y",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     assert expire_search_cache() == 1
     assert list(SearchCache.objects.values_list("normalized_query", flat=True)) == ["new"]

