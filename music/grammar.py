@@ -115,8 +115,10 @@ def correct_command_words(text: str) -> str:
 
 # --- grammar --------------------------------------------------------------------------------------
 
+# The wake word is often misheard ("hey sen", "ok sum"): any one word after hey/ok is taken as the name.
 _POLITE = re.compile(
-    r"^(?:(?:hey |ok |okay )?sam |hey |please |can you |could you |would you |will you |i want to |"
+    r"^(?:(?:hey|hi|ok|okay)(?: (?!play|pause|stop|skip|next|resume)\w+)? |sam |please |can you |could you |"
+    r"would you |will you |i want to |"
     r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
 )
 _TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
