@@ -5,3 +5,10 @@ class MusicConfig(AppConfig):
     name = "music"
     label = "music"
     verbose_name = "Music assistant"
+
+    def ready(self) -> None:
+        from sawt.accounts.services import on_account_delete
+
+        from music.services import replies_delete
+
+        on_account_delete(replies_delete)

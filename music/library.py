@@ -206,7 +206,13 @@ def _finish(run: SyncRun, status: str, error: str) -> None:
 
 
 def libraries_refresh_all() -> int:
-    """Beat: a sync for every connected account that has none running."""
+    """Beat: a sync for every connected account that has none running; stuck runs are queued again and
+    resume from their cursor."""
+    from music.tasks import library_sync
+
+    stale = SyncRun.objects.filter(status__in=ACTIVE, created_at__lt=timezone.now() - STALE_AFTER)
+    for run_id in stale.values_list("pk", flat=True):
+        library_sync.delay(run_id)
     started = 0
     for account in MusicAccount.objects.filter(needs_reconnect=False):
         if not SyncRun.objects.filter(account=account, status__in=ACTIVE).exists():

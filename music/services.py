@@ -1,5 +1,6 @@
 import logging
 import secrets
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
@@ -152,6 +153,11 @@ def player_state_report(
         defaults["volume"] = max(0, min(100, volume))
     player, _ = PlayerState.objects.update_or_create(owner=user, defaults=defaults)
     return player
+
+
+def replies_delete(user: User) -> None:
+    """Account deletion: the spoken replies on disk go with the rows."""
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / REPLIES_DIR / str(user.pk), ignore_errors=True)
 
 
 def chat_history_clear(*, user: User) -> None:
