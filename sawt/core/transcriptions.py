@@ -71,7 +71,8 @@ class TranscriptionApi(APIView):
                 or options["response_format"] == "verbose_json",
             )
         except ValueError as exc:  # unknown language code
-            raise ValidationFailed(str(exc), code="invalid_language", details={"fields": {"language": [str(exc)]}}) from exc
+            details = {"fields": {"language": [str(exc)]}}
+            raise ValidationFailed(str(exc), code="invalid_language", details=details) from exc
         fmt = options["response_format"]
         if fmt == "json":
             return Response({"text": transcript.text})
