@@ -3,7 +3,8 @@ schema, and every 4xx carries the error body."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings as hypothesis_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sawt.wsgi import application
 
