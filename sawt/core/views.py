@@ -55,4 +55,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if is_api_path(request.path):
         body = error_body("csrf_failed", "CSRF check failed: send the X-CSRFToken header, or use a token.")
         return JsonResponse(body, status=403)
-    return render(request, "errors/403.html", {"reason": "The form expired. Go back, reload and try again."}, status=403)
+    context = {"reason": "The form expired. Go back, reload and try again."}
+    return render(request, "errors/403.html", context, status=403)
