@@ -52,7 +52,10 @@ class Synthesis:
     def at_rate(self, sample_rate: int | None) -> Synthesis:
         if not sample_rate or sample_rate == self.sample_rate:
             return self
-        return Synthesis(audio.resample(self.samples, self.sample_rate, sample_rate), sample_rate)
+        # Resampling overshoots full-scale peaks slightly; keep samples in [-1, 1] so the
+        # fresh result equals what the PCM16 cache returns.
+        resampled = np.clip(audio.resample(self.samples, self.sample_rate, sample_rate), -1.0, 1.0)
+        return Synthesis(resampled.astype(np.float32, copy=False), sample_rate)
 
 
 @runtime_checkable
