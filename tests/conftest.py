@@ -98,14 +98,14 @@ def chromium_args() -> list[str]:
 
 
 @pytest.fixture
-def page(chromium_args: list[str]) -> Iterator[object]:
+def page(chromium_args: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """A Playwright page in Debian's headless Chromium (apt-get install chromium)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *chromium_args])
         context = browser.new_context(viewport={"width": 1200, "height": 900})

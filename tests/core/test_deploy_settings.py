@@ -18,6 +18,7 @@ def test_it_passes_check_deploy_with_production_values():
         "SAWT_LOOKUP_HASH_KEY": secrets.token_urlsafe(32),
     }
     env.pop("DJANGO_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
