@@ -55,6 +55,8 @@ class MusicActionService:
             return Outcome("ok", chat_reply())
         params = intent.parameters
         requested = params.get("platform")
+        if requested and requested not in NAMES:
+            return Outcome("error", f"I can play music on Spotify or SoundCloud; {requested.title()} isn't supported.")
         if intent.action == "SWITCH_PLATFORM":
             return self._switch(requested)
         if not requested and intent.action in CONTROL:

@@ -121,6 +121,10 @@ _POLITE = re.compile(
     r"would you |will you |i want to |"
     r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
 )
+_OTHER_SERVICE = re.compile(
+    r"(?:^|\s+)(?:on|from|in|using|via|with)\s+(apple music|youtube music|youtube|tidal|deezer|amazon music|pandora|"
+    r"gaana|jiosaavn|saavn|wynk|napster)$"
+)
 _TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
 _PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|from|in|using|via|with)\s+(spotify|soundcloud))$")
 _ORDINALS = {
@@ -300,6 +304,9 @@ def parse_grammar(text: str) -> Intent | None:
     match = _PLATFORM.search(cleaned)
     if match:
         platform, cleaned = match.group(1), cleaned[: match.start()].strip()
+    other = None if match else _OTHER_SERVICE.search(cleaned)
+    if other:
+        platform, cleaned = other.group(1), cleaned[: other.start()].strip()
     params: dict[str, Any] = {"platform": platform} if platform else {}
     if cleaned in PLATFORMS or (match and not cleaned):
         # "on soundcloud" / "spotify" alone after a play: a follow-up that moves the last item.

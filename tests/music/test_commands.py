@@ -183,3 +183,9 @@ def test_it_remembers_only_what_each_user_said(api, outsider_api, spotify, spoti
     say(api, "play butta bomma")
     assert say(outsider_api, "play it")["status"] == "needs_account"
     assert Turn.objects.filter(owner=spotify_account.owner).count() == 1
+
+
+def test_it_says_an_unknown_platform_is_not_supported(api, spotify, spotify_account):
+    reply = say(api, "play butta bomma on tidal")
+    assert (reply["action"], reply["status"]) == ("PLAY", "error")
+    assert "isn't supported" in reply["response_text"] and spotify.player["item"] is None
