@@ -4,9 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from rapidfuzz import fuzz
+
 from music.cache import cache_lookup, cache_store, count
 from music.dialog import DialogManager
-from music.intents import Intent
+from music.intents import Intent, normalize_text
 from music.models import MusicAccount, PlayerState
 from music.oauth import AccountRevoked, account_fresh, account_refresh_token
 from music.platforms import MediaItem, PlatformError, TokenExpired
@@ -120,7 +122,22 @@ class MusicActionService:
 
     # --- actions -------------------------------------------------------------------------------------
 
+    def _device_named(self, account: MusicAccount, params: dict[str, Any]) -> str | None:
+        """ "play X on kitchen speaker": the Connect device named at the end, taken out of the query."""
+        query = str(params.get("query") or "")
+        if account.platform != "spotify" or " on " not in query:
+            return None
+        title, _, spoken = query.rpartition(" on ")
+        devices = with_account(account, lambda a: a.devices())  # type: ignore[union-attr]
+        names = {str(d.get("name", "")): normalize_text(str(d.get("name", ""))) for d in devices}
+        for name, normalised in names.items():
+            if normalised and fuzz.token_set_ratio(normalize_text(spoken), normalised) >= 85:
+                params["query"] = title
+                return name
+        return None
+
     def _play(self, account: MusicAccount, params: dict[str, Any]) -> Outcome:
+        device_name = self._device_named(account, params)
         item, extra = self._target(account, params)
         name = NAMES[account.platform]
         if item is None:
@@ -142,7 +159,7 @@ class MusicActionService:
                 "show when it is really playing.",
                 extra,
             )
-        device = with_account(account, lambda a: a.play(item))  # type: ignore[union-attr]
+        device = with_account(account, lambda a: a.play(item, device_name))  # type: ignore[union-attr]
         extra["device"] = device
         return Outcome("ok", f"Playing {item.spoken()} on {device}.", extra)
 

@@ -7,8 +7,7 @@ class MusicConfig(AppConfig):
     verbose_name = "Music assistant"
 
     def ready(self) -> None:
-        from sawt.accounts.services import on_account_delete
-
         from music.services import replies_delete
+        from sawt.accounts.services import on_account_delete
 
         on_account_delete(replies_delete)

@@ -45,8 +45,11 @@ def intent_accuracy() -> dict[str, Any]:
     rows = [line.split("\t") for line in path.read_text().splitlines() if line and not line.startswith("#")]
     started = time.perf_counter()
     correct = sum(parse_offline(text).action == want for text, want in rows)
-    return {"intent_commands": len(rows), "intent_accuracy": round(correct / len(rows), 4),
-            "intent_ms_per_command": round((time.perf_counter() - started) / len(rows) * 1000, 2)}
+    return {
+        "intent_commands": len(rows),
+        "intent_accuracy": round(correct / len(rows), 4),
+        "intent_ms_per_command": round((time.perf_counter() - started) / len(rows) * 1000, 2),
+    }
 
 
 @register("music", "music: text command p50 per cache tier, voice command p50, offline intent accuracy")
@@ -58,9 +61,13 @@ def bench_music(options: dict[str, Any]) -> dict[str, Any]:
     fake = FakeSpotify().start()
     n = 10 if options.get("quick") else 50
     try:
-        with override_settings(MUSIC_SPOTIFY_ACCOUNTS_URL=fake.url, MUSIC_SPOTIFY_API_URL=fake.url,
-                               MUSIC_SPOTIFY_CLIENT_ID=fake.client_id, MUSIC_SPOTIFY_CLIENT_SECRET=fake.client_secret,
-                               MUSIC_USE_LLM=False):
+        with override_settings(
+            MUSIC_SPOTIFY_ACCOUNTS_URL=fake.url,
+            MUSIC_SPOTIFY_API_URL=fake.url,
+            MUSIC_SPOTIFY_CLIENT_ID=fake.client_id,
+            MUSIC_SPOTIFY_CLIENT_SECRET=fake.client_secret,
+            MUSIC_USE_LLM=False,
+        ):
             try:
                 with transaction.atomic():
                     result |= _measure(fake, n, voice_runs=3 if options.get("quick") else 10)
@@ -83,9 +90,14 @@ def _measure(fake: Any, n: int, voice_runs: int) -> dict[str, Any]:
 
     user = User.objects.create_user(f"bench-music-{time.time_ns()}", password=None)
     tokens = fake.issue_tokens(fake.user_id)
-    MusicAccount.objects.create(owner=user, platform="spotify", access_token=tokens["access_token"],
-                                refresh_token=tokens["refresh_token"], is_preferred=True,
-                                expires_at=timezone.now() + timedelta(hours=1))
+    MusicAccount.objects.create(
+        owner=user,
+        platform="spotify",
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        is_preferred=True,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     client = APIClient()
     client.force_authenticate(user)
 
@@ -104,6 +116,7 @@ def _measure(fake: Any, n: int, voice_runs: int) -> dict[str, Any]:
         assert say("search Nuvvu-Nenantu song")["parameters"]["cache"] == "table"
 
     out["text_search_tier2_p50_ms"] = _p50(_timed(tier2, n))
+
     def tier3() -> None:
         cache.clear()
         SearchCache.objects.all().delete()  # inside the rolled-back transaction
@@ -123,6 +136,7 @@ def _voice(client: APIClient, runs: int) -> dict[str, Any]:
     # The reply cache would make every spoken reply after the first free; measure real synthesis.
     speech_config.configure(before.replace(tts_cache=False))
     try:
+
         def once() -> None:
             audio = io.BytesIO(speech.wav_bytes())
             audio.name = "command.wav"
@@ -133,5 +147,9 @@ def _voice(client: APIClient, runs: int) -> dict[str, Any]:
         times = _timed(once, runs)
     finally:
         speech_config.configure(before)
-    return {"voice_speech_seconds": round(speech.duration, 2), "voice_p50_ms": _p50(times),
-            "voice_runs": runs, "asr_model": settings.MUSIC_ASR_MODEL or "engine default"}
+    return {
+        "voice_speech_seconds": round(speech.duration, 2),
+        "voice_p50_ms": _p50(times),
+        "voice_runs": runs,
+        "asr_model": settings.MUSIC_ASR_MODEL or "engine default",
+    }

@@ -66,10 +66,10 @@ class SpotifyAdapter:
                 return named[0]
         return next((d for d in usable if d.get("is_active")), usable[0])
 
-    def play(self, item: MediaItem) -> str:
+    def play(self, item: MediaItem, device_name: str | None = None) -> str:
         if not item.playable:
             raise PlatformError("not_found", f"{item.spoken()} is not available on Spotify in your country.")
-        device = self.pick_device()
+        device = self.pick_device(device_name)
         if item.media_type == "track":
             self._call(self.client.start_playback, device_id=device["id"], uris=[item.uri])
         else:

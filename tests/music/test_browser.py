@@ -5,8 +5,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_sends_a_typed_command_and_shows_the_reply_and_the_library(live_server, page, owner, spotify,
-                                                                        spotify_account):
+def test_it_sends_a_typed_command_and_shows_the_reply_and_the_library(
+    live_server, page, owner, spotify, spotify_account
+):
     from music.library import sync_run_execute
     from music.models import SyncRun
 

@@ -189,3 +189,22 @@ def test_it_says_an_unknown_platform_is_not_supported(api, spotify, spotify_acco
     reply = say(api, "play butta bomma on tidal")
     assert (reply["action"], reply["status"]) == ("PLAY", "error")
     assert "isn't supported" in reply["response_text"] and spotify.player["item"] is None
+
+
+def test_it_plays_on_the_connect_device_named_in_the_command(api, spotify, spotify_account):
+    spotify.devices.append(
+        {
+            "id": "dev-kitchen",
+            "is_active": False,
+            "is_private_session": False,
+            "is_restricted": False,
+            "name": "Kitchen Speaker",
+            "type": "Speaker",
+            "volume_percent": 30,
+            "supports_volume": True,
+        }
+    )
+    reply = say(api, "play butta bomma on the kitchen speaker")
+    assert reply["status"] == "ok" and reply["parameters"]["device"] == "Kitchen Speaker"
+    assert spotify.player["item"]["name"] == "Butta Bomma"
+    assert [d["id"] for d in spotify.devices if d["is_active"]] == ["dev-kitchen"]
