@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from music.cache import cache_lookup, cache_store, count
+from music.cache import cache_lookup, cache_store, count, user_scope
 from music.dialog import DialogManager
 from music.intents import Intent, normalize_text
 from music.models import MusicAccount, PlayerState
@@ -94,12 +94,19 @@ class MusicActionService:
 
     def find(self, account: MusicAccount, query: str, media_type: str | None) -> tuple[list[MediaItem], str]:
         """Tier 1 and 2 caches, then the user's library, then the platform API (written back)."""
-        items, tier = cache_lookup(platform=account.platform, query=query, media_type=media_type)
+        items, tier = cache_lookup(platform=account.platform, query=query, media_type=media_type, user_id=self.user.pk)
         if items is not None:
             return items, tier
         local = library_search(owner=self.user, platform=account.platform, query=query, media_type=media_type)
         count("library", "hit" if local else "miss")
         if local:
+            cache_store(
+                platform=account.platform,
+                query=query,
+                media_type=media_type,
+                items=local,
+                scope=user_scope(self.user.pk),
+            )
             return local, "library"
         found = with_account(account, lambda a: a.search(query, media_type))
         count("api", "hit" if found else "miss")

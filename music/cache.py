@@ -1,7 +1,8 @@
 """The three-tier search cache: Redis for identical recent queries, the SearchCache table for normalised
 queries, the platform API behind both (its answers are written back to tiers 1 and 2).
 
-Only catalogue answers are cached here, never what came from a user's own library."""
+Catalogue answers are shared (scope ""); answers from a user's own library are cached under that user's
+scope ("user:<id>") and only ever read back for that user."""
 
 import hashlib
 import json
@@ -30,9 +31,13 @@ def query_hash(query: str, media_type: str | None = None) -> str:
     return hashlib.sha256(f"{_type_key(media_type)}|{normalize_query(query)}".encode()).hexdigest()
 
 
-def _hot_key(platform: str, query: str, media_type: str | None) -> str:
+def user_scope(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def _hot_key(platform: str, query: str, media_type: str | None, scope: str) -> str:
     exact = hashlib.sha256(f"{_type_key(media_type)}|{normalize_text(query)}".encode()).hexdigest()
-    return f"music:hot:{platform}:{exact}"
+    return f"music:hot:{platform}:{scope}:{exact}"
 
 
 def _counter_key() -> str:
@@ -49,18 +54,27 @@ def counters() -> dict[str, dict[str, int]]:
     return {tier: {"hits": raw.get(f"{tier}:hit", 0), "misses": raw.get(f"{tier}:miss", 0)} for tier in TIERS}
 
 
-def cache_lookup(*, platform: str, query: str, media_type: str | None) -> tuple[list[MediaItem] | None, str]:
-    """The cached candidates and the tier that answered ("redis", "table"), or (None, "")."""
-    hot = cache.get(_hot_key(platform, query, media_type))
+def cache_lookup(
+    *, platform: str, query: str, media_type: str | None, user_id: int
+) -> tuple[list[MediaItem] | None, str]:
+    """The cached candidates (the user's own first) and the tier that answered ("redis", "table")."""
+    scopes = [user_scope(user_id), ""]
+    hot_keys = [_hot_key(platform, query, media_type, scope) for scope in scopes]
+    found = cache.get_many(hot_keys)
+    hot = next((found[k] for k in hot_keys if k in found), None)
     if hot is not None:
         count("redis", "hit")
         return [MediaItem.from_dict(d) for d in json.loads(hot)], "redis"
     count("redis", "miss")
     row = (
         SearchCache.objects.filter(
-            query_hash=query_hash(query, media_type), platform=platform, expires_at__gt=timezone.now()
+            query_hash=query_hash(query, media_type),
+            platform=platform,
+            scope__in=scopes,
+            expires_at__gt=timezone.now(),
         )
-        .values("pk", "result")
+        .order_by("-scope")
+        .values("pk", "result", "scope")
         .first()
     )
     if row is None:
@@ -69,17 +83,19 @@ def cache_lookup(*, platform: str, query: str, media_type: str | None) -> tuple[
     count("table", "hit")
     SearchCache.objects.filter(pk=row["pk"]).update(hits=F("hits") + 1)
     items = list(row["result"].get("items") or [])
-    cache.set(_hot_key(platform, query, media_type), json.dumps(items), settings.MUSIC_HOT_CACHE_SECONDS)
+    hot_key = _hot_key(platform, query, media_type, row["scope"])
+    cache.set(hot_key, json.dumps(items), settings.MUSIC_HOT_CACHE_SECONDS)
     return [MediaItem.from_dict(d) for d in items], "table"
 
 
-def cache_store(*, platform: str, query: str, media_type: str | None, items: list[MediaItem]) -> None:
+def cache_store(*, platform: str, query: str, media_type: str | None, items: list[MediaItem], scope: str = "") -> None:
     if not items:
         return
     payload: list[dict[str, Any]] = [i.as_dict() for i in items]
     SearchCache.objects.update_or_create(
         query_hash=query_hash(query, media_type),
         platform=platform,
+        scope=scope,
         defaults={
             "normalized_query": normalize_query(query)[:500],
             "media_type": media_type or "",
@@ -88,7 +104,7 @@ def cache_store(*, platform: str, query: str, media_type: str | None, items: lis
             "expires_at": timezone.now() + timedelta(days=settings.MUSIC_SEARCH_CACHE_DAYS),
         },
     )
-    cache.set(_hot_key(platform, query, media_type), json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS)
+    cache.set(_hot_key(platform, query, media_type, scope), json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS)
 
 
 def search_cache_expire() -> int:

@@ -40,10 +40,12 @@ class MusicAccount(models.Model):
 
 
 class SearchCache(models.Model):
-    """Tier 2 of the search cache: a platform's answer to a normalised query (catalogue data, not per user)."""
+    """Tier 2 of the search cache: a platform's answer to a normalised query. `scope` is "" for catalogue
+    answers, shared by everyone, or "user:<id>" for an answer found in that user's own library."""
 
     query_hash = models.CharField(max_length=64)
     platform = models.CharField(max_length=20, choices=Platform.choices)
+    scope = models.CharField(max_length=40, blank=True, default="")
     normalized_query = models.CharField(max_length=500)
     media_type = models.CharField(max_length=20, blank=True)
     result_uri = models.CharField(max_length=300)
@@ -53,7 +55,9 @@ class SearchCache(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["query_hash", "platform"], name="music_cache_hash_platform")]
+        constraints = [
+            models.UniqueConstraint(fields=["query_hash", "platform", "scope"], name="music_cache_hash_platform")
+        ]
         verbose_name_plural = "search cache entries"
 
     def __str__(self) -> str:

@@ -10,10 +10,11 @@ from django.urls import reverse
 from social_django.models import UserSocialAuth
 
 from music.actions import MusicActionService, Outcome
+from music.cache import user_scope
 from music.dialog import DialogManager
 from music.intents import Intent
 from music.library import sync_run_start
-from music.models import MusicAccount, PlayerState, Turn
+from music.models import MusicAccount, PlayerState, SearchCache, Turn
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound, ValidationFailed
 
@@ -132,6 +133,7 @@ def account_disconnect(*, user: User, platform: str) -> None:
         user.music_tracks.filter(platform=platform).delete()
         user.music_playlists.filter(platform=platform).delete()
         PlayerState.objects.filter(owner=user, platform=platform).delete()
+        SearchCache.objects.filter(scope=user_scope(user.pk), platform=platform).delete()
         remaining = MusicAccount.objects.filter(owner=user).order_by("connected_at").first()
         if remaining and not MusicAccount.objects.filter(owner=user, is_preferred=True).exists():
             MusicAccount.objects.filter(pk=remaining.pk).update(is_preferred=True)
@@ -156,8 +158,9 @@ def player_state_report(
 
 
 def replies_delete(user: User) -> None:
-    """Account deletion: the spoken replies on disk go with the rows."""
+    """Account deletion: the spoken replies on disk and the user's cache entries go with the rows."""
     shutil.rmtree(Path(settings.MEDIA_ROOT) / REPLIES_DIR / str(user.pk), ignore_errors=True)
+    SearchCache.objects.filter(scope=user_scope(user.pk)).delete()
 
 
 def chat_history_clear(*, user: User) -> None:
