@@ -1,9 +1,6 @@
 from rest_framework import serializers
 
-from music.models import LibraryTrack, Playlist, SearchCache, Turn
-
-PLATFORM_CHOICES = ["spotify", "soundcloud"]
-
+from music.models import LibraryTrack, Platform, Playlist, Turn
 
 class CommandOutput(serializers.Serializer[None]):
     transcript = serializers.CharField(required=False)
@@ -38,7 +35,8 @@ class AccountStatusOutput(serializers.Serializer[None]):
 
 
 class PlayerStateInput(serializers.Serializer[None]):
-    platform = serializers.ChoiceField(choices=["soundcloud"])
+    # Only the SoundCloud widget reports today; the same choices as the models keep one enum in the schema.
+    platform = serializers.ChoiceField(choices=Platform.choices)
     uri = serializers.CharField(max_length=300, allow_blank=True)
     title = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
     state = serializers.ChoiceField(choices=["loading", "playing", "paused", "finished", "error"])
@@ -71,9 +69,3 @@ class TurnOutput(serializers.ModelSerializer[Turn]):
             "platform",
             "created_at",
         ]
-
-
-class SearchCacheOutput(serializers.ModelSerializer[SearchCache]):
-    class Meta:
-        model = SearchCache
-        fields = ["normalized_query", "platform", "result_uri", "expires_at"]
