@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from music.models import LibraryTrack, Platform, Playlist, Turn
 
+
 class CommandOutput(serializers.Serializer[None]):
     transcript = serializers.CharField(required=False)
     action = serializers.CharField()
