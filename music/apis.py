@@ -1,13 +1,16 @@
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from music import selectors, services
+from music.models import LibraryTrack, Playlist
 from music.serializers import (
     AccountStatusOutput,
     ChatMessageInput,
@@ -20,7 +23,6 @@ from music.serializers import (
 )
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound
-from sawt.core.pagination import SawtPagination
 
 
 def me(request: Request) -> User:
@@ -73,31 +75,39 @@ class AccountDisconnectApi(APIView):
 
 
 class AccountSyncApi(APIView):
-    @extend_schema(request=None, responses={202: None}, tags=["music"])
+    @extend_schema(
+        request=None,
+        responses={202: inline_serializer("SyncStarted", {"sync_run": serializers.IntegerField()})},
+        tags=["music"],
+    )
     def post(self, request: Request, platform: str) -> Response:
         run_id = services.account_sync(user=me(request), platform=known_platform(platform))
         return Response({"sync_run": run_id}, status=202)
 
 
-class LibraryTracksApi(APIView):
-    @extend_schema(responses={200: TrackOutput(many=True)}, tags=["music"])
-    def get(self, request: Request) -> Response:
-        tracks = selectors.library_tracks(
-            owner=me(request),
-            search=request.query_params.get("search", ""),
-            platform=request.query_params.get("platform", ""),
+class LibraryTracksApi(generics.ListAPIView[LibraryTrack]):
+    serializer_class = TrackOutput
+
+    @extend_schema(parameters=[OpenApiParameter("search", str), OpenApiParameter("platform", str)], tags=["music"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[LibraryTrack]:
+        params = self.request.query_params
+        return selectors.library_tracks(
+            owner=me(self.request), search=params.get("search", ""), platform=params.get("platform", "")
         )
-        paginator = SawtPagination()
-        page = paginator.paginate_queryset(tracks, request, view=self)
-        return paginator.get_paginated_response(TrackOutput(page, many=True).data)
 
 
-class PlaylistsApi(APIView):
-    @extend_schema(responses={200: PlaylistOutput(many=True)}, tags=["music"])
-    def get(self, request: Request) -> Response:
-        paginator = SawtPagination()
-        page = paginator.paginate_queryset(selectors.playlists_list(owner=me(request)), request, view=self)
-        return paginator.get_paginated_response(PlaylistOutput(page, many=True).data)
+class PlaylistsApi(generics.ListAPIView[Playlist]):
+    serializer_class = PlaylistOutput
+
+    @extend_schema(tags=["music"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Playlist]:
+        return selectors.playlists_list(owner=me(self.request))
 
 
 class HistoryApi(APIView):
