@@ -24,6 +24,10 @@ def _language(value: Any) -> str | None:
 
 
 class ChatConsumer(SawtConsumer):
+    # Nothing is ever sent to a chat socket through the channel layer, so it does not listen on
+    # one (an unconfigured alias means no layer): no Redis connection held per open microphone,
+    # and no blocking Redis read that a busy event loop could time out.
+    channel_layer_alias = "unused"
     session_id: int | None = None
     transcriber: StreamingTranscriber | None = None
     pump: asyncio.Task[None] | None = None
