@@ -38,7 +38,7 @@ def _wer(pairs: list[tuple[str, str]]) -> float:
 
     errors = words = 0
     for reference, hypothesis in pairs:
-        result = score(reference, hypothesis)
+        result = score(reference, hypothesis, numbers=True)
         errors += result.substitutions + result.deletions + result.insertions
         words += result.reference_words
     return round(errors / max(1, words), 4)

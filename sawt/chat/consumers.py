@@ -9,7 +9,7 @@ from django.conf import settings
 
 from sawt.chat import services
 from sawt.core.consumers import SawtConsumer
-from sawt.speech import asr
+from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Done, Final, Partial, StreamingTranscriber, StreamOptions
 
 
@@ -33,8 +33,8 @@ class ChatConsumer(SawtConsumer):
     pump: asyncio.Task[None] | None = None
 
     async def on_connected(self) -> None:
-        # Load the shared model before the first words arrive (once per process).
-        await asyncio.get_running_loop().run_in_executor(None, asr.get_asr_model)
+        # Load the shared model and warm the decoder before the first words arrive (once per process).
+        await asyncio.wrap_future(get_scheduler().warm_up())
 
     async def event_start(self, message: dict[str, Any]) -> None:
         language = _language(message.get("language"))

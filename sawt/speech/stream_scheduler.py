@@ -34,6 +34,7 @@ PARTIAL = 1
 # Mel frames are 10 ms; windows are rounded up to whole seconds and never below this.
 _MIN_WINDOW_FRAMES = 1000
 _MAX_WINDOW_FRAMES = 3000
+_CONTEXT_TOKENS = 64
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class _Job:
     audio: npt.NDArray[np.float32] = field(compare=False)
     language: str | None = field(compare=False)
     beam_size: int = field(compare=False)
+    context: str = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
 
 
@@ -67,8 +69,12 @@ class DecodeScheduler:
         # Smoothed seconds of one decode call; streams read it to space out their partials.
         self.decode_seconds = 0.3
         self.active_streams = 0
+        self._warm: Future[Hypothesis] | None = None
 
-    def submit(self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en") -> Future[Hypothesis]:
+    def submit(
+        self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en", context: str = ""
+    ) -> Future[Hypothesis]:
+        """Queue one decode; ``context`` is the stream's previous text (Whisper's prompt)."""
         future: Future[Hypothesis] = Future()
         job = _Job(
             FINAL if final else PARTIAL,
@@ -76,6 +82,7 @@ class DecodeScheduler:
             audio,
             language,
             self.final_beam_size if final else 1,
+            context,
             future,
         )
         with self._cond:
@@ -85,6 +92,13 @@ class DecodeScheduler:
                 self._thread.start()
             self._cond.notify()
         return future
+
+    def warm_up(self) -> Future[Hypothesis]:
+        """Load the model and run one decode, once per process: the first call is the slowest."""
+        with self._cond:
+            if self._warm is None:
+                self._warm = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True)
+            return self._warm
 
     def queued(self) -> int:
         with self._cond:
@@ -118,7 +132,12 @@ class DecodeScheduler:
                 continue
             started = time.perf_counter()
             try:
-                results = decode_batch([j.audio for j in batch], language=batch[0].language, beam_size=batch[0].beam_size)
+                results = decode_batch(
+                    [j.audio for j in batch],
+                    contexts=[j.context for j in batch],
+                    language=batch[0].language,
+                    beam_size=batch[0].beam_size,
+                )
             except Exception as exc:  # a model error fails these jobs, not the worker
                 log.exception("stream decode failed")
                 for job in batch:
@@ -138,7 +157,11 @@ def _tokenizer(model: Any, language: str | None) -> Any:
 
 
 def decode_batch(
-    audios: list[npt.NDArray[np.float32]], *, language: str | None = "en", beam_size: int = 1
+    audios: list[npt.NDArray[np.float32]],
+    *,
+    contexts: list[str] | None = None,
+    language: str | None = "en",
+    beam_size: int = 1,
 ) -> list[Hypothesis]:
     """Greedy (or beam) Whisper decoding of several short utterances in one encoder call."""
     import ctranslate2
@@ -158,12 +181,17 @@ def decode_batch(
     tokenizer = _tokenizer(model, language)
     # Timestamp mode: with a shortened window only the predicted timestamps tell where the audio
     # ends, so text placed after the end (a repeated phrase) can be cut off.
-    prompt = list(tokenizer.sot_sequence)
+    prompts = []
+    for context in contexts or [""] * len(audios):
+        # Like batch transcription's conditioning on previous text: keeps style (numbers, casing)
+        # and vocabulary consistent from one segment to the next.
+        previous = tokenizer.encode(" " + context.strip())[-_CONTEXT_TOKENS:] if context.strip() else []
+        prompts.append(([tokenizer.sot_prev, *previous] if previous else []) + list(tokenizer.sot_sequence))
     # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early.
     max_length = min(224, int(longest / SAMPLE_RATE * 6) + 12)
     results = model.model.generate(
         encoded,
-        [prompt] * len(audios),
+        prompts,
         beam_size=beam_size,
         max_length=max_length,
         return_scores=True,

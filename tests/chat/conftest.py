@@ -38,3 +38,31 @@ def jfk_pcm() -> bytes:
     if not path.is_file():
         pytest.skip(f"real speech not found at {path} (set SAWT_TEST_DATA)")
     return pcm16(audio.decode_audio(path))
+
+
+@pytest.fixture(scope="module")
+def chat_server(tmp_path_factory):
+    """A real daphne serving the app against its own SQLite file (reachable from both processes)."""
+    from sawt.chat.liveserver import DaphneServer
+
+    folder = tmp_path_factory.mktemp("chat-server")
+    server = DaphneServer(
+        env={
+            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "DJANGO_DEBUG": "true",  # static files from the finders, no collectstatic
+        },
+        log_path=folder / "daphne.log",
+    )
+    server.manage("migrate", "--noinput", "-v0")
+    token = server.manage(
+        "shell",
+        "-c",
+        "from sawt.accounts.models import User; from sawt.accounts.services import api_token_create; "
+        "u = User.objects.create_user('speaker', 'speaker@example.com', 'correct horse battery staple'); "
+        "print(api_token_create(user=u, name='live')[1])",
+    ).strip().splitlines()[-1]
+    with server:
+        server.token = token  # type: ignore[attr-defined]
+        server.password = "correct horse battery staple"  # type: ignore[attr-defined]
+        yield server
