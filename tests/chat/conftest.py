@@ -52,7 +52,7 @@ def chat_server(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "DJANGO_DEBUG": "true",  # static files from the finders, no collectstatic
         },
-        log_path=folder / "daphne.log",
+        log_path=Path(os.environ.get("SAWT_CHAT_SERVER_LOG") or folder / "daphne.log"),
     )
     server.manage("migrate", "--noinput", "-v0")
     token = server.manage(
