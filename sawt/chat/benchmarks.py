@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -64,20 +65,26 @@ def _bench_token() -> str:
     return api_token_create(user=user, name="bench stream")[1]
 
 
-async def _stream_all(url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], delay: float) -> list[tuple[str, StreamRun]]:
+async def _stream_all(
+    url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], delay: float
+) -> list[tuple[str, StreamRun]]:
     await asyncio.sleep(delay)
     silence = bytes(int(TAIL_SILENCE * 32000))
     return [(name, await play(url, pcm + silence, headers=headers)) for name, _, pcm in files]
 
 
-async def _measure(url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], server: DaphneServer | None, seconds: float) -> dict[str, Any]:
+async def _measure(
+    url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], server: DaphneServer | None, seconds: float
+) -> dict[str, Any]:
     references = {name: reference for name, reference, _ in files}
     # Warm-up (model load in the server), not counted.
     await play(url, files[0][2][: 32000 * 2], headers=headers, real_time=False)
     single = await _stream_all(url, headers, files, 0.0)
     crowd = await asyncio.gather(*(_stream_all(url, headers, files, 0.25 * i) for i in range(CONCURRENT)))
     result = {**_figures(single, references)}
-    result.update({f"concurrent{CONCURRENT}_{k}": v for k, v in _figures([r for runs in crowd for r in runs], references).items()})
+    result.update(
+        {f"concurrent{CONCURRENT}_{k}": v for k, v in _figures([r for runs in crowd for r in runs], references).items()}
+    )
     # Memory: one long stream of the files looped (with their pauses) for `seconds`.
     loop_pcm = b"".join(pcm + bytes(32000) for _, _, pcm in files)
     long_pcm = (loop_pcm * (int(seconds * 32000 / len(loop_pcm)) + 1))[: int(seconds * 32000)]
@@ -91,7 +98,9 @@ async def _measure(url: str, headers: dict[str, str], files: list[tuple[str, str
     after = process.memory_info().rss if process else 0
     result["rss_growth_mb"] = round((after - before) / 2**20, 1) if process else None
     result["long_stream_s"] = round(seconds, 1)
-    result["long_stream_latency_p95_s"] = round(float(np.percentile(long_run.latencies(), 95)), 3) if long_run.finals else None
+    result["long_stream_latency_p95_s"] = (
+        round(float(np.percentile(long_run.latencies(), 95)), 3) if long_run.finals else None
+    )
     return result
 
 
@@ -112,10 +121,12 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("url"):
         base = options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
     else:
-        server = DaphneServer(log_path=Path("/tmp/sawt-bench-daphne.log")).start()
+        server = DaphneServer(log_path=Path(tempfile.gettempdir()) / "sawt-bench-daphne.log").start()
         base = server.ws_url
     try:
-        result = asyncio.run(_measure(f"{base}/ws/chat/", {**headers, "Origin": base.replace("ws", "http", 1)}, files, server, seconds))
+        result = asyncio.run(
+            _measure(f"{base}/ws/chat/", {**headers, "Origin": base.replace("ws", "http", 1)}, files, server, seconds)
+        )
     finally:
         if server is not None:
             server.stop()

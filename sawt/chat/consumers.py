@@ -39,10 +39,10 @@ class ChatConsumer(SawtConsumer):
     async def event_start(self, message: dict[str, Any]) -> None:
         language = _language(message.get("language"))
         if language is None:
-            await self.send_error("invalid_language", "language must be a language code such as \"en\".")
+            await self.send_error("invalid_language", 'language must be a language code such as "en".')
             return
         if self.transcriber is not None:
-            await self.send_error("already_started", "Send {\"event\": \"stop\"} before starting again.")
+            await self.send_error("already_started", 'Send {"event": "stop"} before starting again.')
             return
         await self._start(language)
 

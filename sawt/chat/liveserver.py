@@ -41,7 +41,12 @@ class DaphneServer:
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database and settings."""
         done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, check=False
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"manage.py {args[0]} failed: {done.stderr[-2000:]}")

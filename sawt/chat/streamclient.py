@@ -8,6 +8,7 @@ holding its last audio was sent.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ class StreamRun:
                 continue
             begin = self.sent_time(start) + settle
             stops = [begin, *(t for t in arrivals if begin < t < arrival), arrival]
-            worst = max(worst, *(b - a for a, b in zip(stops, stops[1:], strict=False)))
+            worst = max(worst, *(b - a for a, b in itertools.pairwise(stops)))
         return worst
 
 
@@ -65,7 +66,9 @@ async def play(
 
     run = StreamRun(frame_seconds=frame_seconds)
     frame_bytes = int(BYTES_PER_SECOND * frame_seconds)
-    async with websockets.connect(url, additional_headers=headers or {}, max_size=2**20, open_timeout=timeout) as socket:
+    async with websockets.connect(
+        url, additional_headers=headers or {}, max_size=2**20, open_timeout=timeout
+    ) as socket:
 
         async def receive() -> None:
             async for raw in socket:

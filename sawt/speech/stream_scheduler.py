@@ -119,7 +119,11 @@ class DecodeScheduler:
             keep: list[_Job] = []
             while self._heap and len(batch) < self.max_batch:
                 job = heapq.heappop(self._heap)
-                same = job.priority == first.priority and job.beam_size == first.beam_size and job.language == first.language
+                same = (
+                    job.priority == first.priority
+                    and job.beam_size == first.beam_size
+                    and job.language == first.language
+                )
                 (batch if same else keep).append(job)
             for job in keep:
                 heapq.heappush(self._heap, job)
@@ -153,7 +157,9 @@ def _tokenizer(model: Any, language: str | None) -> Any:
     from faster_whisper.tokenizer import Tokenizer
 
     multilingual = bool(model.model.is_multilingual)
-    return Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language=(language or "en") if multilingual else None)
+    return Tokenizer(
+        model.hf_tokenizer, multilingual, task="transcribe", language=(language or "en") if multilingual else None
+    )
 
 
 def decode_batch(
@@ -176,8 +182,11 @@ def decode_batch(
         clip = audio[-window:]
         padded = np.pad(clip, (0, window - len(clip) + SAMPLE_RATE // 100))
         mels.append(model.feature_extractor(padded)[:, :frames])
-    features = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(mels), dtype=np.float32))
+    # The StorageView borrows the array's memory: keep the array referenced until the encoder is done.
+    mel_batch = np.ascontiguousarray(np.stack(mels), dtype=np.float32)
+    features = ctranslate2.StorageView.from_array(mel_batch)
     encoded = model.model.encode(features, to_cpu=False)
+    del features, mel_batch
     tokenizer = _tokenizer(model, language)
     # Timestamp mode: with a shortened window only the predicted timestamps tell where the audio
     # ends, so text placed after the end (a repeated phrase) can be cut off.

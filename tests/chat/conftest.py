@@ -55,13 +55,17 @@ def chat_server(tmp_path_factory):
         log_path=Path(os.environ.get("SAWT_CHAT_SERVER_LOG") or folder / "daphne.log"),
     )
     server.manage("migrate", "--noinput", "-v0")
-    token = server.manage(
-        "shell",
-        "-c",
-        "from sawt.accounts.models import User; from sawt.accounts.services import api_token_create; "
-        "u = User.objects.create_user('speaker', 'speaker@example.com', 'correct horse battery staple'); "
-        "print(api_token_create(user=u, name='live')[1])",
-    ).strip().splitlines()[-1]
+    token = (
+        server.manage(
+            "shell",
+            "-c",
+            "from sawt.accounts.models import User; from sawt.accounts.services import api_token_create; "
+            "u = User.objects.create_user('speaker', 'speaker@example.com', 'correct horse battery staple'); "
+            "print(api_token_create(user=u, name='live')[1])",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     with server:
         server.token = token  # type: ignore[attr-defined]
         server.password = "correct horse battery staple"  # type: ignore[attr-defined]

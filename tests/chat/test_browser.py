@@ -34,7 +34,8 @@ def test_it_shows_the_words_spoken_into_the_microphone(chat_server, speech_wav):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={speech_wav}"]
+            executable_path="/usr/bin/chromium",
+            args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={speech_wav}"],
         )
         try:
             page = browser.new_page()

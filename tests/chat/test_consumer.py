@@ -18,7 +18,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 async def open_chat(user, path="/ws/chat/"):
     _, key = await database_sync_to_async(api_token_create)(user=user, name="chat")
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"authorization", f"Bearer {key}".encode())]
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+        (b"authorization", f"Bearer {key}".encode()),
+    ]
     socket = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await socket.connect(timeout=30)
     assert connected
@@ -112,6 +116,8 @@ async def test_it_keeps_each_start_to_stop_run_as_its_own_session(owner, spoken_
     await play_and_stop(socket, spoken_pcm + silence(1.0))
     await play_and_stop(socket, spoken_pcm + silence(1.0))
 
-    sessions = await database_sync_to_async(lambda: [s.messages.count() for s in ChatSession.objects.filter(owner=owner)])()
+    sessions = await database_sync_to_async(
+        lambda: [s.messages.count() for s in ChatSession.objects.filter(owner=owner)]
+    )()
     assert len(sessions) == 2 and all(count >= 1 for count in sessions)
     await socket.disconnect()
