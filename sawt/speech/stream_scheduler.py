@@ -34,7 +34,6 @@ PARTIAL = 1
 # Mel frames are 10 ms; windows are rounded up to whole seconds and never below this.
 _MIN_WINDOW_FRAMES = 1000
 _MAX_WINDOW_FRAMES = 3000
-_CONTEXT_TOKENS = 64
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,6 @@ class _Job:
     audio: npt.NDArray[np.float32] = field(compare=False)
     language: str | None = field(compare=False)
     beam_size: int = field(compare=False)
-    context: str = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
 
 
@@ -72,9 +70,8 @@ class DecodeScheduler:
         self._warm: Future[Hypothesis] | None = None
 
     def submit(
-        self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en", context: str = ""
+        self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en"
     ) -> Future[Hypothesis]:
-        """Queue one decode; ``context`` is the stream's previous text (Whisper's prompt)."""
         future: Future[Hypothesis] = Future()
         job = _Job(
             FINAL if final else PARTIAL,
@@ -82,7 +79,6 @@ class DecodeScheduler:
             audio,
             language,
             self.final_beam_size if final else 1,
-            context,
             future,
         )
         with self._cond:
@@ -138,7 +134,6 @@ class DecodeScheduler:
             try:
                 results = decode_batch(
                     [j.audio for j in batch],
-                    contexts=[j.context for j in batch],
                     language=batch[0].language,
                     beam_size=batch[0].beam_size,
                 )
@@ -165,7 +160,6 @@ def _tokenizer(model: Any, language: str | None) -> Any:
 def decode_batch(
     audios: list[npt.NDArray[np.float32]],
     *,
-    contexts: list[str] | None = None,
     language: str | None = "en",
     beam_size: int = 1,
 ) -> list[Hypothesis]:
@@ -190,17 +184,15 @@ def decode_batch(
     tokenizer = _tokenizer(model, language)
     # Timestamp mode: with a shortened window only the predicted timestamps tell where the audio
     # ends, so text placed after the end (a repeated phrase) can be cut off.
-    prompts = []
-    for context in contexts or [""] * len(audios):
-        # Like batch transcription's conditioning on previous text: keeps style (numbers, casing)
-        # and vocabulary consistent from one segment to the next.
-        previous = tokenizer.encode(" " + context.strip())[-_CONTEXT_TOKENS:] if context.strip() else []
-        prompts.append(([tokenizer.sot_prev, *previous] if previous else []) + list(tokenizer.sot_sequence))
-    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early.
-    max_length = min(224, int(longest / SAMPLE_RATE * 6) + 12)
+    # One prompt for the whole batch: no previous-text conditioning. CTranslate2 crashed (a null
+    # read in generate) on batches whose prompts differ in length, and it did not lower the WER.
+    prompt = list(tokenizer.sot_sequence)
+    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early. CTranslate2
+    # counts the prompt in max_length (and crashes when the prompt is longer).
+    max_length = len(prompt) + min(224, int(longest / SAMPLE_RATE * 6) + 12)
     results = model.model.generate(
         encoded,
-        prompts,
+        [prompt] * len(audios),
         beam_size=beam_size,
         max_length=max_length,
         return_scores=True,

@@ -156,7 +156,6 @@ class StreamingTranscriber:
         self._finals: deque[tuple[int, int, asyncio.Future[Hypothesis]]] = deque()
         self._stopped = False
         self._done = False
-        self._context: deque[str] = deque(maxlen=3)  # recent finals, the decoder's prompt
         self.scheduler.active_streams += 1
         self._closed = False
 
@@ -230,8 +229,7 @@ class StreamingTranscriber:
         self._speculative = (self._speech_end, self._submit(self._utterance_audio(), final=True))
 
     def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
-        context = " ".join(self._context)
-        return asyncio.wrap_future(self.scheduler.submit(audio, final=final, language=self.language, context=context))
+        return asyncio.wrap_future(self.scheduler.submit(audio, final=final, language=self.language))
 
     def _maybe_emit_final(self) -> None:
         """Keep the speculative decode once the pause has held long enough."""
@@ -286,7 +284,6 @@ class StreamingTranscriber:
                 continue
             hypothesis = future.result()
             if not is_hallucination(hypothesis):
-                self._context.append(hypothesis.text)
                 self._events.put_nowait(
                     Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3))
                 )
