@@ -69,9 +69,7 @@ class DecodeScheduler:
         self.active_streams = 0
         self._warm: Future[Hypothesis] | None = None
 
-    def submit(
-        self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en"
-    ) -> Future[Hypothesis]:
+    def submit(self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en") -> Future[Hypothesis]:
         future: Future[Hypothesis] = Future()
         job = _Job(
             FINAL if final else PARTIAL,

@@ -129,6 +129,7 @@ async function startRecording() {
   } catch (error) {
     micButton.disabled = false;
     setStatus(micErrorMessage(error), "error");
+    if (socket) socket.close(); // nothing to send without a microphone
     return;
   }
   recording = true;

@@ -75,10 +75,12 @@ def test_it_explains_a_refused_microphone_and_an_unreachable_server(chat_server)
             expect(page.locator("#chat-status")).to_contain_text("Microphone access was refused", timeout=15_000)
             page.screenshot(path="/tmp/sawt-chat-refused.png")
 
-            # The page is loaded; now the server is gone (every socket closes before opening).
-            page.evaluate(
-                "() => { window.WebSocket = class { constructor() { setTimeout(() => this.onclose({ code: 1006 }), 10); } }; }"
+            # A page whose server is gone: every socket closes before it opens.
+            page = browser.new_context(permissions=[]).new_page()
+            page.add_init_script(
+                "window.WebSocket = class { constructor() { setTimeout(() => this.onclose({ code: 1006 }), 10); } };"
             )
+            sign_in(page, chat_server)
             page.click("#chat-mic")
             expect(page.locator("#chat-status")).to_contain_text("Cannot reach the Sawt server", timeout=10_000)
             page.screenshot(path="/tmp/sawt-chat-down.png")
