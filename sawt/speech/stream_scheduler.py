@@ -68,6 +68,7 @@ class DecodeScheduler:
         self.decode_seconds = 0.3
         self.active_streams = 0
         self._warm: Future[Hypothesis] | None = None
+        self.finals_pending = 0  # queued or running; streams hold back partials meanwhile
 
     def submit(self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en") -> Future[Hypothesis]:
         future: Future[Hypothesis] = Future()
@@ -79,6 +80,10 @@ class DecodeScheduler:
             self.final_beam_size if final else 1,
             future,
         )
+        if final:
+            with self._cond:
+                self.finals_pending += 1
+            future.add_done_callback(self._final_done)
         with self._cond:
             heapq.heappush(self._heap, job)
             if self._thread is None or not self._thread.is_alive():
@@ -86,6 +91,10 @@ class DecodeScheduler:
                 self._thread.start()
             self._cond.notify()
         return future
+
+    def _final_done(self, _: Future[Hypothesis]) -> None:
+        with self._cond:
+            self.finals_pending -= 1
 
     def warm_up(self) -> Future[Hypothesis]:
         """Load the model and run one decode, once per process: the first call is the slowest."""

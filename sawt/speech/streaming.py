@@ -295,6 +295,8 @@ class StreamingTranscriber:
     def _maybe_partial(self) -> None:
         if not self._in_speech or self._partial_future is not None:
             return
+        if self.scheduler.finals_pending:
+            return  # finals first: a partial started now would delay someone's final
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
             return
         interval = self.scheduler.partial_interval(self.options.partial_every)
