@@ -37,8 +37,8 @@ def test_it_confirms_only_the_words_two_hypotheses_agree_on():
 
 
 @pytest.mark.slow
-async def test_it_never_rewrites_the_confirmed_start_of_a_partial(spoken_pcm):
-    events = await transcribe(spoken_pcm + silence(1.0), real_time=True)
+async def test_it_never_rewrites_the_confirmed_start_of_a_partial(jfk_pcm):
+    events = await transcribe(jfk_pcm + silence(1.0), real_time=True)
 
     assert any(isinstance(e, Partial) for e in events)
     confirmed = ""  # of the segment being spoken; a final starts the next one
