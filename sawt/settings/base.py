@@ -119,7 +119,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s socket timeout by default, which kills the channel layer's
+            # blocking BZPOPMIN on any idle socket (django/channels_redis#422): no client-side timeout.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            "capacity": 1500,
+            "expiry": 30,
+        },
     }
 }
 
@@ -309,6 +315,10 @@ SAWT_DEMO_PASSWORD_LIFETIME = timedelta(days=1)
 # Product settings: one section per app, each app edits only its own.
 
 # --- chat (live voice chat) ---
+# Seconds of silence that end a spoken segment (its final is decoded as soon as the pause begins).
+CHAT_ENDPOINT_SILENCE = env.float("SAWT_CHAT_ENDPOINT_SILENCE", default=0.3)
+# Seconds of speech between two partials of one stream; widened automatically under load.
+CHAT_PARTIAL_EVERY = env.float("SAWT_CHAT_PARTIAL_EVERY", default=0.5)
 
 
 # --- dictation ---
