@@ -241,8 +241,12 @@ class StreamingTranscriber:
         self._speculative = None
         self._commit(end, future)
 
-    def _commit(self, end: int, future: asyncio.Future[Hypothesis]) -> None:
-        """Queue a final for utterance audio up to ``end`` and start the next utterance after it."""
+    def _commit(self, end: int, future: asyncio.Future[Hypothesis], *, cut: bool = False) -> None:
+        """Queue a final for utterance audio up to ``end`` and start the next utterance after it.
+
+        After an endpoint the rest is trailing silence and goes; after a length cut (``cut``) the
+        rest is speech still being said and is kept, whatever the current chunk sounds like.
+        """
         self._finals.append((self._utt_start, end, future))
         future.add_done_callback(lambda _: self._flush_finals())
         keep = self._utterance_audio()[max(0, end - self._utt_start) :]
@@ -253,7 +257,7 @@ class StreamingTranscriber:
         self._partial_future = None
         self._previous_words = []
         self._confirmed = []
-        if not self._in_speech:
+        if not self._in_speech and not cut:
             self._drop_utterance()
 
     def _drop_utterance(self) -> None:
@@ -266,15 +270,19 @@ class StreamingTranscriber:
         self._confirmed = []
 
     def _cut_long_utterance(self) -> None:
-        """Bound memory: finalise the part before the quietest moment of the last few seconds."""
-        tail = min(len(self._probs) - 1, int(5 * SAMPLE_RATE / VAD_CHUNK))
+        """Bound memory: finalise the part before the quietest moment of the last few seconds.
+
+        The cut falls in the utterance's second half, so each final is at least half the bound
+        long and what is left is short enough not to be cut again at once.
+        """
+        tail = min(len(self._probs) // 2, int(5 * SAMPLE_RATE / VAD_CHUNK))
         window = self._probs[-tail:]
         quietest = len(self._probs) - tail + int(np.argmin(window))
         end = self._utt_start + quietest * VAD_CHUNK
         if self._speculative is not None:
             self._speculative[1].cancel()
             self._speculative = None
-        self._commit(end, self._submit(self._utterance_audio(end), final=True))
+        self._commit(end, self._submit(self._utterance_audio(end), final=True), cut=True)
         self._speech_samples = self._samples - self._utt_start
 
     def _flush_finals(self) -> None:
