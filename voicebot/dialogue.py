@@ -100,9 +100,8 @@ class Dialogue:
     # --- consent ----------------------------------------------------------------------
 
     def _consent(self, granted: bool, how: str, rest: str) -> Reply:
-        if self.caller is not None:
-            services.consent_record(caller=self.caller, kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
-                                    granted=granted, how=how, call=self.call)
+        services.consent_record(caller=self.caller, kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
+                                granted=granted, how=how, call=self.call)
         self.state.stage = "open"
         if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
             return self._dispatch(rest)

@@ -43,9 +43,11 @@ def caller_get_or_create(*, business: Business, phone: str) -> Caller:
     return caller
 
 
-def consent_record(*, caller: Caller, kinds: list[str], granted: bool, how: str, call: Call | None = None) -> None:
+def consent_record(*, caller: Caller | None, kinds: list[str], granted: bool, how: str, call: Call | None = None) -> None:
+    """Records the answer; a staff test call has no caller, so only the call's transcript flag moves."""
     now = timezone.now()
-    Consent.objects.bulk_create(Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds)
+    if caller is not None:
+        Consent.objects.bulk_create(Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds)
     if call is not None and Consent.Kind.TRANSCRIPT in kinds:
         Call.objects.filter(pk=call.pk).update(transcript_kept=granted)
         if not granted:

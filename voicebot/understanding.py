@@ -38,16 +38,20 @@ INTENT_EXAMPLES = {
     "transfer": ["I want to talk to the owner", "connect me to the restaurant"],
 }
 
-YES = re.compile(r"\b(yes|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|perfect|great|absolutely|of course|alright|all right|agreed)\b")
+YES = re.compile(r"\b(yes|please|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|perfect|great|absolutely|of course|alright|all right|agreed)\b")
 NO = re.compile(r"\b(no|nope|nah|don't|do not|not really|negative|wrong|neither)\b")
 BACKCHANNELS = frozenset({"hmm", "hm", "mm", "mhm", "mm-hmm", "uh-huh", "uh huh", "ok", "okay", "yeah", "yes", "right",
                           "sure", "aha", "ah", "oh", "i see", "uh", "um", "alright", "cool", "got it"})
 
 
 def normalize(text: str) -> str:
-    text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("o'clock", "oclock")
+    text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
+    text = text.replace("o'clock", "oclock")
     text = re.sub(r"[^\w\s:'.-]", " ", text)
-    text = re.sub(r"(?<=\d)\.(?=\d\d\b)", ":", text)  # "7.30" -> "7:30"
+    text = re.sub(r"(?<=\d)\.(?=\d\d(?!\d))", ":", text)  # "7.30" -> "7:30"
+    text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text)  # "7:30pm" -> "7:30 pm"
+    text = re.sub(r"\b(\d{1,2})([0-5]\d) (am|pm)\b", r"\1:\2 \3", text)  # "730 pm" -> "7:30 pm"
+    text = re.sub(r"\b(at|around|by|about) (\d{1,2})([0-5]\d)\b", r"\1 \2:\3", text)  # "at 730" -> "at 7:30"
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -182,6 +186,11 @@ _DATE_PHRASES = [
 ]
 
 
+def warm_up() -> None:
+    """dateparser loads its language data on first use (about half a second): do it before calls."""
+    calendar_date("the 5th of december", dt.date.today())
+
+
 def date_phrase(text: str) -> str | None:
     t = normalize(text)
     for pattern in _DATE_PHRASES:
@@ -197,7 +206,14 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
         return None
     if phrase in {"today", "tonight", "this evening"}:
         return today
-    match = re.fullmatch(rf"(?:this|coming|next)\s+{_WEEKDAY}", phrase)
+    if phrase == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if phrase == "day after tomorrow":
+        return today + dt.timedelta(days=2)
+    match = re.fullmatch(r"in\s+(\w+)\s+days", phrase)
+    if match and _number(match.group(1)):
+        return today + dt.timedelta(days=_number(match.group(1)) or 0)
+    match = re.fullmatch(rf"(?:(?:this|coming|next|on)\s+)?{_WEEKDAY}", phrase)
     if match:
         # "this/next Friday" said on a Friday means a week on; otherwise the coming one.
         target = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(match.group(1))

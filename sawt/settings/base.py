@@ -343,6 +343,8 @@ VOICEBOT_SILENCE_PROMPT_SECONDS = env.float("VOICEBOT_SILENCE_PROMPT_SECONDS", d
 VOICEBOT_SILENCE_HANGUP_SECONDS = env.float("VOICEBOT_SILENCE_HANGUP_SECONDS", default=30.0)
 # Concurrent ASR/TTS jobs across all calls in one web process.
 VOICEBOT_INFERENCE_WORKERS = env.int("VOICEBOT_INFERENCE_WORKERS", default=2)
+# Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
+VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
 CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}
