@@ -162,7 +162,7 @@ class CallListApi(APIView):
 class CallDetailApi(APIView):
     @extend_schema(responses=CallDetailOutput, tags=["voicebot"])
     def get(self, request: Request, call_id: int) -> Response:
-        call = get_owned_or_404(Call.objects.filter(business__in=Business.objects.visible_to(request.user)), request.user, pk=call_id)
+        call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
         return Response(CallDetailOutput(call).data)
 
 

@@ -138,6 +138,11 @@ class Consent(models.Model):
         return f"{self.kind} {'granted' if self.granted else 'refused'}"
 
 
+class CallQuerySet(models.QuerySet["Call"]):
+    def visible_to(self, user: Any) -> "CallQuerySet":
+        return self.filter(business__in=Business.objects.visible_to(user))
+
+
 class Call(models.Model):
     class Provider(models.TextChoices):
         PLIVO = "plivo"
@@ -167,6 +172,8 @@ class Call(models.Model):
     voicemail_url = models.URLField(blank=True)
     # {"turns", "processing_p50_ms", "processing_p95_ms", "endpoint_wait_p50_ms"} filled at hang-up.
     latency = models.JSONField(default=dict, blank=True)
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -76,7 +76,7 @@ def reservation_list(*, user: Any, business_id: int | None = None, day: dt.date 
 
 
 def call_list(*, user: Any, business_id: int | None = None) -> QuerySet[Call]:
-    rows = Call.objects.filter(business__in=Business.objects.visible_to(user)).select_related("business", "caller")
+    rows = Call.objects.visible_to(user).select_related("business", "caller")
     if business_id is not None:
         rows = rows.filter(business_id=business_id)
     return rows.order_by("-started_at")

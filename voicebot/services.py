@@ -159,20 +159,24 @@ def message_text(message: Message) -> str:
     return f"Booked: a table for {r.party_size} at {r.business.name} on {when}, under {r.name}. Reply STOP to opt out."
 
 
-def message_send(*, message_id: int) -> str:
-    """Claims a queued/failed message and sends it once; returns the new status."""
+def message_send(*, message_id: int) -> tuple[str, float | None]:
+    """Claims a queued/failed message and sends it once.
+
+    Returns the new status and, after a transient failure with attempts left, the backoff in
+    seconds before the next try (the task re-queues itself; the beat job catches any it lost).
+    """
     claimed = Message.objects.filter(
         Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
     ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1)
     if not claimed:
-        return "not_claimed"
+        return "not_claimed", None
     message = Message.objects.select_related("reservation__caller", "reservation__business").get(pk=message_id)
     caller = message.reservation.caller
     sender = get_sender()
     if sender is None or caller is None or caller.whatsapp_opted_out or message.reservation.status != Reservation.Status.BOOKED:
         message.status, message.last_error = Message.Status.SKIPPED, "no provider, no caller or opted out"
         message.save(update_fields=["status", "last_error"])
-        return message.status
+        return message.status, None
     try:
         message.provider_message_id = sender.send(to=caller.phone, text=message_text(message))
     except TransientSendError as exc:
@@ -180,16 +184,18 @@ def message_send(*, message_id: int) -> str:
         message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
         message.next_attempt_at = timezone.now() + backoff
         message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        raise
+        logger.warning("whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts})
+        retry = message.attempts < settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS
+        return message.status, backoff.total_seconds() if retry else None
     except PermanentSendError as exc:
         message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
         message.next_attempt_at = None
         message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        return message.status
+        return message.status, None
     message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
     message.save(update_fields=["status", "sent_at", "provider_message_id", "last_error"])
     logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind})
-    return message.status
+    return message.status, None
 
 
 def message_status_update(*, provider_message_id: str, status: str) -> None:
