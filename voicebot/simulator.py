@@ -119,6 +119,7 @@ class SimulatedCaller:
     def __post_init__(self) -> None:
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
+        self._speaking = False  # while True, `listen` sends no silence (the caller is talking)
 
     # --- wire ----------------------------------------------------------------------------
 
@@ -187,7 +188,8 @@ class SimulatedCaller:
         while time.perf_counter() < deadline and not self.closed:
             if self.replies and self.replies[-1].done:
                 return self.replies[-1]
-            await self.transport.send(self._media(SILENCE))
+            if not self._speaking:
+                await self.transport.send(self._media(SILENCE))
             await self._pause()
         return self.replies[-1] if self.replies else BotReply()
 
@@ -196,9 +198,7 @@ class SimulatedCaller:
         # Synthesis blocks for a moment: off the loop, so the server side keeps running meanwhile.
         frames = await asyncio.to_thread(speech_frames, text) if isinstance(text, str) else text
         before = len(self.replies)
-        for frame in frames:
-            await self.transport.send(self._media(frame))
-            await self._pause()
+        await self.speak(frames)
         spoke_until = time.perf_counter()
         deadline = spoke_until + timeout
         while time.perf_counter() < deadline and not self.closed:
@@ -208,6 +208,16 @@ class SimulatedCaller:
             await self.transport.send(self._media(SILENCE))
             await self._pause()
         return BotReply()
+
+    async def speak(self, frames: list[bytes]) -> None:
+        """Just the speech frames (also while the bot talks: a barge-in or a backchannel)."""
+        self._speaking = True
+        try:
+            for frame in frames:
+                await self.transport.send(self._media(frame))
+                await self._pause()
+        finally:
+            self._speaking = False
 
     async def dtmf(self, digit: str) -> None:
         await self.transport.send({"event": "dtmf", "streamId": self.stream_id, "dtmf": {"digit": digit}})
