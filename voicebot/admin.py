@@ -72,9 +72,18 @@ class TurnInline(admin.TabularInline[Turn, Call]):
     model = Turn
     extra = 0
     can_delete = False
-    fields = ["index", "caller_text", "bot_text", "intent", "endpoint_wait_ms", "asr_ms", "dialogue_ms",
-              "tts_first_byte_ms", "processing_ms", "interrupted"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "index",
+        "caller_text",
+        "bot_text",
+        "intent",
+        "endpoint_wait_ms",
+        "asr_ms",
+        "dialogue_ms",
+        "tts_first_byte_ms",
+        "processing_ms",
+        "interrupted",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -82,11 +91,29 @@ class TurnInline(admin.TabularInline[Turn, Call]):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin[Call]):
-    list_display = ["id", "business", "provider", "caller_masked", "started_at", "outcome", "processing_p50", "processing_p95"]
+    list_display = [
+        "id",
+        "business",
+        "provider",
+        "caller_masked",
+        "started_at",
+        "outcome",
+        "processing_p50",
+        "processing_p95",
+    ]
     list_filter = ["business", "provider", "outcome"]
     exclude = ["caller"]
-    readonly_fields = ["caller_masked", "business", "provider", "provider_call_id", "started_at", "ended_at",
-                       "transcript_kept", "voicemail_url", "latency"]
+    readonly_fields = [
+        "caller_masked",
+        "business",
+        "provider",
+        "provider_call_id",
+        "started_at",
+        "ended_at",
+        "transcript_kept",
+        "voicemail_url",
+        "latency",
+    ]
     inlines = [TurnInline]
 
     @admin.display(description="caller")
@@ -106,4 +133,13 @@ class CallAdmin(admin.ModelAdmin[Call]):
 class MessageAdmin(admin.ModelAdmin[Message]):
     list_display = ["id", "reservation", "kind", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["reservation", "kind", "status", "attempts", "provider_message_id", "last_error", "next_attempt_at", "sent_at"]
+    readonly_fields = [
+        "reservation",
+        "kind",
+        "status",
+        "attempts",
+        "provider_message_id",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]

@@ -1,7 +1,9 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -19,9 +21,11 @@ def _business_for(request: Request, business_id: int) -> Business:
     return get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
 
 
-def _paginated(request: Request, view: APIView, rows: object, serializer: type[serializers.BaseSerializer[object]]) -> Response:
+def _paginated(
+    request: Request, view: APIView, rows: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]]
+) -> Response:
     paginator = SawtPagination()
-    page = paginator.paginate_queryset(rows, request, view=view)  # type: ignore[arg-type]
+    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
 
 
@@ -69,8 +73,13 @@ class AvailabilityApi(APIView):
         data = self.Input(data=request.query_params)
         data.is_valid(raise_exception=True)
         day, size = data.validated_data["date"], data.validated_data["party_size"]
-        return Response({"date": day, "party_size": size,
-                         "slots": selectors.availability_for_day(business=business, day=day, party_size=size)})
+        return Response(
+            {
+                "date": day,
+                "party_size": size,
+                "slots": selectors.availability_for_day(business=business, day=day, party_size=size),
+            }
+        )
 
 
 class ReservationListApi(APIView):
@@ -82,8 +91,9 @@ class ReservationListApi(APIView):
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
-        rows = selectors.reservation_list(user=request.user, business_id=data.validated_data.get("business"),
-                                          day=data.validated_data.get("date"))
+        rows = selectors.reservation_list(
+            user=request.user, business_id=data.validated_data.get("business"), day=data.validated_data.get("date")
+        )
         return _paginated(request, self, rows, ReservationOutput)
 
 
@@ -102,9 +112,14 @@ class ReservationCreateApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         business = _business_for(request, v["business"])
-        caller = services.caller_get_or_create(business=business, phone=v["phone"]) if selectors.normalize_number(v.get("phone", "")) else None
-        reservation = services.reservation_book(business=business, day=v["date"], time=v["time"], party_size=v["party_size"],
-                                                name=v["name"], caller=caller)
+        caller = (
+            services.caller_get_or_create(business=business, phone=v["phone"])
+            if selectors.normalize_number(v.get("phone", ""))
+            else None
+        )
+        reservation = services.reservation_book(
+            business=business, day=v["date"], time=v["time"], party_size=v["party_size"], name=v["name"], caller=caller
+        )
         return Response(ReservationOutput(reservation).data, status=status.HTTP_201_CREATED)
 
 
@@ -136,8 +151,13 @@ class ReservationUpdateApi(APIView):
             reservation.status = Reservation.Status.NO_SHOW
             reservation.save(update_fields=["status", "updated_at"])
         if v:
-            reservation = services.reservation_change(reservation=reservation, day=v.get("date"), time=v.get("time"),
-                                                      party_size=v.get("party_size"), name=v.get("name"))
+            reservation = services.reservation_change(
+                reservation=reservation,
+                day=v.get("date"),
+                time=v.get("time"),
+                party_size=v.get("party_size"),
+                name=v.get("name"),
+            )
         return Response(ReservationOutput(reservation).data)
 
 
@@ -156,7 +176,12 @@ class CallListApi(APIView):
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return _paginated(request, self, selectors.call_list(user=request.user, business_id=data.validated_data.get("business")), CallOutput)
+        return _paginated(
+            request,
+            self,
+            selectors.call_list(user=request.user, business_id=data.validated_data.get("business")),
+            CallOutput,
+        )
 
 
 class CallDetailApi(APIView):
@@ -164,5 +189,3 @@ class CallDetailApi(APIView):
     def get(self, request: Request, call_id: int) -> Response:
         call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
         return Response(CallDetailOutput(call).data)
-
-

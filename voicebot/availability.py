@@ -90,7 +90,9 @@ def nearest_free(
     for offset in range(0, 8):
         candidate_day = day + dt.timedelta(days=offset)
         booked = booked_on(candidate_day)
-        slots = sorted(slot_times(business, candidate_day), key=lambda t: abs(dt.datetime.combine(candidate_day, t) - wanted))
+        slots = sorted(
+            slot_times(business, candidate_day), key=lambda t: abs(dt.datetime.combine(candidate_day, t) - wanted)
+        )
         for slot in slots:
             if check(business, candidate_day, slot, party_size, booked).ok:
                 found.append(dt.datetime.combine(candidate_day, slot))
@@ -105,6 +107,10 @@ def snap_to_slot(business: Business, day: dt.date, time: dt.time) -> dt.time:
     """A time said on the phone ("about 7:40") becomes the slot that starts at or just before it."""
     slots = slot_times(business, day)
     earlier = [s for s in slots if s <= time]
-    if earlier and (dt.datetime.combine(day, time) - dt.datetime.combine(day, earlier[-1])).seconds < business.slot_minutes * 60:
+    if (
+        earlier
+        and (dt.datetime.combine(day, time) - dt.datetime.combine(day, earlier[-1])).seconds
+        < business.slot_minutes * 60
+    ):
         return earlier[-1]
     return time

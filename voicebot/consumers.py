@@ -99,7 +99,9 @@ class StreamConsumer(SawtConsumer):
             return
         self.call_id = call_id
         self.connected = True
-        self.pipeline = CallPipeline(call_id=call_id, protocol=self.protocol, send=self.send_json, hang_up=self._hang_up)
+        self.pipeline = CallPipeline(
+            call_id=call_id, protocol=self.protocol, send=self.send_json, hang_up=self._hang_up
+        )
         logger.info("call stream open", extra={"call_id": call_id, "provider": self.protocol.name})
 
     async def _hang_up(self) -> None:

@@ -33,6 +33,10 @@ class Slots:
     party_size: int | None = None
     name: str | None = None
 
+    def filled(self) -> tuple[dt.date, dt.time, int, str]:
+        assert self.day and self.time and self.party_size and self.name, "all slots are asked for before use"
+        return self.day, self.time, self.party_size, self.name
+
 
 @dataclass
 class DialogueState:
@@ -59,7 +63,11 @@ def _ordinal(n: int) -> str:
 
 def say_time(time: dt.time) -> str:
     hour = time.hour % 12 or 12
-    return f"{hour}:{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}" if time.minute else f"{hour} {'pm' if time.hour >= 12 else 'am'}"
+    return (
+        f"{hour}:{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}"
+        if time.minute
+        else f"{hour} {'pm' if time.hour >= 12 else 'am'}"
+    )
 
 
 class Dialogue:
@@ -74,14 +82,22 @@ class Dialogue:
 
     def greeting(self) -> Reply:
         hello = self.business.greeting or f"Hello, you have reached {self.business.name}."
-        return Reply(f"{hello} May we keep a transcript of this call and send your confirmation on WhatsApp? Please say yes or no.", "greeting")
+        return Reply(
+            f"{hello} May we keep a transcript of this call and send your confirmation on WhatsApp? "
+            "Please say yes or no.",
+            "greeting",
+        )
 
     def silence_prompt(self) -> Reply:
         return Reply("Are you still there? How can I help you?", "silence")
 
     def silence_goodbye(self) -> Reply:
-        return Reply("I can't hear anything, so I'll hang up now. Please call again. Goodbye.", "silence", end_call=True,
-                     outcome=self.state.outcome or Call.Outcome.ABANDONED)
+        return Reply(
+            "I can't hear anything, so I'll hang up now. Please call again. Goodbye.",
+            "silence",
+            end_call=True,
+            outcome=self.state.outcome or Call.Outcome.ABANDONED,
+        )
 
     def dtmf(self, digit: str) -> Reply | None:
         if self.state.stage == "consent" and digit in {"1", "2"}:
@@ -100,8 +116,13 @@ class Dialogue:
     # --- consent ----------------------------------------------------------------------
 
     def _consent(self, granted: bool, how: str, rest: str) -> Reply:
-        services.consent_record(caller=self.caller, kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
-                                granted=granted, how=how, call=self.call)
+        services.consent_record(
+            caller=self.caller,
+            kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
+            granted=granted,
+            how=how,
+            call=self.call,
+        )
         self.state.stage = "open"
         if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
             return self._dispatch(rest)
@@ -113,14 +134,22 @@ class Dialogue:
     def _dispatch(self, text: str) -> Reply:
         s = self.state
         handler = {
-            "collect": self._collect, "confirm_booking": self._confirm_booking, "offers": self._choose_offer,
-            "confirm_cancel": self._confirm_cancel, "change_collect": self._change_collect,
-            "confirm_change": self._confirm_change, "anything_else": self._anything_else,
+            "collect": self._collect,
+            "confirm_booking": self._confirm_booking,
+            "offers": self._choose_offer,
+            "confirm_cancel": self._confirm_cancel,
+            "change_collect": self._change_collect,
+            "confirm_change": self._confirm_change,
+            "anything_else": self._anything_else,
         }.get(s.stage)
         if handler is not None:
             wanted = nlu.intent(text)
             # A new request in the middle of another ("actually, cancel my booking") wins.
-            if wanted in {"cancel", "change", "transfer", "voicemail", "hours", "location"} and wanted != s.goal and s.stage != "anything_else":
+            if (
+                wanted in {"cancel", "change", "transfer", "voicemail", "hours", "location"}
+                and wanted != s.goal
+                and s.stage != "anything_else"
+            ):
                 return self._start(wanted, text)
             return handler(text)
         return self._start(nlu.intent(text) or self._meaning(text), text)
@@ -151,13 +180,20 @@ class Dialogue:
         if goal == "transfer":
             return self._transfer()
         if goal == "voicemail":
-            return Reply("Sure. Please leave your message after the tone.", "voicemail", end_call=True, outcome=Call.Outcome.VOICEMAIL)
+            return Reply(
+                "Sure. Please leave your message after the tone.",
+                "voicemail",
+                end_call=True,
+                outcome=Call.Outcome.VOICEMAIL,
+            )
         if goal == "goodbye":
             return self._goodbye()
         s.misunderstood += 1
         if s.misunderstood >= 3:
             return self._transfer(apology=True)
-        return Reply("Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours.", "unknown")
+        return Reply(
+            "Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours.", "unknown"
+        )
 
     def _after(self, reply: Reply, outcome: str) -> Reply:
         if not self.state.outcome:
@@ -181,14 +217,28 @@ class Dialogue:
         return self._dispatch(text)
 
     def _goodbye(self) -> Reply:
-        return Reply("Thank you for calling. Goodbye!", "goodbye", end_call=True, outcome=self.state.outcome or Call.Outcome.NO_ACTION)
+        return Reply(
+            "Thank you for calling. Goodbye!",
+            "goodbye",
+            end_call=True,
+            outcome=self.state.outcome or Call.Outcome.NO_ACTION,
+        )
 
     def _transfer(self, apology: bool = False) -> Reply:
         lead = "Sorry, I'm having trouble helping with that. " if apology else ""
         if self.business.transfer_number:
-            return Reply(f"{lead}Let me connect you to a member of our staff.", "transfer", end_call=True, outcome=Call.Outcome.TRANSFERRED)
-        return Reply(f"{lead}Nobody can come to the phone right now. Please leave a message after the tone.",
-                     "voicemail", end_call=True, outcome=Call.Outcome.VOICEMAIL)
+            return Reply(
+                f"{lead}Let me connect you to a member of our staff.",
+                "transfer",
+                end_call=True,
+                outcome=Call.Outcome.TRANSFERRED,
+            )
+        return Reply(
+            f"{lead}Nobody can come to the phone right now. Please leave a message after the tone.",
+            "voicemail",
+            end_call=True,
+            outcome=Call.Outcome.VOICEMAIL,
+        )
 
     def _hours(self, text: str) -> Reply:
         today = self.business.now().date()
@@ -198,7 +248,9 @@ class Dialogue:
         if not periods:
             return Reply(f"We are closed {when if when in {'today', 'tomorrow'} else 'on ' + when}.", "hours")
         spans = " and ".join(f"{say_time(a)} to {say_time(b)}" for a, b in periods)
-        return Reply(f"{when.capitalize() if when in {'today', 'tomorrow'} else 'On ' + when}, we are open {spans}.", "hours")
+        return Reply(
+            f"{when.capitalize() if when in {'today', 'tomorrow'} else 'On ' + when}, we are open {spans}.", "hours"
+        )
 
     # --- booking ------------------------------------------------------------------------
 
@@ -213,8 +265,14 @@ class Dialogue:
         size = nlu.party_size(text)
         if size is None and expecting == "party_size":
             words = nlu.normalize(text).split()
-            size = next((nlu.NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None) for w in words
-                         if w in nlu.NUMBER_WORDS or w.isdigit()), None)
+            size = next(
+                (
+                    nlu.NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None)
+                    for w in words
+                    if w in nlu.NUMBER_WORDS or w.isdigit()
+                ),
+                None,
+            )
         slots.party_size = size or slots.party_size
         name = nlu.person_name(text, bare=expecting == "name")
         slots.name = name or slots.name
@@ -230,13 +288,17 @@ class Dialogue:
         self._fill(text, expecting=self._asked)
         slots = self.state.slots
         if slots.party_size and slots.party_size > self.business.max_party_size:
-            size, slots.party_size = slots.party_size, None
+            slots.party_size = None
             self._asked = "party_size"
-            return Reply(f"Sorry, we can seat at most {self.business.max_party_size} people at one table. "
-                         "How many people should I book for?", "book")
+            return Reply(
+                f"Sorry, we can seat at most {self.business.max_party_size} people at one table. "
+                "How many people should I book for?",
+                "book",
+            )
         if slots.day and slots.time:
-            verdict, nearest = selectors.availability_check(business=self.business, day=slots.day, time=slots.time,
-                                                            party_size=slots.party_size or 1)
+            verdict, nearest = selectors.availability_check(
+                business=self.business, day=slots.day, time=slots.time, party_size=slots.party_size or 1
+            )
             if not verdict.ok:
                 return self._offer(verdict, nearest)
         missing = self._missing()
@@ -250,13 +312,18 @@ class Dialogue:
         if missing == "name":
             return Reply("Perfect. What name should I put the booking under?", "book")
         self.state.stage = "confirm_booking"
-        return Reply(f"Okay. A table for {slots.party_size} {say_date(slots.day, self.business.now().date())} "  # type: ignore[arg-type]
-                     f"at {say_time(slots.time)}, under {slots.name}. Shall I book it?", "book")  # type: ignore[arg-type]
+        day, time, size, name = slots.filled()
+        return Reply(
+            f"Okay. A table for {size} {say_date(day, self.business.now().date())} "
+            f"at {say_time(time)}, under {name}. Shall I book it?",
+            "book",
+        )
 
     def _offer(self, verdict: availability.Verdict, nearest: list[dt.datetime]) -> Reply:
         slots = self.state.slots
         today = self.business.now().date()
-        wanted = f"{say_time(slots.time)} {say_date(slots.day, today)}"  # type: ignore[arg-type]
+        assert slots.day and slots.time, "an offer follows a refused day and time"
+        wanted = f"{say_time(slots.time)} {say_date(slots.day, today)}"
         self.state.offers = nearest
         slots.time = None
         if not nearest:
@@ -264,10 +331,16 @@ class Dialogue:
             self._asked = "day"
             return Reply(f"Sorry, {verdict.explanation}. Which other day would suit you?", "book")
         self.state.stage = "offers"
-        options = " or ".join(f"{say_time(o.time())}" + ("" if o.date() == nearest[0].date() else f" {say_date(o.date(), today)}") for o in nearest)
+        options = " or ".join(
+            f"{say_time(o.time())}" + ("" if o.date() == nearest[0].date() else f" {say_date(o.date(), today)}")
+            for o in nearest
+        )
         day_note = "" if nearest[0].date() == slots.day else f" {say_date(nearest[0].date(), today)}"
-        return Reply(f"Sorry, {wanted} is not possible: {verdict.explanation}. The nearest free times are {options}{day_note}. "
-                     "Would one of those work?", "book")
+        return Reply(
+            f"Sorry, {wanted} is not possible: {verdict.explanation}. The nearest free times are {options}{day_note}. "
+            "Would one of those work?",
+            "book",
+        )
 
     def _choose_offer(self, text: str) -> Reply:
         offers, slots = self.state.offers, self.state.slots
@@ -275,9 +348,9 @@ class Dialogue:
         choice: dt.datetime | None = None
         hms = nlu.clock_time(text)
         if hms is not None:
-            for offer in offers:
-                if nlu.resolve_time(hms, lambda x, o=offer: x == o.time()) == offer.time():
-                    choice = offer
+            offered = {offer.time(): offer for offer in offers}
+            picked = nlu.resolve_time(hms, lambda t: t in offered)
+            choice = offered.get(picked) if picked else None
         if choice is None and any(w in t for w in ("second", "later", "last", "latter")) and len(offers) > 1:
             choice = offers[1]
         elif choice is None and (any(w in t for w in ("first", "earlier", "former")) or nlu.yes_no(text)):
@@ -302,21 +375,29 @@ class Dialogue:
         if not answer:
             self.state.stage, self._asked = "collect", None
             return Reply("Okay. What would you like to change: the day, the time, or the number of people?", "book")
+        day, time, size, name = slots.filled()
         try:
-            services.reservation_book(business=self.business, day=slots.day, time=slots.time,  # type: ignore[arg-type]
-                                      party_size=slots.party_size, name=slots.name or "Guest",  # type: ignore[arg-type]
-                                      caller=self.caller, source_call=self.call)
+            services.reservation_book(
+                business=self.business,
+                day=day,
+                time=time,
+                party_size=size,
+                name=name,
+                caller=self.caller,
+                source_call=self.call,
+            )
         except Conflict:
             self.state.stage = "collect"
-            verdict, nearest = selectors.availability_check(business=self.business, day=slots.day, time=slots.time,  # type: ignore[arg-type]
-                                                            party_size=slots.party_size or 1)
+            verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
             return self._offer(verdict, nearest)
         self.state.outcome = Call.Outcome.BOOKED
         note = " You will get a confirmation on WhatsApp." if self._whatsapp_ok() else ""
         return self._after(Reply(f"Done! Your table is booked.{note}", "book"), Call.Outcome.BOOKED)
 
     def _whatsapp_ok(self) -> bool:
-        return bool(self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP))
+        return bool(
+            self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
+        )
 
     # --- existing bookings ------------------------------------------------------------
 
@@ -325,8 +406,11 @@ class Dialogue:
         upcoming = list(selectors.caller_upcoming_reservations(caller=self.caller)) if self.caller else []
         if not upcoming:
             s.stage, s.goal = "open", ""
-            return Reply("Sorry, I couldn't find an upcoming booking for the number you're calling from. "
-                         "Would you like to make a new one?", goal)
+            return Reply(
+                "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
+                "Would you like to make a new one?",
+                goal,
+            )
         day = nlu.calendar_date(text, self.business.now().date())
         chosen = next((r for r in upcoming if r.date == day), upcoming[0])
         s.goal, s.target = goal, chosen.pk
@@ -344,6 +428,8 @@ class Dialogue:
         return f"{say_date(r.date, self.business.now().date())} at {say_time(r.time)}"
 
     def _target(self) -> Reservation | None:
+        if self.state.target is None:
+            return None
         return Reservation.objects.filter(pk=self.state.target, business=self.business).first()
 
     def _confirm_cancel(self, text: str) -> Reply:
@@ -380,11 +466,15 @@ class Dialogue:
     def _propose_change(self, target: Reservation) -> Reply:
         slots = self.state.slots
         day, time, size = slots.day or target.date, slots.time or target.time, slots.party_size or target.party_size
-        verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size,
-                                                        exclude_reservation_id=target.pk)
+        verdict, nearest = selectors.availability_check(
+            business=self.business, day=day, time=time, party_size=size, exclude_reservation_id=target.pk
+        )
         if not verdict.ok:
             slots.time = None
-            options = " or ".join(say_time(n.time()) + ("" if n.date() == day else " " + say_date(n.date(), self.business.now().date())) for n in nearest)
+            options = " or ".join(
+                say_time(n.time()) + ("" if n.date() == day else " " + say_date(n.date(), self.business.now().date()))
+                for n in nearest
+            )
             alt = f" I could do {options}." if nearest else ""
             return Reply(f"Sorry, {verdict.explanation}.{alt} What would you prefer?", "change")
         slots.day, slots.time, slots.party_size = day, time, size

@@ -81,12 +81,16 @@ def get_sender() -> WhatsAppSender | None:
     provider = settings.VOICEBOT_MESSAGING_PROVIDER
     if provider == "plivo":
         return PlivoWhatsApp(
-            settings.VOICEBOT_PLIVO_API_URL, settings.VOICEBOT_PLIVO_AUTH_ID,
-            settings.VOICEBOT_PLIVO_AUTH_TOKEN, settings.VOICEBOT_WHATSAPP_SENDER,
+            settings.VOICEBOT_PLIVO_API_URL,
+            settings.VOICEBOT_PLIVO_AUTH_ID,
+            settings.VOICEBOT_PLIVO_AUTH_TOKEN,
+            settings.VOICEBOT_WHATSAPP_SENDER,
         )
     if provider == "twilio":
         return TwilioWhatsApp(
-            settings.VOICEBOT_TWILIO_API_URL, settings.VOICEBOT_TWILIO_ACCOUNT_SID,
-            settings.VOICEBOT_TWILIO_AUTH_TOKEN, settings.VOICEBOT_WHATSAPP_SENDER,
+            settings.VOICEBOT_TWILIO_API_URL,
+            settings.VOICEBOT_TWILIO_ACCOUNT_SID,
+            settings.VOICEBOT_TWILIO_AUTH_TOKEN,
+            settings.VOICEBOT_WHATSAPP_SENDER,
         )
     return None

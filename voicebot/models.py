@@ -203,6 +203,9 @@ class Turn(models.Model):
         ordering = ["call", "index"]
         constraints = [models.UniqueConstraint(fields=["call", "index"], name="voicebot_turn_index")]
 
+    def __str__(self) -> str:
+        return f"Turn {self.index} of call {self.call_id}"
+
 
 class ReservationQuerySet(models.QuerySet["Reservation"]):
     def visible_to(self, user: Any) -> "ReservationQuerySet":

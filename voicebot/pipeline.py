@@ -49,7 +49,9 @@ def inference_executor() -> ThreadPoolExecutor:
     """Bounded pool for TTS across all calls of the process (ASR has its own shared decoder)."""
     global _executor
     if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=settings.VOICEBOT_INFERENCE_WORKERS, thread_name_prefix="voicebot-tts")
+        _executor = ThreadPoolExecutor(
+            max_workers=settings.VOICEBOT_INFERENCE_WORKERS, thread_name_prefix="voicebot-tts"
+        )
     return _executor
 
 
@@ -81,8 +83,12 @@ class CallPipeline:
         self._send = send
         self._hang_up = hang_up
         endpoint = settings.VOICEBOT_ENDPOINT_SILENCE_MS / 1000
-        self.options = StreamOptions(endpoint_silence=endpoint, speculate_after=settings.VOICEBOT_SPECULATIVE_AFTER_MS / 1000,
-                                     min_speech=0.15, partial_every=0.4)
+        self.options = StreamOptions(
+            endpoint_silence=endpoint,
+            speculate_after=settings.VOICEBOT_SPECULATIVE_AFTER_MS / 1000,
+            min_speech=0.15,
+            partial_every=0.4,
+        )
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
         self._resampler: Any = None
         self.dialogue: Dialogue | None = None
@@ -192,8 +198,11 @@ class CallPipeline:
         await self._interrupt()
         now = time.perf_counter()
         endpoint_at = min(now, self._wall_at(final.end + self.options.endpoint_silence))
-        clock = TurnClock(endpoint_at=endpoint_at, final_at=now,
-                          endpoint_wait=max(0.0, min(self._stream_seconds, final.end + self.options.endpoint_silence) - final.end))
+        clock = TurnClock(
+            endpoint_at=endpoint_at,
+            final_at=now,
+            endpoint_wait=max(0.0, min(self._stream_seconds, final.end + self.options.endpoint_silence) - final.end),
+        )
         reply = await database_sync_to_async(self.dialogue.respond)(text)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
@@ -245,7 +254,7 @@ class CallPipeline:
             for n, job in enumerate(jobs):
                 audio = await job
                 for offset in range(0, len(audio), FRAME_BYTES):
-                    await self._send(self.protocol.audio(audio[offset: offset + FRAME_BYTES]))
+                    await self._send(self.protocol.audio(audio[offset : offset + FRAME_BYTES]))
                     if n == 0 and offset == 0 and clock is not None:
                         clock.first_byte_at = time.perf_counter()
                         task = asyncio.create_task(self._record_turn(index, caller_text, reply, clock))
@@ -280,13 +289,22 @@ class CallPipeline:
             "processing_ms": ms(clock.first_byte_at - clock.endpoint_at),
         }
         await database_sync_to_async(services.call_record_turn)(
-            call=Call(pk=self.call_id), index=index, caller_text=caller_text, bot_text=reply.text,
-            intent=reply.intent, figures=figures,
+            call=Call(pk=self.call_id),
+            index=index,
+            caller_text=caller_text,
+            bot_text=reply.text,
+            intent=reply.intent,
+            figures=figures,
         )
 
     async def _record_untimed(self, index: int, caller_text: str, reply: Reply, interrupted: bool) -> None:
         with contextlib.suppress(Exception):  # a greeting cut off by hang-up is not worth an error
             await database_sync_to_async(services.call_record_turn)(
-                call=Call(pk=self.call_id), index=index, caller_text=caller_text, bot_text=reply.text,
-                intent=reply.intent, figures={}, interrupted=interrupted,
+                call=Call(pk=self.call_id),
+                index=index,
+                caller_text=caller_text,
+                bot_text=reply.text,
+                intent=reply.intent,
+                figures={},
+                interrupted=interrupted,
             )

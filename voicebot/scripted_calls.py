@@ -8,6 +8,7 @@ lead-in, everything at once or one slot per turn, corrections, refused consent, 
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,24 +53,53 @@ def _month_name(today: dt.date) -> str:
 
 
 DATES: list[tuple[str, Callable[[dt.date], dt.date]]] = [
-    ("tomorrow", _in_days(1)), ("the day after tomorrow", _in_days(2)), ("next friday", _weekday("friday")),
-    ("this saturday", _weekday("saturday")), ("on sunday", _weekday("sunday")), ("next wednesday", _weekday("wednesday")),
-    ("in three days", _in_days(3)), ("on thursday", _weekday("thursday")),
+    ("tomorrow", _in_days(1)),
+    ("the day after tomorrow", _in_days(2)),
+    ("next friday", _weekday("friday")),
+    ("this saturday", _weekday("saturday")),
+    ("on sunday", _weekday("sunday")),
+    ("next wednesday", _weekday("wednesday")),
+    ("in three days", _in_days(3)),
+    ("on thursday", _weekday("thursday")),
 ]
 TIMES: list[tuple[str, dt.time]] = [
-    ("at 7:30 pm", dt.time(19, 30)), ("at half past seven in the evening", dt.time(19, 30)), ("at 8 pm", dt.time(20, 0)),
-    ("around 8 in the evening", dt.time(20, 0)), ("at 1 pm", dt.time(13, 0)), ("at 7.30 p.m.", dt.time(19, 30)),
-    ("at 9 pm", dt.time(21, 0)), ("at 12:30 pm", dt.time(12, 30)), ("at seven thirty", dt.time(19, 30)),
+    ("at 7:30 pm", dt.time(19, 30)),
+    ("at half past seven in the evening", dt.time(19, 30)),
+    ("at 8 pm", dt.time(20, 0)),
+    ("around 8 in the evening", dt.time(20, 0)),
+    ("at 1 pm", dt.time(13, 0)),
+    ("at 7.30 p.m.", dt.time(19, 30)),
+    ("at 9 pm", dt.time(21, 0)),
+    ("at 12:30 pm", dt.time(12, 30)),
+    ("at seven thirty", dt.time(19, 30)),
     ("at 2 in the afternoon", dt.time(14, 0)),
 ]
 PARTIES: list[tuple[str, int]] = [
-    ("for four people", 4), ("for 2", 2), ("for six", 6), ("a table for three", 3), ("for two people", 2),
-    ("for 5 guests", 5), ("party of seven", 7), ("for eight people", 8),
+    ("for four people", 4),
+    ("for 2", 2),
+    ("for six", 6),
+    ("a table for three", 3),
+    ("for two people", 2),
+    ("for 5 guests", 5),
+    ("party of seven", 7),
+    ("for eight people", 8),
 ]
 NAMES: list[tuple[str, str]] = [
-    ("my name is Priya", "Priya"), ("it's Rahul", "Rahul"), ("under the name Anil", "Anil"), ("Meera", "Meera"),
-    ("this is Kavya", "Kavya"), ("the name is Arjun", "Arjun"), ("Sanjay please", "Sanjay"), ("name's Divya", "Divya"),
+    ("my name is Priya", "Priya"),
+    ("it's Rahul", "Rahul"),
+    ("under the name Anil", "Anil"),
+    ("Meera", "Meera"),
+    ("this is Kavya", "Kavya"),
+    ("the name is Arjun", "Arjun"),
+    ("Sanjay please", "Sanjay"),
+    ("name's Divya", "Divya"),
 ]
+
+
+def _expect(
+    day: Callable[[dt.date], dt.date], time: dt.time | None, size: int, name: str, today: dt.date
+) -> tuple[dt.date, dt.time | None, int, str]:
+    return day(today), time, size, name
 
 
 def scripted_calls() -> list[ScriptedCall]:
@@ -84,22 +114,52 @@ def scripted_calls() -> list[ScriptedCall]:
         if style == 0:  # everything at once
             turns = [consent, f"I'd like to book a table {party_words} {date_words} {time_words}", name_words, "yes"]
         elif style == 1:  # one slot per turn
-            turns = [consent, "I want to make a reservation", date_words, time_words, party_words, name_words, "yes please"]
+            turns = [
+                consent,
+                "I want to make a reservation",
+                date_words,
+                time_words,
+                party_words,
+                name_words,
+                "yes please",
+            ]
         elif style == 2:  # request in the consent answer, then a correction
             wrong = PARTIES[(i + 1) % len(PARTIES)][0]
-            turns = [f"hi can I book a table {wrong} {date_words}", time_words, name_words, "no",
-                     f"make it {party_words}", "yes"]
+            turns = [
+                f"hi can I book a table {wrong} {date_words}",
+                time_words,
+                name_words,
+                "no",
+                f"make it {party_words}",
+                "yes",
+            ]
         else:  # name first, date and time together
             if name_words == name or name_words.endswith("please"):
                 name_words = f"my name is {name}"
-            turns = [consent, f"hello {name_words}, can I reserve a table {date_words}?", time_words, party_words, "correct"]
-        calls.append(ScriptedCall(turns, lambda today, d=day, t=time, s=size, n=name: (d(today), t, s, n)))
+            turns = [
+                consent,
+                f"hello {name_words}, can I reserve a table {date_words}?",
+                time_words,
+                party_words,
+                "correct",
+            ]
+        calls.append(ScriptedCall(turns, functools.partial(_expect, day, time, size, name)))
     # Full slots: the caller is offered the nearest free time and takes it.
-    for i, (answer, size) in enumerate([("the first one", 2), ("yes that works", 4), ("the later one", 3),
-                                        ("okay the first one please", 2), ("yes", 5), ("second one", 2)]):
+    for i, (answer, size) in enumerate(
+        [
+            ("the first one", 2),
+            ("yes that works", 4),
+            ("the later one", 3),
+            ("okay the first one please", 2),
+            ("yes", 5),
+            ("second one", 2),
+        ]
+    ):
         date_words, day = DATES[i % len(DATES)]
         turns = ["yes", f"a table for {size} {date_words} at 8 pm", answer, "my name is Farah", "yes"]
-        calls.append(ScriptedCall(turns, lambda today, d=day, s=size: (d(today), None, s, "Farah"), full_slot=(day, dt.time(20, 0))))
+        calls.append(
+            ScriptedCall(turns, functools.partial(_expect, day, None, size, "Farah"), full_slot=(day, dt.time(20, 0)))
+        )
     return calls
 
 

@@ -13,9 +13,26 @@ class BusinessOutput(serializers.ModelSerializer[Business]):
 
     class Meta:
         model = Business
-        fields = ["id", "name", "phone_number", "time_zone", "languages", "greeting", "address", "opening_hours",
-                  "holidays", "seats_per_slot", "max_party_size", "slot_minutes", "lead_minutes", "horizon_days",
-                  "transfer_number", "retention_days", "created_at", "role"]
+        fields = [
+            "id",
+            "name",
+            "phone_number",
+            "time_zone",
+            "languages",
+            "greeting",
+            "address",
+            "opening_hours",
+            "holidays",
+            "seats_per_slot",
+            "max_party_size",
+            "slot_minutes",
+            "lead_minutes",
+            "horizon_days",
+            "transfer_number",
+            "retention_days",
+            "created_at",
+            "role",
+        ]
 
     def get_role(self, business: Business) -> str | None:
         request = self.context.get("request")
@@ -25,9 +42,23 @@ class BusinessOutput(serializers.ModelSerializer[Business]):
 class BusinessInput(serializers.ModelSerializer[Business]):
     class Meta:
         model = Business
-        fields = ["name", "phone_number", "time_zone", "languages", "greeting", "address", "opening_hours", "holidays",
-                  "seats_per_slot", "max_party_size", "slot_minutes", "lead_minutes", "horizon_days",
-                  "transfer_number", "retention_days"]
+        fields = [
+            "name",
+            "phone_number",
+            "time_zone",
+            "languages",
+            "greeting",
+            "address",
+            "opening_hours",
+            "holidays",
+            "seats_per_slot",
+            "max_party_size",
+            "slot_minutes",
+            "lead_minutes",
+            "horizon_days",
+            "transfer_number",
+            "retention_days",
+        ]
 
     def validate_time_zone(self, value: str) -> str:
         import zoneinfo
@@ -43,7 +74,11 @@ class BusinessInput(serializers.ModelSerializer[Business]):
             raise serializers.ValidationError(f"An object keyed by {', '.join(WEEKDAYS)}.")
         for periods in value.values():
             for period in periods or []:
-                if not (isinstance(period, list) and len(period) == 2 and all(isinstance(p, str) and len(p.split(":")) == 2 for p in period)):
+                if not (
+                    isinstance(period, list)
+                    and len(period) == 2
+                    and all(isinstance(p, str) and len(p.split(":")) == 2 for p in period)
+                ):
                     raise serializers.ValidationError('Each day is a list of ["HH:MM", "HH:MM"] periods.')
         return value
 
@@ -53,7 +88,19 @@ class ReservationOutput(serializers.ModelSerializer[Reservation]):
 
     class Meta:
         model = Reservation
-        fields = ["id", "business", "date", "time", "party_size", "name", "status", "caller", "source_call", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "business",
+            "date",
+            "time",
+            "party_size",
+            "name",
+            "status",
+            "caller",
+            "source_call",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_caller(self, reservation: Reservation) -> str | None:
         return reservation.caller.masked_phone if reservation.caller else None
@@ -62,8 +109,19 @@ class ReservationOutput(serializers.ModelSerializer[Reservation]):
 class TurnOutput(serializers.ModelSerializer[Turn]):
     class Meta:
         model = Turn
-        fields = ["index", "caller_text", "bot_text", "intent", "endpoint_wait_ms", "asr_ms", "dialogue_ms",
-                  "tts_first_byte_ms", "processing_ms", "interrupted", "at"]
+        fields = [
+            "index",
+            "caller_text",
+            "bot_text",
+            "intent",
+            "endpoint_wait_ms",
+            "asr_ms",
+            "dialogue_ms",
+            "tts_first_byte_ms",
+            "processing_ms",
+            "interrupted",
+            "at",
+        ]
 
 
 class CallOutput(serializers.ModelSerializer[Call]):
@@ -71,7 +129,17 @@ class CallOutput(serializers.ModelSerializer[Call]):
 
     class Meta:
         model = Call
-        fields = ["id", "business", "provider", "caller", "started_at", "ended_at", "outcome", "transcript_kept", "latency"]
+        fields = [
+            "id",
+            "business",
+            "provider",
+            "caller",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "transcript_kept",
+            "latency",
+        ]
 
     def get_caller(self, call: Call) -> str | None:
         return call.caller.masked_phone if call.caller else None

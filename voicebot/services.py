@@ -43,11 +43,15 @@ def caller_get_or_create(*, business: Business, phone: str) -> Caller:
     return caller
 
 
-def consent_record(*, caller: Caller | None, kinds: list[str], granted: bool, how: str, call: Call | None = None) -> None:
+def consent_record(
+    *, caller: Caller | None, kinds: list[str], granted: bool, how: str, call: Call | None = None
+) -> None:
     """Records the answer; a staff test call has no caller, so only the call's transcript flag moves."""
     now = timezone.now()
     if caller is not None:
-        Consent.objects.bulk_create(Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds)
+        Consent.objects.bulk_create(
+            Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds
+        )
     if call is not None and Consent.Kind.TRANSCRIPT in kinds:
         Call.objects.filter(pk=call.pk).update(transcript_kept=granted)
         if not granted:
@@ -62,9 +66,9 @@ def caller_opt_out(*, business: Business, phone: str) -> bool:
     caller.whatsapp_opted_out = True
     caller.save(update_fields=["whatsapp_opted_out"])
     consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=False, how=Consent.How.MESSAGE)
-    Message.objects.filter(reservation__caller=caller, status__in=[Message.Status.QUEUED, Message.Status.FAILED]).update(
-        status=Message.Status.SKIPPED, last_error="opted out"
-    )
+    Message.objects.filter(
+        reservation__caller=caller, status__in=[Message.Status.QUEUED, Message.Status.FAILED]
+    ).update(status=Message.Status.SKIPPED, last_error="opted out")
     return True
 
 
@@ -90,8 +94,14 @@ def _validated_slot(business: Business, day: dt.date, time: dt.time, party_size:
 
 
 def reservation_book(
-    *, business: Business, day: dt.date, time: dt.time, party_size: int, name: str,
-    caller: Caller | None = None, source_call: Call | None = None,
+    *,
+    business: Business,
+    day: dt.date,
+    time: dt.time,
+    party_size: int,
+    name: str,
+    caller: Caller | None = None,
+    source_call: Call | None = None,
 ) -> Reservation:
     if not name.strip():
         raise ValidationFailed("A reservation needs a name.")
@@ -100,8 +110,13 @@ def reservation_book(
         Business.objects.select_for_update().filter(pk=business.pk).first()
         _validated_slot(business, day, time, party_size, None)
         reservation = Reservation.objects.create(
-            business=business, caller=caller, date=day, time=time, party_size=party_size,
-            name=name.strip()[:120], source_call=source_call,
+            business=business,
+            caller=caller,
+            date=day,
+            time=time,
+            party_size=party_size,
+            name=name.strip()[:120],
+            source_call=source_call,
         )
         message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
     logger.info("reservation booked", extra={"reservation_id": reservation.pk, "party_size": party_size})
@@ -109,8 +124,12 @@ def reservation_book(
 
 
 def reservation_change(
-    *, reservation: Reservation, day: dt.date | None = None, time: dt.time | None = None,
-    party_size: int | None = None, name: str | None = None,
+    *,
+    reservation: Reservation,
+    day: dt.date | None = None,
+    time: dt.time | None = None,
+    party_size: int | None = None,
+    name: str | None = None,
 ) -> Reservation:
     with transaction.atomic():
         Business.objects.select_for_update().filter(pk=reservation.business_id).first()
@@ -123,7 +142,9 @@ def reservation_change(
             reservation.name = name.strip()[:120]
         reservation.save()
         # A changed booking gets a fresh confirmation (and a fresh reminder).
-        Message.objects.filter(reservation=reservation, status__in=[Message.Status.SENT, Message.Status.DELIVERED]).delete()
+        Message.objects.filter(
+            reservation=reservation, status__in=[Message.Status.SENT, Message.Status.DELIVERED]
+        ).delete()
         message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
     return reservation
 
@@ -173,7 +194,12 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
     message = Message.objects.select_related("reservation__caller", "reservation__business").get(pk=message_id)
     caller = message.reservation.caller
     sender = get_sender()
-    if sender is None or caller is None or caller.whatsapp_opted_out or message.reservation.status != Reservation.Status.BOOKED:
+    if (
+        sender is None
+        or caller is None
+        or caller.whatsapp_opted_out
+        or message.reservation.status != Reservation.Status.BOOKED
+    ):
         message.status, message.last_error = Message.Status.SKIPPED, "no provider, no caller or opted out"
         message.save(update_fields=["status", "last_error"])
         return message.status, None
@@ -184,7 +210,9 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
         message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
         message.next_attempt_at = timezone.now() + backoff
         message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        logger.warning("whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts})
+        logger.warning(
+            "whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts}
+        )
         retry = message.attempts < settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS
         return message.status, backoff.total_seconds() if retry else None
     except PermanentSendError as exc:
@@ -199,8 +227,12 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
 
 
 def message_status_update(*, provider_message_id: str, status: str) -> None:
-    mapped = {"delivered": Message.Status.DELIVERED, "read": Message.Status.DELIVERED, "failed": Message.Status.FAILED,
-              "undelivered": Message.Status.FAILED}.get(status.lower())
+    mapped = {
+        "delivered": Message.Status.DELIVERED,
+        "read": Message.Status.DELIVERED,
+        "failed": Message.Status.FAILED,
+        "undelivered": Message.Status.FAILED,
+    }.get(status.lower())
     if mapped and provider_message_id:
         Message.objects.filter(provider_message_id=provider_message_id).update(status=mapped)
 
@@ -209,7 +241,9 @@ def reminders_queue() -> int:
     now = timezone.now()
     horizon = now + dt.timedelta(hours=settings.VOICEBOT_REMINDER_HOURS)
     queued = 0
-    candidates = Reservation.objects.active().filter(date__range=(now.date() - dt.timedelta(days=1), horizon.date() + dt.timedelta(days=1)))
+    candidates = Reservation.objects.active().filter(
+        date__range=(now.date() - dt.timedelta(days=1), horizon.date() + dt.timedelta(days=1))
+    )
     for reservation in candidates.exclude(messages__kind=Message.Kind.REMINDER).select_related("business", "caller"):
         if now < reservation.starts_at <= horizon:
             with transaction.atomic():
@@ -219,8 +253,10 @@ def reminders_queue() -> int:
 
 def messages_retry() -> int:
     due = Message.objects.filter(
-        status=Message.Status.FAILED, attempts__lt=settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS,
-        next_attempt_at__isnull=False, next_attempt_at__lte=timezone.now(),
+        status=Message.Status.FAILED,
+        attempts__lt=settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS,
+        next_attempt_at__isnull=False,
+        next_attempt_at__lte=timezone.now(),
     ).values_list("pk", flat=True)
     from voicebot.tasks import message_send
 
@@ -235,8 +271,10 @@ def retention_purge() -> int:
     purged = 0
     for business in Business.objects.all():
         cutoff = timezone.now() - dt.timedelta(days=business.retention_days)
-        purged += Turn.objects.filter(call__business=business, at__lt=cutoff).exclude(caller_text="", bot_text="").update(
-            caller_text="", bot_text=""
+        purged += (
+            Turn.objects.filter(call__business=business, at__lt=cutoff)
+            .exclude(caller_text="", bot_text="")
+            .update(caller_text="", bot_text="")
         )
     return purged
 
@@ -246,15 +284,34 @@ def retention_purge() -> int:
 
 def call_start(*, business: Business, provider: str, provider_call_id: str = "", phone: str = "") -> Call:
     caller = caller_get_or_create(business=business, phone=phone) if selectors.normalize_number(phone) else None
-    return Call.objects.create(business=business, caller=caller, provider=provider, provider_call_id=provider_call_id[:64])
+    return Call.objects.create(
+        business=business, caller=caller, provider=provider, provider_call_id=provider_call_id[:64]
+    )
 
 
-def call_record_turn(*, call: Call, index: int, caller_text: str, bot_text: str, intent: str, figures: dict[str, int | None], interrupted: bool = False) -> Turn:
+def call_record_turn(
+    *,
+    call: Call,
+    index: int,
+    caller_text: str,
+    bot_text: str,
+    intent: str,
+    figures: dict[str, int | None],
+    interrupted: bool = False,
+) -> Turn:
     kept = Call.objects.filter(pk=call.pk, transcript_kept=True).exists()
     return Turn.objects.create(
-        call=call, index=index, intent=intent[:24], interrupted=interrupted,
-        caller_text=caller_text if kept else "", bot_text=bot_text if kept else "",
-        **{k: v for k, v in figures.items() if k in {"endpoint_wait_ms", "asr_ms", "dialogue_ms", "tts_first_byte_ms", "processing_ms"}},
+        call=call,
+        index=index,
+        intent=intent[:24],
+        interrupted=interrupted,
+        caller_text=caller_text if kept else "",
+        bot_text=bot_text if kept else "",
+        **{
+            k: v
+            for k, v in figures.items()
+            if k in {"endpoint_wait_ms", "asr_ms", "dialogue_ms", "tts_first_byte_ms", "processing_ms"}
+        },
     )
 
 

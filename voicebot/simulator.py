@@ -89,7 +89,7 @@ def samples_to_frames(samples: npt.ArrayLike) -> list[bytes]:
     pcm = np.clip(np.asarray(samples, dtype=np.float32) * 32767.0, -32768, 32767).astype(np.int16)
     data = speech_audio.mulaw_encode(pcm)
     data += SILENCE[: (-len(data)) % FRAME]
-    return [data[i: i + FRAME] for i in range(0, len(data), FRAME)]
+    return [data[i : i + FRAME] for i in range(0, len(data), FRAME)]
 
 
 @dataclass
@@ -120,6 +120,7 @@ class SimulatedCaller:
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self._speaking = False  # while True, `listen` sends no silence (the caller is talking)
+        self._next_frame_at = 0.0
 
     # --- wire ----------------------------------------------------------------------------
 
@@ -164,7 +165,13 @@ class SimulatedCaller:
             self._changed.set()
 
     async def _pause(self) -> None:
-        await asyncio.sleep(0.02 if self.realtime else 0.002)
+        if not self.realtime:
+            await asyncio.sleep(0.002)
+            return
+        # An absolute 20 ms schedule, like a media server's clock (sleep() alone drifts late).
+        now = time.perf_counter()
+        self._next_frame_at = max(self._next_frame_at + 0.02, now - 0.1)
+        await asyncio.sleep(max(0.0, self._next_frame_at - now))
 
     # --- call --------------------------------------------------------------------------
 
@@ -173,13 +180,34 @@ class SimulatedCaller:
         self._reader = asyncio.create_task(self._read())
         if self.provider == "twilio":
             await self.transport.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
-            await self.transport.send({"event": "start", "sequenceNumber": "1", "streamSid": self.stream_id, "start": {
-                "streamSid": self.stream_id, "callSid": "CA" + uuid.uuid4().hex, "tracks": ["inbound"],
-                "customParameters": {"token": self.token}, "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}})
+            await self.transport.send(
+                {
+                    "event": "start",
+                    "sequenceNumber": "1",
+                    "streamSid": self.stream_id,
+                    "start": {
+                        "streamSid": self.stream_id,
+                        "callSid": "CA" + uuid.uuid4().hex,
+                        "tracks": ["inbound"],
+                        "customParameters": {"token": self.token},
+                        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
+                    },
+                }
+            )
         else:
-            await self.transport.send({"event": "start", "sequenceNumber": 0, "start": {
-                "callId": str(uuid.uuid4()), "streamId": self.stream_id, "accountId": "MA000", "tracks": ["inbound"],
-                "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000}}})
+            await self.transport.send(
+                {
+                    "event": "start",
+                    "sequenceNumber": 0,
+                    "start": {
+                        "callId": str(uuid.uuid4()),
+                        "streamId": self.stream_id,
+                        "accountId": "MA000",
+                        "tracks": ["inbound"],
+                        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000},
+                    },
+                }
+            )
         return await self.listen()
 
     async def listen(self, timeout: float = 60.0) -> BotReply:

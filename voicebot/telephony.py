@@ -109,7 +109,7 @@ def plivo_answer_xml(*, stream_url: str, after_url: str, status_url: str) -> str
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Response>'
         f'<Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-mulaw;rate=8000" '
-        f"streamTimeout=\"1800\" statusCallbackUrl={quoteattr(status_url)} statusCallbackMethod=\"POST\">"
+        f'streamTimeout="1800" statusCallbackUrl={quoteattr(status_url)} statusCallbackMethod="POST">'
         f"{escape(stream_url)}</Stream>"
         f'<Redirect method="POST">{escape(after_url)}</Redirect></Response>'
     )
@@ -120,7 +120,7 @@ def twilio_answer_xml(*, stream_url: str, token: str, after_url: str, status_url
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Response>'
         f"<Connect action={quoteattr(after_url)}><Stream url={quoteattr(stream_url)} "
-        f"statusCallback={quoteattr(status_url)}><Parameter name=\"token\" value={quoteattr(token)} /></Stream></Connect>"
+        f'statusCallback={quoteattr(status_url)}><Parameter name="token" value={quoteattr(token)} /></Stream></Connect>'
         "</Response>"
     )
 
@@ -184,8 +184,12 @@ class PlivoProtocol:
             if "mulaw" not in encoding:
                 raise ProtocolError(f"unsupported encoding {encoding}")
             extra = message.get("extra_headers") or start.get("extra_headers") or ""
-            return StreamEvent("start", call_id=str(start.get("callId", "")), caller=str(start.get("from", "") or ""),
-                               params={"extra": str(extra)})
+            return StreamEvent(
+                "start",
+                call_id=str(start.get("callId", "")),
+                caller=str(start.get("from", "") or ""),
+                params={"extra": str(extra)},
+            )
         if event == "media":
             return StreamEvent("audio", audio=_b64((message.get("media") or {}).get("payload")))
         if event == "dtmf":
@@ -199,8 +203,10 @@ class PlivoProtocol:
         raise ProtocolError(f"unknown event {event!r}")
 
     def audio(self, mulaw: bytes) -> dict[str, Any]:
-        return {"event": "playAudio", "media": {"contentType": "audio/x-mulaw", "sampleRate": 8000,
-                                                "payload": base64.b64encode(mulaw).decode()}}
+        return {
+            "event": "playAudio",
+            "media": {"contentType": "audio/x-mulaw", "sampleRate": 8000, "payload": base64.b64encode(mulaw).decode()},
+        }
 
     def mark(self, name: str) -> dict[str, Any]:
         return {"event": "checkpoint", "streamId": self.stream_id, "name": name}
@@ -228,7 +234,9 @@ class TwilioProtocol:
             if "mulaw" not in encoding:
                 raise ProtocolError(f"unsupported encoding {encoding}")
             params = {str(k): str(v) for k, v in (start.get("customParameters") or {}).items()}
-            return StreamEvent("start", call_id=str(start.get("callSid", "")), caller=params.get("from", ""), params=params)
+            return StreamEvent(
+                "start", call_id=str(start.get("callSid", "")), caller=params.get("from", ""), params=params
+            )
         if event == "media":
             media = message.get("media") or {}
             if media.get("track", "inbound") != "inbound":

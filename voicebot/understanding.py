@@ -7,19 +7,41 @@ intent. Input is ASR text, so numbers may come as digits or words and times as "
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 
 import dateparser
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "a couple": 2, "couple": 2, "a": 1, "just me": 1, "myself": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "a couple": 2,
+    "couple": 2,
+    "a": 1,
+    "just me": 1,
+    "myself": 1,
 }
 _NUM = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)"
 
 INTENT_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("transfer", re.compile(r"\b(human|real person|someone|somebody|staff|manager|operator|transfer|speak to|talk to)\b")),
+    (
+        "transfer",
+        re.compile(r"\b(human|real person|someone|somebody|staff|manager|operator|transfer|speak to|talk to)\b"),
+    ),
     ("voicemail", re.compile(r"\b(voicemail|voice mail|leave a message|take a message)\b")),
     ("cancel", re.compile(r"\b(cancel|call off)\w*")),
     ("change", re.compile(r"\b(change|move|reschedule|modify|push (it|my)|postpone|bring forward)\b")),
@@ -38,10 +60,37 @@ INTENT_EXAMPLES = {
     "transfer": ["I want to talk to the owner", "connect me to the restaurant"],
 }
 
-YES = re.compile(r"\b(yes|please|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|perfect|great|absolutely|of course|alright|all right|agreed)\b")
+YES = re.compile(
+    r"\b(yes|please|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|"
+    r"perfect|great|absolutely|of course|alright|all right|agreed)\b"
+)
 NO = re.compile(r"\b(no|nope|nah|don't|do not|not really|negative|wrong|neither)\b")
-BACKCHANNELS = frozenset({"hmm", "hm", "mm", "mhm", "mm-hmm", "uh-huh", "uh huh", "ok", "okay", "yeah", "yes", "right",
-                          "sure", "aha", "ah", "oh", "i see", "uh", "um", "alright", "cool", "got it"})
+BACKCHANNELS = frozenset(
+    {
+        "hmm",
+        "hm",
+        "mm",
+        "mhm",
+        "mm-hmm",
+        "uh-huh",
+        "uh huh",
+        "ok",
+        "okay",
+        "yeah",
+        "yes",
+        "right",
+        "sure",
+        "aha",
+        "ah",
+        "oh",
+        "i see",
+        "uh",
+        "um",
+        "alright",
+        "cool",
+        "got it",
+    }
+)
 
 
 def normalize(text: str) -> str:
@@ -104,7 +153,8 @@ def party_size(text: str) -> int | None:
     if re.search(r"\b(just me|only me|myself|just one|table for one)\b", t):
         return 1
     patterns = [
-        rf"\b(?:party of|table for|group of|booking for|reservation for|we are|we're|there are|there'll be|there will be)\s+{_NUM}\b(?!\s*(?::|am|pm|oclock|thirty|fifteen|forty))",
+        rf"\b(?:party of|table for|group of|booking for|reservation for|we are|we're|there are|there'll be|"
+        rf"there will be)\s+{_NUM}\b(?!\s*(?::|am|pm|oclock|thirty|fifteen|forty))",
         rf"\b{_NUM}\s+(?:people|persons|person|guests|adults|of us|pax|diners|seats)\b",
         rf"\bfor\s+{_NUM}\b(?!\s*(?::|am|pm|oclock|thirty|fifteen|forty|\d))",
         rf"^{_NUM}$",
@@ -158,7 +208,7 @@ def clock_time(text: str) -> tuple[int, int, str | None] | None:
     return None
 
 
-def resolve_time(hms: tuple[int, int, str | None], fits: "callable[[dt.time], bool]") -> dt.time | None:  # type: ignore[valid-type]
+def resolve_time(hms: tuple[int, int, str | None], fits: Callable[[dt.time], bool]) -> dt.time | None:
     """Picks am or pm when the caller did not say: the reading inside opening hours, else pm."""
     hour, minute, period = hms
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
@@ -176,13 +226,23 @@ def resolve_time(hms: tuple[int, int, str | None], fits: "callable[[dt.time], bo
 
 
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
 _DATE_PHRASES = [
-    r"\bday after tomorrow\b", r"\btomorrow\b", r"\btoday\b", r"\btonight\b", r"\bthis evening\b",
+    r"\bday after tomorrow\b",
+    r"\btomorrow\b",
+    r"\btoday\b",
+    r"\btonight\b",
+    r"\bthis evening\b",
     rf"\b(?:next|this|coming)\s+{_WEEKDAY}\b",
     rf"\b{_WEEKDAY}\b(?:\s+the\s+\d{{1,2}}(?:st|nd|rd|th)?)?",
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b", rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
-    r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b", r"\bin\s+(?:two|three|four|five|\d)\s+days\b", r"\b\d{1,2}/\d{1,2}\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b",
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b",
+    r"\bin\s+(?:two|three|four|five|\d)\s+days\b",
+    r"\b\d{1,2}/\d{1,2}\b",
 ]
 
 
@@ -221,21 +281,68 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=days)
     base = dt.datetime.combine(today, dt.time(12, 0))
     parsed = dateparser.parse(
-        phrase.replace("the ", ""), languages=["en"],
+        phrase.replace("the ", ""),
+        languages=["en"],
         settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY"},
     )
     return parsed.date() if parsed else None
 
 
 _NAME_LEADS = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|the name(?: is)?|call me)\s+([a-z][a-z' -]{0,40})",
+    r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|"
+    r"the name(?: is)?|call me)\s+([a-z][a-z' -]{0,40})",
 )
-_NOT_NAMES = frozenset({"yes", "no", "okay", "ok", "sure", "calling", "looking", "hoping", "trying", "just", "a", "the",
-                        "not", "fine", "good", "here", "great", "sorry", "for", "at", "on", "please", "thanks", "thank",
-                        "correct", "right", "yeah", "yep", "perfect", "hello", "hi", "that", "it", "what", "booking",
-                        "going", "free", "available", "interested", "wondering", "afraid", "busy", "done", "from"})
+_NOT_NAMES = frozenset(
+    {
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "sure",
+        "calling",
+        "looking",
+        "hoping",
+        "trying",
+        "just",
+        "a",
+        "the",
+        "not",
+        "fine",
+        "good",
+        "here",
+        "great",
+        "sorry",
+        "for",
+        "at",
+        "on",
+        "please",
+        "thanks",
+        "thank",
+        "correct",
+        "right",
+        "yeah",
+        "yep",
+        "perfect",
+        "hello",
+        "hi",
+        "that",
+        "it",
+        "what",
+        "booking",
+        "going",
+        "free",
+        "available",
+        "interested",
+        "wondering",
+        "afraid",
+        "busy",
+        "done",
+        "from",
+    }
+)
 _NAME_STOP = re.compile(
-    r"\b(please|thanks|thank you|and|for|at|on|tomorrow|today|tonight|table|booking|party|with|i|i'd|we|can|could|would|"
+    r"\b(please|thanks|thank you|and|for|at|on|tomorrow|today|tonight|table|booking|party|with|i|i'd|we|can|"
+    r"could|would|"
     r"want|like|need|calling|here|speaking|to|is|again)\b.*$"
 )
 

@@ -13,8 +13,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reservations/", apis.ReservationListApi.as_view(), name="voicebot-reservation-list"),
     path("reservations/create/", apis.ReservationCreateApi.as_view(), name="voicebot-reservation-create"),
     path("reservations/<int:reservation_id>/", apis.ReservationDetailApi.as_view(), name="voicebot-reservation-detail"),
-    path("reservations/<int:reservation_id>/update/", apis.ReservationUpdateApi.as_view(), name="voicebot-reservation-update"),
-    path("reservations/<int:reservation_id>/cancel/", apis.ReservationCancelApi.as_view(), name="voicebot-reservation-cancel"),
+    path(
+        "reservations/<int:reservation_id>/update/",
+        apis.ReservationUpdateApi.as_view(),
+        name="voicebot-reservation-update",
+    ),
+    path(
+        "reservations/<int:reservation_id>/cancel/",
+        apis.ReservationCancelApi.as_view(),
+        name="voicebot-reservation-cancel",
+    ),
     path("calls/", apis.CallListApi.as_view(), name="voicebot-call-list"),
     path("calls/<int:call_id>/", apis.CallDetailApi.as_view(), name="voicebot-call-detail"),
 ]

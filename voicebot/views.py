@@ -18,18 +18,26 @@ def index(request: HttpRequest) -> HttpResponse:
 def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
     business = get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
     today = business.now().date()
-    return render(request, "voicebot/business.html", {
-        "business": business,
-        "today": today,
-        "reservations": selectors.reservation_list(user=request.user, business_id=business.pk, day=today),
-        "calls": selectors.call_list(user=request.user, business_id=business.pk)[:20],
-    })
+    return render(
+        request,
+        "voicebot/business.html",
+        {
+            "business": business,
+            "today": today,
+            "reservations": selectors.reservation_list(user=request.user, business_id=business.pk, day=today),
+            "calls": selectors.call_list(user=request.user, business_id=business.pk)[:20],
+        },
+    )
 
 
 @login_required
 def consents(request: HttpRequest, business_id: int) -> HttpResponse:
     business = get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
-    return render(request, "voicebot/consents.html", {"business": business, "consents": selectors.consent_list(business=business)[:200]})
+    return render(
+        request,
+        "voicebot/consents.html",
+        {"business": business, "consents": selectors.consent_list(business=business)[:200]},
+    )
 
 
 @login_required

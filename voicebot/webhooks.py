@@ -30,7 +30,11 @@ def public_url(request: HttpRequest, path: str | None = None) -> str:
 
 def _socket_base(request: HttpRequest) -> str:
     base = public_url(request, "/")
-    return "wss://" + base.split("://", 1)[1].rstrip("/") if base.startswith("https") else "ws://" + base.split("://", 1)[1].rstrip("/")
+    return (
+        "wss://" + base.split("://", 1)[1].rstrip("/")
+        if base.startswith("https")
+        else "ws://" + base.split("://", 1)[1].rstrip("/")
+    )
 
 
 def signed(provider: str) -> Callable[[View], View]:
@@ -58,8 +62,10 @@ def _xml(body: str) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml")
 
 
-_NOT_IN_SERVICE = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Speak>Sorry, this number is not in service.</Speak>'
-                   "<Hangup /></Response>")
+_NOT_IN_SERVICE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Speak>Sorry, this number is not in service.</Speak>'
+    "<Hangup /></Response>"
+)
 
 
 def _answer(request: HttpRequest, provider: str, call_id_field: str) -> HttpResponse:
@@ -67,31 +73,49 @@ def _answer(request: HttpRequest, provider: str, call_id_field: str) -> HttpResp
     if business is None:
         logger.warning("call for an unknown number", extra={"provider": provider})
         return _xml(_NOT_IN_SERVICE if provider == "plivo" else _NOT_IN_SERVICE.replace("Speak>", "Say>"))
-    call = services.call_start(business=business, provider=provider, provider_call_id=request.POST.get(call_id_field, ""),
-                               phone=request.POST.get("From", ""))
+    call = services.call_start(
+        business=business,
+        provider=provider,
+        provider_call_id=request.POST.get(call_id_field, ""),
+        phone=request.POST.get("From", ""),
+    )
     token = telephony.stream_token(business_id=business.pk, call_id=call.pk)
     socket = f"{_socket_base(request)}/ws/voicebot/{provider}/{business.pk}/"
     after = public_url(request, reverse(f"voicebot_pages:{provider}_after") + f"?call={call.pk}")
     status = public_url(request, reverse(f"voicebot_pages:{provider}_status"))
     logger.info("call answered", extra={"call_id": call.pk, "provider": provider, "business_id": business.pk})
     if provider == "plivo":
-        return _xml(telephony.plivo_answer_xml(stream_url=f"{socket}?token={token}", after_url=after, status_url=status))
+        return _xml(
+            telephony.plivo_answer_xml(stream_url=f"{socket}?token={token}", after_url=after, status_url=status)
+        )
     return _xml(telephony.twilio_answer_xml(stream_url=socket, token=token, after_url=after, status_url=status))
 
 
 def _after(request: HttpRequest, provider: str, call_id_field: str) -> HttpResponse:
-    call = Call.objects.select_related("business").filter(
-        pk=request.GET.get("call") or 0, provider_call_id=request.POST.get(call_id_field, "")
-    ).first() if (request.GET.get("call") or "").isdigit() else None
+    call = (
+        Call.objects.select_related("business")
+        .filter(pk=request.GET.get("call") or 0, provider_call_id=request.POST.get(call_id_field, ""))
+        .first()
+        if (request.GET.get("call") or "").isdigit()
+        else None
+    )
     if call is None:
         return _xml(telephony.after_stream_xml(provider=provider, outcome="", transfer_number="", record_url=""))
     record_url = public_url(request, reverse(f"voicebot_pages:{provider}_voicemail") + f"?call={call.pk}")
-    return _xml(telephony.after_stream_xml(provider=provider, outcome=call.outcome,
-                                           transfer_number=call.business.transfer_number, record_url=record_url))
+    return _xml(
+        telephony.after_stream_xml(
+            provider=provider,
+            outcome=call.outcome,
+            transfer_number=call.business.transfer_number,
+            record_url=record_url,
+        )
+    )
 
 
 def _finish(request: HttpRequest, call_id_field: str) -> HttpResponse:
-    call = Call.objects.filter(provider_call_id=request.POST.get(call_id_field, "")).exclude(provider_call_id="").first()
+    call = (
+        Call.objects.filter(provider_call_id=request.POST.get(call_id_field, "")).exclude(provider_call_id="").first()
+    )
     if call is not None:
         services.call_finish(call_id=call.pk)
     return HttpResponse(status=204)
@@ -113,7 +137,9 @@ def _message(request: HttpRequest, text_field: str, id_field: str, status_field:
         if business is not None and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
             services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
     elif request.POST.get(status_field):
-        services.message_status_update(provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field])
+        services.message_status_update(
+            provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field]
+        )
     return HttpResponse(status=204)
 
 

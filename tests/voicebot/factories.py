@@ -3,7 +3,6 @@ import datetime as dt
 import factory
 
 from sawt.core.crypto import lookup_hash
-
 from tests.factories import UserFactory
 from voicebot.models import Business, Call, Caller, Membership, Reservation
 

@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 
 from tests.voicebot.factories import BusinessFactory, ReservationFactory

@@ -15,19 +15,29 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def consenting_caller(business, granted=True):  # type: ignore[no-untyped-def]
     caller = services.caller_get_or_create(business=business, phone="+919812345678")
-    services.consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP, Consent.Kind.TRANSCRIPT], granted=granted, how="voice")
+    services.consent_record(
+        caller=caller, kinds=[Consent.Kind.WHATSAPP, Consent.Kind.TRANSCRIPT], granted=granted, how="voice"
+    )
     return caller
 
 
 def book(business, caller):  # type: ignore[no-untyped-def]
-    return services.reservation_book(business=business, day=business.now().date() + dt.timedelta(days=2),
-                                     time=dt.time(19, 0), party_size=2, name="Asha", caller=caller)
+    return services.reservation_book(
+        business=business,
+        day=business.now().date() + dt.timedelta(days=2),
+        time=dt.time(19, 0),
+        party_size=2,
+        name="Asha",
+        caller=caller,
+    )
 
 
 @pytest.fixture
 def plivo_whatsapp(settings):  # type: ignore[no-untyped-def]
     server = FakeServer()
-    server.add("POST", "/v1/Account/MAPLIVOTEST/Message/", lambda req: (202, {}, {"message_uuid": ["uuid-1"], "api_id": "x"}))
+    server.add(
+        "POST", "/v1/Account/MAPLIVOTEST/Message/", lambda req: (202, {}, {"message_uuid": ["uuid-1"], "api_id": "x"})
+    )
     with running(server):
         settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
         settings.VOICEBOT_PLIVO_API_URL = server.url
@@ -83,8 +93,14 @@ def test_it_queues_reminders_for_bookings_starting_soon(plivo_whatsapp, settings
     business = BusinessFactory(lead_minutes=0)
     caller = consenting_caller(business)
     starts = business.now() + dt.timedelta(hours=2)
-    Reservation.objects.create(business=business, caller=caller, date=starts.date(), time=starts.time().replace(microsecond=0),
-                               party_size=2, name="Asha")
+    Reservation.objects.create(
+        business=business,
+        caller=caller,
+        date=starts.date(),
+        time=starts.time().replace(microsecond=0),
+        party_size=2,
+        name="Asha",
+    )
     assert services.reminders_queue() == 1
     assert services.reminders_queue() == 0
     assert "Reminder" in plivo_whatsapp.requests[-1].json()["text"]
@@ -94,8 +110,14 @@ def test_it_purges_transcripts_past_retention_and_erases_a_caller_on_request():
     business = BusinessFactory(retention_days=7)
     caller = consenting_caller(business)
     call = CallFactory(business=business, caller=caller, transcript_kept=True)
-    old = Turn.objects.create(call=call, index=1, caller_text="table for two", bot_text="ok", processing_ms=300,
-                              at=timezone.now() - dt.timedelta(days=8))
+    old = Turn.objects.create(
+        call=call,
+        index=1,
+        caller_text="table for two",
+        bot_text="ok",
+        processing_ms=300,
+        at=timezone.now() - dt.timedelta(days=8),
+    )
     Turn.objects.create(call=call, index=2, caller_text="my name is Asha", bot_text="ok")
     assert services.retention_purge() == 1
     old.refresh_from_db()
@@ -116,7 +138,9 @@ def test_it_keeps_no_transcript_when_the_caller_refuses():
 
     dialogue = Dialogue(business=business, call=call, caller=caller)
     dialogue.respond("no")
-    services.call_record_turn(call=call, index=1, caller_text="no", bot_text="fine", intent="consent", figures={"processing_ms": 200})
+    services.call_record_turn(
+        call=call, index=1, caller_text="no", bot_text="fine", intent="consent", figures={"processing_ms": 200}
+    )
     turn = Turn.objects.get()
     assert (turn.caller_text, turn.bot_text, turn.processing_ms) == ("", "", 200)
     assert not caller.has_consent(Consent.Kind.TRANSCRIPT)

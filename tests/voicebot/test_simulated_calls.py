@@ -26,14 +26,22 @@ CALLER = "+919812345678"
 
 def answer(client, business, provider="plivo"):  # type: ignore[no-untyped-def]
     if provider == "twilio":
-        response = twilio_post(client, "/voicebot/twilio/answer/", {"CallSid": "CA0001", "From": CALLER, "To": business.phone_number})
+        response = twilio_post(
+            client, "/voicebot/twilio/answer/", {"CallSid": "CA0001", "From": CALLER, "To": business.phone_number}
+        )
         body = response.content.decode()
         path = re.search(r'<Stream url="wss://[^/]+([^"]+)"', body).group(1)
         return path, re.search(r'name="token" value="([^"]+)"', body).group(1)
-    response = plivo_post(client, "/voicebot/plivo/answer/", {
-        "CallUUID": "0f1e2d3c-aaaa-bbbb-cccc-000000000001", "From": CALLER.lstrip("+"),
-        "To": business.phone_number.lstrip("+"), "Direction": "inbound",
-    })
+    response = plivo_post(
+        client,
+        "/voicebot/plivo/answer/",
+        {
+            "CallUUID": "0f1e2d3c-aaaa-bbbb-cccc-000000000001",
+            "From": CALLER.lstrip("+"),
+            "To": business.phone_number.lstrip("+"),
+            "Direction": "inbound",
+        },
+    )
     assert response.status_code == 200
     url = urlsplit(re.search(r"<Stream[^>]*>([^<]+)</Stream>", response.content.decode()).group(1))
     return f"{url.path}?{url.query}", ""
@@ -64,12 +72,26 @@ async def test_a_simulated_plivo_call_books_a_table_and_sends_a_whatsapp_confirm
     with running(whatsapp):
         settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
         settings.VOICEBOT_PLIVO_API_URL = whatsapp.url
-        await call(client, business, ["Yes, that's fine.", "I'd like to book a table for four people tomorrow at 7:30 pm.",
-                                      "My name is Priya.", "Yes, please book it.", "No, that's all. Thank you."])
+        await call(
+            client,
+            business,
+            [
+                "Yes, that's fine.",
+                "I'd like to book a table for four people tomorrow at 7:30 pm.",
+                "My name is Priya.",
+                "Yes, please book it.",
+                "No, that's all. Thank you.",
+            ],
+        )
 
     def check() -> None:
         r = Reservation.objects.get(business=business)
-        assert (r.date, r.time, r.party_size, r.name) == (business.now().date() + dt.timedelta(days=1), dt.time(19, 30), 4, "Priya")
+        assert (r.date, r.time, r.party_size, r.name) == (
+            business.now().date() + dt.timedelta(days=1),
+            dt.time(19, 30),
+            4,
+            "Priya",
+        )
         c = Call.objects.get(pk=r.source_call_id)
         assert c.outcome == Call.Outcome.BOOKED and c.ended_at is not None and c.transcript_kept
         assert c.turns.filter(processing_ms__isnull=False).count() >= 4 and c.latency["processing_p50_ms"] is not None
@@ -92,8 +114,17 @@ async def test_a_call_for_a_full_slot_is_offered_the_nearest_free_one(client):
     business = await sync_to_async(BusinessFactory)(seats_per_slot=10, horizon_days=60)
     tomorrow = business.now().date() + dt.timedelta(days=1)
     await sync_to_async(ReservationFactory)(business=business, date=tomorrow, time=dt.time(20, 0), party_size=10)
-    await call(client, business, ["Yes.", "Can I book a table for two tomorrow at 8 pm?", "The first one, please.",
-                                  "My name is Sarah.", "Yes, please book it."])
+    await call(
+        client,
+        business,
+        [
+            "Yes.",
+            "Can I book a table for two tomorrow at 8 pm?",
+            "The first one, please.",
+            "My name is Sarah.",
+            "Yes, please book it.",
+        ],
+    )
 
     def check() -> None:
         said = " ".join(bot_said(business))
@@ -126,9 +157,15 @@ async def test_a_caller_changes_and_then_cancels_a_booking_by_voice(client):
 
 async def test_a_twilio_media_stream_call_books_through_the_same_pipeline(client):
     business = await sync_to_async(BusinessFactory)(horizon_days=60)
-    await call(client, business, ["Yes please.", "A table for three this Saturday at 8 pm, my name is Arjun.", "Correct."],
-               provider="twilio")
-    r = await sync_to_async(Reservation.objects.get)(business=business)
+    await call(
+        client,
+        business,
+        ["Yes please.", "A table for three this Saturday at 8 pm, my name is Arjun.", "Yes, that is correct."],
+        provider="twilio",
+    )
+    turns = await sync_to_async(lambda: [(t.caller_text, t.bot_text) for t in Call.objects.get().turns.all()])()
+    r = await sync_to_async(Reservation.objects.filter(business=business).first)()
+    assert r is not None, turns
     saturday = business.now().date() + dt.timedelta(days=(5 - business.now().weekday()) % 7 or 7)
     assert (r.date, r.time, r.party_size, r.name) == (saturday, dt.time(20, 0), 3, "Arjun")
 
@@ -144,8 +181,10 @@ async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(clien
 
     from voicebot.simulator import speech_frames
 
-    hmm, interruption = await asyncio.gather(asyncio.to_thread(speech_frames, "Okay."),
-                                             asyncio.to_thread(speech_frames, "Sorry, I want to cancel my booking please."))
+    hmm, interruption = await asyncio.gather(
+        asyncio.to_thread(speech_frames, "Okay."),
+        asyncio.to_thread(speech_frames, "Sorry, I want to cancel my booking please."),
+    )
     start = asyncio.create_task(caller.start())
     await asyncio.sleep(1.0)
     await caller.speak(hmm)  # a backchannel while the greeting plays

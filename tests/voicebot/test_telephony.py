@@ -22,8 +22,13 @@ def test_it_computes_the_plivo_v3_signature_of_the_documented_base_string():
     # POST with a query and body: url?sorted-query.sorted-body-key-values.nonce
     base = "https://bot.example.com/voicebot/plivo/answer/?a=1&b=2.CallUUIDx1Fromy2.nonce42"
     expected = base64.b64encode(hmac.new(b"tok", base.encode(), hashlib.sha256).digest()).decode()
-    got = telephony.plivo_v3_signature(url="https://bot.example.com/voicebot/plivo/answer/?b=2&a=1", method="POST",
-                                       params={"From": "y2", "CallUUID": "x1"}, nonce="nonce42", auth_token="tok")
+    got = telephony.plivo_v3_signature(
+        url="https://bot.example.com/voicebot/plivo/answer/?b=2&a=1",
+        method="POST",
+        params={"From": "y2", "CallUUID": "x1"},
+        nonce="nonce42",
+        auth_token="tok",
+    )
     assert got == expected
 
 
@@ -37,8 +42,11 @@ def test_it_refuses_a_plivo_answer_with_a_bad_signature(client):
 
 def test_it_answers_a_plivo_call_with_a_bidirectional_stream_and_a_short_lived_token(client, settings):
     business = BusinessFactory()
-    response = plivo_post(client, "/voicebot/plivo/answer/",
-                          {"CallUUID": "abc", "From": "919812345678", "To": business.phone_number.lstrip("+")})
+    response = plivo_post(
+        client,
+        "/voicebot/plivo/answer/",
+        {"CallUUID": "abc", "From": "919812345678", "To": business.phone_number.lstrip("+")},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
     assert 'bidirectional="true"' in body and 'keepCallAlive="true"' in body and "audio/x-mulaw;rate=8000" in body
@@ -62,7 +70,7 @@ def test_it_answers_a_twilio_call_with_connect_stream_and_the_token_as_a_paramet
     data = {"CallSid": "CA1", "From": "+919812345678", "To": business.phone_number}
     assert twilio_post(client, "/voicebot/twilio/answer/", data, token="bad").status_code == 403
     body = twilio_post(client, "/voicebot/twilio/answer/", data).content.decode()
-    assert f'<Connect action="https://bot.example.com/voicebot/twilio/after/?call=' in body
+    assert '<Connect action="https://bot.example.com/voicebot/twilio/after/?call=' in body
     assert f'url="wss://bot.example.com/ws/voicebot/twilio/{business.pk}/"' in body
     token = re.search(r'name="token" value="([^"]+)"', body).group(1)
     assert telephony.read_stream_token(token)[0] == business.pk
@@ -75,13 +83,20 @@ def test_it_transfers_after_the_stream_when_the_call_asked_for_a_human(client):
     assert "<Dial><Number>+918012345678</Number></Dial>" in body
     call.outcome = Call.Outcome.VOICEMAIL
     call.save()
-    assert "<Record" in plivo_post(client, f"/voicebot/plivo/after/?call={call.pk}", {"CallUUID": "abc"}).content.decode()
-    assert "<Hangup" in plivo_post(client, f"/voicebot/plivo/after/?call={call.pk}", {"CallUUID": "other"}).content.decode()
+    assert (
+        "<Record" in plivo_post(client, f"/voicebot/plivo/after/?call={call.pk}", {"CallUUID": "abc"}).content.decode()
+    )
+    assert (
+        "<Hangup"
+        in plivo_post(client, f"/voicebot/plivo/after/?call={call.pk}", {"CallUUID": "other"}).content.decode()
+    )
 
 
 def test_it_finishes_the_call_on_the_hangup_callback(client):
     call = CallFactory(provider_call_id="abc")
-    assert plivo_post(client, "/voicebot/plivo/hangup/", {"CallUUID": "abc", "CallStatus": "completed"}).status_code == 204
+    assert (
+        plivo_post(client, "/voicebot/plivo/hangup/", {"CallUUID": "abc", "CallStatus": "completed"}).status_code == 204
+    )
     call.refresh_from_db()
     assert call.ended_at is not None and call.outcome == Call.Outcome.ABANDONED
 
@@ -91,7 +106,11 @@ def test_it_opts_a_caller_out_of_whatsapp_on_stop(client):
     from voicebot import services
 
     caller = services.caller_get_or_create(business=business, phone="+919812345678")
-    twilio_post(client, "/voicebot/twilio/message/", {"From": "whatsapp:+919812345678", "To": f"whatsapp:{business.phone_number}", "Body": "STOP"})
+    twilio_post(
+        client,
+        "/voicebot/twilio/message/",
+        {"From": "whatsapp:+919812345678", "To": f"whatsapp:{business.phone_number}", "Body": "STOP"},
+    )
     caller = Caller.objects.get(pk=caller.pk)
     assert caller.whatsapp_opted_out and not caller.has_consent(Consent.Kind.WHATSAPP)
 
@@ -126,7 +145,9 @@ async def test_it_rejects_malformed_and_wrongly_encoded_stream_events_without_dr
     assert (await communicator.connect())[0]
     await communicator.send_json_to({"event": "media", "media": {"payload": "%%% not base64"}})
     assert (await communicator.receive_json_from(5))["code"] == "malformed_event"
-    await communicator.send_json_to({"event": "start", "start": {"streamId": "s", "mediaFormat": {"encoding": "audio/x-l16"}}})
+    await communicator.send_json_to(
+        {"event": "start", "start": {"streamId": "s", "mediaFormat": {"encoding": "audio/x-l16"}}}
+    )
     assert "unsupported encoding" in (await communicator.receive_json_from(5))["message"]
     await communicator.send_json_to({"event": "bogus"})
     assert (await communicator.receive_json_from(5))["code"] == "malformed_event"
