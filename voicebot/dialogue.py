@@ -302,7 +302,17 @@ class Dialogue:
             if not verdict.ok:
                 return self._offer(verdict, nearest)
         missing = self._missing()
+        again = missing is not None and missing == self._asked and text.strip() != ""
         self._asked = missing
+        if again:
+            # The answer did not fill what was asked: say so, with an example of what works.
+            hint = {
+                "day": "for example tomorrow, or Friday",
+                "time": "for example 8 pm",
+                "party_size": "for example four people",
+                "name": "just your first name",
+            }[missing]  # type: ignore[index]
+            return Reply(f"Sorry, I didn't catch that. Please tell me the {missing.replace('_', ' ')}, {hint}.", "book")  # type: ignore[union-attr]
         if missing == "day":
             return Reply("Sure. For which day?", "book")
         if missing == "time":
