@@ -273,6 +273,10 @@ class CallPipeline:
                 job.cancel()
             if clock is None:
                 await self._record_untimed(index, caller_text, reply, interrupted)
+            elif interrupted and clock.first_byte_at:
+                task = asyncio.create_task(self._mark_interrupted(index))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
         if reply.end_call:
             await asyncio.sleep(max(0.0, self._playing_until - time.perf_counter()))
             await self._hang_up()
@@ -296,6 +300,11 @@ class CallPipeline:
             intent=reply.intent,
             figures=figures,
         )
+
+    async def _mark_interrupted(self, index: int) -> None:
+        # The turn row is written at first byte; wait for it before flagging it.
+        await asyncio.gather(*(t for t in self._background if t is not asyncio.current_task()), return_exceptions=True)
+        await database_sync_to_async(services.turn_mark_interrupted)(call_id=self.call_id, index=index)
 
     async def _record_untimed(self, index: int, caller_text: str, reply: Reply, interrupted: bool) -> None:
         with contextlib.suppress(Exception):  # a greeting cut off by hang-up is not worth an error

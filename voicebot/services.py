@@ -315,6 +315,10 @@ def call_record_turn(
     )
 
 
+def turn_mark_interrupted(*, call_id: int, index: int) -> None:
+    Turn.objects.filter(call_id=call_id, index=index).update(interrupted=True)
+
+
 def _percentile(values: list[int], q: float) -> int | None:
     if not values:
         return None

@@ -210,11 +210,12 @@ class SimulatedCaller:
             )
         return await self.listen()
 
-    async def listen(self, timeout: float = 60.0) -> BotReply:
-        """Sends silence until the bot's current reply has fully arrived (or the call ends)."""
+    async def listen(self, timeout: float = 60.0, *, new: bool = False) -> BotReply:
+        """Sends silence until the bot's current reply (with `new`, a later one) has fully arrived."""
         deadline = time.perf_counter() + timeout
+        seen = len(self.replies)
         while time.perf_counter() < deadline and not self.closed:
-            if self.replies and self.replies[-1].done:
+            if self.replies and self.replies[-1].done and (not new or len(self.replies) > seen):
                 return self.replies[-1]
             if not self._speaking:
                 await self.transport.send(self._media(SILENCE))

@@ -198,3 +198,23 @@ async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(clien
     await caller.hang_up()
     turns = await sync_to_async(lambda: list(Call.objects.get().turns.values_list("interrupted", flat=True)))()
     assert turns[0] is True
+
+
+async def test_a_silent_caller_is_prompted_then_hung_up_on_and_the_call_is_settled(client, settings):
+    settings.VOICEBOT_SILENCE_PROMPT_SECONDS = 1.0
+    settings.VOICEBOT_SILENCE_HANGUP_SECONDS = 2.5
+    business = await sync_to_async(BusinessFactory)()
+    path, _ = await sync_to_async(answer)(client, business)
+    communicator = WebsocketCommunicator(application, path)
+    assert (await communicator.connect())[0]
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider="plivo", realtime=True)
+    await caller.start()
+    prompt = await caller.listen(10, new=True)  # nothing said: "Are you still there?"
+    assert len(caller.replies) == 2 and prompt.frames > 0
+    goodbye = await caller.listen(15, new=True)
+    assert len(caller.replies) == 3 and goodbye.frames > 0
+    await caller.listen(10, new=True)  # ...and then the socket closes
+    assert caller.closed, "the bot did not hang up on silence"
+    await caller.hang_up()
+    result = await sync_to_async(lambda: Call.objects.values_list("outcome", "ended_at").get())()
+    assert result[0] == Call.Outcome.ABANDONED and result[1] is not None
