@@ -67,6 +67,8 @@ class DecodeScheduler:
         # Smoothed seconds of one decode call; streams read it to space out their partials.
         self.decode_seconds = 0.3
         self.active_streams = 0
+        self._warm: Future[Hypothesis] | None = None
+        self.finals_pending = 0  # queued or running; streams hold back partials meanwhile
 
     def submit(self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en") -> Future[Hypothesis]:
         future: Future[Hypothesis] = Future()
@@ -78,6 +80,10 @@ class DecodeScheduler:
             self.final_beam_size if final else 1,
             future,
         )
+        if final:
+            with self._cond:
+                self.finals_pending += 1
+            future.add_done_callback(self._final_done)
         with self._cond:
             heapq.heappush(self._heap, job)
             if self._thread is None or not self._thread.is_alive():
@@ -85,6 +91,17 @@ class DecodeScheduler:
                 self._thread.start()
             self._cond.notify()
         return future
+
+    def _final_done(self, _: Future[Hypothesis]) -> None:
+        with self._cond:
+            self.finals_pending -= 1
+
+    def warm_up(self) -> Future[Hypothesis]:
+        """Load the model and run one decode, once per process: the first call is the slowest."""
+        with self._cond:
+            if self._warm is None:
+                self._warm = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True)
+            return self._warm
 
     def queued(self) -> int:
         with self._cond:
@@ -105,7 +122,11 @@ class DecodeScheduler:
             keep: list[_Job] = []
             while self._heap and len(batch) < self.max_batch:
                 job = heapq.heappop(self._heap)
-                same = job.priority == first.priority and job.beam_size == first.beam_size and job.language == first.language
+                same = (
+                    job.priority == first.priority
+                    and job.beam_size == first.beam_size
+                    and job.language == first.language
+                )
                 (batch if same else keep).append(job)
             for job in keep:
                 heapq.heappush(self._heap, job)
@@ -118,7 +139,11 @@ class DecodeScheduler:
                 continue
             started = time.perf_counter()
             try:
-                results = decode_batch([j.audio for j in batch], language=batch[0].language, beam_size=batch[0].beam_size)
+                results = decode_batch(
+                    [j.audio for j in batch],
+                    language=batch[0].language,
+                    beam_size=batch[0].beam_size,
+                )
             except Exception as exc:  # a model error fails these jobs, not the worker
                 log.exception("stream decode failed")
                 for job in batch:
@@ -134,11 +159,16 @@ def _tokenizer(model: Any, language: str | None) -> Any:
     from faster_whisper.tokenizer import Tokenizer
 
     multilingual = bool(model.model.is_multilingual)
-    return Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language=(language or "en") if multilingual else None)
+    return Tokenizer(
+        model.hf_tokenizer, multilingual, task="transcribe", language=(language or "en") if multilingual else None
+    )
 
 
 def decode_batch(
-    audios: list[npt.NDArray[np.float32]], *, language: str | None = "en", beam_size: int = 1
+    audios: list[npt.NDArray[np.float32]],
+    *,
+    language: str | None = "en",
+    beam_size: int = 1,
 ) -> list[Hypothesis]:
     """Greedy (or beam) Whisper decoding of several short utterances in one encoder call."""
     import ctranslate2
@@ -153,14 +183,20 @@ def decode_batch(
         clip = audio[-window:]
         padded = np.pad(clip, (0, window - len(clip) + SAMPLE_RATE // 100))
         mels.append(model.feature_extractor(padded)[:, :frames])
-    features = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(mels), dtype=np.float32))
+    # The StorageView borrows the array's memory: keep the array referenced until the encoder is done.
+    mel_batch = np.ascontiguousarray(np.stack(mels), dtype=np.float32)
+    features = ctranslate2.StorageView.from_array(mel_batch)
     encoded = model.model.encode(features, to_cpu=False)
+    del features, mel_batch
     tokenizer = _tokenizer(model, language)
     # Timestamp mode: with a shortened window only the predicted timestamps tell where the audio
     # ends, so text placed after the end (a repeated phrase) can be cut off.
+    # One prompt for the whole batch: no previous-text conditioning. CTranslate2 crashed (a null
+    # read in generate) on batches whose prompts differ in length, and it did not lower the WER.
     prompt = list(tokenizer.sot_sequence)
-    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early.
-    max_length = min(224, int(longest / SAMPLE_RATE * 6) + 12)
+    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early. CTranslate2
+    # counts the prompt in max_length (and crashes when the prompt is longer).
+    max_length = len(prompt) + min(224, int(longest / SAMPLE_RATE * 6) + 12)
     results = model.model.generate(
         encoded,
         [prompt] * len(audios),

@@ -95,6 +95,7 @@ class SileroStream:
 # onnxruntime runs Silero on one thread; a small pool keeps it off the event loop.
 _vad_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sawt-vad")
 
+
 def _chunks(seconds: float) -> int:
     return max(1, round(seconds * SAMPLE_RATE / VAD_CHUNK))
 
@@ -283,7 +284,9 @@ class StreamingTranscriber:
                 continue
             hypothesis = future.result()
             if not is_hallucination(hypothesis):
-                self._events.put_nowait(Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3)))
+                self._events.put_nowait(
+                    Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3))
+                )
         if self._stopped and not self._finals and not self._closed and not self._done:
             self._done = True
             self._events.put_nowait(Done())
@@ -292,6 +295,8 @@ class StreamingTranscriber:
     def _maybe_partial(self) -> None:
         if not self._in_speech or self._partial_future is not None:
             return
+        if self.scheduler.finals_pending:
+            return  # finals first: a partial started now would delay someone's final
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
             return
         interval = self.scheduler.partial_interval(self.options.partial_every)
@@ -316,7 +321,11 @@ class StreamingTranscriber:
         if agreed > len(self._confirmed):
             self._confirmed = words[:agreed]
         self._previous_words = words
-        tail = words[len(self._confirmed) :] if agreed_prefix(self._confirmed, words) == len(self._confirmed) else words[agreed:]
+        tail = (
+            words[len(self._confirmed) :]
+            if agreed_prefix(self._confirmed, words) == len(self._confirmed)
+            else words[agreed:]
+        )
         text = " ".join([*self._confirmed, *tail])
         self._events.put_nowait(Partial(text, " ".join(self._confirmed)))
 

@@ -1,0 +1,64 @@
+"""The streaming engine itself (sawt/speech/streaming.py), without sockets."""
+
+import asyncio
+
+import pytest
+
+from sawt.speech.scoring import normalize_text
+from sawt.speech.stream_scheduler import get_scheduler
+from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions, agreed_prefix
+from tests.chat.conftest import frames, silence
+
+
+async def transcribe(pcm: bytes, *, options: StreamOptions | None = None, real_time: bool = False) -> list:
+    await asyncio.wrap_future(get_scheduler().warm_up())  # the model's first load is not the stream's
+    transcriber = StreamingTranscriber(options=options)
+    events = []
+
+    async def collect() -> None:
+        async for event in transcriber.events():
+            events.append(event)
+
+    reader = asyncio.create_task(collect())
+    for frame in frames(pcm):
+        await transcriber.push(frame)
+        if real_time:
+            await asyncio.sleep(0.1)
+    await transcriber.stop()
+    await asyncio.wait_for(reader, 120)
+    transcriber.close()
+    return events
+
+
+def test_it_confirms_only_the_words_two_hypotheses_agree_on():
+    assert agreed_prefix(["And", "so", "my"], ["and", "so,", "my", "fellow"]) == 3
+    assert agreed_prefix(["Like", "your", "car."], ["Like", "your", "country"]) == 2
+    assert agreed_prefix([], ["anything"]) == 0
+
+
+@pytest.mark.slow
+async def test_it_never_rewrites_the_confirmed_start_of_a_partial(spoken_pcm):
+    events = await transcribe(spoken_pcm + silence(1.0), real_time=True)
+
+    assert any(isinstance(e, Partial) for e in events)
+    confirmed = ""  # of the segment being spoken; a final starts the next one
+    for event in events:
+        if isinstance(event, Final):
+            confirmed = ""
+        elif isinstance(event, Partial):
+            assert normalize_text(event.text).startswith(normalize_text(confirmed))
+            confirmed = event.confirmed
+
+
+@pytest.mark.slow
+async def test_it_cuts_a_long_unbroken_utterance_into_bounded_finals_without_losing_words(spoken_pcm):
+    # Pauses never end a segment here, so only the length bound can.
+    options = StreamOptions(endpoint_silence=30.0, speculate_after=30.0, max_utterance=4.0)
+
+    events = await transcribe(spoken_pcm * 3, options=options)
+
+    finals = [e for e in events if isinstance(e, Final)]
+    assert len(finals) >= 2
+    assert all(f.end - f.start <= 4.2 for f in finals)
+    said = normalize_text(" ".join(f.text for f in finals)).split()
+    assert said.count("dog") >= 2 and said.count("quick") >= 2
