@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,19 @@ def _business_for(request: Request, business_id: int) -> Business:
     return get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
 
 
+def _page_of(output: type[serializers.BaseSerializer[Any]]) -> serializers.Serializer[Any]:
+    """The OpenAPI shape of a SawtPagination page of `output`."""
+    return inline_serializer(
+        name=f"Paginated{output.__name__}",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": output(many=True),
+        },
+    )
+
+
 def _paginated(
     request: Request, view: APIView, rows: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]]
 ) -> Response:
@@ -30,7 +43,7 @@ def _paginated(
 
 
 class BusinessListApi(APIView):
-    @extend_schema(responses=BusinessOutput(many=True), tags=["voicebot"])
+    @extend_schema(responses=_page_of(BusinessOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         return _paginated(request, self, selectors.business_list(user=request.user), BusinessOutput)
 
@@ -87,7 +100,7 @@ class ReservationListApi(APIView):
         business = serializers.IntegerField(required=False)
         date = serializers.DateField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=ReservationOutput(many=True), tags=["voicebot"])
+    @extend_schema(parameters=[Filter], responses=_page_of(ReservationOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -172,7 +185,7 @@ class CallListApi(APIView):
     class Filter(serializers.Serializer[None]):
         business = serializers.IntegerField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=CallOutput(many=True), tags=["voicebot"])
+    @extend_schema(parameters=[Filter], responses=_page_of(CallOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)

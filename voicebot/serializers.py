@@ -1,6 +1,7 @@
 """API shapes: nested Input/Output serializers per operation live beside their views in apis.py;
 the outputs shared by several operations are here."""
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -40,6 +41,15 @@ class BusinessOutput(serializers.ModelSerializer[Business]):
 
 
 class BusinessInput(serializers.ModelSerializer[Business]):
+    languages = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=10)
+    opening_hours = serializers.DictField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.CharField(max_length=5))),
+        required=False,
+    )
+    holidays = serializers.ListField(
+        child=serializers.RegexField(r"^\d{4}-\d{2}-\d{2}$"), required=False, max_length=366
+    )
+
     class Meta:
         model = Business
         fields = [
@@ -67,6 +77,11 @@ class BusinessInput(serializers.ModelSerializer[Business]):
             raise serializers.ValidationError("Unknown time zone.")
         return value
 
+    def validate_phone_number(self, value: str) -> str:
+        if sum(ch.isdigit() for ch in value) < 6:
+            raise serializers.ValidationError("A phone number has at least 6 digits.")
+        return value
+
     def validate_opening_hours(self, value: Any) -> Any:
         from voicebot.models import WEEKDAYS
 
@@ -74,11 +89,7 @@ class BusinessInput(serializers.ModelSerializer[Business]):
             raise serializers.ValidationError(f"An object keyed by {', '.join(WEEKDAYS)}.")
         for periods in value.values():
             for period in periods or []:
-                if not (
-                    isinstance(period, list)
-                    and len(period) == 2
-                    and all(isinstance(p, str) and len(p.split(":")) == 2 for p in period)
-                ):
+                if len(period) != 2 or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", p) for p in period):
                     raise serializers.ValidationError('Each day is a list of ["HH:MM", "HH:MM"] periods.')
         return value
 

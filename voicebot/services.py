@@ -19,16 +19,26 @@ logger = logging.getLogger("voicebot")
 
 
 def business_create(*, user: Any, **fields: Any) -> Business:
+    fields["phone_number"] = selectors.normalize_number(fields.get("phone_number", ""))
+    _number_is_free(fields["phone_number"], None)
     with transaction.atomic():
-        fields["phone_number"] = selectors.normalize_number(fields.get("phone_number", ""))
         business = Business.objects.create(**fields)
         Membership.objects.create(business=business, user=user, role=Membership.Role.OWNER)
     return business
 
 
+def _number_is_free(number: str, business_id: int | None) -> None:
+    taken = Business.objects.filter(phone_number=number)
+    if business_id is not None:
+        taken = taken.exclude(pk=business_id)
+    if taken.exists():
+        raise Conflict("Another business already answers that number.")
+
+
 def business_update(*, business: Business, **fields: Any) -> Business:
     if "phone_number" in fields:
         fields["phone_number"] = selectors.normalize_number(fields["phone_number"])
+        _number_is_free(fields["phone_number"], business.pk)
     for name, value in fields.items():
         setattr(business, name, value)
     business.save()
