@@ -1,8 +1,8 @@
 """Offline understanding of what a caller said: intent, yes/no, party size, date, time, name.
 
-Rules first (phone requests are formulaic and rules are instant), `dateparser` for the date phrase
-the rules cut out, and sentence embeddings against example phrases when no rule recognises the
-intent. Input is ASR text, so numbers may come as digits or words and times as "7.30 p.m.".
+Rules first (phone requests are formulaic and rules are instant), the engine's `dates` (dateparser
+underneath) for the date phrase the rules cut out, and sentence embeddings against example phrases when
+no rule recognises the intent. Input is ASR text, so numbers may come as digits or words and times as "7.30 p.m.".
 """
 
 import datetime as dt
@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-import dateparser
+from sawt.speech import dates
 
 NUMBER_WORDS = {
     "one": 1,
@@ -279,11 +279,9 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
         target = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(match.group(1))
         days = (target - today.weekday()) % 7 or 7
         return today + dt.timedelta(days=days)
-    base = dt.datetime.combine(today, dt.time(12, 0))
-    parsed = dateparser.parse(
-        phrase.replace("the ", ""),
-        languages=["en"],
-        settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY"},
+    # Month names, ordinals and the rest: the engine's spoken-date parser (dateparser underneath).
+    parsed = dates.parse_datetime_phrase(
+        phrase.replace("the ", ""), now=dt.datetime.combine(today, dt.time(12, 0)), timezone="UTC"
     )
     return parsed.date() if parsed else None
 
