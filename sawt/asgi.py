@@ -10,10 +10,26 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from sawt.core.wsauth import WebSocketAuthMiddleware  # noqa: E402
 from sawt.routing import websocket_urlpatterns  # noqa: E402
+from voicebot.routing import TELEPHONY_PATH_PREFIXES  # noqa: E402
+
+
+def origin_checked(inner):  # type: ignore[no-untyped-def]
+    """Browsers always send Origin and are checked against ALLOWED_HOSTS. Plivo and Twilio media
+    servers send none; their stream routes authenticate with a signed token instead of a cookie."""
+    checked = AllowedHostsOriginValidator(inner)
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
+        if not has_origin and scope.get("path", "").startswith(TELEPHONY_PATH_PREFIXES):
+            return await inner(scope, receive, send)
+        return await checked(scope, receive, send)
+
+    return app
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": origin_checked(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

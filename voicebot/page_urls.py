@@ -1,8 +1,24 @@
 from django.urls import path
 
-from voicebot import views
+from voicebot import views, webhooks
 
 app_name = "voicebot_pages"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("businesses/<int:business_id>/", views.business_detail, name="business"),
+    path("businesses/<int:business_id>/consents/", views.consents, name="consents"),
+    path("businesses/<int:business_id>/test-call/", views.test_call, name="test_call"),
+    path("calls/<int:call_id>/", views.call_detail, name="call"),
+    # Provider webhooks: signed by Plivo/Twilio, no session.
+    path("plivo/answer/", webhooks.plivo_answer, name="plivo_answer"),
+    path("plivo/after/", webhooks.plivo_after, name="plivo_after"),
+    path("plivo/hangup/", webhooks.plivo_hangup, name="plivo_hangup"),
+    path("plivo/status/", webhooks.plivo_status, name="plivo_status"),
+    path("plivo/voicemail/", webhooks.plivo_voicemail, name="plivo_voicemail"),
+    path("plivo/message/", webhooks.plivo_message, name="plivo_message"),
+    path("twilio/answer/", webhooks.twilio_answer, name="twilio_answer"),
+    path("twilio/after/", webhooks.twilio_after, name="twilio_after"),
+    path("twilio/status/", webhooks.twilio_status, name="twilio_status"),
+    path("twilio/voicemail/", webhooks.twilio_voicemail, name="twilio_voicemail"),
+    path("twilio/message/", webhooks.twilio_message, name="twilio_message"),
 ]

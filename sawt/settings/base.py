@@ -375,6 +375,35 @@ CELERY_BEAT_SCHEDULE["music-expire-cache"] = {"task": "music.tasks.expire_search
 
 
 # --- voicebot ---
+# Telephony: auth tokens sign/verify webhooks; the public base URL is what Plivo/Twilio call back.
+VOICEBOT_PUBLIC_BASE_URL = env.str("VOICEBOT_PUBLIC_BASE_URL", default="")
+VOICEBOT_PLIVO_AUTH_ID = env.str("VOICEBOT_PLIVO_AUTH_ID", default="")
+VOICEBOT_PLIVO_AUTH_TOKEN = env.str("VOICEBOT_PLIVO_AUTH_TOKEN", default="")
+VOICEBOT_PLIVO_API_URL = env.str("VOICEBOT_PLIVO_API_URL", default="https://api.plivo.com")
+VOICEBOT_TWILIO_ACCOUNT_SID = env.str("VOICEBOT_TWILIO_ACCOUNT_SID", default="")
+VOICEBOT_TWILIO_AUTH_TOKEN = env.str("VOICEBOT_TWILIO_AUTH_TOKEN", default="")
+VOICEBOT_TWILIO_API_URL = env.str("VOICEBOT_TWILIO_API_URL", default="https://api.twilio.com")
+VOICEBOT_STREAM_TOKEN_SECONDS = env.int("VOICEBOT_STREAM_TOKEN_SECONDS", default=60)
+# Twilio cannot put a token in the stream URL; it arrives in the `start` event within this time.
+VOICEBOT_STREAM_AUTH_WAIT_SECONDS = env.float("VOICEBOT_STREAM_AUTH_WAIT_SECONDS", default=2.0)
+# WhatsApp follow-ups: "plivo", "twilio" or "" (off).
+VOICEBOT_MESSAGING_PROVIDER = env.str("VOICEBOT_MESSAGING_PROVIDER", default="")
+VOICEBOT_WHATSAPP_SENDER = env.str("VOICEBOT_WHATSAPP_SENDER", default="")
+VOICEBOT_MESSAGE_MAX_ATTEMPTS = env.int("VOICEBOT_MESSAGE_MAX_ATTEMPTS", default=5)
+VOICEBOT_REMINDER_HOURS = env.int("VOICEBOT_REMINDER_HOURS", default=3)
+# Phone endpointing (ms): silence that ends a turn, and when speculative transcription starts.
+VOICEBOT_ENDPOINT_SILENCE_MS = env.int("VOICEBOT_ENDPOINT_SILENCE_MS", default=500)
+VOICEBOT_SPECULATIVE_AFTER_MS = env.int("VOICEBOT_SPECULATIVE_AFTER_MS", default=100)
+VOICEBOT_SILENCE_PROMPT_SECONDS = env.float("VOICEBOT_SILENCE_PROMPT_SECONDS", default=10.0)
+VOICEBOT_SILENCE_HANGUP_SECONDS = env.float("VOICEBOT_SILENCE_HANGUP_SECONDS", default=30.0)
+# Concurrent ASR/TTS jobs across all calls in one web process.
+VOICEBOT_INFERENCE_WORKERS = env.int("VOICEBOT_INFERENCE_WORKERS", default=2)
+# Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
+VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
+CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
+CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
+CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}
+CELERY_BEAT_SCHEDULE["voicebot-retention"] = {"task": "voicebot.tasks.retention_purge", "schedule": 3600}
 
 
 # --- end of product settings ---

@@ -1,0 +1,220 @@
+"""Whole calls by voice: Piper speaks for the caller, the real pipeline answers over the stream socket.
+
+These prove the acceptance lines end to end (answer webhook -> signed stream -> streaming ASR ->
+dialogue -> TTS frames), faster than real time where timing does not matter.
+"""
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connection
+
+from sawt.asgi import application
+from sawt.core.fakeserver import FakeServer, running
+from tests.voicebot.conftest import plivo_post, twilio_post
+from tests.voicebot.factories import BusinessFactory, ReservationFactory
+from voicebot.models import Call, Caller, Message, Reservation
+from voicebot.simulator import CommunicatorTransport, SimulatedCaller
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+CALLER = "+919812345678"
+
+
+def answer(client, business, provider="plivo"):  # type: ignore[no-untyped-def]
+    if provider == "twilio":
+        response = twilio_post(
+            client, "/voicebot/twilio/answer/", {"CallSid": "CA0001", "From": CALLER, "To": business.phone_number}
+        )
+        body = response.content.decode()
+        path = re.search(r'<Stream url="wss://[^/]+([^"]+)"', body).group(1)
+        return path, re.search(r'name="token" value="([^"]+)"', body).group(1)
+    response = plivo_post(
+        client,
+        "/voicebot/plivo/answer/",
+        {
+            "CallUUID": "0f1e2d3c-aaaa-bbbb-cccc-000000000001",
+            "From": CALLER.lstrip("+"),
+            "To": business.phone_number.lstrip("+"),
+            "Direction": "inbound",
+        },
+    )
+    assert response.status_code == 200
+    url = urlsplit(re.search(r"<Stream[^>]*>([^<]+)</Stream>", response.content.decode()).group(1))
+    return f"{url.path}?{url.query}", ""
+
+
+async def call(client, business, lines: list[str], provider="plivo") -> SimulatedCaller:  # type: ignore[no-untyped-def]
+    path, token = await sync_to_async(answer)(client, business, provider)
+    communicator = WebsocketCommunicator(application, path)
+    assert (await communicator.connect())[0]
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider=provider, realtime=False, token=token)
+    greeting = await caller.start()
+    assert greeting.seconds > 2, "no greeting"
+    for line in lines:
+        reply = await caller.say(line)
+        assert reply.frames > 0, f"no answer to {line!r}"
+    await caller.hang_up()
+    return caller
+
+
+def bot_said(business) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.bot_text for c in Call.objects.filter(business=business) for t in c.turns.all()]
+
+
+async def test_a_simulated_plivo_call_books_a_table_and_sends_a_whatsapp_confirmation(client, settings, admin_client):
+    whatsapp = FakeServer()
+    whatsapp.add("POST", "/v1/Account/MAPLIVOTEST/Message/", lambda req: (202, {}, {"message_uuid": ["wa-1"]}))
+    business = await sync_to_async(BusinessFactory)(horizon_days=60)
+    with running(whatsapp):
+        settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
+        settings.VOICEBOT_PLIVO_API_URL = whatsapp.url
+        await call(
+            client,
+            business,
+            [
+                "Yes, that's fine.",
+                "I'd like to book a table for four people tomorrow at 7:30 pm.",
+                "My name is Priya.",
+                "Yes, please book it.",
+                "No, that's all. Thank you.",
+            ],
+        )
+
+    def check() -> None:
+        r = Reservation.objects.get(business=business)
+        assert (r.date, r.time, r.party_size, r.name) == (
+            business.now().date() + dt.timedelta(days=1),
+            dt.time(19, 30),
+            4,
+            "Priya",
+        )
+        c = Call.objects.get(pk=r.source_call_id)
+        assert c.outcome == Call.Outcome.BOOKED and c.ended_at is not None and c.transcript_kept
+        assert c.turns.filter(processing_ms__isnull=False).count() >= 4 and c.latency["processing_p50_ms"] is not None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT phone FROM voicebot_caller")
+            raw = cursor.fetchone()[0]
+        assert raw.startswith("v1:") and "9812345678" not in raw
+        assert Caller.objects.get().phone == CALLER
+        [sent] = whatsapp.requests
+        assert sent.json()["dst"] == CALLER and "Priya" in sent.json()["text"]
+        assert Message.objects.get(reservation=r).status == "sent"
+        page = admin_client.get(f"/admin/voicebot/call/{c.pk}/change/").content.decode()
+        assert "Priya" in page and "Shall I book it?" in page and "9812345678" not in page
+        assert str(c.turns.exclude(processing_ms=None).first().processing_ms) in page
+
+    await sync_to_async(check)()
+
+
+async def test_a_call_for_a_full_slot_is_offered_the_nearest_free_one(client):
+    business = await sync_to_async(BusinessFactory)(seats_per_slot=10, horizon_days=60)
+    tomorrow = business.now().date() + dt.timedelta(days=1)
+    await sync_to_async(ReservationFactory)(business=business, date=tomorrow, time=dt.time(20, 0), party_size=10)
+    await call(
+        client,
+        business,
+        [
+            "Yes.",
+            "Can I book a table for two tomorrow at 8 pm?",
+            "The first one, please.",
+            "My name is Sarah.",
+            "Yes, please book it.",
+        ],
+    )
+
+    def check() -> None:
+        said = " ".join(bot_said(business))
+        assert "The nearest free times are 7:30 pm or 8:30 pm" in said
+        assert Reservation.objects.get(business=business, name="Sarah").time == dt.time(19, 30)
+
+    await sync_to_async(check)()
+
+
+async def test_a_caller_changes_and_then_cancels_a_booking_by_voice(client):
+    business = await sync_to_async(BusinessFactory)(horizon_days=60)
+    day = business.now().date() + dt.timedelta(days=3)
+
+    def existing() -> Reservation:
+        from voicebot import services
+
+        caller = services.caller_get_or_create(business=business, phone=CALLER)
+        return ReservationFactory(business=business, caller=caller, date=day, time=dt.time(19, 0), party_size=2)
+
+    reservation = await sync_to_async(existing)()
+    await call(client, business, ["Yes.", "I need to change my booking to 9 pm.", "Yes, go ahead.", "No thanks, bye."])
+    await sync_to_async(reservation.refresh_from_db)()
+    assert (reservation.time, reservation.status) == (dt.time(21, 0), "booked")
+    await call(client, business, ["No.", "Please cancel my reservation.", "Yes, cancel it.", "That's all, goodbye."])
+    await sync_to_async(reservation.refresh_from_db)()
+    assert reservation.status == "cancelled"
+    outcomes = await sync_to_async(lambda: sorted(Call.objects.values_list("outcome", flat=True)))()
+    assert outcomes == ["cancelled", "changed"]
+
+
+async def test_a_twilio_media_stream_call_books_through_the_same_pipeline(client):
+    business = await sync_to_async(BusinessFactory)(horizon_days=60)
+    await call(
+        client,
+        business,
+        ["Yes please.", "A table for three this Saturday at 8 pm, my name is Arjun.", "Yes, that is correct."],
+        provider="twilio",
+    )
+    turns = await sync_to_async(lambda: [(t.caller_text, t.bot_text) for t in Call.objects.get().turns.all()])()
+    r = await sync_to_async(Reservation.objects.filter(business=business).first)()
+    assert r is not None, turns
+    saturday = business.now().date() + dt.timedelta(days=(5 - business.now().weekday()) % 7 or 7)
+    assert (r.date, r.time, r.party_size, r.name) == (saturday, dt.time(20, 0), 3, "Arjun")
+
+
+async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(client, settings):
+    settings.VOICEBOT_PLAYBACK_LEAD_SECONDS = 0.2  # real playback pace, so there is something to interrupt
+    business = await sync_to_async(BusinessFactory)()
+    path, _ = await sync_to_async(answer)(client, business)
+    communicator = WebsocketCommunicator(application, path)
+    assert (await communicator.connect())[0]
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider="plivo", realtime=True)
+    import asyncio
+
+    from voicebot.simulator import speech_frames
+
+    hmm, interruption = await asyncio.gather(
+        asyncio.to_thread(speech_frames, "Okay."),
+        asyncio.to_thread(speech_frames, "Sorry, I want to cancel my booking please."),
+    )
+    start = asyncio.create_task(caller.start())
+    await asyncio.sleep(1.0)
+    await caller.speak(hmm)  # a backchannel while the greeting plays
+    await asyncio.sleep(1.5)
+    assert not caller.replies[0].cleared
+    await caller.speak(interruption)
+    await start
+    assert caller.replies[0].cleared, "the greeting was not cleared by the caller's speech"
+    reply = await caller.listen(30)
+    assert reply.frames > 0
+    await caller.hang_up()
+    turns = await sync_to_async(lambda: list(Call.objects.get().turns.values_list("interrupted", flat=True)))()
+    assert turns[0] is True
+
+
+async def test_a_silent_caller_is_prompted_then_hung_up_on_and_the_call_is_settled(client, settings):
+    settings.VOICEBOT_SILENCE_PROMPT_SECONDS = 1.0
+    settings.VOICEBOT_SILENCE_HANGUP_SECONDS = 2.5
+    business = await sync_to_async(BusinessFactory)()
+    path, _ = await sync_to_async(answer)(client, business)
+    communicator = WebsocketCommunicator(application, path)
+    assert (await communicator.connect())[0]
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider="plivo", realtime=True)
+    await caller.start()
+    prompt = await caller.listen(10, new=True)  # nothing said: "Are you still there?"
+    assert len(caller.replies) == 2 and prompt.frames > 0
+    goodbye = await caller.listen(15, new=True)
+    assert len(caller.replies) == 3 and goodbye.frames > 0
+    await caller.listen(10, new=True)  # ...and then the socket closes
+    assert caller.closed, "the bot did not hang up on silence"
+    await caller.hang_up()
+    result = await sync_to_async(lambda: Call.objects.values_list("outcome", "ended_at").get())()
+    assert result[0] == Call.Outcome.ABANDONED and result[1] is not None

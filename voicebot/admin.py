@@ -1,0 +1,145 @@
+"""Admin for the voice bot: phone numbers only ever masked; callers can be erased on request."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from voicebot import services
+from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
+
+
+class MembershipInline(admin.TabularInline[Membership, Business]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin[Business]):
+    list_display = ["name", "phone_number", "time_zone", "seats_per_slot", "max_party_size"]
+    search_fields = ["name", "phone_number"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Caller)
+class CallerAdmin(admin.ModelAdmin[Caller]):
+    list_display = ["id", "business", "masked_phone", "whatsapp_opted_out", "created_at"]
+    list_filter = ["business", "whatsapp_opted_out"]
+    # The ciphertext and hash are never shown, and the number only masked.
+    fields = ["business", "masked_phone", "whatsapp_opted_out", "created_at"]
+    readonly_fields = ["business", "masked_phone", "created_at"]
+    actions = ["erase"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Erase the selected callers' data (on their request)")
+    def erase(self, request: HttpRequest, queryset: QuerySet[Caller]) -> None:
+        count = 0
+        for caller in queryset:
+            services.caller_erase(caller=caller)
+            count += 1
+        self.message_user(request, f"Erased {count} caller(s).", messages.SUCCESS)
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin[Consent]):
+    list_display = ["at", "caller_masked", "kind", "granted", "how", "call"]
+    list_filter = ["kind", "granted", "how"]
+    readonly_fields = ["caller", "kind", "granted", "at", "how", "call"]
+
+    @admin.display(description="caller")
+    def caller_masked(self, consent: Consent) -> str:
+        return consent.caller.masked_phone
+
+
+@admin.register(Reservation)
+class ReservationAdmin(admin.ModelAdmin[Reservation]):
+    list_display = ["business", "date", "time", "party_size", "name", "status", "caller_masked"]
+    list_filter = ["business", "status", "date"]
+    search_fields = ["name"]
+    exclude = ["caller"]
+    readonly_fields = ["caller_masked", "source_call"]
+
+    @admin.display(description="caller")
+    def caller_masked(self, reservation: Reservation) -> str:
+        return reservation.caller.masked_phone if reservation.caller else "—"
+
+
+class TurnInline(admin.TabularInline[Turn, Call]):
+    model = Turn
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "index",
+        "caller_text",
+        "bot_text",
+        "intent",
+        "endpoint_wait_ms",
+        "asr_ms",
+        "dialogue_ms",
+        "tts_first_byte_ms",
+        "processing_ms",
+        "interrupted",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin[Call]):
+    list_display = [
+        "id",
+        "business",
+        "provider",
+        "caller_masked",
+        "started_at",
+        "outcome",
+        "processing_p50",
+        "processing_p95",
+    ]
+    list_filter = ["business", "provider", "outcome"]
+    exclude = ["caller"]
+    readonly_fields = [
+        "caller_masked",
+        "business",
+        "provider",
+        "provider_call_id",
+        "started_at",
+        "ended_at",
+        "transcript_kept",
+        "voicemail_url",
+        "latency",
+    ]
+    inlines = [TurnInline]
+
+    @admin.display(description="caller")
+    def caller_masked(self, call: Call) -> str:
+        return call.caller.masked_phone if call.caller else "—"
+
+    @admin.display(description="processing p50 (ms)")
+    def processing_p50(self, call: Call) -> Any:
+        return (call.latency or {}).get("processing_p50_ms")
+
+    @admin.display(description="processing p95 (ms)")
+    def processing_p95(self, call: Call) -> Any:
+        return (call.latency or {}).get("processing_p95_ms")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin[Message]):
+    list_display = ["id", "reservation", "kind", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [
+        "reservation",
+        "kind",
+        "status",
+        "attempts",
+        "provider_message_id",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]

@@ -1,0 +1,204 @@
+"""DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sawt.core.ownership import get_owned_or_404
+from sawt.core.pagination import SawtPagination
+from voicebot import selectors, services
+from voicebot.models import Business, Call, Membership, Reservation
+from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
+
+
+def _business_for(request: Request, business_id: int) -> Business:
+    return get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
+
+
+def _page_of(output: type[serializers.BaseSerializer[Any]]) -> serializers.Serializer[Any]:
+    """The OpenAPI shape of a SawtPagination page of `output`."""
+    return inline_serializer(
+        name=f"Paginated{output.__name__}",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": output(many=True),
+        },
+    )
+
+
+def _paginated(
+    request: Request, view: APIView, rows: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]]
+) -> Response:
+    paginator = SawtPagination()
+    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
+
+
+class BusinessListApi(APIView):
+    @extend_schema(responses=_page_of(BusinessOutput), tags=["voicebot"])
+    def get(self, request: Request) -> Response:
+        return _paginated(request, self, selectors.business_list(user=request.user), BusinessOutput)
+
+
+class BusinessCreateApi(APIView):
+    @extend_schema(request=BusinessInput, responses={201: BusinessOutput}, tags=["voicebot"])
+    def post(self, request: Request) -> Response:
+        data = BusinessInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        business = services.business_create(user=request.user, **data.validated_data)
+        return Response(BusinessOutput(business, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class BusinessDetailApi(APIView):
+    @extend_schema(responses=BusinessOutput, tags=["voicebot"])
+    def get(self, request: Request, business_id: int) -> Response:
+        return Response(BusinessOutput(_business_for(request, business_id), context={"request": request}).data)
+
+
+class BusinessUpdateApi(APIView):
+    @extend_schema(request=BusinessInput, responses=BusinessOutput, tags=["voicebot"])
+    def patch(self, request: Request, business_id: int) -> Response:
+        business = _business_for(request, business_id)
+        if business.role_of(request.user) != Membership.Role.OWNER:
+            raise PermissionDenied("Only the business's owners can change its settings.")
+        data = BusinessInput(business, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        business = services.business_update(business=business, **data.validated_data)
+        return Response(BusinessOutput(business, context={"request": request}).data)
+
+
+class AvailabilityApi(APIView):
+    class Input(serializers.Serializer[None]):
+        date = serializers.DateField()
+        party_size = serializers.IntegerField(min_value=1, default=2)
+
+    @extend_schema(parameters=[Input], tags=["voicebot"])
+    def get(self, request: Request, business_id: int) -> Response:
+        business = _business_for(request, business_id)
+        data = self.Input(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        day, size = data.validated_data["date"], data.validated_data["party_size"]
+        return Response(
+            {
+                "date": day,
+                "party_size": size,
+                "slots": selectors.availability_for_day(business=business, day=day, party_size=size),
+            }
+        )
+
+
+class ReservationListApi(APIView):
+    class Filter(serializers.Serializer[None]):
+        business = serializers.IntegerField(required=False)
+        date = serializers.DateField(required=False)
+
+    @extend_schema(parameters=[Filter], responses=_page_of(ReservationOutput), tags=["voicebot"])
+    def get(self, request: Request) -> Response:
+        data = self.Filter(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        rows = selectors.reservation_list(
+            user=request.user, business_id=data.validated_data.get("business"), day=data.validated_data.get("date")
+        )
+        return _paginated(request, self, rows, ReservationOutput)
+
+
+class ReservationCreateApi(APIView):
+    class Input(serializers.Serializer[None]):
+        business = serializers.IntegerField()
+        date = serializers.DateField()
+        time = serializers.TimeField()
+        party_size = serializers.IntegerField(min_value=1)
+        name = serializers.CharField(max_length=120)
+        phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses={201: ReservationOutput}, tags=["voicebot"])
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        business = _business_for(request, v["business"])
+        caller = (
+            services.caller_get_or_create(business=business, phone=v["phone"])
+            if selectors.normalize_number(v.get("phone", ""))
+            else None
+        )
+        reservation = services.reservation_book(
+            business=business, day=v["date"], time=v["time"], party_size=v["party_size"], name=v["name"], caller=caller
+        )
+        return Response(ReservationOutput(reservation).data, status=status.HTTP_201_CREATED)
+
+
+def _reservation_for(request: Request, reservation_id: int) -> Reservation:
+    return get_owned_or_404(Reservation.objects.select_related("business", "caller"), request.user, pk=reservation_id)
+
+
+class ReservationDetailApi(APIView):
+    @extend_schema(responses=ReservationOutput, tags=["voicebot"])
+    def get(self, request: Request, reservation_id: int) -> Response:
+        return Response(ReservationOutput(_reservation_for(request, reservation_id)).data)
+
+
+class ReservationUpdateApi(APIView):
+    class Input(serializers.Serializer[None]):
+        date = serializers.DateField(required=False)
+        time = serializers.TimeField(required=False)
+        party_size = serializers.IntegerField(min_value=1, required=False)
+        name = serializers.CharField(max_length=120, required=False)
+        status = serializers.ChoiceField(choices=[Reservation.Status.NO_SHOW], required=False)
+
+    @extend_schema(request=Input, responses=ReservationOutput, tags=["voicebot"])
+    def patch(self, request: Request, reservation_id: int) -> Response:
+        reservation = _reservation_for(request, reservation_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if v.pop("status", None):
+            reservation.status = Reservation.Status.NO_SHOW
+            reservation.save(update_fields=["status", "updated_at"])
+        if v:
+            reservation = services.reservation_change(
+                reservation=reservation,
+                day=v.get("date"),
+                time=v.get("time"),
+                party_size=v.get("party_size"),
+                name=v.get("name"),
+            )
+        return Response(ReservationOutput(reservation).data)
+
+
+class ReservationCancelApi(APIView):
+    @extend_schema(request=None, responses=ReservationOutput, tags=["voicebot"])
+    def post(self, request: Request, reservation_id: int) -> Response:
+        reservation = services.reservation_cancel(reservation=_reservation_for(request, reservation_id))
+        return Response(ReservationOutput(reservation).data)
+
+
+class CallListApi(APIView):
+    class Filter(serializers.Serializer[None]):
+        business = serializers.IntegerField(required=False)
+
+    @extend_schema(parameters=[Filter], responses=_page_of(CallOutput), tags=["voicebot"])
+    def get(self, request: Request) -> Response:
+        data = self.Filter(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        return _paginated(
+            request,
+            self,
+            selectors.call_list(user=request.user, business_id=data.validated_data.get("business")),
+            CallOutput,
+        )
+
+
+class CallDetailApi(APIView):
+    @extend_schema(responses=CallDetailOutput, tags=["voicebot"])
+    def get(self, request: Request, call_id: int) -> Response:
+        call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
+        return Response(CallDetailOutput(call).data)

@@ -1,0 +1,223 @@
+"""`python manage.py bench voicebot`: phone latency with the simulated caller, and booking success.
+
+- booking: the 50 scripted calls through the dialogue as text (success = the expected booking exists).
+- latency: simulated Plivo calls in real time (Piper speech as 20 ms mu-law frames) over the real
+  stream consumer; per turn the server's processing time (end of the endpoint wait -> first
+  audio frame out) from the stored `Turn` rows, the endpoint wait reported separately, and the
+  caller-side time from the end of its speech to the first bot audio.
+- concurrency: 10 such calls at once (then fewer until p50 holds under 800 ms, if it does not).
+
+Runs in-process against `sawt.asgi.application` on the configured database (run `migrate` first);
+its business and calls are deleted afterwards.
+"""
+
+import asyncio
+import datetime as dt
+import os
+import time
+import uuid
+from typing import Any
+
+from asgiref.sync import sync_to_async
+
+from sawt.core.bench import register
+
+CALL_LINES = [
+    [
+        "Yes, that's fine.",
+        "I'd like to book a table for {size} people {day} at {time}.",
+        "My name is {name}.",
+        "Yes, please book it.",
+        "No, that's all. Thank you.",
+    ],
+    [
+        "Sure.",
+        "Can I reserve a table {day}?",
+        "At {time}, please.",
+        "We are {size}.",
+        "It's {name}.",
+        "Yes, go ahead.",
+        "No thanks, bye.",
+    ],
+]
+NAMES = ["Priya", "Rahul", "Anil", "Meera", "Kavya", "Arjun", "Sanjay", "Divya", "Sarah", "Vikram", "Nisha", "Omar"]
+DAYS = ["tomorrow", "next friday", "this saturday", "on sunday", "the day after tomorrow"]
+TIMES = ["7:30 pm", "8 pm", "1 pm", "9 pm", "12:30 pm", "8:30 pm"]
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
+
+
+def _business() -> Any:
+    from voicebot.models import Business
+
+    return Business.objects.create(
+        name="Bench Bistro",
+        phone_number=f"+1555{uuid.uuid4().int % 10**7:07d}",
+        seats_per_slot=400,
+        max_party_size=10,
+        horizon_days=60,
+        lead_minutes=0,
+    )
+
+
+def _booking_success() -> dict[str, Any]:
+    from voicebot.scripted_calls import run_text_call, scripted_calls
+
+    business = _business()
+    try:
+        scripts = scripted_calls()
+        booked = 0
+        started = time.perf_counter()
+        for n, script in enumerate(scripts):
+            if script.full_slot is not None:
+                from voicebot.models import Reservation
+
+                Reservation.objects.create(
+                    business=business,
+                    date=script.full_slot[0](business.now().date()),
+                    time=script.full_slot[1],
+                    party_size=business.seats_per_slot,
+                    name="Full house",
+                )
+            ok, _ = run_text_call(business=business, script=script, phone=f"+91990000{n:04d}")
+            booked += ok
+        return {
+            "booking_calls": len(scripts),
+            "booking_success": booked / len(scripts),
+            "dialogue_ms_per_call": round((time.perf_counter() - started) * 1000 / len(scripts), 1),
+        }
+    finally:
+        business.delete()
+
+
+def _new_call(business_id: int, n: int) -> str:
+    from voicebot import services, telephony
+    from voicebot.models import Business, Call
+
+    business = Business.objects.get(pk=business_id)
+    call = services.call_start(
+        business=business, provider=Call.Provider.PLIVO, provider_call_id=str(uuid.uuid4()), phone=f"+9198{n:08d}"
+    )
+    return f"/ws/voicebot/plivo/{business_id}/?token={telephony.stream_token(business_id=business_id, call_id=call.pk)}"
+
+
+async def _one_call(business_id: int, n: int, lines: list[list[bytes]]) -> list[float]:
+    from channels.testing import WebsocketCommunicator
+
+    from sawt.asgi import application
+    from voicebot.simulator import CommunicatorTransport, SimulatedCaller
+
+    path = await sync_to_async(_new_call)(business_id, n)
+    communicator = WebsocketCommunicator(application, path)
+    await communicator.connect()
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider="plivo", realtime=True)
+    await caller.start()
+    for frames in lines:
+        await caller.say(frames)
+        if caller.closed:
+            break
+    await caller.hang_up()
+    return caller.latencies
+
+
+def _script(n: int) -> list[str]:
+    template = CALL_LINES[n % len(CALL_LINES)]
+    fill = {
+        "size": (2, 4, 3, 6, 5)[n % 5],
+        "day": DAYS[n % len(DAYS)],
+        "time": TIMES[n % len(TIMES)],
+        "name": NAMES[n % len(NAMES)],
+    }
+    return [line.format(**fill) for line in template]
+
+
+def _synthesize(scripts: list[list[str]]) -> list[list[list[bytes]]]:
+    from voicebot.simulator import speech_frames
+
+    return [[speech_frames(line) for line in script] for script in scripts]
+
+
+def _turn_figures(business_id: int) -> dict[str, Any]:
+    from voicebot.models import Call, Reservation, Turn
+
+    turns = list(Turn.objects.filter(call__business_id=business_id, processing_ms__isnull=False))
+
+    def p(field: str, q: float) -> float | None:
+        return _percentile([float(getattr(t, field)) for t in turns], q)
+
+    calls = Call.objects.filter(business_id=business_id)
+    return {
+        "turns": len(turns),
+        "processing_p50_ms": p("processing_ms", 0.5),
+        "processing_p95_ms": p("processing_ms", 0.95),
+        "endpoint_wait_p50_ms": p("endpoint_wait_ms", 0.5),
+        "asr_p50_ms": p("asr_ms", 0.5),
+        "dialogue_p50_ms": p("dialogue_ms", 0.5),
+        "tts_first_byte_p50_ms": p("tts_first_byte_ms", 0.5),
+        "calls_booked": Reservation.objects.filter(business_id=business_id).count(),
+        "calls": calls.count(),
+    }
+
+
+async def _run_calls(count: int, first: int, concurrent: bool) -> tuple[dict[str, Any], list[float]]:
+    business = await sync_to_async(_business)()
+    try:
+        audio = await asyncio.to_thread(_synthesize, [_script(first + i) for i in range(count)])
+        latencies: list[float] = []
+        if concurrent:
+            # Staggered like real calls, so not every caller stops speaking at the same instant.
+            async def staggered(i: int) -> list[float]:
+                await asyncio.sleep(i * 0.37)
+                return await _one_call(business.pk, first + i, audio[i])
+
+            for result in await asyncio.gather(*(staggered(i) for i in range(count))):
+                latencies += result
+        else:
+            for i in range(count):
+                latencies += await _one_call(business.pk, first + i, audio[i])
+        figures = await sync_to_async(_turn_figures)(business.pk)
+        return figures, latencies
+    finally:
+        await sync_to_async(business.delete)()
+
+
+@register("voicebot", help="phone bot: processing latency p50/p95, 10 concurrent calls, booking success on 50 calls")
+def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
+    from django.conf import settings
+
+    from sawt.speech import asr, tts
+    from voicebot import understanding
+
+    asr.get_asr_model()
+    tts.synthesize("Warming up.", sample_rate=8000)
+    understanding.warm_up()
+    result: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "endpoint_silence_ms": settings.VOICEBOT_ENDPOINT_SILENCE_MS,
+        "asr_model": settings.SAWT_ASR_MODEL,
+    }
+    result.update(_booking_success())
+    quick = bool(options.get("quick"))
+    single, client = asyncio.run(_run_calls(1 if quick else 3, 0, concurrent=False))
+    result["single"] = {
+        **single,
+        "caller_heard_p50_ms": _percentile([x * 1000 for x in client], 0.5),
+        "caller_heard_p95_ms": _percentile([x * 1000 for x in client], 0.95),
+    }
+    holds = None
+    for count in [3] if quick else [10, 6, 4, 2]:
+        figures, client = asyncio.run(_run_calls(count, 100 * count, concurrent=True))
+        result[f"concurrent_{count}"] = {**figures, "caller_heard_p50_ms": _percentile([x * 1000 for x in client], 0.5)}
+        if (figures["processing_p50_ms"] or 1e9) < 800:
+            holds = count
+            break
+    result["concurrent_calls_holding_p50_under_800ms"] = holds
+    result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return result

@@ -1,0 +1,512 @@
+"""The conversation: consent, then booking, changing, cancelling, hours, location, transfer, voicemail.
+
+A slot-filling state machine over `understanding`; every decision about a slot goes through the
+same selectors and services as the API. Synchronous (it touches the ORM): the pipeline runs it
+through `database_sync_to_async`. Replies put a short sentence first so TTS can start speaking
+while the rest is synthesised.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sawt.core.errors import Conflict
+from voicebot import availability, selectors, services
+from voicebot import understanding as nlu
+from voicebot.models import Business, Call, Caller, Consent, Reservation
+
+logger = logging.getLogger("voicebot")
+
+
+@dataclass
+class Reply:
+    text: str
+    intent: str = ""
+    end_call: bool = False
+    outcome: str = ""  # a Call.Outcome once the call has achieved something
+
+
+@dataclass
+class Slots:
+    day: dt.date | None = None
+    time: dt.time | None = None
+    party_size: int | None = None
+    name: str | None = None
+
+    def filled(self) -> tuple[dt.date, dt.time, int, str]:
+        assert self.day and self.time and self.party_size and self.name, "all slots are asked for before use"
+        return self.day, self.time, self.party_size, self.name
+
+
+@dataclass
+class DialogueState:
+    stage: str = "consent"
+    goal: str = ""
+    slots: Slots = field(default_factory=Slots)
+    offers: list[dt.datetime] = field(default_factory=list)
+    target: int | None = None  # reservation id being changed or cancelled
+    misunderstood: int = 0
+    outcome: str = ""
+
+
+def say_date(day: dt.date, today: dt.date) -> str:
+    if day == today:
+        return "today"
+    if day == today + dt.timedelta(days=1):
+        return "tomorrow"
+    return f"{day:%A} the {day.day}{_ordinal(day.day)} of {day:%B}"
+
+
+def _ordinal(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def say_time(time: dt.time) -> str:
+    hour = time.hour % 12 or 12
+    return (
+        f"{hour}:{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}"
+        if time.minute
+        else f"{hour} {'pm' if time.hour >= 12 else 'am'}"
+    )
+
+
+class Dialogue:
+    def __init__(self, *, business: Business, call: Call | None = None, caller: Caller | None = None) -> None:
+        self.business = business
+        self.call = call
+        self.caller = caller
+        self.state = DialogueState()
+        self._asked: str | None = None
+
+    # --- entry points -------------------------------------------------------------
+
+    def greeting(self) -> Reply:
+        hello = self.business.greeting or f"Hello, you have reached {self.business.name}."
+        return Reply(
+            f"{hello} May we keep a transcript of this call and send your confirmation on WhatsApp? "
+            "Please say yes or no.",
+            "greeting",
+        )
+
+    def silence_prompt(self) -> Reply:
+        return Reply("Are you still there? How can I help you?", "silence")
+
+    def silence_goodbye(self) -> Reply:
+        return Reply(
+            "I can't hear anything, so I'll hang up now. Please call again. Goodbye.",
+            "silence",
+            end_call=True,
+            outcome=self.state.outcome or Call.Outcome.ABANDONED,
+        )
+
+    def dtmf(self, digit: str) -> Reply | None:
+        if self.state.stage == "consent" and digit in {"1", "2"}:
+            return self._consent(digit == "1", Consent.How.KEYPAD, "")
+        if digit == "0":
+            return self._transfer()
+        return None
+
+    def respond(self, text: str) -> Reply:
+        if self.state.stage == "consent":
+            answer = nlu.yes_no(text)
+            # Anything but a clear yes is a no: privacy is the default.
+            return self._consent(bool(answer), Consent.How.VOICE, text if answer is None else "")
+        return self._dispatch(text)
+
+    # --- consent ----------------------------------------------------------------------
+
+    def _consent(self, granted: bool, how: str, rest: str) -> Reply:
+        services.consent_record(
+            caller=self.caller,
+            kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
+            granted=granted,
+            how=how,
+            call=self.call,
+        )
+        self.state.stage = "open"
+        if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
+            return self._dispatch(rest)
+        lead = "Thank you." if granted else "No problem, we won't keep anything."
+        return Reply(f"{lead} How can I help you today?", "consent")
+
+    # --- routing ----------------------------------------------------------------------
+
+    def _dispatch(self, text: str) -> Reply:
+        s = self.state
+        handler = {
+            "collect": self._collect,
+            "confirm_booking": self._confirm_booking,
+            "offers": self._choose_offer,
+            "confirm_cancel": self._confirm_cancel,
+            "change_collect": self._change_collect,
+            "confirm_change": self._confirm_change,
+            "anything_else": self._anything_else,
+        }.get(s.stage)
+        if handler is not None:
+            wanted = nlu.intent(text)
+            # A new request in the middle of another ("actually, cancel my booking") wins.
+            if (
+                wanted in {"cancel", "change", "transfer", "voicemail", "hours", "location"}
+                and wanted != s.goal
+                and s.stage != "anything_else"
+            ):
+                return self._start(wanted, text)
+            return handler(text)
+        return self._start(nlu.intent(text) or self._meaning(text), text)
+
+    def _meaning(self, text: str) -> str | None:
+        if nlu.party_size(text) or nlu.date_phrase(text) or nlu.clock_time(text):
+            return "book"
+        if len(text.split()) < 3:
+            return None
+        try:
+            return nlu.intent_by_meaning(text)
+        except Exception:  # the embedding model is an optional enrichment, never a reason to fail a call
+            logger.warning("intent embeddings unavailable", exc_info=True)
+            return None
+
+    def _start(self, goal: str | None, text: str) -> Reply:
+        s = self.state
+        if goal == "book":
+            s.goal, s.stage, s.slots, s.offers = "book", "collect", Slots(), []
+            return self._collect(text)
+        if goal in {"cancel", "change"}:
+            return self._find_booking(goal, text)
+        if goal == "hours":
+            return self._after(self._hours(text), "information")
+        if goal == "location":
+            where = self.business.address or "please ask our staff for directions"
+            return self._after(Reply(f"We are at {where}."), "information")
+        if goal == "transfer":
+            return self._transfer()
+        if goal == "voicemail":
+            return Reply(
+                "Sure. Please leave your message after the tone.",
+                "voicemail",
+                end_call=True,
+                outcome=Call.Outcome.VOICEMAIL,
+            )
+        if goal == "goodbye":
+            return self._goodbye()
+        s.misunderstood += 1
+        if s.misunderstood >= 3:
+            return self._transfer(apology=True)
+        return Reply(
+            "Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours.", "unknown"
+        )
+
+    def _after(self, reply: Reply, outcome: str) -> Reply:
+        if not self.state.outcome:
+            self.state.outcome = outcome
+        self.state.stage, self.state.goal = "anything_else", ""
+        reply.text += " Is there anything else I can help with?"
+        reply.outcome = reply.outcome or self.state.outcome
+        return reply
+
+    def _anything_else(self, text: str) -> Reply:
+        wanted = nlu.intent(text)
+        if wanted and wanted != "goodbye":
+            self.state.stage = "open"
+            return self._start(wanted, text)
+        if nlu.yes_no(text) is False or wanted == "goodbye":
+            return self._goodbye()
+        if nlu.yes_no(text):
+            self.state.stage = "open"
+            return Reply("Sure. What can I do for you?", "open")
+        self.state.stage = "open"
+        return self._dispatch(text)
+
+    def _goodbye(self) -> Reply:
+        return Reply(
+            "Thank you for calling. Goodbye!",
+            "goodbye",
+            end_call=True,
+            outcome=self.state.outcome or Call.Outcome.NO_ACTION,
+        )
+
+    def _transfer(self, apology: bool = False) -> Reply:
+        lead = "Sorry, I'm having trouble helping with that. " if apology else ""
+        if self.business.transfer_number:
+            return Reply(
+                f"{lead}Let me connect you to a member of our staff.",
+                "transfer",
+                end_call=True,
+                outcome=Call.Outcome.TRANSFERRED,
+            )
+        return Reply(
+            f"{lead}Nobody can come to the phone right now. Please leave a message after the tone.",
+            "voicemail",
+            end_call=True,
+            outcome=Call.Outcome.VOICEMAIL,
+        )
+
+    def _hours(self, text: str) -> Reply:
+        today = self.business.now().date()
+        day = nlu.calendar_date(text, today) or today
+        periods = availability.opening_periods(self.business, day)
+        when = say_date(day, today)
+        if not periods:
+            return Reply(f"We are closed {when if when in {'today', 'tomorrow'} else 'on ' + when}.", "hours")
+        spans = " and ".join(f"{say_time(a)} to {say_time(b)}" for a, b in periods)
+        return Reply(
+            f"{when.capitalize() if when in {'today', 'tomorrow'} else 'On ' + when}, we are open {spans}.", "hours"
+        )
+
+    # --- booking ------------------------------------------------------------------------
+
+    def _fill(self, text: str, *, expecting: str | None) -> None:
+        slots = self.state.slots
+        today = self.business.now().date()
+        slots.day = nlu.calendar_date(text, today) or slots.day
+        hms = nlu.clock_time(text)
+        if hms is not None:
+            day = slots.day or today
+            slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
+        size = nlu.party_size(text)
+        if size is None and expecting == "party_size":
+            words = nlu.normalize(text).split()
+            size = next(
+                (
+                    nlu.NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None)
+                    for w in words
+                    if w in nlu.NUMBER_WORDS or w.isdigit()
+                ),
+                None,
+            )
+        slots.party_size = size or slots.party_size
+        name = nlu.person_name(text, bare=expecting == "name")
+        slots.name = name or slots.name
+
+    def _missing(self) -> str | None:
+        slots = self.state.slots
+        for slot in ("day", "time", "party_size", "name"):
+            if getattr(slots, slot) is None:
+                return slot
+        return None
+
+    def _collect(self, text: str) -> Reply:
+        self._fill(text, expecting=self._asked)
+        slots = self.state.slots
+        if slots.party_size and slots.party_size > self.business.max_party_size:
+            slots.party_size = None
+            self._asked = "party_size"
+            return Reply(
+                f"Sorry, we can seat at most {self.business.max_party_size} people at one table. "
+                "How many people should I book for?",
+                "book",
+            )
+        if slots.day and slots.time:
+            verdict, nearest = selectors.availability_check(
+                business=self.business, day=slots.day, time=slots.time, party_size=slots.party_size or 1
+            )
+            if not verdict.ok:
+                return self._offer(verdict, nearest)
+        missing = self._missing()
+        again = missing is not None and missing == self._asked and text.strip() != ""
+        self._asked = missing
+        if again:
+            # The answer did not fill what was asked: say so, with an example of what works.
+            hint = {
+                "day": "for example tomorrow, or Friday",
+                "time": "for example 8 pm",
+                "party_size": "for example four people",
+                "name": "just your first name",
+            }[missing]  # type: ignore[index]
+            return Reply(f"Sorry, I didn't catch that. Please tell me the {missing.replace('_', ' ')}, {hint}.", "book")  # type: ignore[union-attr]
+        if missing == "day":
+            return Reply("Sure. For which day?", "book")
+        if missing == "time":
+            return Reply("Okay. At what time?", "book")
+        if missing == "party_size":
+            return Reply("Great. For how many people?", "book")
+        if missing == "name":
+            return Reply("Perfect. What name should I put the booking under?", "book")
+        self.state.stage = "confirm_booking"
+        day, time, size, name = slots.filled()
+        return Reply(
+            f"Okay. A table for {size} {say_date(day, self.business.now().date())} "
+            f"at {say_time(time)}, under {name}. Shall I book it?",
+            "book",
+        )
+
+    def _offer(self, verdict: availability.Verdict, nearest: list[dt.datetime]) -> Reply:
+        slots = self.state.slots
+        today = self.business.now().date()
+        assert slots.day and slots.time, "an offer follows a refused day and time"
+        wanted = f"{say_time(slots.time)} {say_date(slots.day, today)}"
+        self.state.offers = nearest
+        slots.time = None
+        if not nearest:
+            slots.day = None
+            self._asked = "day"
+            return Reply(f"Sorry, {verdict.explanation}. Which other day would suit you?", "book")
+        self.state.stage = "offers"
+        options = " or ".join(
+            f"{say_time(o.time())}" + ("" if o.date() == nearest[0].date() else f" {say_date(o.date(), today)}")
+            for o in nearest
+        )
+        day_note = "" if nearest[0].date() == slots.day else f" {say_date(nearest[0].date(), today)}"
+        return Reply(
+            f"Sorry, {wanted} is not possible: {verdict.explanation}. The nearest free times are {options}{day_note}. "
+            "Would one of those work?",
+            "book",
+        )
+
+    def _choose_offer(self, text: str) -> Reply:
+        offers, slots = self.state.offers, self.state.slots
+        t = nlu.normalize(text)
+        choice: dt.datetime | None = None
+        hms = nlu.clock_time(text)
+        if hms is not None:
+            offered = {offer.time(): offer for offer in offers}
+            picked = nlu.resolve_time(hms, lambda t: t in offered)
+            choice = offered.get(picked) if picked else None
+        if choice is None and any(w in t for w in ("second", "later", "last", "latter")) and len(offers) > 1:
+            choice = offers[1]
+        elif choice is None and (any(w in t for w in ("first", "earlier", "former")) or nlu.yes_no(text)):
+            choice = offers[0]
+        if choice is None:
+            self.state.stage = "collect"
+            if nlu.yes_no(text) is False:
+                self._asked = "time"
+                return Reply("Okay. What other time would suit you?", "book")
+            return self._collect(text)
+        slots.day, slots.time = choice.date(), choice.time()
+        self.state.stage = "collect"
+        self._fill(text, expecting=None)
+        return self._collect("")
+
+    def _confirm_booking(self, text: str) -> Reply:
+        answer = nlu.yes_no(text)
+        slots = self.state.slots
+        if answer is None:
+            self.state.stage = "collect"
+            return self._collect(text)
+        if not answer:
+            self.state.stage, self._asked = "collect", None
+            return Reply("Okay. What would you like to change: the day, the time, or the number of people?", "book")
+        day, time, size, name = slots.filled()
+        try:
+            services.reservation_book(
+                business=self.business,
+                day=day,
+                time=time,
+                party_size=size,
+                name=name,
+                caller=self.caller,
+                source_call=self.call,
+            )
+        except Conflict:
+            self.state.stage = "collect"
+            verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
+            return self._offer(verdict, nearest)
+        self.state.outcome = Call.Outcome.BOOKED
+        note = " You will get a confirmation on WhatsApp." if self._whatsapp_ok() else ""
+        return self._after(Reply(f"Done! Your table is booked.{note}", "book"), Call.Outcome.BOOKED)
+
+    def _whatsapp_ok(self) -> bool:
+        return bool(
+            self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
+        )
+
+    # --- existing bookings ------------------------------------------------------------
+
+    def _find_booking(self, goal: str, text: str) -> Reply:
+        s = self.state
+        upcoming = list(selectors.caller_upcoming_reservations(caller=self.caller)) if self.caller else []
+        if not upcoming:
+            s.stage, s.goal = "open", ""
+            return Reply(
+                "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
+                "Would you like to make a new one?",
+                goal,
+            )
+        day = nlu.calendar_date(text, self.business.now().date())
+        chosen = next((r for r in upcoming if r.date == day), upcoming[0])
+        s.goal, s.target = goal, chosen.pk
+        found = f"I found your booking for {chosen.party_size} {self._when(chosen)}."
+        if goal == "cancel":
+            s.stage = "confirm_cancel"
+            return Reply(f"{found} Shall I cancel it?", goal)
+        s.stage, s.slots = "change_collect", Slots()
+        changes = self._read_change(text, chosen)
+        if changes:
+            return self._propose_change(chosen)
+        return Reply(f"{found} What would you like to change it to?", goal)
+
+    def _when(self, r: Reservation) -> str:
+        return f"{say_date(r.date, self.business.now().date())} at {say_time(r.time)}"
+
+    def _target(self) -> Reservation | None:
+        if self.state.target is None:
+            return None
+        return Reservation.objects.filter(pk=self.state.target, business=self.business).first()
+
+    def _confirm_cancel(self, text: str) -> Reply:
+        answer, target = nlu.yes_no(text), self._target()
+        if target is None or answer is None:
+            return Reply("Should I cancel that booking? Please say yes or no.", "cancel")
+        self.state.goal = ""
+        if not answer:
+            return self._after(Reply("Okay, I've left your booking as it is."), Call.Outcome.INFORMATION)
+        services.reservation_cancel(reservation=target)
+        self.state.outcome = Call.Outcome.CANCELLED
+        return self._after(Reply("Your booking is cancelled.", "cancel"), Call.Outcome.CANCELLED)
+
+    def _read_change(self, text: str, target: Reservation) -> bool:
+        before = (self.state.slots.day, self.state.slots.time, self.state.slots.party_size)
+        today = self.business.now().date()
+        slots = self.state.slots
+        slots.day = nlu.calendar_date(text, today) or slots.day
+        hms = nlu.clock_time(text)
+        if hms is not None:
+            day = slots.day or target.date
+            slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
+        slots.party_size = nlu.party_size(text) or slots.party_size
+        return (slots.day, slots.time, slots.party_size) != before
+
+    def _change_collect(self, text: str) -> Reply:
+        target = self._target()
+        if target is None:
+            return self._start("book", text)
+        if not self._read_change(text, target):
+            return Reply("Sorry, what day, time or party size would you like instead?", "change")
+        return self._propose_change(target)
+
+    def _propose_change(self, target: Reservation) -> Reply:
+        slots = self.state.slots
+        day, time, size = slots.day or target.date, slots.time or target.time, slots.party_size or target.party_size
+        verdict, nearest = selectors.availability_check(
+            business=self.business, day=day, time=time, party_size=size, exclude_reservation_id=target.pk
+        )
+        if not verdict.ok:
+            slots.time = None
+            options = " or ".join(
+                say_time(n.time()) + ("" if n.date() == day else " " + say_date(n.date(), self.business.now().date()))
+                for n in nearest
+            )
+            alt = f" I could do {options}." if nearest else ""
+            return Reply(f"Sorry, {verdict.explanation}.{alt} What would you prefer?", "change")
+        slots.day, slots.time, slots.party_size = day, time, size
+        self.state.stage = "confirm_change"
+        when = f"{say_date(day, self.business.now().date())} at {say_time(time)}"
+        return Reply(f"Okay. I can move it to {when} for {size}. Shall I go ahead?", "change")
+
+    def _confirm_change(self, text: str) -> Reply:
+        answer, target = nlu.yes_no(text), self._target()
+        if target is None:
+            return self._start("book", text)
+        if answer is None:
+            self.state.stage = "change_collect"
+            return self._change_collect(text)
+        if not answer:
+            self.state.stage = "change_collect"
+            return Reply("Okay. What would you like instead?", "change")
+        slots = self.state.slots
+        try:
+            services.reservation_change(reservation=target, day=slots.day, time=slots.time, party_size=slots.party_size)
+        except Conflict:
+            self.state.stage = "change_collect"
+            return Reply("Sorry, that slot was just taken. What other time would suit you?", "change")
+        self.state.outcome = Call.Outcome.CHANGED
+        return self._after(Reply(f"Done. Your booking is now {self._when(target)}.", "change"), Call.Outcome.CHANGED)

@@ -1,0 +1,319 @@
+"""One phone call's pipeline: caller audio -> streaming ASR -> dialogue -> TTS -> 20 ms mu-law frames.
+
+Provider-neutral: the consumer hands in decoded events and a `Protocol` that shapes outbound frames
+(Plivo `playAudio`/`checkpoint`/`clearAudio`, Twilio `media`/`mark`/`clear`). Per call it owns a
+`StreamingTranscriber` (Silero VAD gating; the final decode starts speculatively when the caller
+pauses and is kept once the pause reaches the phone endpoint), a `Dialogue`, and at most one
+reply task. `close()` tears all of it down; nothing outlives the socket.
+
+Barge-in: while the bot's audio is playing, caller speech whose text is more than a backchannel
+("hmm", "ok", "yeah") sends a clear and stops the reply; backchannels are ignored entirely.
+
+Latency per turn (stored on `Turn`): endpoint wait (the silence that ends the turn), ASR (the
+part of the final decode not hidden in that wait), dialogue, TTS first byte, and processing =
+end of the endpoint wait to the first audio frame handed to the socket.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from sawt.speech import audio as speech_audio
+from sawt.speech import tts
+from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
+from voicebot import services
+from voicebot import understanding as nlu
+from voicebot.dialogue import Dialogue, Reply
+from voicebot.models import Call
+from voicebot.telephony import Protocol
+
+logger = logging.getLogger("voicebot")
+
+FRAME_BYTES = 160  # 20 ms of 8 kHz mu-law
+FRAME_SECONDS = 0.02
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def inference_executor() -> ThreadPoolExecutor:
+    """Bounded pool for TTS across all calls of the process (ASR has its own shared decoder)."""
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(
+            max_workers=settings.VOICEBOT_INFERENCE_WORKERS, thread_name_prefix="voicebot-tts"
+        )
+    return _executor
+
+
+def synthesize_mulaw(text: str, language: str = "en") -> bytes:
+    """One sentence as 8 kHz mu-law (cached on disk by the engine, so fixed prompts are instant)."""
+    result = tts.synthesize(text, language=language, sample_rate=8000)
+    pcm = np.clip(result.samples * 32767.0, -32768, 32767).astype(np.int16)
+    return speech_audio.mulaw_encode(pcm)
+
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class TurnClock:
+    """Wall-clock marks of one turn, in perf_counter seconds."""
+
+    endpoint_at: float = 0.0
+    final_at: float = 0.0
+    dialogue_done_at: float = 0.0
+    first_byte_at: float = 0.0
+    endpoint_wait: float = 0.0
+
+
+class CallPipeline:
+    def __init__(self, *, call_id: int, protocol: Protocol, send: Send, hang_up: Callable[[], Awaitable[None]]) -> None:
+        self.call_id = call_id
+        self.protocol = protocol
+        self._send = send
+        self._hang_up = hang_up
+        endpoint = settings.VOICEBOT_ENDPOINT_SILENCE_MS / 1000
+        self.options = StreamOptions(
+            endpoint_silence=endpoint,
+            speculate_after=settings.VOICEBOT_SPECULATIVE_AFTER_MS / 1000,
+            min_speech=0.15,
+            partial_every=0.4,
+        )
+        self.transcriber = StreamingTranscriber(language="en", options=self.options)
+        self._resampler: Any = None
+        self.dialogue: Dialogue | None = None
+        self.language = "en"
+        self._stream_seconds = 0.0
+        self._arrivals: deque[tuple[float, float]] = deque(maxlen=500)  # (stream seconds, wall)
+        self._reply_task: asyncio.Task[None] | None = None
+        self._events_task: asyncio.Task[None] | None = None
+        self._playing_until = 0.0  # wall time the caller finishes hearing what we sent
+        self._marks = 0
+        self._turn_index = 0
+        self._silence_since = time.perf_counter()
+        self._prompted = False
+        self._closed = False
+        self._ending = False
+        self._outcome = ""
+        self._background: set[asyncio.Task[None]] = set()
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.dialogue is not None:
+            return  # a repeated `start` event
+        self.dialogue = await database_sync_to_async(self._load_dialogue)()
+        self._events_task = asyncio.create_task(self._consume_transcripts())
+        await self._say(self.dialogue.greeting(), clock=None, caller_text="")
+
+    def _load_dialogue(self) -> Dialogue:
+        nlu.warm_up()
+        call = Call.objects.select_related("business", "caller").get(pk=self.call_id)
+        self.language = (call.business.languages or ["en"])[0]
+        return Dialogue(business=call.business, call=call, caller=call.caller)
+
+    async def close(self) -> None:
+        """Hang-up: stop speaking, stop transcribing, settle the call row. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for task in (self._reply_task, self._events_task):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self.transcriber.close()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        outcome = self._outcome or (self.dialogue.state.outcome if self.dialogue else "")
+        await database_sync_to_async(services.call_finish)(call_id=self.call_id, outcome=outcome or None)
+
+    # --- inbound --------------------------------------------------------------------------
+
+    async def on_audio(self, mulaw: bytes) -> None:
+        if self._closed or not mulaw:
+            return
+        pcm8 = speech_audio.mulaw_decode(mulaw).astype(np.float32) / 32768.0
+        if self._resampler is None:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(8000, 16000, 1, dtype="float32", quality="HQ")
+        pcm16k = self._resampler.resample_chunk(pcm8)
+        self._stream_seconds += len(pcm8) / 8000
+        self._arrivals.append((self._stream_seconds, time.perf_counter()))
+        await self.transcriber.push(speech_audio.float32_to_pcm16(pcm16k))
+        await self._check_silence()
+
+    async def on_dtmf(self, digit: str) -> None:
+        if self.dialogue is None or self._closed:
+            return
+        reply = await database_sync_to_async(self.dialogue.dtmf)(digit)
+        if reply is not None:
+            await self._interrupt()
+            await self._say(reply, clock=None, caller_text=f"[keypad {digit}]")
+
+    async def on_played(self, name: str) -> None:
+        if name == f"reply-{self._marks}":
+            self._playing_until = min(self._playing_until, time.perf_counter())
+
+    @property
+    def bot_speaking(self) -> bool:
+        running = self._reply_task is not None and not self._reply_task.done()
+        return running or time.perf_counter() < self._playing_until
+
+    # --- transcripts -> turns ---------------------------------------------------------------
+
+    async def _consume_transcripts(self) -> None:
+        async for event in self.transcriber.events():
+            self._silence_since = time.perf_counter()
+            self._prompted = False
+            if isinstance(event, Partial):
+                if self.bot_speaking and not nlu.is_backchannel(event.text) and len(event.text.split()) >= 2:
+                    await self._interrupt()
+            elif isinstance(event, Final):
+                await self._on_final(event)
+
+    def _wall_at(self, stream_seconds: float) -> float:
+        for at, wall in self._arrivals:
+            if at >= stream_seconds:
+                return wall
+        return time.perf_counter()
+
+    async def _on_final(self, final: Final) -> None:
+        text = final.text.strip()
+        if not text or self.dialogue is None or self._ending:
+            return
+        if self.bot_speaking and nlu.is_backchannel(text):
+            return  # "mm-hmm" while the bot talks: the caller is listening, not interrupting
+        await self._interrupt()
+        now = time.perf_counter()
+        endpoint_at = min(now, self._wall_at(final.end + self.options.endpoint_silence))
+        clock = TurnClock(
+            endpoint_at=endpoint_at,
+            final_at=now,
+            endpoint_wait=max(0.0, min(self._stream_seconds, final.end + self.options.endpoint_silence) - final.end),
+        )
+        reply = await database_sync_to_async(self.dialogue.respond)(text)
+        clock.dialogue_done_at = time.perf_counter()
+        await self._say(reply, clock=clock, caller_text=text)
+
+    async def _check_silence(self) -> None:
+        if self.bot_speaking or self._ending or self.dialogue is None:
+            self._silence_since = time.perf_counter()
+            return
+        quiet = time.perf_counter() - self._silence_since
+        if quiet >= settings.VOICEBOT_SILENCE_HANGUP_SECONDS:
+            await self._say(self.dialogue.silence_goodbye(), clock=None, caller_text="")
+        elif quiet >= settings.VOICEBOT_SILENCE_PROMPT_SECONDS and not self._prompted:
+            self._prompted = True
+            await self._say(self.dialogue.silence_prompt(), clock=None, caller_text="")
+
+    # --- outbound ---------------------------------------------------------------------------
+
+    async def _interrupt(self) -> None:
+        """Barge-in: stop producing audio and flush what the provider still buffers."""
+        if not self.bot_speaking:
+            return
+        if self._reply_task is not None and not self._reply_task.done():
+            self._reply_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reply_task
+        self._playing_until = 0.0
+        await self._send(self.protocol.clear())
+
+    async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
+        if reply.outcome:
+            self._outcome = reply.outcome
+        if reply.end_call:
+            self._ending = True
+        self._turn_index += 1
+        self._reply_task = asyncio.create_task(self._speak(reply, clock, caller_text, self._turn_index))
+
+    async def _speak(self, reply: Reply, clock: TurnClock | None, caller_text: str, index: int) -> None:
+        loop = asyncio.get_running_loop()
+        sentences = tts.split_sentences(reply.text) or [reply.text]
+        # Synthesis of later sentences overlaps playback of earlier ones.
+        jobs = [loop.run_in_executor(inference_executor(), synthesize_mulaw, s, self.language) for s in sentences]
+        # How far ahead of the caller's ear audio may run: enough to absorb network and CPU jitter,
+        # little enough that a barge-in `clear` silences the bot at once.
+        lead = settings.VOICEBOT_PLAYBACK_LEAD_SECONDS
+        interrupted = True
+        try:
+            started = time.perf_counter()
+            self._playing_until = max(self._playing_until, started)
+            for n, job in enumerate(jobs):
+                audio = await job
+                for offset in range(0, len(audio), FRAME_BYTES):
+                    await self._send(self.protocol.audio(audio[offset : offset + FRAME_BYTES]))
+                    if n == 0 and offset == 0 and clock is not None:
+                        clock.first_byte_at = time.perf_counter()
+                        task = asyncio.create_task(self._record_turn(index, caller_text, reply, clock))
+                        self._background.add(task)
+                        task.add_done_callback(self._background.discard)
+                    now = time.perf_counter()
+                    self._playing_until = max(self._playing_until, now) + FRAME_SECONDS
+                    ahead = self._playing_until - now
+                    if ahead > lead:
+                        await asyncio.sleep(ahead - lead)
+            self._marks += 1
+            await self._send(self.protocol.mark(f"reply-{self._marks}"))
+            interrupted = False
+        finally:
+            for job in jobs:
+                job.cancel()
+            if clock is None:
+                await self._record_untimed(index, caller_text, reply, interrupted)
+            elif interrupted and clock.first_byte_at:
+                task = asyncio.create_task(self._mark_interrupted(index))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+        if reply.end_call:
+            await asyncio.sleep(max(0.0, self._playing_until - time.perf_counter()))
+            await self._hang_up()
+
+    async def _record_turn(self, index: int, caller_text: str, reply: Reply, clock: TurnClock) -> None:
+        def ms(seconds: float) -> int:
+            return max(0, round(seconds * 1000))
+
+        figures: dict[str, int | None] = {
+            "endpoint_wait_ms": ms(clock.endpoint_wait),
+            "asr_ms": ms(clock.final_at - clock.endpoint_at),
+            "dialogue_ms": ms(clock.dialogue_done_at - clock.final_at),
+            "tts_first_byte_ms": ms(clock.first_byte_at - clock.dialogue_done_at),
+            "processing_ms": ms(clock.first_byte_at - clock.endpoint_at),
+        }
+        await database_sync_to_async(services.call_record_turn)(
+            call=Call(pk=self.call_id),
+            index=index,
+            caller_text=caller_text,
+            bot_text=reply.text,
+            intent=reply.intent,
+            figures=figures,
+        )
+
+    async def _mark_interrupted(self, index: int) -> None:
+        # The turn row is written at first byte; wait for it before flagging it.
+        await asyncio.gather(*(t for t in self._background if t is not asyncio.current_task()), return_exceptions=True)
+        await database_sync_to_async(services.turn_mark_interrupted)(call_id=self.call_id, index=index)
+
+    async def _record_untimed(self, index: int, caller_text: str, reply: Reply, interrupted: bool) -> None:
+        with contextlib.suppress(Exception):  # a greeting cut off by hang-up is not worth an error
+            await database_sync_to_async(services.call_record_turn)(
+                call=Call(pk=self.call_id),
+                index=index,
+                caller_text=caller_text,
+                bot_text=reply.text,
+                intent=reply.intent,
+                figures={},
+                interrupted=interrupted,
+            )

@@ -1,0 +1,163 @@
+"""API shapes: nested Input/Output serializers per operation live beside their views in apis.py;
+the outputs shared by several operations are here."""
+
+import re
+from typing import Any
+
+from rest_framework import serializers
+
+from voicebot.models import Business, Call, Reservation, Turn
+
+
+class BusinessOutput(serializers.ModelSerializer[Business]):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Business
+        fields = [
+            "id",
+            "name",
+            "phone_number",
+            "time_zone",
+            "languages",
+            "greeting",
+            "address",
+            "opening_hours",
+            "holidays",
+            "seats_per_slot",
+            "max_party_size",
+            "slot_minutes",
+            "lead_minutes",
+            "horizon_days",
+            "transfer_number",
+            "retention_days",
+            "created_at",
+            "role",
+        ]
+
+    def get_role(self, business: Business) -> str | None:
+        request = self.context.get("request")
+        return business.role_of(request.user) if request else None
+
+
+class BusinessInput(serializers.ModelSerializer[Business]):
+    languages = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=10)
+    opening_hours = serializers.DictField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.CharField(max_length=5))),
+        required=False,
+    )
+    holidays = serializers.ListField(
+        child=serializers.RegexField(r"^\d{4}-\d{2}-\d{2}$"), required=False, max_length=366
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "phone_number",
+            "time_zone",
+            "languages",
+            "greeting",
+            "address",
+            "opening_hours",
+            "holidays",
+            "seats_per_slot",
+            "max_party_size",
+            "slot_minutes",
+            "lead_minutes",
+            "horizon_days",
+            "transfer_number",
+            "retention_days",
+        ]
+
+    def validate_time_zone(self, value: str) -> str:
+        import zoneinfo
+
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError("Unknown time zone.")
+        return value
+
+    def validate_phone_number(self, value: str) -> str:
+        if sum(ch.isdigit() for ch in value) < 6:
+            raise serializers.ValidationError("A phone number has at least 6 digits.")
+        return value
+
+    def validate_opening_hours(self, value: Any) -> Any:
+        from voicebot.models import WEEKDAYS
+
+        if not isinstance(value, dict) or any(day not in WEEKDAYS for day in value):
+            raise serializers.ValidationError(f"An object keyed by {', '.join(WEEKDAYS)}.")
+        for periods in value.values():
+            for period in periods or []:
+                if len(period) != 2 or not all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", p) for p in period):
+                    raise serializers.ValidationError('Each day is a list of ["HH:MM", "HH:MM"] periods.')
+        return value
+
+
+class ReservationOutput(serializers.ModelSerializer[Reservation]):
+    caller = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "id",
+            "business",
+            "date",
+            "time",
+            "party_size",
+            "name",
+            "status",
+            "caller",
+            "source_call",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_caller(self, reservation: Reservation) -> str | None:
+        return reservation.caller.masked_phone if reservation.caller else None
+
+
+class TurnOutput(serializers.ModelSerializer[Turn]):
+    class Meta:
+        model = Turn
+        fields = [
+            "index",
+            "caller_text",
+            "bot_text",
+            "intent",
+            "endpoint_wait_ms",
+            "asr_ms",
+            "dialogue_ms",
+            "tts_first_byte_ms",
+            "processing_ms",
+            "interrupted",
+            "at",
+        ]
+
+
+class CallOutput(serializers.ModelSerializer[Call]):
+    caller = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "business",
+            "provider",
+            "caller",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "transcript_kept",
+            "latency",
+        ]
+
+    def get_caller(self, call: Call) -> str | None:
+        return call.caller.masked_phone if call.caller else None
+
+
+class CallDetailOutput(CallOutput):
+    turns = TurnOutput(many=True, read_only=True)
+
+    class Meta(CallOutput.Meta):
+        fields = [*CallOutput.Meta.fields, "turns", "voicemail_url"]

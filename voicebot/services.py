@@ -1,0 +1,362 @@
+"""Writes: businesses, callers and consent, reservations, calls and turns, WhatsApp follow-ups, erasure."""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sawt.core import crypto
+from sawt.core.errors import Conflict, ValidationFailed
+from voicebot import selectors
+from voicebot.messaging import PermanentSendError, TransientSendError, get_sender
+from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
+
+logger = logging.getLogger("voicebot")
+
+
+def business_create(*, user: Any, **fields: Any) -> Business:
+    fields["phone_number"] = selectors.normalize_number(fields.get("phone_number", ""))
+    _number_is_free(fields["phone_number"], None)
+    with transaction.atomic():
+        business = Business.objects.create(**fields)
+        Membership.objects.create(business=business, user=user, role=Membership.Role.OWNER)
+    return business
+
+
+def _number_is_free(number: str, business_id: int | None) -> None:
+    taken = Business.objects.filter(phone_number=number)
+    if business_id is not None:
+        taken = taken.exclude(pk=business_id)
+    if taken.exists():
+        raise Conflict("Another business already answers that number.")
+
+
+def business_update(*, business: Business, **fields: Any) -> Business:
+    if "phone_number" in fields:
+        fields["phone_number"] = selectors.normalize_number(fields["phone_number"])
+        _number_is_free(fields["phone_number"], business.pk)
+    for name, value in fields.items():
+        setattr(business, name, value)
+    business.save()
+    return business
+
+
+def caller_get_or_create(*, business: Business, phone: str) -> Caller:
+    number = selectors.normalize_number(phone)
+    caller, _ = Caller.objects.get_or_create(
+        business=business, phone_hash=crypto.lookup_hash(number), defaults={"phone": number}
+    )
+    return caller
+
+
+def consent_record(
+    *, caller: Caller | None, kinds: list[str], granted: bool, how: str, call: Call | None = None
+) -> None:
+    """Records the answer; a staff test call has no caller, so only the call's transcript flag moves."""
+    now = timezone.now()
+    if caller is not None:
+        Consent.objects.bulk_create(
+            Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds
+        )
+    if call is not None and Consent.Kind.TRANSCRIPT in kinds:
+        Call.objects.filter(pk=call.pk).update(transcript_kept=granted)
+        if not granted:
+            Turn.objects.filter(call=call).update(caller_text="", bot_text="")
+
+
+def caller_opt_out(*, business: Business, phone: str) -> bool:
+    """A STOP reply: no more WhatsApp for this caller at this business."""
+    caller = selectors.caller_find(business=business, phone=phone)
+    if caller is None:
+        return False
+    caller.whatsapp_opted_out = True
+    caller.save(update_fields=["whatsapp_opted_out"])
+    consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=False, how=Consent.How.MESSAGE)
+    Message.objects.filter(
+        reservation__caller=caller, status__in=[Message.Status.QUEUED, Message.Status.FAILED]
+    ).update(status=Message.Status.SKIPPED, last_error="opted out")
+    return True
+
+
+def caller_erase(*, caller: Caller) -> None:
+    """Erasure on request: the number, consents, transcripts and messages go; bookings stay nameless."""
+    with transaction.atomic():
+        Turn.objects.filter(call__caller=caller).update(caller_text="", bot_text="")
+        Message.objects.filter(reservation__caller=caller).delete()
+        Reservation.objects.filter(caller=caller).update(name="(erased)")
+        caller.delete()
+    logger.info("caller erased", extra={"caller_id": caller.pk})
+
+
+def _validated_slot(business: Business, day: dt.date, time: dt.time, party_size: int, exclude: int | None) -> None:
+    verdict, nearest = selectors.availability_check(
+        business=business, day=day, time=time, party_size=party_size, exclude_reservation_id=exclude
+    )
+    if not verdict.ok:
+        raise Conflict(
+            f"That slot cannot be booked: {verdict.explanation}.",
+            details={"reason": verdict.reason, "nearest": [n.isoformat(timespec="minutes") for n in nearest]},
+        )
+
+
+def reservation_book(
+    *,
+    business: Business,
+    day: dt.date,
+    time: dt.time,
+    party_size: int,
+    name: str,
+    caller: Caller | None = None,
+    source_call: Call | None = None,
+) -> Reservation:
+    if not name.strip():
+        raise ValidationFailed("A reservation needs a name.")
+    with transaction.atomic():
+        # One writer per business at a time, so two calls cannot both take the last seats.
+        Business.objects.select_for_update().filter(pk=business.pk).first()
+        _validated_slot(business, day, time, party_size, None)
+        reservation = Reservation.objects.create(
+            business=business,
+            caller=caller,
+            date=day,
+            time=time,
+            party_size=party_size,
+            name=name.strip()[:120],
+            source_call=source_call,
+        )
+        message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
+    logger.info("reservation booked", extra={"reservation_id": reservation.pk, "party_size": party_size})
+    return reservation
+
+
+def reservation_change(
+    *,
+    reservation: Reservation,
+    day: dt.date | None = None,
+    time: dt.time | None = None,
+    party_size: int | None = None,
+    name: str | None = None,
+) -> Reservation:
+    with transaction.atomic():
+        Business.objects.select_for_update().filter(pk=reservation.business_id).first()
+        new_day, new_time = day or reservation.date, time or reservation.time
+        new_size = party_size or reservation.party_size
+        if (new_day, new_time, new_size) != (reservation.date, reservation.time, reservation.party_size):
+            _validated_slot(reservation.business, new_day, new_time, new_size, reservation.pk)
+        reservation.date, reservation.time, reservation.party_size = new_day, new_time, new_size
+        if name:
+            reservation.name = name.strip()[:120]
+        reservation.save()
+        # A changed booking gets a fresh confirmation (and a fresh reminder).
+        Message.objects.filter(
+            reservation=reservation, status__in=[Message.Status.SENT, Message.Status.DELIVERED]
+        ).delete()
+        message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
+    return reservation
+
+
+def reservation_cancel(*, reservation: Reservation) -> Reservation:
+    reservation.status = Reservation.Status.CANCELLED
+    reservation.save(update_fields=["status", "updated_at"])
+    Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED).update(status=Message.Status.SKIPPED)
+    return reservation
+
+
+# --- WhatsApp follow-ups -------------------------------------------------------
+
+
+def message_queue(*, reservation: Reservation, kind: str) -> Message | None:
+    """Idempotent per reservation and kind; sent after commit only with consent and no opt-out."""
+    caller = reservation.caller
+    if caller is None or caller.whatsapp_opted_out or not caller.has_consent(Consent.Kind.WHATSAPP):
+        return None
+    message, created = Message.objects.get_or_create(reservation=reservation, kind=kind)
+    if created or message.status == Message.Status.QUEUED:
+        from voicebot.tasks import message_send
+
+        transaction.on_commit(lambda: message_send.delay(message.pk))
+    return message
+
+
+def message_text(message: Message) -> str:
+    r = message.reservation
+    when = f"{r.date:%a %d %b} at {r.time:%H:%M}"
+    if message.kind == Message.Kind.REMINDER:
+        return f"Reminder: your table for {r.party_size} at {r.business.name} is {when}. Reply STOP to opt out."
+    return f"Booked: a table for {r.party_size} at {r.business.name} on {when}, under {r.name}. Reply STOP to opt out."
+
+
+def message_send(*, message_id: int) -> tuple[str, float | None]:
+    """Claims a queued/failed message and sends it once.
+
+    Returns the new status and, after a transient failure with attempts left, the backoff in
+    seconds before the next try (the task re-queues itself; the beat job catches any it lost).
+    """
+    claimed = Message.objects.filter(
+        Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
+    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return "not_claimed", None
+    message = Message.objects.select_related("reservation__caller", "reservation__business").get(pk=message_id)
+    caller = message.reservation.caller
+    sender = get_sender()
+    if (
+        sender is None
+        or caller is None
+        or caller.whatsapp_opted_out
+        or message.reservation.status != Reservation.Status.BOOKED
+    ):
+        message.status, message.last_error = Message.Status.SKIPPED, "no provider, no caller or opted out"
+        message.save(update_fields=["status", "last_error"])
+        return message.status, None
+    try:
+        message.provider_message_id = sender.send(to=caller.phone, text=message_text(message))
+    except TransientSendError as exc:
+        backoff = dt.timedelta(seconds=30 * 2 ** min(message.attempts, 8))
+        message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
+        message.next_attempt_at = timezone.now() + backoff
+        message.save(update_fields=["status", "last_error", "next_attempt_at"])
+        logger.warning(
+            "whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts}
+        )
+        retry = message.attempts < settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS
+        return message.status, backoff.total_seconds() if retry else None
+    except PermanentSendError as exc:
+        message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
+        message.next_attempt_at = None
+        message.save(update_fields=["status", "last_error", "next_attempt_at"])
+        return message.status, None
+    message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
+    message.save(update_fields=["status", "sent_at", "provider_message_id", "last_error"])
+    logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind})
+    return message.status, None
+
+
+def message_status_update(*, provider_message_id: str, status: str) -> None:
+    mapped = {
+        "delivered": Message.Status.DELIVERED,
+        "read": Message.Status.DELIVERED,
+        "failed": Message.Status.FAILED,
+        "undelivered": Message.Status.FAILED,
+    }.get(status.lower())
+    if mapped and provider_message_id:
+        Message.objects.filter(provider_message_id=provider_message_id).update(status=mapped)
+
+
+def reminders_queue() -> int:
+    now = timezone.now()
+    horizon = now + dt.timedelta(hours=settings.VOICEBOT_REMINDER_HOURS)
+    queued = 0
+    candidates = Reservation.objects.active().filter(
+        date__range=(now.date() - dt.timedelta(days=1), horizon.date() + dt.timedelta(days=1))
+    )
+    for reservation in candidates.exclude(messages__kind=Message.Kind.REMINDER).select_related("business", "caller"):
+        if now < reservation.starts_at <= horizon:
+            with transaction.atomic():
+                queued += message_queue(reservation=reservation, kind=Message.Kind.REMINDER) is not None
+    return queued
+
+
+def messages_retry() -> int:
+    due = Message.objects.filter(
+        status=Message.Status.FAILED,
+        attempts__lt=settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS,
+        next_attempt_at__isnull=False,
+        next_attempt_at__lte=timezone.now(),
+    ).values_list("pk", flat=True)
+    from voicebot.tasks import message_send
+
+    ids = list(due)
+    for message_id in ids:
+        message_send.delay(message_id)
+    return len(ids)
+
+
+def retention_purge() -> int:
+    """Transcripts older than each business's retention are blanked; latency figures stay."""
+    purged = 0
+    for business in Business.objects.all():
+        cutoff = timezone.now() - dt.timedelta(days=business.retention_days)
+        purged += (
+            Turn.objects.filter(call__business=business, at__lt=cutoff)
+            .exclude(caller_text="", bot_text="")
+            .update(caller_text="", bot_text="")
+        )
+    return purged
+
+
+# --- calls -------------------------------------------------------------------------
+
+
+def call_start(*, business: Business, provider: str, provider_call_id: str = "", phone: str = "") -> Call:
+    caller = caller_get_or_create(business=business, phone=phone) if selectors.normalize_number(phone) else None
+    return Call.objects.create(
+        business=business, caller=caller, provider=provider, provider_call_id=provider_call_id[:64]
+    )
+
+
+def call_record_turn(
+    *,
+    call: Call,
+    index: int,
+    caller_text: str,
+    bot_text: str,
+    intent: str,
+    figures: dict[str, int | None],
+    interrupted: bool = False,
+) -> Turn:
+    kept = Call.objects.filter(pk=call.pk, transcript_kept=True).exists()
+    return Turn.objects.create(
+        call=call,
+        index=index,
+        intent=intent[:24],
+        interrupted=interrupted,
+        caller_text=caller_text if kept else "",
+        bot_text=bot_text if kept else "",
+        **{
+            k: v
+            for k, v in figures.items()
+            if k in {"endpoint_wait_ms", "asr_ms", "dialogue_ms", "tts_first_byte_ms", "processing_ms"}
+        },
+    )
+
+
+def turn_mark_interrupted(*, call_id: int, index: int) -> None:
+    Turn.objects.filter(call_id=call_id, index=index).update(interrupted=True)
+
+
+def _percentile(values: list[int], q: float) -> int | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def call_finish(*, call_id: int, outcome: str | None = None) -> None:
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None or call.ended_at is not None:
+        return
+    turns = list(call.turns.all())
+    processing = [t.processing_ms for t in turns if t.processing_ms is not None]
+    waits = [t.endpoint_wait_ms for t in turns if t.endpoint_wait_ms is not None]
+    call.latency = {
+        "turns": len(turns),
+        "processing_p50_ms": _percentile(processing, 0.5),
+        "processing_p95_ms": _percentile(processing, 0.95),
+        "endpoint_wait_p50_ms": _percentile(waits, 0.5),
+    }
+    call.ended_at = timezone.now()
+    if outcome:
+        call.outcome = outcome
+    elif call.outcome == Call.Outcome.ONGOING:
+        call.outcome = Call.Outcome.ABANDONED if not turns else Call.Outcome.NO_ACTION
+    call.save(update_fields=["latency", "ended_at", "outcome"])
+    logger.info("call finished", extra={"call_id": call.pk, "outcome": call.outcome, "turns": len(turns)})
+
+
+def call_set_outcome(*, call_id: int, outcome: str) -> None:
+    Call.objects.filter(pk=call_id).update(outcome=outcome)

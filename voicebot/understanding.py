@@ -1,0 +1,357 @@
+"""Offline understanding of what a caller said: intent, yes/no, party size, date, time, name.
+
+Rules first (phone requests are formulaic and rules are instant), the engine's `dates` (dateparser
+underneath) for the date phrase the rules cut out, and sentence embeddings against example phrases when
+no rule recognises the intent. Input is ASR text, so numbers may come as digits or words and times as "7.30 p.m.".
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from functools import cache
+
+from sawt.speech import dates
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "a couple": 2,
+    "couple": 2,
+    "a": 1,
+    "just me": 1,
+    "myself": 1,
+}
+_NUM = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)"
+
+INTENT_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "transfer",
+        re.compile(r"\b(human|real person|someone|somebody|staff|manager|operator|transfer|speak to|talk to)\b"),
+    ),
+    ("voicemail", re.compile(r"\b(voicemail|voice mail|leave a message|take a message)\b")),
+    ("cancel", re.compile(r"\b(cancel|call off)\w*")),
+    ("change", re.compile(r"\b(change|move|reschedule|modify|push (it|my)|postpone|bring forward)\b")),
+    ("hours", re.compile(r"\b(hours|opening|open|close|closing|timings?)\b")),
+    ("location", re.compile(r"\b(where|address|located|location|directions|find you)\b")),
+    ("book", re.compile(r"\b(book|booking|reserve|reservation|table|seats?)\b")),
+    ("goodbye", re.compile(r"\b(bye|goodbye|that's all|that is all|nothing else|that's it|no thanks|no thank you)\b")),
+]
+
+INTENT_EXAMPLES = {
+    "book": ["I'd like to come for dinner", "we want to eat there tonight", "can we come in on Saturday"],
+    "cancel": ["we can't make it anymore", "please drop my booking"],
+    "change": ["can we come later instead", "I need a different day for my booking"],
+    "hours": ["when are you open", "what time do you start serving"],
+    "location": ["how do I get to you", "which street are you on"],
+    "transfer": ["I want to talk to the owner", "connect me to the restaurant"],
+}
+
+YES = re.compile(
+    r"\b(yes|please|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|"
+    r"perfect|great|absolutely|of course|alright|all right|agreed)\b"
+)
+NO = re.compile(r"\b(no|nope|nah|don't|do not|not really|negative|wrong|neither)\b")
+BACKCHANNELS = frozenset(
+    {
+        "hmm",
+        "hm",
+        "mm",
+        "mhm",
+        "mm-hmm",
+        "uh-huh",
+        "uh huh",
+        "ok",
+        "okay",
+        "yeah",
+        "yes",
+        "right",
+        "sure",
+        "aha",
+        "ah",
+        "oh",
+        "i see",
+        "uh",
+        "um",
+        "alright",
+        "cool",
+        "got it",
+    }
+)
+
+
+def normalize(text: str) -> str:
+    text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
+    text = text.replace("o'clock", "oclock")
+    text = re.sub(r"[^\w\s:'.-]", " ", text)
+    text = re.sub(r"(?<=\d)\.(?=\d\d(?!\d))", ":", text)  # "7.30" -> "7:30"
+    text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text)  # "7:30pm" -> "7:30 pm"
+    text = re.sub(r"\b(\d{1,2})([0-5]\d) (am|pm)\b", r"\1:\2 \3", text)  # "730 pm" -> "7:30 pm"
+    text = re.sub(r"\b(at|around|by|about) (\d{1,2})([0-5]\d)\b", r"\1 \2:\3", text)  # "at 730" -> "at 7:30"
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_backchannel(text: str) -> bool:
+    words = normalize(text).replace("-", " ")
+    return not words or words in BACKCHANNELS or all(w in BACKCHANNELS for w in words.split())
+
+
+def yes_no(text: str) -> bool | None:
+    t = normalize(text)
+    no, yes = NO.search(t), YES.search(t)
+    if no and (not yes or no.start() < yes.start()):
+        return False
+    return True if yes else None
+
+
+def intent(text: str) -> str | None:
+    t = normalize(text)
+    for name, pattern in INTENT_RULES:
+        if pattern.search(t):
+            return name
+    return None
+
+
+@cache
+def _example_matrix() -> tuple[list[str], object]:
+    from sawt.speech import embeddings
+
+    labels = [label for label, phrases in INTENT_EXAMPLES.items() for _ in phrases]
+    return labels, embeddings.embed([p for phrases in INTENT_EXAMPLES.values() for p in phrases])
+
+
+def intent_by_meaning(text: str, threshold: float = 0.55) -> str | None:
+    """The embedding fallback: the nearest example phrase's intent, if it is near enough."""
+    from sawt.speech import embeddings
+
+    labels, matrix = _example_matrix()
+    scores = embeddings.embed([text]) @ matrix.T  # type: ignore[attr-defined]
+    best = int(scores[0].argmax())
+    return labels[best] if float(scores[0][best]) >= threshold else None
+
+
+def _number(token: str) -> int | None:
+    return int(token) if token.isdigit() else NUMBER_WORDS.get(token)
+
+
+def party_size(text: str) -> int | None:
+    t = normalize(text)
+    if re.search(r"\b(just me|only me|myself|just one|table for one)\b", t):
+        return 1
+    patterns = [
+        rf"\b(?:party of|table for|group of|booking for|reservation for|we are|we're|there are|there'll be|"
+        rf"there will be)\s+{_NUM}\b(?!\s*(?::|am|pm|oclock|thirty|fifteen|forty))",
+        rf"\b{_NUM}\s+(?:people|persons|person|guests|adults|of us|pax|diners|seats)\b",
+        rf"\bfor\s+{_NUM}\b(?!\s*(?::|am|pm|oclock|thirty|fifteen|forty|\d))",
+        rf"^{_NUM}$",
+    ]
+    for pattern in patterns:
+        match = re.search(pattern, t)
+        if match:
+            value = _number(match.group(1))
+            if value:
+                return value
+    if re.search(r"\b(a couple|couple of us|two of us|me and my (wife|husband|partner|friend))\b", t):
+        return 2
+    return None
+
+
+_TIME_WORD = r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty five": 45, "forty-five": 45, "o five": 5, "ten": 10, "twenty": 20}
+
+
+def clock_time(text: str) -> tuple[int, int, str | None] | None:
+    """(hour, minute, "am"/"pm"/None) from "7:30 pm", "half past seven", "8 in the evening", "noon"."""
+    t = normalize(text)
+    if re.search(r"\bnoon|midday\b", t):
+        return 12, 0, "pm"
+    period = None
+    if re.search(r"\b(pm|evening|night|tonight)\b", t):
+        period = "pm"
+    elif re.search(r"\b(am|morning)\b", t):
+        period = "am"
+    match = re.search(r"\b(\d{1,2}):(\d{2})\b", t)
+    if match:
+        return int(match.group(1)), int(match.group(2)), period
+    match = re.search(rf"\bhalf past {_TIME_WORD}\b", t)
+    if match:
+        return _number(match.group(1)) or 0, 30, period
+    match = re.search(rf"\bquarter past {_TIME_WORD}\b", t)
+    if match:
+        return _number(match.group(1)) or 0, 15, period
+    match = re.search(rf"\bquarter to {_TIME_WORD}\b", t)
+    if match:
+        return (_number(match.group(1)) or 1) - 1, 45, period
+    match = re.search(rf"\b{_TIME_WORD} (fifteen|thirty|forty five|forty-five)\b(?!\s*(people|persons|guests))", t)
+    if match and re.search(r"\b(at|around|about|by|for)\s+" + re.escape(match.group(0)), t):
+        return _number(match.group(1)) or 0, _MINUTE_WORDS[match.group(2)], period
+    match = re.search(rf"\b{_TIME_WORD}\s*(am|pm|oclock)\b", t)
+    if match:
+        return _number(match.group(1)) or 0, 0, period
+    match = re.search(rf"\b(?:at|around|about|by)\s+{_TIME_WORD}\b(?!\s*(people|persons|guests|of us))", t)
+    if match:
+        return _number(match.group(1)) or 0, 0, period
+    return None
+
+
+def resolve_time(hms: tuple[int, int, str | None], fits: Callable[[dt.time], bool]) -> dt.time | None:
+    """Picks am or pm when the caller did not say: the reading inside opening hours, else pm."""
+    hour, minute, period = hms
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    if period == "pm" and hour < 12:
+        return dt.time(hour + 12, minute)
+    if period == "am" and hour == 12:
+        return dt.time(0, minute)
+    if period or hour > 12 or hour == 0:
+        return dt.time(hour, minute)
+    morning, evening = dt.time(hour, minute), dt.time((hour + 12) % 24, minute)
+    if fits(morning) and not fits(evening):
+        return morning
+    return evening
+
+
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+_DATE_PHRASES = [
+    r"\bday after tomorrow\b",
+    r"\btomorrow\b",
+    r"\btoday\b",
+    r"\btonight\b",
+    r"\bthis evening\b",
+    rf"\b(?:next|this|coming)\s+{_WEEKDAY}\b",
+    rf"\b{_WEEKDAY}\b(?:\s+the\s+\d{{1,2}}(?:st|nd|rd|th)?)?",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b",
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b",
+    r"\bin\s+(?:two|three|four|five|\d)\s+days\b",
+    r"\b\d{1,2}/\d{1,2}\b",
+]
+
+
+def warm_up() -> None:
+    """dateparser loads its language data on first use (about half a second): do it before calls."""
+    calendar_date("the 5th of december", dt.date.today())
+
+
+def date_phrase(text: str) -> str | None:
+    t = normalize(text)
+    for pattern in _DATE_PHRASES:
+        match = re.search(pattern, t)
+        if match:
+            return match.group(0)
+    return None
+
+
+def calendar_date(text: str, today: dt.date) -> dt.date | None:
+    phrase = date_phrase(text)
+    if phrase is None:
+        return None
+    if phrase in {"today", "tonight", "this evening"}:
+        return today
+    if phrase == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if phrase == "day after tomorrow":
+        return today + dt.timedelta(days=2)
+    match = re.fullmatch(r"in\s+(\w+)\s+days", phrase)
+    if match and _number(match.group(1)):
+        return today + dt.timedelta(days=_number(match.group(1)) or 0)
+    match = re.fullmatch(rf"(?:(?:this|coming|next|on)\s+)?{_WEEKDAY}", phrase)
+    if match:
+        # "this/next Friday" said on a Friday means a week on; otherwise the coming one.
+        target = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(match.group(1))
+        days = (target - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=days)
+    # Month names, ordinals and the rest: the engine's spoken-date parser (dateparser underneath).
+    parsed = dates.parse_datetime_phrase(
+        phrase.replace("the ", ""), now=dt.datetime.combine(today, dt.time(12, 0)), timezone="UTC"
+    )
+    return parsed.date() if parsed else None
+
+
+_NAME_LEADS = re.compile(
+    r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|"
+    r"the name(?: is)?|call me)\s+([a-z][a-z' -]{0,40})",
+)
+_NOT_NAMES = frozenset(
+    {
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "sure",
+        "calling",
+        "looking",
+        "hoping",
+        "trying",
+        "just",
+        "a",
+        "the",
+        "not",
+        "fine",
+        "good",
+        "here",
+        "great",
+        "sorry",
+        "for",
+        "at",
+        "on",
+        "please",
+        "thanks",
+        "thank",
+        "correct",
+        "right",
+        "yeah",
+        "yep",
+        "perfect",
+        "hello",
+        "hi",
+        "that",
+        "it",
+        "what",
+        "booking",
+        "going",
+        "free",
+        "available",
+        "interested",
+        "wondering",
+        "afraid",
+        "busy",
+        "done",
+        "from",
+    }
+)
+_NAME_STOP = re.compile(
+    r"\b(please|thanks|thank you|and|for|at|on|tomorrow|today|tonight|table|booking|party|with|i|i'd|we|can|"
+    r"could|would|"
+    r"want|like|need|calling|here|speaking|to|is|again)\b.*$"
+)
+
+
+def person_name(text: str, *, bare: bool = False) -> str | None:
+    """A name after "my name is", "under", ...; with `bare`, the whole short answer is the name."""
+    t = normalize(text).replace(":", " ")
+    match = _NAME_LEADS.search(t)
+    candidate = match.group(1) if match else (t if bare else "")
+    candidate = _NAME_STOP.sub("", candidate).strip(" .'-")
+    words = [w for w in candidate.split() if w]
+    if not words or words[0] in _NOT_NAMES or len(words) > 3 or any(ch.isdigit() for ch in candidate):
+        return None
+    return " ".join(w.capitalize() for w in words)

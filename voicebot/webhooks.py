@@ -1,0 +1,201 @@
+"""Plivo and Twilio webhooks under /voicebot/: answer, after-stream, hang-up/status, voicemail, messages.
+
+Every request's signature is checked against the URL the provider called (VOICEBOT_PUBLIC_BASE_URL
++ path, as the provider saw it behind a proxy); a wrong or missing signature gets 403. Answers are
+Plivo XML / TwiML. Logs carry call ids, never phone numbers.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from voicebot import selectors, services, telephony
+from voicebot.models import Call
+
+logger = logging.getLogger("voicebot")
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def public_url(request: HttpRequest, path: str | None = None) -> str:
+    base = settings.VOICEBOT_PUBLIC_BASE_URL.rstrip("/")
+    full = path if path is not None else request.get_full_path()
+    return f"{base}{full}" if base else request.build_absolute_uri(full)
+
+
+def _socket_base(request: HttpRequest) -> str:
+    base = public_url(request, "/")
+    return (
+        "wss://" + base.split("://", 1)[1].rstrip("/")
+        if base.startswith("https")
+        else "ws://" + base.split("://", 1)[1].rstrip("/")
+    )
+
+
+def signed(provider: str) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @require_POST
+        @wraps(view)
+        def checked(request: HttpRequest) -> HttpResponse:
+            url, headers = public_url(request), request.headers
+            if provider == "plivo":
+                ok = telephony.plivo_signature_valid(url=url, method="POST", params=request.POST, headers=headers)
+            else:
+                ok = telephony.twilio_signature_valid(url=url, params=request.POST, headers=headers)
+            if not ok:
+                logger.warning("webhook signature refused", extra={"provider": provider, "path": request.path})
+                return HttpResponseForbidden("bad signature")
+            return view(request)
+
+        return checked
+
+    return decorate
+
+
+def _xml(body: str) -> HttpResponse:
+    return HttpResponse(body, content_type="application/xml")
+
+
+_NOT_IN_SERVICE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Speak>Sorry, this number is not in service.</Speak>'
+    "<Hangup /></Response>"
+)
+
+
+def _answer(request: HttpRequest, provider: str, call_id_field: str) -> HttpResponse:
+    business = selectors.business_by_number(phone_number=request.POST.get("To", ""))
+    if business is None:
+        logger.warning("call for an unknown number", extra={"provider": provider})
+        return _xml(_NOT_IN_SERVICE if provider == "plivo" else _NOT_IN_SERVICE.replace("Speak>", "Say>"))
+    call = services.call_start(
+        business=business,
+        provider=provider,
+        provider_call_id=request.POST.get(call_id_field, ""),
+        phone=request.POST.get("From", ""),
+    )
+    token = telephony.stream_token(business_id=business.pk, call_id=call.pk)
+    socket = f"{_socket_base(request)}/ws/voicebot/{provider}/{business.pk}/"
+    after = public_url(request, reverse(f"voicebot_pages:{provider}_after") + f"?call={call.pk}")
+    status = public_url(request, reverse(f"voicebot_pages:{provider}_status"))
+    logger.info("call answered", extra={"call_id": call.pk, "provider": provider, "business_id": business.pk})
+    if provider == "plivo":
+        return _xml(
+            telephony.plivo_answer_xml(stream_url=f"{socket}?token={token}", after_url=after, status_url=status)
+        )
+    return _xml(telephony.twilio_answer_xml(stream_url=socket, token=token, after_url=after, status_url=status))
+
+
+def _after(request: HttpRequest, provider: str, call_id_field: str) -> HttpResponse:
+    call = (
+        Call.objects.select_related("business")
+        .filter(pk=request.GET.get("call") or 0, provider_call_id=request.POST.get(call_id_field, ""))
+        .first()
+        if (request.GET.get("call") or "").isdigit()
+        else None
+    )
+    if call is None:
+        return _xml(telephony.after_stream_xml(provider=provider, outcome="", transfer_number="", record_url=""))
+    record_url = public_url(request, reverse(f"voicebot_pages:{provider}_voicemail") + f"?call={call.pk}")
+    return _xml(
+        telephony.after_stream_xml(
+            provider=provider,
+            outcome=call.outcome,
+            transfer_number=call.business.transfer_number,
+            record_url=record_url,
+        )
+    )
+
+
+def _finish(request: HttpRequest, call_id_field: str) -> HttpResponse:
+    call = (
+        Call.objects.filter(provider_call_id=request.POST.get(call_id_field, "")).exclude(provider_call_id="").first()
+    )
+    if call is not None:
+        services.call_finish(call_id=call.pk)
+    return HttpResponse(status=204)
+
+
+def _voicemail(request: HttpRequest, call_id_field: str, url_field: str) -> HttpResponse:
+    call_id = request.GET.get("call", "")
+    if call_id.isdigit():
+        Call.objects.filter(pk=call_id, provider_call_id=request.POST.get(call_id_field, "")).update(
+            voicemail_url=request.POST.get(url_field, "")[:200], outcome=Call.Outcome.VOICEMAIL
+        )
+    return _xml('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Hangup /></Response>')
+
+
+def _message(request: HttpRequest, text_field: str, id_field: str, status_field: str) -> HttpResponse:
+    text = request.POST.get(text_field, "")
+    if text:
+        business = selectors.business_by_number(phone_number=request.POST.get("To", "").removeprefix("whatsapp:"))
+        if business is not None and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
+            services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
+    elif request.POST.get(status_field):
+        services.message_status_update(
+            provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field]
+        )
+    return HttpResponse(status=204)
+
+
+@signed("plivo")
+def plivo_answer(request: HttpRequest) -> HttpResponse:
+    return _answer(request, "plivo", "CallUUID")
+
+
+@signed("plivo")
+def plivo_after(request: HttpRequest) -> HttpResponse:
+    return _after(request, "plivo", "CallUUID")
+
+
+@signed("plivo")
+def plivo_hangup(request: HttpRequest) -> HttpResponse:
+    return _finish(request, "CallUUID")
+
+
+@signed("plivo")
+def plivo_status(request: HttpRequest) -> HttpResponse:
+    logger.info("plivo stream status", extra={"event": request.POST.get("Event", "")[:40]})
+    return HttpResponse(status=204)
+
+
+@signed("plivo")
+def plivo_voicemail(request: HttpRequest) -> HttpResponse:
+    return _voicemail(request, "CallUUID", "RecordUrl")
+
+
+@signed("plivo")
+def plivo_message(request: HttpRequest) -> HttpResponse:
+    return _message(request, "Text", "MessageUUID", "Status")
+
+
+@signed("twilio")
+def twilio_answer(request: HttpRequest) -> HttpResponse:
+    return _answer(request, "twilio", "CallSid")
+
+
+@signed("twilio")
+def twilio_after(request: HttpRequest) -> HttpResponse:
+    return _after(request, "twilio", "CallSid")
+
+
+@signed("twilio")
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("CallStatus") in {"completed", "busy", "failed", "no-answer", "canceled"}:
+        return _finish(request, "CallSid")
+    return HttpResponse(status=204)
+
+
+@signed("twilio")
+def twilio_voicemail(request: HttpRequest) -> HttpResponse:
+    return _voicemail(request, "CallSid", "RecordingUrl")
+
+
+@signed("twilio")
+def twilio_message(request: HttpRequest) -> HttpResponse:
+    return _message(request, "Body", "MessageSid", "MessageStatus")
