@@ -14,7 +14,7 @@ from music.cache import user_scope
 from music.dialog import DialogManager
 from music.intents import Intent
 from music.library import sync_run_start
-from music.models import MusicAccount, PlayerState, SearchCache, Turn
+from music.models import LibraryTrack, MusicAccount, PlayerState, Playlist, SearchCache, Turn
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound, ValidationFailed
 
@@ -130,8 +130,8 @@ def account_disconnect(*, user: User, platform: str) -> None:
     with transaction.atomic():
         MusicAccount.objects.filter(owner=user, platform=platform).delete()
         UserSocialAuth.objects.filter(user=user, provider=platform).delete()
-        user.music_tracks.filter(platform=platform).delete()
-        user.music_playlists.filter(platform=platform).delete()
+        LibraryTrack.objects.filter(owner=user, platform=platform).delete()
+        Playlist.objects.filter(owner=user, platform=platform).delete()
         PlayerState.objects.filter(owner=user, platform=platform).delete()
         SearchCache.objects.filter(scope=user_scope(user.pk), platform=platform).delete()
         remaining = MusicAccount.objects.filter(owner=user).order_by("connected_at").first()
