@@ -4,14 +4,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sawt.core.ownership import get_owned_or_404
-from sawt.core.pagination import SawtPagination
+from sawt.core.pagination import SawtPagination, paginated
 from voicebot import selectors, services
 from voicebot.models import Business, Call, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
@@ -19,19 +19,6 @@ from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput
 
 def _business_for(request: Request, business_id: int) -> Business:
     return get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
-
-
-def _page_of(output: type[serializers.BaseSerializer[Any]]) -> serializers.Serializer[Any]:
-    """The OpenAPI shape of a SawtPagination page of `output`."""
-    return inline_serializer(
-        name=f"Paginated{output.__name__}",
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": output(many=True),
-        },
-    )
 
 
 def _paginated(
@@ -43,7 +30,7 @@ def _paginated(
 
 
 class BusinessListApi(APIView):
-    @extend_schema(responses=_page_of(BusinessOutput), tags=["voicebot"])
+    @extend_schema(responses=paginated(BusinessOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         return _paginated(request, self, selectors.business_list(user=request.user), BusinessOutput)
 
@@ -100,7 +87,7 @@ class ReservationListApi(APIView):
         business = serializers.IntegerField(required=False)
         date = serializers.DateField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=_page_of(ReservationOutput), tags=["voicebot"])
+    @extend_schema(parameters=[Filter], responses=paginated(ReservationOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -185,7 +172,7 @@ class CallListApi(APIView):
     class Filter(serializers.Serializer[None]):
         business = serializers.IntegerField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=_page_of(CallOutput), tags=["voicebot"])
+    @extend_schema(parameters=[Filter], responses=paginated(CallOutput), tags=["voicebot"])
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
