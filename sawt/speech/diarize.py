@@ -100,11 +100,11 @@ def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> 
     from resemblyzer.audio import wav_to_mel_spectrogram
 
     encoder = get_encoder()
-    mels = []
-    for start, end in spans:
-        chunk = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-        mel = wav_to_mel_spectrogram(chunk)
-        mels.append(mel)
+    # One mel spectrogram for the whole recording (10 ms hop), sliced per window: windows overlap,
+    # so computing it per window would repeat most of the work.
+    full = wav_to_mel_spectrogram(samples)
+    per_second = 100
+    mels = [full[int(round(start * per_second)) : int(round(end * per_second))] for start, end in spans]
     out = np.zeros((len(mels), 256), dtype=np.float32)
     # Batches of equal-length windows (the common case) run as one tensor; short ones alone.
     by_length: dict[int, list[int]] = {}
