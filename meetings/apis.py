@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -103,7 +104,16 @@ class SummaryRegenerateApi(APIView):
         return Response({"status": "queued"}, status=202)
 
 
+class _FormatIsOurs(DefaultContentNegotiation):
+    """`?format=` names the export format here, not a DRF renderer."""
+
+    def select_renderer(self, request: Request, renderers: list[Any], format_suffix: str | None = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
 class ExportApi(APIView):
+    content_negotiation_class = _FormatIsOurs
+
     def get(self, request: Request, meeting_id: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         fmt = request.query_params.get("format", "txt")
