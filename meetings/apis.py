@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -107,8 +107,9 @@ class SummaryRegenerateApi(APIView):
 class _FormatIsOurs(DefaultContentNegotiation):
     """`?format=` names the export format here, not a DRF renderer."""
 
-    def select_renderer(self, request: Request, renderers: list[Any], format_suffix: str | None = None) -> Any:
-        return renderers[0], renderers[0].media_type
+    def select_renderer(self, request: Any, renderers: Iterable[Any], format_suffix: str | None = None) -> Any:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 class ExportApi(APIView):
@@ -133,8 +134,9 @@ class AudioApi(APIView):
         if recording is None or not recording.file:
             raise Http404("No recording.")
         name = recording.original_name or f"meeting-{meeting.pk}"
-        return FileResponse(recording.file.open("rb"), as_attachment=request.query_params.get("download") == "1",
-                            filename=name)
+        return FileResponse(
+            recording.file.open("rb"), as_attachment=request.query_params.get("download") == "1", filename=name
+        )
 
 
 class SegmentUpdateApi(APIView):
@@ -144,7 +146,9 @@ class SegmentUpdateApi(APIView):
         data.is_valid(raise_exception=True)
         speaker = None
         if "speaker_id" in data.validated_data:
-            speaker = Speaker.objects.filter(pk=data.validated_data["speaker_id"], meeting_id=segment.meeting_id).first()
+            speaker = Speaker.objects.filter(
+                pk=data.validated_data["speaker_id"], meeting_id=segment.meeting_id
+            ).first()
             if speaker is None:
                 raise ValidationFailed("No such speaker in this meeting.")
         segment = services.segment_update(segment=segment, text=data.validated_data.get("text"), speaker=speaker)
@@ -161,7 +165,9 @@ class SpeakerUpdateApi(APIView):
             user = get_user_model().objects.filter(username=username).first()
             if user is None:
                 raise ValidationFailed("No such user.")
-        speaker = services.speaker_update(speaker=speaker, display_name=data.validated_data.get("display_name"), user=user)
+        speaker = services.speaker_update(
+            speaker=speaker, display_name=data.validated_data.get("display_name"), user=user
+        )
         return Response({"id": speaker.pk, "label": speaker.label, "name": speaker.name, "user": speaker.user_id})
 
 
@@ -198,7 +204,10 @@ class ParticipantListCreateApi(APIView):
 
 class ParticipantDeleteApi(APIView):
     def delete(self, request: Request, participant_id: int) -> Response:
-        participant = get_object_or_404(Participant.objects.filter(meeting__owner=request.user, meeting__deleted_at__isnull=True), pk=participant_id)
+        participant = get_object_or_404(
+            Participant.objects.filter(meeting__owner_id=request.user.pk, meeting__deleted_at__isnull=True),
+            pk=participant_id,
+        )
         services.meeting_unshare(meeting=participant.meeting, user_id=participant.user_id)
         return Response(status=204)
 
@@ -226,9 +235,15 @@ class SearchApi(APIView):
         paginator = SawtPagination()
         page = paginator.paginate_queryset(hits, request, view=self)
         results = [
-            {"meeting": s.meeting_id, "meeting_title": s.meeting.title, "segment": s.pk, "start": s.start,
-             "speaker": s.speaker.name if s.speaker else None, "text": s.text}
-            for s in page
+            {
+                "meeting": s.meeting_id,
+                "meeting_title": s.meeting.title,
+                "segment": s.pk,
+                "start": s.start,
+                "speaker": s.speaker.name if s.speaker else None,
+                "text": s.text,
+            }
+            for s in page or []
         ]
         return paginator.get_paginated_response(results)
 
@@ -254,8 +269,16 @@ def _events(meeting_id: int, once: bool) -> Iterator[str]:
     while time.monotonic() < deadline:
         for segment in Segment.objects.filter(meeting_id=meeting_id).exclude(pk__in=sent).select_related("speaker"):
             sent.add(segment.pk)
-            yield _sse("final", {"id": segment.pk, "start": segment.start, "end": segment.end, "text": segment.text,
-                                 "speaker": segment.speaker.name if segment.speaker else None})
+            yield _sse(
+                "final",
+                {
+                    "id": segment.pk,
+                    "start": segment.start,
+                    "end": segment.end,
+                    "text": segment.text,
+                    "speaker": segment.speaker.name if segment.speaker else None,
+                },
+            )
         job = ProcessingJob.objects.filter(meeting_id=meeting_id).first()
         if job and (job.stage, job.progress) != last_progress:
             last_progress = (job.stage, job.progress)

@@ -76,6 +76,9 @@ class Participant(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="meetings_participant_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.meeting}"
+
 
 class Recording(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="recording")
@@ -86,6 +89,9 @@ class Recording(models.Model):
     duration = models.FloatField(null=True, blank=True)
     checksum = models.CharField(max_length=64, blank=True, default="")  # sha256 hex
     created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.file.name)
 
 
 class ProcessingJob(models.Model):
@@ -121,12 +127,17 @@ class ProcessingJob(models.Model):
     class Meta:
         ordering = ["-created"]
 
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.stage}, {self.status})"
+
 
 class Speaker(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
     label = models.CharField(max_length=32)  # SPEAKER_00 ...
     display_name = models.CharField(max_length=100, blank=True, default="")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     embedding = models.JSONField(default=list, blank=True)
     color = models.PositiveSmallIntegerField(default=0)
 
@@ -156,6 +167,9 @@ class Segment(models.Model):
         ordering = ["start", "index"]
         indexes = [models.Index(fields=["meeting", "start"])]
 
+    def __str__(self) -> str:
+        return f"{self.start:.1f}s {self.text[:40]}"
+
 
 class Summary(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="summary")
@@ -165,3 +179,6 @@ class Summary(models.Model):
     decisions = models.JSONField(default=list, blank=True)
     generator = models.CharField(max_length=80)
     created = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"summary of {self.meeting_id} ({self.generator})"

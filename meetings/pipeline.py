@@ -122,7 +122,12 @@ def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
             end=round(s.end, 3),
             text=s.text.strip(),
             words=[
-                {"start": round(w.start, 3), "end": round(w.end, 3), "word": w.word, "probability": round(w.probability, 3)}
+                {
+                    "start": round(w.start, 3),
+                    "end": round(w.end, 3),
+                    "word": w.word,
+                    "probability": round(w.probability, 3),
+                }
                 for w in s.words
             ],
         )
@@ -149,8 +154,12 @@ def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
         for color, label in enumerate(result.speakers):
             name, user = _recognise(result.embeddings.get(label, []), known)
             Speaker.objects.create(
-                meeting=meeting, label=label, embedding=result.embeddings.get(label, []), color=color,
-                display_name=name, user=user,
+                meeting=meeting,
+                label=label,
+                embedding=result.embeddings.get(label, []),
+                color=color,
+                display_name=name,
+                user=user,
             )
         ProcessingJob.objects.filter(pk=job.pk).update(turns=[[t.start, t.end, t.speaker] for t in result.turns])
     job.turns = [[t.start, t.end, t.speaker] for t in result.turns]
@@ -213,8 +222,12 @@ def stage_align(job: ProcessingJob, audio: _Audio) -> None:
         Segment.objects.bulk_create(rows)
 
 
-def _copy(segment: Segment, start: float, end: float, text: str, words: list[dict[str, Any]], speaker: Speaker | None) -> Segment:
-    return Segment(meeting_id=segment.meeting_id, index=0, start=start, end=end, text=text, words=words, speaker=speaker)
+def _copy(
+    segment: Segment, start: float, end: float, text: str, words: list[dict[str, Any]], speaker: Speaker | None
+) -> Segment:
+    return Segment(
+        meeting_id=segment.meeting_id, index=0, start=start, end=end, text=text, words=words, speaker=speaker
+    )
 
 
 def stage_summarize(job: ProcessingJob, audio: _Audio) -> None:

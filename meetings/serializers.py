@@ -8,8 +8,20 @@ from meetings.models import Meeting, Participant, ProcessingJob, Summary
 class JobOutput(serializers.ModelSerializer[ProcessingJob]):
     class Meta:
         model = ProcessingJob
-        fields = ["id", "meeting", "stage", "status", "progress", "error_code", "error", "attempts", "timings",
-                  "created", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "meeting",
+            "stage",
+            "status",
+            "progress",
+            "error_code",
+            "error",
+            "attempts",
+            "timings",
+            "created",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class MeetingOutput(serializers.ModelSerializer[Meeting]):
@@ -18,8 +30,20 @@ class MeetingOutput(serializers.ModelSerializer[Meeting]):
 
     class Meta:
         model = Meeting
-        fields = ["id", "title", "owner", "status", "language", "started", "duration", "min_speakers",
-                  "max_speakers", "created", "updated", "job"]
+        fields = [
+            "id",
+            "title",
+            "owner",
+            "status",
+            "language",
+            "started",
+            "duration",
+            "min_speakers",
+            "max_speakers",
+            "created",
+            "updated",
+            "job",
+        ]
 
     def get_job(self, meeting: Meeting) -> dict[str, Any] | None:
         job = next(iter(meeting.jobs.all()), None)

@@ -185,7 +185,9 @@ def failed_jobs_retry(*, now: Any = None) -> int:
     now = now or timezone.now()
     count = 0
     limit = settings.MEETINGS_MAX_ATTEMPTS
-    for job in ProcessingJob.objects.filter(status=ProcessingJob.Status.FAILED, error_code="transient", attempts__lt=limit):
+    for job in ProcessingJob.objects.filter(
+        status=ProcessingJob.Status.FAILED, error_code="transient", attempts__lt=limit
+    ):
         if job.finished_at and job.finished_at + timedelta(minutes=2 ** max(0, job.attempts - 1)) > now:
             continue
         job_retry(job=job)
@@ -217,7 +219,9 @@ def deleted_recordings_purge(*, now: Any = None) -> int:
 def job_progress(*, job: ProcessingJob, stage: str, progress: int) -> None:
     ProcessingJob.objects.filter(pk=job.pk).update(stage=stage, progress=progress, updated=timezone.now())
     job.stage, job.progress = stage, progress
-    meeting_notify(meeting_id=job.meeting_id, event={"type": "progress", "job": job.pk, "stage": stage, "progress": progress})
+    meeting_notify(
+        meeting_id=job.meeting_id, event={"type": "progress", "job": job.pk, "stage": stage, "progress": progress}
+    )
 
 
 def attempts_bump(*, job: ProcessingJob) -> None:

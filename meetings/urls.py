@@ -10,7 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:meeting_id>/", apis.MeetingDetailApi.as_view(), name="meeting-detail"),
     path("<int:meeting_id>/transcript/", apis.TranscriptApi.as_view(), name="meeting-transcript"),
     path("<int:meeting_id>/summary/", apis.SummaryApi.as_view(), name="meeting-summary"),
-    path("<int:meeting_id>/summary/regenerate/", apis.SummaryRegenerateApi.as_view(), name="meeting-summary-regenerate"),
+    path(
+        "<int:meeting_id>/summary/regenerate/", apis.SummaryRegenerateApi.as_view(), name="meeting-summary-regenerate"
+    ),
     path("<int:meeting_id>/export/", apis.ExportApi.as_view(), name="meeting-export"),
     path("<int:meeting_id>/audio/", apis.AudioApi.as_view(), name="meeting-audio"),
     path("<int:meeting_id>/stream/", apis.StreamApi.as_view(), name="meeting-stream"),

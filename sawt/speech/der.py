@@ -41,16 +41,18 @@ def read_rttm(path: str | Path) -> list[Turn]:
 def _activity(turns: Sequence[Turn], labels: list[str], frames: int, step: float) -> np.ndarray:
     grid = np.zeros((len(labels), frames), dtype=bool)
     for start, end, label in turns:
-        grid[labels.index(label), int(round(start / step)) : int(round(end / step))] = True
+        grid[labels.index(label), round(start / step) : round(end / step)] = True
     return grid
 
 
-def diarization_error_rate(reference: Iterable[Turn], hypothesis: Iterable[Turn], *, step: float = 0.01) -> DiarizationScore:
+def diarization_error_rate(
+    reference: Iterable[Turn], hypothesis: Iterable[Turn], *, step: float = 0.01
+) -> DiarizationScore:
     ref, hyp = list(reference), list(hypothesis)
     ref_labels = sorted({t[2] for t in ref})
     hyp_labels = sorted({t[2] for t in hyp})
     end = max([t[1] for t in ref + hyp] or [0.0])
-    frames = int(round(end / step)) + 1
+    frames = round(end / step) + 1
     r = _activity(ref, ref_labels, frames, step)
     h = _activity(hyp, hyp_labels, frames, step)
     n_ref, n_hyp = r.sum(axis=0), h.sum(axis=0)

@@ -104,7 +104,7 @@ def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> 
     # so computing it per window would repeat most of the work.
     full = wav_to_mel_spectrogram(samples)
     per_second = 100
-    mels = [full[int(round(start * per_second)) : int(round(end * per_second))] for start, end in spans]
+    mels = [full[round(start * per_second) : round(end * per_second)] for start, end in spans]
     out = np.zeros((len(mels), 256), dtype=np.float32)
     # Batches of equal-length windows (the common case) run as one tensor; short ones alone.
     by_length: dict[int, list[int]] = {}
@@ -196,24 +196,22 @@ def diarize(
     speech = sum(end - start for start, end in regions)
     spans = _windows(regions, window, max(step, speech / max_windows))
     vectors = embed_windows(samples, spans)
-    labels = cluster(
-        vectors, num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers or 8
-    )
+    labels = cluster(vectors, num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers or 8)
     frames = int(np.ceil(len(samples) / SAMPLE_RATE / FRAME)) + 1
     # Each speech frame takes the label of the window whose centre is nearest.
     centres = np.array([(s + e) / 2 for s, e in spans])
     frame_labels = np.full(frames, -1, dtype=int)
     for start, end in regions:
-        a, b = int(round(start / FRAME)), min(frames, int(round(end / FRAME)))
+        a, b = round(start / FRAME), min(frames, round(end / FRAME))
         times = (np.arange(a, b) + 0.5) * FRAME
         nearest = np.abs(centres[None, :] - times[:, None]).argmin(axis=1)
         frame_labels[a:b] = labels[nearest]
     frame_labels = _majority_filter(frame_labels, int(smoothing / FRAME))
     # Name speakers by first appearance so SPEAKER_00 is who talks first.
     order: dict[int, str] = {}
-    for value in frame_labels:
-        if value >= 0 and value not in order:
-            order[int(value)] = f"SPEAKER_{len(order):02d}"
+    for label in frame_labels.tolist():
+        if label >= 0 and label not in order:
+            order[label] = f"SPEAKER_{len(order):02d}"
     turns: list[SpeakerTurn] = []
     current, begin = -1, 0
     for index, value in enumerate([*frame_labels.tolist(), -1]):
@@ -222,8 +220,8 @@ def diarize(
                 turns.append(SpeakerTurn(round(begin * FRAME, 3), round(index * FRAME, 3), order[current]))
             current, begin = value, index
     embeddings: dict[str, list[float]] = {}
-    for value, name in order.items():
-        centroid = vectors[labels == value].mean(axis=0)
+    for cluster_id, name in order.items():
+        centroid = vectors[labels == cluster_id].mean(axis=0)
         embeddings[name] = (centroid / max(float(np.linalg.norm(centroid)), 1e-8)).round(5).tolist()
     return Diarization(turns, embeddings)
 

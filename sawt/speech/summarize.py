@@ -90,7 +90,7 @@ def mmr(vectors: np.ndarray, count: int, *, diversity: float = 0.3) -> list[int]
 def action_items(sentences: Sequence[Utterance]) -> list[dict[str, str | None]]:
     items: list[dict[str, str | None]] = []
     for s in sentences:
-        if not _ACTION.search(s.text) or s.text.rstrip().endswith("?") and not _ADDRESSED.search(s.text):
+        if not _ACTION.search(s.text) or (s.text.rstrip().endswith("?") and not _ADDRESSED.search(s.text)):
             continue
         owner: str | None = None
         if _FIRST_PERSON.search(s.text):
@@ -128,7 +128,9 @@ def extractive_summary(utterances: Sequence[Utterance], *, points: int = 5) -> M
 
 
 def _chunks(lines: Sequence[str], max_chars: int) -> list[str]:
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for line in lines:
         if current and size + len(line) > max_chars:
             chunks.append("\n".join(current))

@@ -53,7 +53,9 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     start = factory.Sequence(lambda n: float(n * 2))
     end = factory.LazyAttribute(lambda s: s.start + 1.5)
     text = "We agreed to ship the budget report."
-    words = factory.LazyAttribute(lambda s: [{"start": s.start, "end": s.end, "word": " " + s.text, "probability": 0.9}])
+    words = factory.LazyAttribute(
+        lambda s: [{"start": s.start, "end": s.end, "word": " " + s.text, "probability": 0.9}]
+    )
 
 
 class SummaryFactory(factory.django.DjangoModelFactory):

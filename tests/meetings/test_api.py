@@ -77,8 +77,16 @@ def test_it_lets_an_editor_fix_lines_and_rename_speakers(owner):
     segment = SegmentFactory(meeting=meeting, speaker=speaker, text="helo")
     editor = ParticipantFactory(meeting=meeting, role="editor").user
     client = _client(editor)
-    assert client.patch(f"/api/v1/meetings/segments/{segment.pk}/", {"text": "Hello", "speaker_id": other.pk}, format="json").status_code == 200
-    assert client.patch(f"/api/v1/meetings/speakers/{other.pk}/", {"display_name": "Diane"}, format="json").status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/meetings/segments/{segment.pk}/", {"text": "Hello", "speaker_id": other.pk}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"/api/v1/meetings/speakers/{other.pk}/", {"display_name": "Diane"}, format="json").status_code
+        == 200
+    )
     transcript = client.get(f"/api/v1/meetings/{meeting.pk}/transcript/").json()
     assert transcript["segments"][0]["text"] == "Hello"
     assert transcript["segments"][0]["speaker"] == "Diane"
@@ -93,7 +101,12 @@ def test_it_refuses_edits_from_a_read_only_participant_with_403(owner):
     assert client.get(f"/api/v1/meetings/{meeting.pk}/transcript/").status_code == 200
     response = client.patch(f"/api/v1/meetings/segments/{segment.pk}/", {"text": "changed"}, format="json")
     assert response.status_code == 403 and response.json()["error"]["code"] == "read_only"
-    assert client.patch(f"/api/v1/meetings/speakers/{segment.speaker_id}/", {"display_name": "X"}, format="json").status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/meetings/speakers/{segment.speaker_id}/", {"display_name": "X"}, format="json"
+        ).status_code
+        == 403
+    )
     assert client.patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "X"}, format="json").status_code == 403
     assert client.delete(f"/api/v1/meetings/{meeting.pk}/").status_code == 403
     segment.refresh_from_db()
@@ -112,7 +125,12 @@ def test_it_merges_one_speaker_into_another(api, owner):
 def test_it_shares_a_meeting_and_hides_it_once_deleted(api, owner):
     meeting = MeetingFactory(owner=owner)
     friend = UserFactory(username="friend")
-    assert api.post(f"/api/v1/meetings/{meeting.pk}/participants/", {"username": "friend", "role": "viewer"}, format="json").status_code == 201
+    assert (
+        api.post(
+            f"/api/v1/meetings/{meeting.pk}/participants/", {"username": "friend", "role": "viewer"}, format="json"
+        ).status_code
+        == 201
+    )
     assert _client(friend).get(f"/api/v1/meetings/{meeting.pk}/").json()["role"] == "viewer"
     assert api.delete(f"/api/v1/meetings/{meeting.pk}/").status_code == 204
     assert _client(friend).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
@@ -121,9 +139,14 @@ def test_it_shares_a_meeting_and_hides_it_once_deleted(api, owner):
 
 def test_it_exports_every_format_with_speaker_names(api, owner):
     meeting = MeetingFactory(owner=owner, title="Budget")
-    SegmentFactory(meeting=meeting, speaker=SpeakerFactory(meeting=meeting, display_name="Diane"), text="Hello there.", start=0.0)
+    SegmentFactory(
+        meeting=meeting, speaker=SpeakerFactory(meeting=meeting, display_name="Diane"), text="Hello there.", start=0.0
+    )
     SummaryFactory(meeting=meeting)
-    bodies = {fmt: api.get(f"/api/v1/meetings/{meeting.pk}/export/", {"format": fmt}) for fmt in ("txt", "srt", "vtt", "json", "md", "docx")}
+    bodies = {
+        fmt: api.get(f"/api/v1/meetings/{meeting.pk}/export/", {"format": fmt})
+        for fmt in ("txt", "srt", "vtt", "json", "md", "docx")
+    }
     assert all(r.status_code == 200 for r in bodies.values())
     assert "Diane: Hello there." in bodies["txt"].content.decode()
     assert bodies["srt"].content.decode().startswith("1\n00:00:00,000 --> ")

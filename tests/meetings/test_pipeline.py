@@ -79,5 +79,3 @@ def test_it_transcribes_diarizes_and_summarizes_an_uploaded_call(api, shared_dat
     srt = api.get(f"/api/v1/meetings/{meeting_id}/export/", {"format": "srt"}).content.decode()
     vtt = api.get(f"/api/v1/meetings/{meeting_id}/export/", {"format": "vtt"}).content.decode()
     assert _validate_srt(srt) == _validate_vtt(vtt) == Segment.objects.filter(meeting_id=meeting_id).count()
-
-

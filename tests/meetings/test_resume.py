@@ -17,14 +17,31 @@ def test_it_resumes_a_killed_job_from_its_stage_without_duplicating_lines(owner)
     SpeakerFactory(meeting=meeting, label="SPEAKER_01", display_name="Sheila")
     # One ASR line in which the speaker changes: align must split it in two.
     Segment.objects.create(
-        meeting=meeting, index=0, start=0.0, end=4.0, text="Hello? Hi, I will send the report by Friday.",
-        words=[_word(0.0, 0.5, " Hello?"), _word(1.0, 1.3, " Hi,"), _word(1.4, 1.6, " I"), _word(1.6, 1.8, " will"),
-               _word(1.8, 2.0, " send"), _word(2.0, 2.2, " the"), _word(2.2, 2.6, " report"), _word(2.6, 2.8, " by"),
-               _word(2.8, 3.2, " Friday.")],
+        meeting=meeting,
+        index=0,
+        start=0.0,
+        end=4.0,
+        text="Hello? Hi, I will send the report by Friday.",
+        words=[
+            _word(0.0, 0.5, " Hello?"),
+            _word(1.0, 1.3, " Hi,"),
+            _word(1.4, 1.6, " I"),
+            _word(1.6, 1.8, " will"),
+            _word(1.8, 2.0, " send"),
+            _word(2.0, 2.2, " the"),
+            _word(2.2, 2.6, " report"),
+            _word(2.6, 2.8, " by"),
+            _word(2.8, 3.2, " Friday."),
+        ],
     )
     # The worker died during "align": after restart the job is queued again at that stage.
-    job = JobFactory(meeting=meeting, stage="align", status="queued", progress=85,
-                     turns=[[0.0, 0.8, "SPEAKER_00"], [0.9, 3.5, "SPEAKER_01"]])
+    job = JobFactory(
+        meeting=meeting,
+        stage="align",
+        status="queued",
+        progress=85,
+        turns=[[0.0, 0.8, "SPEAKER_00"], [0.9, 3.5, "SPEAKER_01"]],
+    )
     job_run(job_id=job.pk)
     first = list(Segment.objects.filter(meeting=meeting).values_list("start", "text", "speaker__display_name"))
     assert first == [(0.0, "Hello?", "Diane"), (1.0, "Hi, I will send the report by Friday.", "Sheila")]
