@@ -5,4 +5,5 @@ from meetings import views
 app_name = "meetings_pages"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:meeting_id>/", views.detail, name="detail"),
 ]

@@ -83,6 +83,7 @@ def _child_or_404(queryset: QuerySet[Any], user: Any, pk: int) -> Any:
 def transcript_get(*, meeting: Meeting) -> dict[str, Any]:
     speakers = list(meeting.speakers.all())
     names = {s.pk: s.name for s in speakers}
+    colors = {s.pk: s.color for s in speakers}
     segments = meeting.segments.order_by("start", "index")
     return {
         "segments": [
@@ -93,6 +94,7 @@ def transcript_get(*, meeting: Meeting) -> dict[str, Any]:
                 "text": s.text,
                 "speaker": names.get(s.speaker_id) if s.speaker_id else None,
                 "speaker_id": s.speaker_id,
+                "color": colors.get(s.speaker_id) if s.speaker_id else None,
                 "edited": s.edited,
                 "words": s.words,
             }
