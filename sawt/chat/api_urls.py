@@ -1,5 +1,10 @@
-"""API routes under /api/v1/ for this app."""
+"""API routes under /api/v1/chat/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from sawt.chat import apis
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("sessions/", apis.ChatSessionListApi.as_view(), name="chat-session-list"),
+    path("sessions/<int:session_id>/", apis.ChatSessionDetailApi.as_view(), name="chat-session-detail"),
+]

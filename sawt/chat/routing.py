@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
 
-websocket_urlpatterns: list[URLPattern] = []
+from sawt.chat import consumers
+
+websocket_urlpatterns: list[URLPattern] = [
+    re_path(r"^ws/chat/?$", consumers.ChatConsumer.as_asgi(), name="ws-chat"),  # type: ignore[arg-type]
+]

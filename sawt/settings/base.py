@@ -308,6 +308,10 @@ SAWT_DEMO_PASSWORD_LIFETIME = timedelta(days=1)
 # Product settings: one section per app, each app edits only its own.
 
 # --- chat (live voice chat) ---
+# Seconds of silence that end a spoken segment (its final is decoded as soon as the pause begins).
+CHAT_ENDPOINT_SILENCE = env.float("SAWT_CHAT_ENDPOINT_SILENCE", default=0.3)
+# Seconds of speech between two partials of one stream; widened automatically under load.
+CHAT_PARTIAL_EVERY = env.float("SAWT_CHAT_PARTIAL_EVERY", default=0.5)
 
 
 # --- dictation ---

@@ -1,0 +1,132 @@
+"""`manage.py bench stream`: the live chat socket, timed over a real socket against daphne."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sawt.chat.liveserver import DaphneServer
+from sawt.chat.streamclient import StreamRun, play
+from sawt.core.bench import register
+
+TAIL_SILENCE = 3.0
+CONCURRENT = 4
+
+
+def _scorable(data: Path) -> list[tuple[str, str, bytes]]:
+    """English rows with a reference: (name, reference, PCM16 16 kHz)."""
+    from sawt.speech import audio
+
+    with open(data / "manifest.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    files = []
+    for row in rows:
+        if row["language"] == "en" and row["reference"].strip():
+            samples = audio.decode_audio(data / row["file"])
+            files.append((row["file"], row["reference"], (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()))
+    return files
+
+
+def _wer(pairs: list[tuple[str, str]]) -> float:
+    from sawt.speech.scoring import score
+
+    errors = words = 0
+    for reference, hypothesis in pairs:
+        result = score(reference, hypothesis, numbers=True)
+        errors += result.substitutions + result.deletions + result.insertions
+        words += result.reference_words
+    return round(errors / max(1, words), 4)
+
+
+def _figures(runs: list[tuple[str, StreamRun]], references: dict[str, str]) -> dict[str, Any]:
+    latencies = [lat for _, run in runs for lat in run.latencies()]
+    return {
+        "latency_p50_s": round(float(np.percentile(latencies, 50)), 3) if latencies else None,
+        "latency_p95_s": round(float(np.percentile(latencies, 95)), 3) if latencies else None,
+        "max_partial_gap_s": round(max((run.max_partial_gap() for _, run in runs), default=0.0), 3),
+        "wer": _wer([(references[name], run.text) for name, run in runs]),
+        "finals": len(latencies),
+        "errors": sum(len(run.errors) for _, run in runs),
+    }
+
+
+def _bench_token() -> str:
+    from sawt.accounts.models import User
+    from sawt.accounts.services import api_token_create
+
+    user, _ = User.objects.get_or_create(username="bench-stream", defaults={"email": "bench-stream@example.com"})
+    return api_token_create(user=user, name="bench stream")[1]
+
+
+async def _stream_all(url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], delay: float) -> list[tuple[str, StreamRun]]:
+    await asyncio.sleep(delay)
+    silence = bytes(int(TAIL_SILENCE * 32000))
+    return [(name, await play(url, pcm + silence, headers=headers)) for name, _, pcm in files]
+
+
+async def _measure(url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], server: DaphneServer | None, seconds: float) -> dict[str, Any]:
+    references = {name: reference for name, reference, _ in files}
+    # Warm-up (model load in the server), not counted.
+    await play(url, files[0][2][: 32000 * 2], headers=headers, real_time=False)
+    single = await _stream_all(url, headers, files, 0.0)
+    crowd = await asyncio.gather(*(_stream_all(url, headers, files, 0.25 * i) for i in range(CONCURRENT)))
+    result = {**_figures(single, references)}
+    result.update({f"concurrent{CONCURRENT}_{k}": v for k, v in _figures([r for runs in crowd for r in runs], references).items()})
+    # Memory: one long stream of the files looped (with their pauses) for `seconds`.
+    loop_pcm = b"".join(pcm + bytes(32000) for _, _, pcm in files)
+    long_pcm = (loop_pcm * (int(seconds * 32000 / len(loop_pcm)) + 1))[: int(seconds * 32000)]
+    process = None
+    if server is not None and server.process is not None:
+        import psutil
+
+        process = psutil.Process(server.process.pid)
+    before = process.memory_info().rss if process else 0
+    long_run = await play(url, long_pcm, headers=headers, timeout=120)
+    after = process.memory_info().rss if process else 0
+    result["rss_growth_mb"] = round((after - before) / 2**20, 1) if process else None
+    result["long_stream_s"] = round(seconds, 1)
+    result["long_stream_latency_p95_s"] = round(float(np.percentile(long_run.latencies(), 95)), 3) if long_run.finals else None
+    return result
+
+
+@register("stream", help="live chat socket: final latency, partial gaps, WER, 4 streams, RSS over a long stream")
+def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
+    from sawt.speech import asr
+
+    data = Path(options["data"])
+    files = _scorable(data)
+    if not files:
+        raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
+    seconds = options.get("seconds") or (60.0 if options.get("quick") else 600.0)
+    batch_wer = _wer([(ref, asr.transcribe(np.frombuffer(pcm, "<i2"), language="en").text) for _, ref, pcm in files])
+    headers = {"Authorization": f"Bearer {_bench_token()}"}
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    server = None
+    if options.get("url"):
+        base = options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
+    else:
+        server = DaphneServer(log_path=Path("/tmp/sawt-bench-daphne.log")).start()
+        base = server.ws_url
+    try:
+        result = asyncio.run(_measure(f"{base}/ws/chat/", {**headers, "Origin": base.replace("ws", "http", 1)}, files, server, seconds))
+    finally:
+        if server is not None:
+            server.stop()
+    return {
+        "files": [name for name, _, _ in files],
+        "audio_s": round(sum(len(pcm) for _, _, pcm in files) / 32000, 1),
+        **result,
+        "batch_wer": batch_wer,
+        "model": asr.model_info()["name"],
+        "cpu_count": os.cpu_count(),
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+        "bench_seconds": round(time.perf_counter() - started, 1),
+    }

@@ -1,0 +1,240 @@
+"""One decode queue shared by every live stream of the process.
+
+All streams share the process-wide Whisper model (``asr.get_asr_model``). A single worker thread
+owns it for streaming work: finals always go before partials, jobs waiting together are decoded as
+one batch (one encoder call for several streams), and each stream has at most one partial queued,
+so a busy CPU lowers the partial rate instead of building a backlog.
+
+The encoder is run on the utterance itself (padded to a few seconds) rather than on Whisper's
+fixed 30 s window: CTranslate2 accepts shorter mel inputs, and the encoder pass is what dominates
+latency on a small CPU (about 3x faster for a 10 s window than for 30 s).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sawt.speech import asr
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+FINAL = 0
+PARTIAL = 1
+# Mel frames are 10 ms; windows are rounded up to whole seconds and never below this.
+_MIN_WINDOW_FRAMES = 1000
+_MAX_WINDOW_FRAMES = 3000
+_CONTEXT_TOKENS = 64
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    no_speech_prob: float
+    avg_logprob: float
+    seconds: float
+
+
+@dataclass(order=True)
+class _Job:
+    priority: int
+    seq: int
+    audio: npt.NDArray[np.float32] = field(compare=False)
+    language: str | None = field(compare=False)
+    beam_size: int = field(compare=False)
+    context: str = field(compare=False)
+    future: Future[Hypothesis] = field(compare=False)
+
+
+class DecodeScheduler:
+    """A priority queue in front of the shared model; ``submit`` returns a future."""
+
+    def __init__(self, *, max_batch: int = 4, final_beam_size: int = 1) -> None:
+        self.max_batch = max_batch
+        self.final_beam_size = final_beam_size
+        self._heap: list[_Job] = []
+        self._cond = threading.Condition()
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+        # Smoothed seconds of one decode call; streams read it to space out their partials.
+        self.decode_seconds = 0.3
+        self.active_streams = 0
+        self._warm: Future[Hypothesis] | None = None
+
+    def submit(
+        self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en", context: str = ""
+    ) -> Future[Hypothesis]:
+        """Queue one decode; ``context`` is the stream's previous text (Whisper's prompt)."""
+        future: Future[Hypothesis] = Future()
+        job = _Job(
+            FINAL if final else PARTIAL,
+            next(self._seq),
+            audio,
+            language,
+            self.final_beam_size if final else 1,
+            context,
+            future,
+        )
+        with self._cond:
+            heapq.heappush(self._heap, job)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="sawt-stream-decoder", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        return future
+
+    def warm_up(self) -> Future[Hypothesis]:
+        """Load the model and run one decode, once per process: the first call is the slowest."""
+        with self._cond:
+            if self._warm is None:
+                self._warm = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True)
+            return self._warm
+
+    def queued(self) -> int:
+        with self._cond:
+            return len(self._heap)
+
+    def partial_interval(self, base: float) -> float:
+        """Seconds of new audio between two partials of one stream, widened under load."""
+        busy = max(1, self.active_streams) * self.decode_seconds * 1.5
+        return max(base, busy)
+
+    def _take_batch(self) -> list[_Job]:
+        with self._cond:
+            while not self._heap:
+                self._cond.wait()
+            first = heapq.heappop(self._heap)
+            batch = [first]
+            # Same kind and decoding options only, so finals never wait on a partial's batch.
+            keep: list[_Job] = []
+            while self._heap and len(batch) < self.max_batch:
+                job = heapq.heappop(self._heap)
+                same = job.priority == first.priority and job.beam_size == first.beam_size and job.language == first.language
+                (batch if same else keep).append(job)
+            for job in keep:
+                heapq.heappush(self._heap, job)
+            return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = [job for job in self._take_batch() if job.future.set_running_or_notify_cancel()]
+            if not batch:
+                continue
+            started = time.perf_counter()
+            try:
+                results = decode_batch(
+                    [j.audio for j in batch],
+                    contexts=[j.context for j in batch],
+                    language=batch[0].language,
+                    beam_size=batch[0].beam_size,
+                )
+            except Exception as exc:  # a model error fails these jobs, not the worker
+                log.exception("stream decode failed")
+                for job in batch:
+                    job.future.set_exception(exc)
+                continue
+            elapsed = time.perf_counter() - started
+            self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed / len(batch) ** 0.5
+            for job, result in zip(batch, results, strict=True):
+                job.future.set_result(result)
+
+
+def _tokenizer(model: Any, language: str | None) -> Any:
+    from faster_whisper.tokenizer import Tokenizer
+
+    multilingual = bool(model.model.is_multilingual)
+    return Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language=(language or "en") if multilingual else None)
+
+
+def decode_batch(
+    audios: list[npt.NDArray[np.float32]],
+    *,
+    contexts: list[str] | None = None,
+    language: str | None = "en",
+    beam_size: int = 1,
+) -> list[Hypothesis]:
+    """Greedy (or beam) Whisper decoding of several short utterances in one encoder call."""
+    import ctranslate2
+
+    model = asr.get_asr_model()
+    started = time.perf_counter()
+    longest = max(len(a) for a in audios)
+    frames = min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (longest // SAMPLE_RATE + 2) * 100))
+    window = frames * SAMPLE_RATE // 100
+    mels = []
+    for audio in audios:
+        clip = audio[-window:]
+        padded = np.pad(clip, (0, window - len(clip) + SAMPLE_RATE // 100))
+        mels.append(model.feature_extractor(padded)[:, :frames])
+    features = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(mels), dtype=np.float32))
+    encoded = model.model.encode(features, to_cpu=False)
+    tokenizer = _tokenizer(model, language)
+    # Timestamp mode: with a shortened window only the predicted timestamps tell where the audio
+    # ends, so text placed after the end (a repeated phrase) can be cut off.
+    prompts = []
+    for context in contexts or [""] * len(audios):
+        # Like batch transcription's conditioning on previous text: keeps style (numbers, casing)
+        # and vocabulary consistent from one segment to the next.
+        previous = tokenizer.encode(" " + context.strip())[-_CONTEXT_TOKENS:] if context.strip() else []
+        prompts.append(([tokenizer.sot_prev, *previous] if previous else []) + list(tokenizer.sot_sequence))
+    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early.
+    max_length = min(224, int(longest / SAMPLE_RATE * 6) + 12)
+    results = model.model.generate(
+        encoded,
+        prompts,
+        beam_size=beam_size,
+        max_length=max_length,
+        return_scores=True,
+        return_no_speech_prob=True,
+        no_repeat_ngram_size=0,
+        repetition_penalty=1.0,
+    )
+    seconds = time.perf_counter() - started
+    hypotheses = []
+    for audio, result in zip(audios, results, strict=True):
+        tokens = _tokens_within(result.sequences_ids[0], tokenizer, min(len(audio), window) / SAMPLE_RATE)
+        score = float(result.scores[0]) if result.scores else 0.0
+        hypotheses.append(
+            Hypothesis(
+                text=tokenizer.decode(tokens).strip(),
+                no_speech_prob=float(result.no_speech_prob),
+                avg_logprob=score,
+                seconds=seconds,
+            )
+        )
+    return hypotheses
+
+
+def _tokens_within(sequence: list[int], tokenizer: Any, duration: float) -> list[int]:
+    """Text tokens of the segments that start before the audio ends."""
+    tokens: list[int] = []
+    for token in sequence:
+        if token >= tokenizer.timestamp_begin:
+            if (token - tokenizer.timestamp_begin) * 0.02 >= duration - 0.1:
+                break
+        elif token < tokenizer.eot:
+            tokens.append(token)
+    return tokens
+
+
+_scheduler: DecodeScheduler | None = None
+_scheduler_lock = threading.Lock()
+
+
+def get_scheduler() -> DecodeScheduler:
+    """The process-wide scheduler (one model copy, one decode thread)."""
+    global _scheduler
+    with _scheduler_lock:
+        if _scheduler is None:
+            _scheduler = DecodeScheduler()
+        return _scheduler

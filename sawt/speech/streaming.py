@@ -1,0 +1,359 @@
+"""Live transcription of a PCM stream: partial text while someone speaks, final segments after.
+
+``StreamingTranscriber`` takes PCM16LE mono 16 kHz chunks (``push``) and yields ``Partial`` and
+``Final`` events (``events``), then ``Done`` after ``stop``:
+
+- Silero VAD (faster-whisper's model, run chunk by chunk with its state carried over) gates the
+  decoder: silence and noise never reach Whisper, so they produce no text.
+- When speech pauses, the final decode starts at once (speculatively); it is kept and sent once
+  the pause has lasted ``endpoint_silence`` seconds, and dropped if the speaker goes on.
+- Partials: the newest hypothesis is split into a confirmed prefix (words two successive
+  hypotheses agree on, never rewritten afterwards) and an unstable tail.
+- Memory is bounded: only the current utterance (at most ``max_utterance`` seconds, cut at the
+  quietest moment when longer) and a short pre-roll are kept, so an hour costs what a minute does.
+- ``stop`` sends a final for everything said, waits for every final, then ``Done``.
+
+Decoding goes through the shared ``DecodeScheduler`` (one model per process for all streams).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+from collections import deque
+from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sawt.speech.stream_scheduler import SAMPLE_RATE, DecodeScheduler, Hypothesis, get_scheduler
+
+FloatArray = npt.NDArray[np.float32]
+VAD_CHUNK = 512  # samples per Silero step (32 ms)
+_VAD_CONTEXT = 64
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    vad_threshold: float = 0.5
+    vad_off_threshold: float = 0.35
+    endpoint_silence: float = 0.3
+    speculate_after: float = 0.1
+    min_speech: float = 0.2
+    speech_pad: float = 0.3
+    partial_every: float = 0.5
+    max_utterance: float = 20.0
+
+
+@dataclass(frozen=True)
+class Partial:
+    text: str
+    confirmed: str
+
+
+@dataclass(frozen=True)
+class Final:
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Done:
+    pass
+
+
+StreamEvent = Partial | Final | Done
+
+
+class SileroStream:
+    """Silero VAD over a stream: speech probability per 512-sample chunk, state kept across calls."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(_VAD_CONTEXT, dtype=np.float32)
+
+    def probabilities(self, chunks: FloatArray) -> FloatArray:
+        """``chunks`` has shape (n, 512); returns n speech probabilities."""
+        if len(chunks) == 0:
+            return np.zeros(0, dtype=np.float32)
+        contexts = np.concatenate([self._context[None, :], chunks[:-1, -_VAD_CONTEXT:]], axis=0)
+        batch = np.concatenate([contexts, chunks], axis=1).astype(np.float32)
+        output, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
+        self._context = chunks[-1, -_VAD_CONTEXT:].copy()
+        return np.asarray(output, dtype=np.float32).reshape(-1)
+
+
+# onnxruntime runs Silero on one thread; a small pool keeps it off the event loop.
+_vad_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sawt-vad")
+
+def _chunks(seconds: float) -> int:
+    return max(1, round(seconds * SAMPLE_RATE / VAD_CHUNK))
+
+
+_WORD = re.compile(r"[^\w']+")
+
+
+def _norm(word: str) -> str:
+    return _WORD.sub("", word.lower())
+
+
+def agreed_prefix(previous: list[str], current: list[str]) -> int:
+    """How many leading words two hypotheses share (ignoring case and punctuation)."""
+    count = 0
+    for a, b in zip(previous, current, strict=False):
+        if _norm(a) != _norm(b):
+            break
+        count += 1
+    return count
+
+
+def is_hallucination(hypothesis: Hypothesis) -> bool:
+    text = hypothesis.text.strip()
+    if not _norm(text):
+        return True
+    return hypothesis.no_speech_prob > 0.6 and hypothesis.avg_logprob < -1.0
+
+
+class StreamingTranscriber:
+    def __init__(
+        self,
+        *,
+        language: str | None = "en",
+        options: StreamOptions | None = None,
+        scheduler: DecodeScheduler | None = None,
+    ) -> None:
+        self.language = language
+        self.options = options or StreamOptions()
+        self.scheduler = scheduler or get_scheduler()
+        self._vad: SileroStream | None = None
+        self._events: asyncio.Queue[StreamEvent] = asyncio.Queue()
+        self._leftover = np.zeros(0, dtype=np.float32)
+        self._samples = 0  # samples run through the VAD so far: the stream's clock
+        self._pad = int(self.options.speech_pad * SAMPLE_RATE)
+        self._preroll = np.zeros(0, dtype=np.float32)
+        self._utterance: list[FloatArray] = []
+        self._probs: list[float] = []
+        self._utt_start = 0
+        self._in_speech = False
+        self._speech_samples = 0
+        self._silence_samples = 0
+        self._speech_end = 0
+        self._last_partial_at = 0
+        self._partial_future: Future[Hypothesis] | None = None
+        self._previous_words: list[str] = []
+        self._confirmed: list[str] = []
+        self._speculative: tuple[int, asyncio.Future[Hypothesis]] | None = None
+        self._finals: deque[tuple[int, int, asyncio.Future[Hypothesis]]] = deque()
+        self._stopped = False
+        self._done = False
+        self._context: deque[str] = deque(maxlen=3)  # recent finals, the decoder's prompt
+        self.scheduler.active_streams += 1
+        self._closed = False
+
+    # --- input -------------------------------------------------------------------------------
+    async def push(self, pcm: bytes) -> None:
+        """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte is dropped)."""
+        if self._stopped:
+            return
+        samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        data = np.concatenate([self._leftover, samples])
+        usable = len(data) // VAD_CHUNK * VAD_CHUNK
+        self._leftover = data[usable:]
+        if not usable:
+            return
+        chunks = data[:usable].reshape(-1, VAD_CHUNK)
+        loop = asyncio.get_running_loop()
+        probs = await loop.run_in_executor(_vad_pool, self._vad_probabilities, chunks)
+        for chunk, prob in zip(chunks, probs, strict=True):
+            self._step(chunk, float(prob))
+        self._maybe_partial()
+        self._maybe_emit_final()
+
+    def _vad_probabilities(self, chunks: FloatArray) -> FloatArray:
+        if self._vad is None:
+            self._vad = SileroStream()
+        return self._vad.probabilities(chunks)
+
+    def _step(self, chunk: FloatArray, prob: float) -> None:
+        opts = self.options
+        self._samples += VAD_CHUNK
+        speaking = prob >= (opts.vad_off_threshold if self._in_speech else opts.vad_threshold)
+        if not self._utterance:
+            if not speaking:
+                self._preroll = np.concatenate([self._preroll, chunk])[-self._pad :]
+                return
+            self._utterance = [self._preroll] if len(self._preroll) else []
+            self._probs = [0.0] * (len(self._preroll) // VAD_CHUNK)
+            self._utt_start = self._samples - VAD_CHUNK - len(self._preroll)
+            self._preroll = np.zeros(0, dtype=np.float32)
+            self._speech_samples = 0
+            self._last_partial_at = self._samples
+        self._utterance.append(chunk)
+        self._probs.append(prob)
+        if speaking:
+            if self._speculative is not None:
+                self._speculative[1].cancel()  # the pause did not hold: the speaker goes on
+                self._speculative = None
+            self._in_speech = True
+            self._speech_samples += VAD_CHUNK
+            self._silence_samples = 0
+            self._speech_end = self._samples
+        else:
+            self._silence_samples += VAD_CHUNK
+            self._in_speech = False
+            if self._silence_samples == _chunks(opts.speculate_after) * VAD_CHUNK:
+                self._start_speculative_final()
+            elif self._silence_samples > opts.endpoint_silence * SAMPLE_RATE * 4 and self._speculative is None:
+                self._drop_utterance()  # noise that never became speech long enough to decode
+        if self._samples - self._utt_start > opts.max_utterance * SAMPLE_RATE:
+            self._cut_long_utterance()
+
+    # --- finals --------------------------------------------------------------------------------
+    def _utterance_audio(self, end: int | None = None) -> FloatArray:
+        audio = np.concatenate(self._utterance) if self._utterance else np.zeros(0, dtype=np.float32)
+        return audio if end is None else audio[: max(0, end - self._utt_start)]
+
+    def _start_speculative_final(self) -> None:
+        if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
+            return
+        # Whisper needs a little trailing context after the last word: decode what we have.
+        self._speculative = (self._speech_end, self._submit(self._utterance_audio(), final=True))
+
+    def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
+        context = " ".join(self._context)
+        return asyncio.wrap_future(self.scheduler.submit(audio, final=final, language=self.language, context=context))
+
+    def _maybe_emit_final(self) -> None:
+        """Keep the speculative decode once the pause has held long enough."""
+        if self._speculative is None or self._in_speech:
+            return
+        if self._silence_samples < self.options.endpoint_silence * SAMPLE_RATE:
+            return
+        end, future = self._speculative
+        self._speculative = None
+        self._commit(end, future)
+
+    def _commit(self, end: int, future: asyncio.Future[Hypothesis]) -> None:
+        """Queue a final for utterance audio up to ``end`` and start the next utterance after it."""
+        self._finals.append((self._utt_start, end, future))
+        future.add_done_callback(lambda _: self._flush_finals())
+        keep = self._utterance_audio()[max(0, end - self._utt_start) :]
+        self._utt_start = end
+        self._utterance = [keep] if len(keep) else []
+        self._probs = self._probs[-(len(keep) // VAD_CHUNK) :] if len(keep) >= VAD_CHUNK else []
+        self._speech_samples = 0
+        self._partial_future = None
+        self._previous_words = []
+        self._confirmed = []
+        if not self._in_speech:
+            self._drop_utterance()
+
+    def _drop_utterance(self) -> None:
+        if self._utterance:
+            self._preroll = self._utterance_audio()[-self._pad :]
+        self._utterance = []
+        self._probs = []
+        self._speech_samples = 0
+        self._previous_words = []
+        self._confirmed = []
+
+    def _cut_long_utterance(self) -> None:
+        """Bound memory: finalise the part before the quietest moment of the last few seconds."""
+        tail = min(len(self._probs) - 1, int(5 * SAMPLE_RATE / VAD_CHUNK))
+        window = self._probs[-tail:]
+        quietest = len(self._probs) - tail + int(np.argmin(window))
+        end = self._utt_start + quietest * VAD_CHUNK
+        if self._speculative is not None:
+            self._speculative[1].cancel()
+            self._speculative = None
+        self._commit(end, self._submit(self._utterance_audio(end), final=True))
+        self._speech_samples = self._samples - self._utt_start
+
+    def _flush_finals(self) -> None:
+        while self._finals and self._finals[0][2].done():
+            start, end, future = self._finals.popleft()
+            if future.cancelled() or future.exception() is not None:
+                continue
+            hypothesis = future.result()
+            if not is_hallucination(hypothesis):
+                self._context.append(hypothesis.text)
+                self._events.put_nowait(Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3)))
+        if self._stopped and not self._finals and not self._closed and not self._done:
+            self._done = True
+            self._events.put_nowait(Done())
+
+    # --- partials ------------------------------------------------------------------------------
+    def _maybe_partial(self) -> None:
+        if not self._in_speech or self._partial_future is not None:
+            return
+        if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
+            return
+        interval = self.scheduler.partial_interval(self.options.partial_every)
+        if self._samples - self._last_partial_at < interval * SAMPLE_RATE:
+            return
+        self._last_partial_at = self._samples
+        future = self._submit(self._utterance_audio(), final=False)
+        self._partial_future = future  # type: ignore[assignment]
+        future.add_done_callback(functools.partial(self._on_partial, future))
+
+    def _on_partial(self, future: asyncio.Future[Hypothesis], _: Any) -> None:
+        if self._partial_future is not future:
+            return  # a final replaced this utterance meanwhile
+        self._partial_future = None
+        if future.cancelled() or future.exception() is not None or self._stopped:
+            return
+        hypothesis = future.result()
+        if is_hallucination(hypothesis):
+            return
+        words = hypothesis.text.split()
+        agreed = agreed_prefix(self._previous_words, words)
+        if agreed > len(self._confirmed):
+            self._confirmed = words[:agreed]
+        self._previous_words = words
+        tail = words[len(self._confirmed) :] if agreed_prefix(self._confirmed, words) == len(self._confirmed) else words[agreed:]
+        text = " ".join([*self._confirmed, *tail])
+        self._events.put_nowait(Partial(text, " ".join(self._confirmed)))
+
+    # --- end -------------------------------------------------------------------------------------
+    async def stop(self) -> None:
+        """Finalise everything said so far; ``Done`` follows the last final."""
+        if self._stopped:
+            return
+        if len(self._leftover):
+            await self.push(np.zeros(VAD_CHUNK - len(self._leftover), dtype="<i2").tobytes())
+        self._stopped = True
+        if self._speculative is not None:
+            end, future = self._speculative
+            self._speculative = None
+            self._commit(end, future)
+        elif self._utterance and self._speech_samples >= self.options.min_speech * SAMPLE_RATE:
+            end = min(self._samples, self._speech_end + int(self.options.speech_pad * SAMPLE_RATE))
+            self._commit(end, self._submit(self._utterance_audio(end), final=True))
+        self._drop_utterance()
+        self._flush_finals()
+
+    async def events(self) -> AsyncIterator[StreamEvent]:
+        while True:
+            event = await self._events.get()
+            yield event
+            if isinstance(event, Done):
+                return
+
+    def close(self) -> None:
+        """Release the stream (socket gone): pending results are dropped."""
+        if self._closed:
+            return
+        self._closed = True
+        self.scheduler.active_streams -= 1
+        for _, _, future in self._finals:
+            future.cancel()
+        self._finals.clear()
