@@ -20,9 +20,11 @@ from rest_framework.views import APIView
 
 from meetings import selectors, services
 from meetings.exports import FORMATS, meeting_export
+from meetings.live import live_meeting_create
 from meetings.models import Participant, Speaker
 from meetings.serializers import (
     JobOutput,
+    LiveInput,
     MeetingOutput,
     MeetingUpdateInput,
     ParticipantOutput,
@@ -56,6 +58,19 @@ class MeetingListCreateApi(APIView):
         job.refresh_from_db()
         meeting.refresh_from_db()
         return Response({"id": meeting.pk, "status": meeting.status, "job": JobOutput(job).data}, status=202)
+
+
+class LiveMeetingCreateApi(APIView):
+    """Start a live meeting; then stream PCM16 16 kHz frames to the returned socket."""
+
+    @extend_schema(request=LiveInput)
+    def post(self, request: Request) -> Response:
+        data = LiveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = live_meeting_create(owner=request.user, **data.validated_data)
+        return Response(
+            {"id": meeting.pk, "status": meeting.status, "socket": f"/ws/meetings/{meeting.pk}/live/"}, status=201
+        )
 
 
 class MeetingDetailApi(APIView):

@@ -58,6 +58,11 @@ class UploadInput(serializers.Serializer[None]):
     max_speakers = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True, default=None)
 
 
+class LiveInput(serializers.Serializer[None]):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=12, required=False, default="en")
+
+
 class MeetingUpdateInput(serializers.Serializer[None]):
     title = serializers.CharField(max_length=200, required=False)
     language = serializers.CharField(max_length=12, required=False, allow_blank=True)

@@ -37,3 +37,9 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "formats": ["txt", "srt", "vtt", "json", "md", "docx"],
         },
     )
+
+
+@login_required
+@ensure_csrf_cookie
+def live(request: HttpRequest) -> HttpResponse:
+    return render(request, "meetings/live.html")
