@@ -32,7 +32,7 @@ def meetings_server(tmp_path_factory):
             "SAWT_MEDIA_ROOT": str(folder / "media"),
             "DJANGO_DEBUG": "true",
         },
-        log_path=folder / "daphne.log",
+        log_path=Path(os.environ.get("SAWT_MEETINGS_SERVER_LOG") or folder / "daphne.log"),
     )
     server.manage("migrate", "--noinput", "-v0")
     server.manage(
@@ -112,7 +112,7 @@ def test_it_records_a_live_meeting_from_the_microphone(meetings_server, speech_w
             expect(page.locator("#live-status")).to_contain_text("Recording", timeout=20_000)
             expect(page.locator("#live-finals")).to_contain_text("country", timeout=90_000)
             page.click("#live-mic")
-            expect(page.locator("#live-link")).to_be_visible(timeout=180_000)
+            expect(page.locator("#live-link")).to_be_visible(timeout=300_000)
             page.screenshot(path="/tmp/sawt-meetings-live.png", full_page=True)
             page.click("#live-link a")
             expect(page.locator("#transcript")).to_contain_text("country", timeout=30_000)
