@@ -42,7 +42,7 @@ def meeting_transcript(
 ) -> dict[str, Any]:
     """The worker's stages on plain arrays: what the job stores, without the database."""
     from sawt.speech.asr import transcribe
-    from sawt.speech.diarize import diarize, speaker_for_span
+    from sawt.speech.diarize import diarize, group_words_by_speaker
     from sawt.speech.summarize import Utterance, summarize
 
     timings: dict[str, float] = {}
@@ -54,12 +54,11 @@ def meeting_transcript(
     timings["diarize"] = time.perf_counter() - started
     started = time.perf_counter()
     lines: list[tuple[str, str, float]] = []
-    for word in transcript.words:
-        speaker = speaker_for_span(diarization.turns, word.start, word.end) or "?"
-        if lines and lines[-1][0] == speaker:
-            lines[-1] = (speaker, lines[-1][1] + word.word, lines[-1][2])
-        else:
-            lines.append((speaker, word.word, word.start))
+    for segment in transcript.segments:
+        runs = group_words_by_speaker([(w.start, w.end) for w in segment.words], diarization.turns)
+        for label, indexes in runs:
+            text = "".join(segment.words[i].word for i in indexes)
+            lines.append((label or "?", text, segment.words[indexes[0]].start))
     timings["align"] = time.perf_counter() - started
     started = time.perf_counter()
     summary = summarize([Utterance(s, t.strip(), start) for s, t, start in lines])

@@ -192,7 +192,7 @@ def _recognise(embedding: list[float], known: list[Speaker]) -> tuple[str, Any]:
 
 def stage_align(job: ProcessingJob, audio: _Audio) -> None:
     """Give each word the speaker talking at its midpoint, and split lines where the speaker changes."""
-    from sawt.speech.diarize import SpeakerTurn, speaker_for_span
+    from sawt.speech.diarize import SpeakerTurn, group_words_by_speaker, speaker_for_span
 
     job_progress(job=job, stage=Stage.ALIGN, progress=85)
     turns = [SpeakerTurn(float(a), float(b), str(c)) for a, b, c in job.turns]
@@ -204,14 +204,9 @@ def stage_align(job: ProcessingJob, audio: _Audio) -> None:
             label = speaker_for_span(turns, segment.start, segment.end)
             rows.append(_copy(segment, segment.start, segment.end, segment.text, [], speakers.get(label or "")))
             continue
-        groups: list[tuple[str | None, list[dict[str, Any]]]] = []
-        for word in words:
-            label = speaker_for_span(turns, word["start"], word["end"])
-            if groups and groups[-1][0] == label:
-                groups[-1][1].append(word)
-            else:
-                groups.append((label, [word]))
-        for label, group in groups:
+        runs = group_words_by_speaker([(w["start"], w["end"]) for w in words], turns)
+        for label, indexes in runs:
+            group = [words[i] for i in indexes]
             text = "".join(w["word"] for w in group).strip()
             if text:
                 rows.append(_copy(segment, group[0]["start"], group[-1]["end"], text, group, speakers.get(label or "")))

@@ -247,3 +247,51 @@ def similarity(a: Sequence[float], b: Sequence[float]) -> float:
     va, vb = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
     denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
     return float(va @ vb / denom) if denom else 0.0
+
+
+def group_words_by_speaker(
+    spans: Sequence[tuple[float, float]],
+    turns: Sequence[SpeakerTurn],
+    *,
+    min_words: int = 3,
+    min_seconds: float = 1.0,
+) -> list[tuple[str | None, list[int]]]:
+    """Split a line's words (start, end spans) into runs by speaker: ``[(speaker, [word indexes])]``.
+
+    A run shorter than ``min_words`` words and ``min_seconds`` joins its neighbour: the window
+    embeddings are 1.5 s wide, so a one-word speaker change is far more often a boundary error than
+    a real interjection, and it makes the transcript unreadable.
+    """
+    runs: list[tuple[str | None, list[int]]] = []
+    for index, (start, end) in enumerate(spans):
+        label = speaker_for_span(turns, start, end)
+        if runs and runs[-1][0] == label:
+            runs[-1][1].append(index)
+        else:
+            runs.append((label, [index]))
+
+    def short(run: tuple[str | None, list[int]]) -> bool:
+        words = run[1]
+        return len(words) < min_words and spans[words[-1]][1] - spans[words[0]][0] < min_seconds
+
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for i, run in enumerate(runs):
+            if short(run):
+                # Join the neighbour that shares the run's border in time most closely (previous first).
+                target = i - 1 if i > 0 else i + 1
+                label = runs[target][0]
+                merged = sorted(runs[target][1] + run[1])
+                runs[min(i, target)] = (label, merged)
+                del runs[max(i, target)]
+                changed = True
+                break
+    # Neighbours may now share a speaker.
+    joined: list[tuple[str | None, list[int]]] = []
+    for label, words in runs:
+        if joined and joined[-1][0] == label:
+            joined[-1][1].extend(words)
+        else:
+            joined.append((label, list(words)))
+    return joined

@@ -21,9 +21,11 @@ def test_it_resumes_a_killed_job_from_its_stage_without_duplicating_lines(owner)
         index=0,
         start=0.0,
         end=4.0,
-        text="Hello? Hi, I will send the report by Friday.",
+        text="Hello there, Sheila. Hi, I will send the report by Friday.",
         words=[
-            _word(0.0, 0.5, " Hello?"),
+            _word(0.0, 0.3, " Hello"),
+            _word(0.3, 0.5, " there,"),
+            _word(0.5, 0.75, " Sheila."),
             _word(1.0, 1.3, " Hi,"),
             _word(1.4, 1.6, " I"),
             _word(1.6, 1.8, " will"),
@@ -44,7 +46,7 @@ def test_it_resumes_a_killed_job_from_its_stage_without_duplicating_lines(owner)
     )
     job_run(job_id=job.pk)
     first = list(Segment.objects.filter(meeting=meeting).values_list("start", "text", "speaker__display_name"))
-    assert first == [(0.0, "Hello?", "Diane"), (1.0, "Hi, I will send the report by Friday.", "Sheila")]
+    assert first == [(0.0, "Hello there, Sheila.", "Diane"), (1.0, "Hi, I will send the report by Friday.", "Sheila")]
 
     ProcessingJob.objects.filter(pk=job.pk).update(stage="align", status="queued")
     job_run(job_id=job.pk)
