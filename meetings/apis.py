@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -43,7 +44,7 @@ class MeetingListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "upload"
 
-    @extend_schema(responses=MeetingOutput(many=True))
+    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=MeetingOutput(many=True))
     def get(self, request: Request) -> Response:
         meetings = selectors.meeting_list(user=request.user, query=request.query_params.get("q", "").strip())
         paginator = SawtPagination()
@@ -63,7 +64,7 @@ class MeetingListCreateApi(APIView):
 class LiveMeetingCreateApi(APIView):
     """Start a live meeting; then stream PCM16 16 kHz frames to the returned socket."""
 
-    @extend_schema(request=LiveInput)
+    @extend_schema(request=LiveInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = LiveInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,6 +89,7 @@ class MeetingDetailApi(APIView):
         data.is_valid(raise_exception=True)
         return Response(MeetingOutput(services.meeting_update(meeting=meeting, **data.validated_data)).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         if meeting.owner_id != request.user.pk:
@@ -97,6 +99,7 @@ class MeetingDetailApi(APIView):
 
 
 class TranscriptApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         return Response(selectors.transcript_get(meeting=meeting))
@@ -113,6 +116,7 @@ class SummaryApi(APIView):
 
 
 class SummaryRegenerateApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id, edit=True)
         services.summary_regenerate(meeting=meeting)
@@ -130,6 +134,9 @@ class _FormatIsOurs(DefaultContentNegotiation):
 class ExportApi(APIView):
     content_negotiation_class = _FormatIsOurs
 
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=list(FORMATS))], responses={(200, "*/*"): OpenApiTypes.BINARY}
+    )
     def get(self, request: Request, meeting_id: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         fmt = request.query_params.get("format", "txt")
@@ -143,6 +150,7 @@ class ExportApi(APIView):
 class AudioApi(APIView):
     """The original upload, for owner and participants only."""
 
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, meeting_id: int) -> FileResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         recording = getattr(meeting, "recording", None)
@@ -155,6 +163,7 @@ class AudioApi(APIView):
 
 
 class SegmentUpdateApi(APIView):
+    @extend_schema(request=SegmentUpdateInput, responses=OpenApiTypes.OBJECT)
     def patch(self, request: Request, segment_id: int) -> Response:
         segment = selectors.segment_get(user=request.user, segment_id=segment_id, edit=True)
         data = SegmentUpdateInput(data=request.data)
@@ -171,6 +180,7 @@ class SegmentUpdateApi(APIView):
 
 
 class SpeakerUpdateApi(APIView):
+    @extend_schema(request=SpeakerUpdateInput, responses=OpenApiTypes.OBJECT)
     def patch(self, request: Request, speaker_id: int) -> Response:
         speaker = selectors.speaker_get(user=request.user, speaker_id=speaker_id, edit=True)
         data = SpeakerUpdateInput(data=request.data)
@@ -187,6 +197,7 @@ class SpeakerUpdateApi(APIView):
 
 
 class SpeakerMergeApi(APIView):
+    @extend_schema(request=SpeakerMergeInput, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, speaker_id: int) -> Response:
         source = selectors.speaker_get(user=request.user, speaker_id=speaker_id, edit=True)
         data = SpeakerMergeInput(data=request.data)
@@ -199,6 +210,7 @@ class SpeakerMergeApi(APIView):
 
 
 class ParticipantListCreateApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         return Response(ParticipantOutput(meeting.participants.select_related("user"), many=True).data)
@@ -218,6 +230,7 @@ class ParticipantListCreateApi(APIView):
 
 
 class ParticipantDeleteApi(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, participant_id: int) -> Response:
         participant = get_object_or_404(
             Participant.objects.filter(meeting__owner_id=request.user.pk, meeting__deleted_at__isnull=True),
@@ -234,7 +247,7 @@ class JobDetailApi(APIView):
 
 
 class JobRetryApi(APIView):
-    @extend_schema(responses=JobOutput)
+    @extend_schema(request=None, responses={202: JobOutput})
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get(user=request.user, job_id=job_id)
         selectors.meeting_get(user=request.user, meeting_id=job.meeting_id, edit=True)
@@ -242,6 +255,7 @@ class JobRetryApi(APIView):
 
 
 class SearchApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         if not query:
@@ -266,6 +280,7 @@ class SearchApi(APIView):
 class StreamApi(APIView):
     """Server-Sent Events: the transcript lines and job progress as they are written."""
 
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, meeting_id: int) -> StreamingHttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         once = request.query_params.get("once") == "1"
