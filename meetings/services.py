@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
+from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -226,3 +227,11 @@ def job_progress(*, job: ProcessingJob, stage: str, progress: int) -> None:
 
 def attempts_bump(*, job: ProcessingJob) -> None:
     ProcessingJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+
+
+@on_account_delete
+def recordings_delete_for_account(user: Any) -> None:
+    """Rows go by CASCADE with the account; the files on disk must go too."""
+    for recording in Recording.objects.filter(meeting__owner=user):
+        if recording.file:
+            recording.file.delete(save=False)
