@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,8 +23,9 @@ from rest_framework.views import APIView
 from meetings import selectors, services
 from meetings.exports import FORMATS, meeting_export
 from meetings.live import live_meeting_create
-from meetings.models import Participant, Speaker
+from meetings.models import ChunkedUpload, Participant, Speaker
 from meetings.serializers import (
+    ChunkedUploadInput,
     JobOutput,
     LiveInput,
     MeetingOutput,
@@ -36,6 +38,7 @@ from meetings.serializers import (
     SummaryOutput,
     UploadInput,
 )
+from meetings.uploads import chunked_upload_append, chunked_upload_create
 from sawt.core.errors import NotFound, ValidationFailed
 from sawt.core.pagination import SawtPagination
 
@@ -323,3 +326,57 @@ def _events(meeting_id: int, once: bool) -> Iterator[str]:
 
 def _sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+class ChunkedUploadCreateApi(APIView):
+    @extend_schema(request=ChunkedUploadInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = ChunkedUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = chunked_upload_create(owner=request.user, **data.validated_data)
+        return Response(_upload_body(upload), status=201)
+
+
+class ChunkedUploadApi(APIView):
+    """`PUT` one `Content-Range` chunk (application/octet-stream); `GET` says how much arrived."""
+
+    parser_classes: list[Any] = []  # the body is raw bytes, read as a stream
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, upload_id: int) -> Response:
+        return Response(_upload_body(get_object_or_404(ChunkedUpload, pk=upload_id, owner_id=request.user.pk)))
+
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("Content-Range", str, OpenApiParameter.HEADER, required=True)],
+        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request, upload_id: int) -> Response:
+        get_object_or_404(ChunkedUpload, pk=upload_id, owner_id=request.user.pk)
+        upload = chunked_upload_append(
+            upload_id=upload_id, content_range=request.headers.get("Content-Range", ""), stream=request._request
+        )
+        if upload.meeting_id is None:
+            return Response(_upload_body(upload))
+        meeting = upload.meeting
+        assert meeting is not None
+        job = meeting.jobs.first()
+        return Response(
+            {
+                **_upload_body(upload),
+                "id": meeting.pk,
+                "status": meeting.status,
+                "job": JobOutput(job).data if job else None,
+            },
+            status=202,
+        )
+
+
+def _upload_body(upload: ChunkedUpload) -> dict[str, Any]:
+    return {
+        "upload": upload.pk,
+        "received": upload.received,
+        "size": upload.size,
+        "meeting": upload.meeting_id,
+        "chunk_limit": settings.MEETINGS_CHUNK_BYTES,
+    }

@@ -182,3 +182,23 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"summary of {self.meeting_id} ({self.generator})"
+
+
+class ChunkedUpload(models.Model):
+    """A large upload sent in Content-Range chunks and appended on disk; it becomes a meeting when complete."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_uploads")
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    received = models.BigIntegerField(default=0)
+    path = models.CharField(max_length=200)  # relative to MEDIA_ROOT, generated
+    title = models.CharField(max_length=200, blank=True, default="")
+    language = models.CharField(max_length=12, blank=True, default="")
+    min_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    meeting = models.OneToOneField(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.received}/{self.size})"

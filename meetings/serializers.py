@@ -58,6 +58,15 @@ class UploadInput(serializers.Serializer[None]):
     max_speakers = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True, default=None)
 
 
+class ChunkedUploadInput(serializers.Serializer[None]):
+    filename = serializers.CharField(max_length=255)
+    size = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+    min_speakers = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True, default=None)
+    max_speakers = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True, default=None)
+
+
 class LiveInput(serializers.Serializer[None]):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     language = serializers.CharField(max_length=12, required=False, default="en")

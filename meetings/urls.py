@@ -7,6 +7,8 @@ from meetings import apis
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", apis.MeetingListCreateApi.as_view(), name="meeting-list"),
     path("live/", apis.LiveMeetingCreateApi.as_view(), name="meeting-live"),
+    path("uploads/", apis.ChunkedUploadCreateApi.as_view(), name="meeting-uploads"),
+    path("uploads/<int:upload_id>/", apis.ChunkedUploadApi.as_view(), name="meeting-upload"),
     path("search/", apis.SearchApi.as_view(), name="meeting-search"),
     path("<int:meeting_id>/", apis.MeetingDetailApi.as_view(), name="meeting-detail"),
     path("<int:meeting_id>/transcript/", apis.TranscriptApi.as_view(), name="meeting-transcript"),

@@ -34,6 +34,13 @@ def _job(owner: Any) -> int:
     return JobFactory(meeting=MeetingFactory(owner=owner), status="failed").pk
 
 
+@owned("upload_id")
+def _upload(owner: Any) -> int:
+    from meetings.uploads import chunked_upload_create
+
+    return chunked_upload_create(owner=owner, filename="long.wav", size=100).pk
+
+
 @owned("participant_id")
 def _participant(owner: Any) -> int:
     return ParticipantFactory(meeting=MeetingFactory(owner=owner)).pk
