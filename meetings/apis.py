@@ -29,6 +29,7 @@ from meetings.serializers import (
     JobOutput,
     LiveInput,
     MeetingOutput,
+    MeetingPageOutput,
     MeetingUpdateInput,
     ParticipantOutput,
     SegmentUpdateInput,
@@ -36,6 +37,7 @@ from meetings.serializers import (
     SpeakerMergeInput,
     SpeakerUpdateInput,
     SummaryOutput,
+    UploadAcceptedOutput,
     UploadInput,
 )
 from meetings.uploads import chunked_upload_append, chunked_upload_create
@@ -47,14 +49,14 @@ class MeetingListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "upload"
 
-    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=MeetingOutput(many=True))
+    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=MeetingPageOutput)
     def get(self, request: Request) -> Response:
         meetings = selectors.meeting_list(user=request.user, query=request.query_params.get("q", "").strip())
         paginator = SawtPagination()
         page = paginator.paginate_queryset(meetings, request, view=self)
         return paginator.get_paginated_response(MeetingOutput(page, many=True).data)
 
-    @extend_schema(request=UploadInput, responses={202: JobOutput})
+    @extend_schema(request=UploadInput, responses={202: UploadAcceptedOutput})
     def post(self, request: Request) -> Response:
         data = UploadInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -50,6 +50,19 @@ class MeetingOutput(serializers.ModelSerializer[Meeting]):
         return JobOutput(job).data if job else None
 
 
+class MeetingPageOutput(serializers.Serializer[None]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MeetingOutput(many=True)
+
+
+class UploadAcceptedOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Meeting.Status.choices)
+    job = JobOutput()
+
+
 class UploadInput(serializers.Serializer[None]):
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
