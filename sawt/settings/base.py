@@ -119,7 +119,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s socket timeout by default, which kills the channel layer's
+            # blocking BZPOPMIN on any idle socket (django/channels_redis#422): no client-side timeout.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            "capacity": 1500,
+            "expiry": 30,
+        },
     }
 }
 

@@ -1,6 +1,8 @@
 """Schemathesis against /api/schema/, every operation, signed in: no 500s, responses that match the
 schema, and every 4xx carries the error body."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
@@ -28,7 +30,7 @@ def auth_header(db, owner, settings):
 
 
 @schema.parametrize()
-@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@hypothesis_settings(max_examples=int(os.environ.get("SAWT_FUZZ_EXAMPLES", "8")), deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db(transaction=True)
 def test_api_operation_holds_up_under_fuzzing(case, auth_header):
     from schemathesis.checks import not_a_server_error

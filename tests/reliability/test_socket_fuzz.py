@@ -51,10 +51,10 @@ async def drain(socket: WebsocketCommunicator, seconds: float = 0.3) -> list[dic
     """Everything the server sent within `seconds`; fails on a server-error close."""
     out = []
     while True:
-        try:
-            message = await socket.receive_output(seconds)
-        except TimeoutError:
+        # receive_nothing() waits without cancelling the app (a timed-out receive_output() would).
+        if await socket.receive_nothing(seconds):
             return out
+        message = await socket.receive_output(5)
         assert not (message["type"] == "websocket.close" and message.get("code") == SERVER_ERROR), message
         out.append(message)
         if message["type"] == "websocket.close":
@@ -91,9 +91,13 @@ async def test_bad_frames_never_crash_a_socket(route, owner, settings):
         else:
             errors = [json.loads(m["text"]) for m in replies if m.get("text") and '"error"' in m["text"]]
             assert all(e.get("code") and e.get("message") for e in errors if e.get("type") == "error"), errors
-    await socket.disconnect()
-    # Frames after close go nowhere and raise nothing.
+    # Frames after the conversation is over (stop, then more audio and events) are answered or ignored.
     await socket.send_to(text_data=json.dumps({"event": "stop"}))
+    await drain(socket, 2.0)
+    await socket.send_to(bytes_data=b"\0" * 3200)
+    await socket.send_to(text_data=json.dumps({"event": "stop"}))
+    await drain(socket, 1.0)
+    await socket.disconnect()
     assert closed in (True, False)
 
 
