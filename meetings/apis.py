@@ -49,7 +49,7 @@ class MeetingListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "upload"
 
-    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=MeetingPageOutput)
+    @extend_schema(operation_id="meetings_list", parameters=[OpenApiParameter("q", str)], responses=MeetingPageOutput)
     def get(self, request: Request) -> Response:
         meetings = selectors.meeting_list(user=request.user, query=request.query_params.get("q", "").strip())
         paginator = SawtPagination()

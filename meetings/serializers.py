@@ -59,7 +59,7 @@ class MeetingPageOutput(serializers.Serializer[None]):
 
 class UploadAcceptedOutput(serializers.Serializer[None]):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Meeting.Status.choices)
+    status = serializers.CharField()  # a Meeting status; a second enum here would collide in the schema
     job = JobOutput()
 
 
