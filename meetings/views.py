@@ -1,8 +1,45 @@
+"""Server-rendered meeting pages; the JS on them talks to the API with the session."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from meetings import selectors
+from meetings.models import Meeting
 
 
 @login_required
+@ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "product_soon.html", {"product": "Meetings"})
+    query = request.GET.get("q", "").strip()
+    meetings = selectors.meeting_list(user=request.user, query=query)[:100]
+    hits = list(selectors.segment_search(user=request.user, query=query)[:20]) if query else []
+    return render(request, "meetings/index.html", {"meetings": meetings, "query": query, "hits": hits})
+
+
+@login_required
+@ensure_csrf_cookie
+def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    editable = Meeting.objects.editable_by(request.user).filter(pk=meeting.pk).exists()
+    transcript = selectors.transcript_get(meeting=meeting)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "transcript": transcript,
+            "summary": getattr(meeting, "summary", None),
+            "job": meeting.jobs.first(),
+            "editable": editable,
+            "has_audio": hasattr(meeting, "recording"),
+            "formats": ["txt", "srt", "vtt", "json", "md", "docx"],
+        },
+    )
+
+
+@login_required
+@ensure_csrf_cookie
+def live(request: HttpRequest) -> HttpResponse:
+    return render(request, "meetings/live.html")

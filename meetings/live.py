@@ -1,0 +1,92 @@
+"""Live meetings: a meeting that is recorded and transcribed as it happens.
+
+Finals from the streaming transcriber are saved as segments while the meeting runs; the raw PCM is
+appended to a file next to the media. On stop the PCM becomes the meeting's WAV recording and a
+processing job starts at "diarize", so speakers and the summary come from the full recording while
+the live transcript is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import wave
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from meetings.models import Meeting, ProcessingJob, Recording, Segment
+from meetings.services import _queue_job
+
+
+def live_meeting_create(*, owner: Any, title: str = "", language: str = "en") -> Meeting:
+    return Meeting.objects.create(
+        owner=owner,
+        title=title or f"Live meeting {timezone.localtime():%Y-%m-%d %H:%M}",
+        language=language,
+        status=Meeting.Status.LIVE,
+        started=timezone.now(),
+    )
+
+
+def live_pcm_path(*, meeting_id: int) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "meetings" / "live"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{meeting_id}.pcm"
+
+
+def live_segment_append(*, meeting_id: int, text: str, start: float, end: float) -> Segment:
+    last = Segment.objects.filter(meeting_id=meeting_id).aggregate(m=Max("index"))["m"]
+    return Segment.objects.create(
+        meeting_id=meeting_id, index=(last or 0) + 1, start=round(start, 3), end=round(end, 3), text=text.strip()
+    )
+
+
+def live_meeting_finish(*, meeting_id: int) -> ProcessingJob | None:
+    """Turn the PCM into the recording and queue diarization + summary. Safe to call twice."""
+    pcm = live_pcm_path(meeting_id=meeting_id)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        if meeting.status != Meeting.Status.LIVE:
+            return None
+        if not pcm.exists() or pcm.stat().st_size < 3200:
+            meeting.status = Meeting.Status.FAILED
+            meeting.save(update_fields=["status", "updated"])
+            pcm.unlink(missing_ok=True)
+            return ProcessingJob.objects.create(
+                meeting=meeting,
+                status=ProcessingJob.Status.FAILED,
+                error_code="empty_audio",
+                error="No audio was recorded.",
+            )
+        wav_path = pcm.with_suffix(".wav")
+        data = pcm.read_bytes()
+        with wave.open(str(wav_path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(16000)
+            out.writeframes(data)
+        duration = len(data) / 32000
+        with wav_path.open("rb") as handle:
+            Recording.objects.update_or_create(
+                meeting=meeting,
+                defaults={
+                    "file": File(handle, name="live.wav"),
+                    "original_name": "live.wav",
+                    "format": "wav/pcm_s16le",
+                    "size": wav_path.stat().st_size,
+                    "duration": duration,
+                    "checksum": hashlib.sha256(wav_path.read_bytes()).hexdigest(),
+                },
+            )
+        meeting.status, meeting.duration = Meeting.Status.QUEUED, duration
+        meeting.save(update_fields=["status", "duration", "updated"])
+        job = ProcessingJob.objects.create(meeting=meeting, stage=ProcessingJob.Stage.DIARIZE, progress=50)
+        _queue_job(job)
+    pcm.unlink(missing_ok=True)
+    wav_path.unlink(missing_ok=True)
+    return job

@@ -1,0 +1,248 @@
+"""The processing pipeline: decode check -> transcribe -> diarize -> align -> summarize.
+
+Each stage reads what it needs from the database, replaces its own output in one transaction, and
+only then moves ``ProcessingJob.stage`` on. A worker killed mid-stage leaves the stage unchanged, so
+the re-run starts that stage again from its row and replaces (never duplicates) its output.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.models import Meeting, ProcessingJob, Segment, Speaker
+from meetings.services import attempts_bump, job_progress, meeting_notify, summary_save
+from sawt.speech.audio import AudioDecodeError
+
+log = logging.getLogger(__name__)
+Stage = ProcessingJob.Stage
+ORDER = [Stage.UPLOAD, Stage.TRANSCRIBE, Stage.DIARIZE, Stage.ALIGN, Stage.SUMMARIZE, Stage.DONE]
+TRANSIENT = (OSError, ConnectionError, TimeoutError)
+
+
+class _Audio:
+    """Decodes the recording once per run, on first need (a resumed run may not need it)."""
+
+    def __init__(self, job: ProcessingJob) -> None:
+        self.job = job
+        self._samples: np.ndarray | None = None
+
+    @property
+    def samples(self) -> np.ndarray:
+        if self._samples is None:
+            from sawt.speech.audio import decode_audio
+
+            recording = self.job.meeting.recording
+            self._samples = decode_audio(recording.file.path, max_seconds=settings.MEETINGS_MAX_SECONDS)
+        return self._samples
+
+
+def job_run(*, job_id: int) -> None:
+    claimed = ProcessingJob.objects.filter(pk=job_id, status=ProcessingJob.Status.QUEUED).update(
+        status=ProcessingJob.Status.RUNNING, started_at=timezone.now(), updated=timezone.now()
+    )
+    if not claimed:
+        return  # gone, already running elsewhere, or finished
+    job = ProcessingJob.objects.select_related("meeting", "meeting__recording").get(pk=job_id)
+    attempts_bump(job=job)
+    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.PROCESSING)
+    audio = _Audio(job)
+    try:
+        for stage in ORDER[ORDER.index(Stage(job.stage)) :]:
+            if stage == Stage.DONE:
+                break
+            started = time.perf_counter()
+            STAGES[stage](job, audio)
+            job.timings[stage] = round(time.perf_counter() - started, 3)
+            following = ORDER[ORDER.index(stage) + 1]
+            ProcessingJob.objects.filter(pk=job.pk).update(stage=following, timings=job.timings)
+            job.stage = following
+    except AudioDecodeError as exc:
+        _fail(job, exc.code, exc.message)
+        return
+    except TRANSIENT as exc:
+        log.warning("meeting job %s: transient failure in %s", job.pk, job.stage, exc_info=True)
+        _fail(job, "transient", f"Temporary failure in {job.stage}: {exc}. It will be retried.")
+        return
+    except Exception as exc:
+        log.exception("meeting job %s failed in %s", job.pk, job.stage)
+        _fail(job, "processing_error", f"Processing failed in {job.stage}: {type(exc).__name__}.")
+        return
+    now = timezone.now()
+    ProcessingJob.objects.filter(pk=job.pk).update(
+        status=ProcessingJob.Status.COMPLETED, progress=100, finished_at=now, updated=now
+    )
+    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.COMPLETED)
+    meeting_notify(meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title})
+
+
+def _fail(job: ProcessingJob, code: str, message: str) -> None:
+    now = timezone.now()
+    ProcessingJob.objects.filter(pk=job.pk).update(
+        status=ProcessingJob.Status.FAILED, error_code=code, error=message, finished_at=now, updated=now
+    )
+    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.FAILED)
+    meeting_notify(meeting_id=job.meeting_id, event={"type": "failed", "job": job.pk, "code": code, "message": message})
+
+
+def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
+    from sawt.speech.audio import probe_audio
+
+    job_progress(job=job, stage=Stage.UPLOAD, progress=2)
+    recording = job.meeting.recording
+    if recording.size > settings.MEETINGS_MAX_FILE_BYTES:
+        raise AudioDecodeError(
+            "too_large", f"The file is larger than the {settings.MEETINGS_MAX_FILE_BYTES // 2**20} MB limit."
+        )
+    info = probe_audio(recording.file.path)
+    duration = len(audio.samples) / 16000
+    recording.format, recording.duration = f"{info.format}/{info.codec}", duration
+    recording.save(update_fields=["format", "duration"])
+    Meeting.objects.filter(pk=job.meeting_id).update(duration=duration)
+
+
+def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
+    from sawt.speech.asr import transcribe
+
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=10)
+    meeting = job.meeting
+    result = transcribe(audio.samples, language=meeting.language or None, word_timestamps=True)
+    rows = [
+        Segment(
+            meeting=meeting,
+            index=i,
+            start=round(s.start, 3),
+            end=round(s.end, 3),
+            text=s.text.strip(),
+            words=[
+                {
+                    "start": round(w.start, 3),
+                    "end": round(w.end, 3),
+                    "word": w.word,
+                    "probability": round(w.probability, 3),
+                }
+                for w in s.words
+            ],
+        )
+        for i, s in enumerate(result.segments)
+        if s.text.strip()
+    ]
+    with transaction.atomic():
+        Segment.objects.filter(meeting=meeting).delete()
+        Segment.objects.bulk_create(rows)
+        if not meeting.language:
+            Meeting.objects.filter(pk=meeting.pk).update(language=result.language)
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=50)
+
+
+def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
+    from sawt.speech.diarize import diarize
+
+    job_progress(job=job, stage=Stage.DIARIZE, progress=55)
+    meeting = job.meeting
+    result = diarize(audio.samples, min_speakers=meeting.min_speakers, max_speakers=meeting.max_speakers)
+    known = _known_voices(meeting)
+    with transaction.atomic():
+        Speaker.objects.filter(meeting=meeting).delete()
+        for color, label in enumerate(result.speakers):
+            name, user = _recognise(result.embeddings.get(label, []), known)
+            Speaker.objects.create(
+                meeting=meeting,
+                label=label,
+                embedding=result.embeddings.get(label, []),
+                color=color,
+                display_name=name,
+                user=user,
+            )
+        ProcessingJob.objects.filter(pk=job.pk).update(turns=[[t.start, t.end, t.speaker] for t in result.turns])
+    job.turns = [[t.start, t.end, t.speaker] for t in result.turns]
+    job_progress(job=job, stage=Stage.DIARIZE, progress=80)
+
+
+def _known_voices(meeting: Meeting) -> list[Speaker]:
+    """Named speakers from the owner's other meetings: their voices are recognised in this one."""
+    return list(
+        Speaker.objects.filter(meeting__owner_id=meeting.owner_id)
+        .exclude(meeting=meeting)
+        .exclude(display_name="")
+        .select_related("user")
+    )
+
+
+def _recognise(embedding: list[float], known: list[Speaker]) -> tuple[str, Any]:
+    from sawt.speech.diarize import similarity
+
+    best: tuple[float, Speaker] | None = None
+    for speaker in known:
+        if speaker.embedding:
+            score = similarity(embedding, speaker.embedding)
+            if best is None or score > best[0]:
+                best = (score, speaker)
+    if embedding and best is not None and best[0] >= settings.MEETINGS_VOICE_MATCH:
+        return best[1].display_name, best[1].user
+    return "", None
+
+
+def stage_align(job: ProcessingJob, audio: _Audio) -> None:
+    """Give each word the speaker talking at its midpoint, and split lines where the speaker changes."""
+    from sawt.speech.diarize import SpeakerTurn, group_words_by_speaker, speaker_for_span
+
+    job_progress(job=job, stage=Stage.ALIGN, progress=85)
+    turns = [SpeakerTurn(float(a), float(b), str(c)) for a, b, c in job.turns]
+    speakers = {s.label: s for s in Speaker.objects.filter(meeting=job.meeting)}
+    rows: list[Segment] = []
+    for segment in Segment.objects.filter(meeting=job.meeting).order_by("start", "index"):
+        words = segment.words or []
+        if not words:
+            label = speaker_for_span(turns, segment.start, segment.end)
+            rows.append(_copy(segment, segment.start, segment.end, segment.text, [], speakers.get(label or "")))
+            continue
+        runs = group_words_by_speaker([(w["start"], w["end"]) for w in words], turns)
+        for label, indexes in runs:
+            group = [words[i] for i in indexes]
+            text = "".join(w["word"] for w in group).strip()
+            if text:
+                rows.append(_copy(segment, group[0]["start"], group[-1]["end"], text, group, speakers.get(label or "")))
+    for index, row in enumerate(rows):
+        row.index = index
+    with transaction.atomic():
+        Segment.objects.filter(meeting=job.meeting).delete()
+        Segment.objects.bulk_create(rows)
+
+
+def _copy(
+    segment: Segment, start: float, end: float, text: str, words: list[dict[str, Any]], speaker: Speaker | None
+) -> Segment:
+    return Segment(
+        meeting_id=segment.meeting_id, index=0, start=start, end=end, text=text, words=words, speaker=speaker
+    )
+
+
+def stage_summarize(job: ProcessingJob, audio: _Audio) -> None:
+    job_progress(job=job, stage=Stage.SUMMARIZE, progress=90)
+    meeting_summarize(meeting_id=job.meeting_id)
+
+
+def meeting_summarize(*, meeting_id: int) -> None:
+    from sawt.speech.summarize import Utterance, summarize
+
+    segments = Segment.objects.filter(meeting_id=meeting_id).select_related("speaker").order_by("start", "index")
+    utterances = [Utterance(s.speaker.name if s.speaker else "Unknown speaker", s.text, s.start) for s in segments]
+    summary_save(meeting_id=meeting_id, result=summarize(utterances))
+    meeting_notify(meeting_id=meeting_id, event={"type": "summary"})
+
+
+STAGES: dict[str, Callable[[ProcessingJob, _Audio], None]] = {
+    Stage.UPLOAD: stage_decode_check,
+    Stage.TRANSCRIBE: stage_transcribe,
+    Stage.DIARIZE: stage_diarize,
+    Stage.ALIGN: stage_align,
+    Stage.SUMMARIZE: stage_summarize,
+}

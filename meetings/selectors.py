@@ -1,0 +1,106 @@
+"""Reads for meetings: what a user may see, transcripts, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from meetings.models import Meeting, ProcessingJob, Segment, Speaker
+from sawt.core.errors import SawtError
+from sawt.core.ownership import get_owned_or_404
+
+
+class ReadOnly(SawtError):
+    """The meeting is shared with the user read-only. Outsiders get 404; viewers get this 403."""
+
+    code = "read_only"
+    message = "This meeting is shared with you read-only."
+    status_code = 403
+
+
+def meeting_get(*, user: Any, meeting_id: int, edit: bool = False) -> Meeting:
+    meeting = get_owned_or_404(Meeting.objects.select_related("owner"), user, pk=meeting_id)
+    if edit and not Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists():
+        raise ReadOnly()
+    return meeting
+
+
+def meeting_list(*, user: Any, query: str = "") -> QuerySet[Meeting]:
+    meetings = Meeting.objects.visible_to(user).select_related("owner")
+    if query:
+        hits = segment_search(user=user, query=query).values("meeting_id")
+        meetings = meetings.filter(Q(title__icontains=query) | Q(pk__in=hits))
+    return meetings.prefetch_related("jobs")
+
+
+def segment_search(*, user: Any, query: str) -> QuerySet[Segment]:
+    """Full-text search over the user's transcript lines.
+
+    PostgreSQL: `websearch_to_tsquery` against an English tsvector, ranked. Elsewhere (SQLite): every
+    word must appear in the line (case-insensitive), newest meetings first.
+    """
+    visible = Meeting.objects.visible_to(user).values("pk")
+    lines = Segment.objects.filter(meeting_id__in=visible).select_related("meeting", "speaker")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("text", config="english")
+        search = SearchQuery(query, config="english", search_type="websearch")
+        return lines.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "start")
+    condition = Q()
+    for word in query.split():
+        condition &= Q(text__icontains=word)
+    return lines.filter(condition).order_by("-meeting__created", "start")
+
+
+def segment_get(*, user: Any, segment_id: int, edit: bool = False) -> Segment:
+    segment = _child_or_404(Segment.objects.select_related("meeting"), user, segment_id)
+    meeting_get(user=user, meeting_id=segment.meeting_id, edit=edit)
+    return segment
+
+
+def speaker_get(*, user: Any, speaker_id: int, edit: bool = False) -> Speaker:
+    speaker = _child_or_404(Speaker.objects.all(), user, speaker_id)
+    meeting_get(user=user, meeting_id=speaker.meeting_id, edit=edit)
+    return speaker
+
+
+def job_get(*, user: Any, job_id: int) -> ProcessingJob:
+    return _child_or_404(ProcessingJob.objects.select_related("meeting"), user, job_id)
+
+
+def _child_or_404(queryset: QuerySet[Any], user: Any, pk: int) -> Any:
+    visible = Meeting.objects.visible_to(user).values("pk")
+    try:
+        return queryset.get(pk=pk, meeting_id__in=visible)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found.") from exc
+
+
+def transcript_get(*, meeting: Meeting) -> dict[str, Any]:
+    speakers = list(meeting.speakers.all())
+    names = {s.pk: s.name for s in speakers}
+    colors = {s.pk: s.color for s in speakers}
+    segments = meeting.segments.order_by("start", "index")
+    return {
+        "segments": [
+            {
+                "id": s.pk,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "speaker": names.get(s.speaker_id) if s.speaker_id else None,
+                "speaker_id": s.speaker_id,
+                "color": colors.get(s.speaker_id) if s.speaker_id else None,
+                "edited": s.edited,
+                "words": s.words,
+            }
+            for s in segments
+        ],
+        "speakers": [
+            {"id": s.pk, "label": s.label, "name": s.name, "color": s.color, "user": s.user_id} for s in speakers
+        ],
+    }

@@ -1,0 +1,237 @@
+"""Writes for meetings: upload, sharing, edits, speakers, summaries, job control."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
+from sawt.accounts.services import on_account_delete
+from sawt.core.errors import Conflict, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+
+def meeting_group(meeting_id: int) -> str:
+    return f"meetings.{meeting_id}"
+
+
+def meeting_notify(*, meeting_id: int, event: dict[str, Any]) -> None:
+    """Push an event to every socket watching the meeting; a down channel layer never fails a job."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "meeting.event", "event": event})
+    except Exception:  # the push is best effort: Redis hiccups must not fail processing
+        log.warning("could not push meeting event", exc_info=True)
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _queue_job(job: ProcessingJob) -> None:
+    from meetings.tasks import process_meeting
+
+    job_id = job.pk
+    transaction.on_commit(lambda: process_meeting.delay(job_id))
+
+
+@transaction.atomic
+def meeting_create_from_upload(
+    *,
+    owner: Any,
+    file: UploadedFile,
+    title: str = "",
+    language: str = "",
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+) -> tuple[Meeting, ProcessingJob]:
+    """Store the file and queue processing. Decode problems fail the job later, never this call."""
+    if min_speakers and max_speakers and min_speakers > max_speakers:
+        raise ValidationFailed("min_speakers must not exceed max_speakers.")
+    name = file.name or "recording"
+    meeting = Meeting.objects.create(
+        owner=owner,
+        title=(title or name.rsplit(".", 1)[0])[:200] or "Meeting",
+        language=language,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        started=timezone.now(),
+    )
+    Recording.objects.create(
+        meeting=meeting,
+        file=file,
+        original_name=name[:255],
+        size=file.size or 0,
+        checksum=_sha256(file),
+    )
+    job = ProcessingJob.objects.create(meeting=meeting)
+    _queue_job(job)
+    return meeting, job
+
+
+def meeting_update(*, meeting: Meeting, title: str | None = None, language: str | None = None) -> Meeting:
+    if title is not None:
+        meeting.title = title[:200]
+    if language is not None:
+        meeting.language = language
+    meeting.save(update_fields=["title", "language", "updated"])
+    return meeting
+
+
+def meeting_delete(*, meeting: Meeting) -> None:
+    """Soft delete: invisible at once, the recording file is purged after the retention period."""
+    meeting.deleted_at = timezone.now()
+    meeting.save(update_fields=["deleted_at", "updated"])
+
+
+def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:
+    if user.pk == meeting.owner_id:
+        raise ValidationFailed("The owner already has full access.")
+    participant, _ = Participant.objects.update_or_create(meeting=meeting, user=user, defaults={"role": role})
+    return participant
+
+
+def meeting_unshare(*, meeting: Meeting, user_id: int) -> None:
+    Participant.objects.filter(meeting=meeting, user_id=user_id).delete()
+
+
+def segment_update(*, segment: Segment, text: str | None = None, speaker: Speaker | None = None) -> Segment:
+    if speaker is not None and speaker.meeting_id != segment.meeting_id:
+        raise ValidationFailed("That speaker belongs to another meeting.")
+    if text is not None:
+        segment.text = text.strip()
+    if speaker is not None:
+        segment.speaker = speaker
+    segment.edited = True
+    segment.save(update_fields=["text", "speaker", "edited"])
+    return segment
+
+
+def speaker_update(*, speaker: Speaker, display_name: str | None = None, user: Any = None) -> Speaker:
+    if display_name is not None:
+        speaker.display_name = display_name.strip()[:100]
+    if user is not None:
+        speaker.user = user
+        if not speaker.display_name:
+            speaker.display_name = user.get_full_name() or user.username
+    speaker.save(update_fields=["display_name", "user"])
+    return speaker
+
+
+@transaction.atomic
+def speaker_merge(*, source: Speaker, target: Speaker) -> Speaker:
+    """Move every line of ``source`` to ``target`` and delete ``source``."""
+    if source.meeting_id != target.meeting_id or source.pk == target.pk:
+        raise ValidationFailed("Speakers can only be merged into another speaker of the same meeting.")
+    Segment.objects.filter(speaker=source).update(speaker=target)
+    source.delete()
+    return target
+
+
+def summary_regenerate(*, meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.COMPLETED:
+        raise Conflict("The meeting has not finished processing yet.")
+    from meetings.tasks import summarize_meeting
+
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: summarize_meeting.delay(meeting_id))
+
+
+def job_retry(*, job: ProcessingJob) -> ProcessingJob:
+    """Re-queue a failed job; it resumes at the stage it failed in."""
+    updated = ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.FAILED).update(
+        status=ProcessingJob.Status.QUEUED, error="", error_code=""
+    )
+    if not updated:
+        raise Conflict("Only failed jobs can be retried.")
+    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.QUEUED)
+    job.refresh_from_db()
+    _queue_job(job)
+    return job
+
+
+def summary_save(*, meeting_id: int, result: Any) -> Summary:
+    summary, _ = Summary.objects.update_or_create(
+        meeting_id=meeting_id,
+        defaults={
+            "text": result.text,
+            "key_points": result.key_points,
+            "action_items": result.action_items,
+            "decisions": result.decisions,
+            "generator": result.generator,
+        },
+    )
+    return summary
+
+
+def failed_jobs_retry(*, now: Any = None) -> int:
+    """Beat: retry failed jobs whose error is transient, with exponential backoff (1, 2, 4... min)."""
+    now = now or timezone.now()
+    count = 0
+    limit = settings.MEETINGS_MAX_ATTEMPTS
+    for job in ProcessingJob.objects.filter(
+        status=ProcessingJob.Status.FAILED, error_code="transient", attempts__lt=limit
+    ):
+        if job.finished_at and job.finished_at + timedelta(minutes=2 ** max(0, job.attempts - 1)) > now:
+            continue
+        job_retry(job=job)
+        count += 1
+    # Jobs left "running" by a killed worker: re-queue them so they resume from their stage.
+    stale = now - timedelta(seconds=settings.MEETINGS_STALE_JOB_SECONDS)
+    for job in ProcessingJob.objects.filter(status=ProcessingJob.Status.RUNNING, updated__lt=stale, attempts__lt=limit):
+        if ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.RUNNING).update(
+            status=ProcessingJob.Status.QUEUED
+        ):
+            _queue_job(job)
+            count += 1
+    return count
+
+
+def deleted_recordings_purge(*, now: Any = None) -> int:
+    """Beat: remove soft-deleted meetings and their files after MEETINGS_RETENTION_DAYS."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.MEETINGS_RETENTION_DAYS)
+    count = 0
+    for meeting in Meeting.objects.filter(deleted_at__lt=cutoff).select_related("recording"):
+        recording = getattr(meeting, "recording", None)
+        if recording is not None and recording.file:
+            recording.file.delete(save=False)
+        meeting.delete()
+        count += 1
+    return count
+
+
+def job_progress(*, job: ProcessingJob, stage: str, progress: int) -> None:
+    ProcessingJob.objects.filter(pk=job.pk).update(stage=stage, progress=progress, updated=timezone.now())
+    job.stage, job.progress = stage, progress
+    meeting_notify(
+        meeting_id=job.meeting_id, event={"type": "progress", "job": job.pk, "stage": stage, "progress": progress}
+    )
+
+
+def attempts_bump(*, job: ProcessingJob) -> None:
+    ProcessingJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+
+
+@on_account_delete
+def recordings_delete_for_account(user: Any) -> None:
+    """Rows go by CASCADE with the account; the files on disk must go too."""
+    for recording in Recording.objects.filter(meeting__owner=user):
+        if recording.file:
+            recording.file.delete(save=False)

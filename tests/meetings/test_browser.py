@@ -1,0 +1,120 @@
+"""Browser tests against a real daphne (eager Celery inside it): upload -> transcript with speakers,
+and a live meeting recorded from Chromium's fake microphone."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def meetings_server(tmp_path_factory):
+    from sawt.chat.liveserver import DaphneServer
+
+    folder = tmp_path_factory.mktemp("meetings-server")
+    server = DaphneServer(
+        env={
+            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "SAWT_MEDIA_ROOT": str(folder / "media"),
+            "DJANGO_DEBUG": "true",
+        },
+        log_path=Path(os.environ.get("SAWT_MEETINGS_SERVER_LOG") or folder / "daphne.log"),
+    )
+    server.manage("migrate", "--noinput", "-v0")
+    server.manage(
+        "shell",
+        "-c",
+        f"from sawt.accounts.models import User; User.objects.create_user('host', 'h@example.com', '{PASSWORD}')",
+    )
+    with server:
+        yield server
+
+
+def sign_in(page, server, next_url: str) -> None:
+    page.goto(f"{server.url}/accounts/login/?next={next_url}")
+    page.fill("input[name=username]", "host")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server, shared_data):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            sign_in(page, meetings_server, "/meetings/")
+            page.set_input_files("#upload-form input[name=file]", os.path.join(shared_data, "pyannote_sample.wav"))
+            page.fill("#upload-form input[name=title]", "Diane and Sheila")
+            page.click("#upload-form button[type=submit]")
+            page.wait_for_url("**/meetings/*/", timeout=300_000)
+            expect(page.locator("#meeting-status")).to_have_text("completed", timeout=300_000)
+            expect(page.locator("#transcript .line").first).to_be_visible()
+            expect(page.locator("#transcript")).to_contain_text("New Jersey")
+            expect(page.locator("#speakers .speaker")).to_have_count(2)
+            expect(page.locator("#summary .summary-text")).to_contain_text("Speaker")
+            page.screenshot(path="/tmp/sawt-meetings-detail.png", full_page=True)
+
+            # Inline rename: every line of that speaker shows the new name.
+            page.locator("#speakers input.speaker-name").first.fill("Diane")
+            page.locator("#speakers input.speaker-name").first.press("Tab")
+            expect(page.locator("#transcript .who").filter(has_text="Diane").first).to_be_visible()
+            page.reload()
+            expect(page.locator("#transcript")).to_contain_text("Diane")
+
+            page.goto(f"{meetings_server.url}/meetings/?q=Chicago")
+            expect(page.locator(".search-hits")).to_contain_text("Chicago")
+            page.screenshot(path="/tmp/sawt-meetings-list.png", full_page=True)
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def speech_wav(tmp_path, shared_data) -> Path:
+    from sawt.speech import audio
+
+    samples = audio.decode_audio(os.path.join(shared_data, "fw_jfk.flac"))
+    return audio.write_wav(tmp_path / "speech.wav", np.concatenate([samples, np.zeros(16000 * 3, np.float32)]), 16000)
+
+
+def test_it_records_a_live_meeting_from_the_microphone(meetings_server, speech_wav):
+    from playwright.sync_api import expect, sync_playwright
+
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={speech_wav}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            page = browser.new_page()
+            sign_in(page, meetings_server, "/meetings/live/")
+            page.fill("#live-title", "Live JFK")
+            page.click("#live-mic")
+            expect(page.locator("#live-status")).to_contain_text("Recording", timeout=20_000)
+            expect(page.locator("#live-finals")).to_contain_text("country", timeout=90_000)
+            page.click("#live-mic")
+            expect(page.locator("#live-link")).to_be_visible(timeout=300_000)
+            page.screenshot(path="/tmp/sawt-meetings-live.png", full_page=True)
+            page.click("#live-link a")
+            expect(page.locator("#transcript")).to_contain_text("country", timeout=30_000)
+        finally:
+            browser.close()
