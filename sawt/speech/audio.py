@@ -1,0 +1,305 @@
+"""Audio decoding and PCM helpers.
+
+Everything the engine consumes is float32 mono at 16 kHz (``SAMPLE_RATE``), the
+format Whisper and Silero VAD expect.  Decoding goes through PyAV (FFmpeg), so any
+common container/codec works; limits are enforced from container metadata before
+decoding, and again while decoding for streams whose metadata lies or is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO, cast
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from sawt.speech.config import get_config
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+
+AudioSource = bytes | bytearray | memoryview | str | Path | BinaryIO | IO[bytes]
+FloatArray = npt.NDArray[np.float32]
+Int16Array = npt.NDArray[np.int16]
+
+# Demuxers we accept.  Anything else (HLS/concat playlists, images, subtitles...) is
+# refused before FFmpeg acts on it: playlists could make FFmpeg open other files.
+_DEMUXERS = "wav,w64,flac,mp3,ogg,matroska,webm,mov,mp4,m4a,aiff,aac,caf,amr,asf,au"
+
+
+class AudioDecodeError(Exception):
+    """Audio that cannot be used; ``code`` is stable and machine-readable.
+
+    Codes: ``empty_audio``, ``not_audio``, ``corrupt_audio``, ``too_short``,
+    ``too_long``, ``unsupported_codec``.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"AudioDecodeError({self.code!r}, {self.message!r})"
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    duration: float | None  # seconds, None when the container does not say
+    format: str
+    codec: str
+    sample_rate: int
+    channels: int
+
+
+def _open(source: AudioSource) -> av.container.InputContainer:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise AudioDecodeError("empty_audio", "The audio file is empty.")
+        handle: str | IO[bytes] = io.BytesIO(bytes(source))
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise AudioDecodeError("not_audio", f"No such audio file: {path.name}")
+        if path.stat().st_size == 0:
+            raise AudioDecodeError("empty_audio", "The audio file is empty.")
+        handle = os.fspath(path)
+    else:
+        handle = source
+        if _remaining_bytes(source) == 0:
+            raise AudioDecodeError("empty_audio", "The audio file is empty.")
+    try:
+        container = av.open(handle, mode="r", options={"format_whitelist": _DEMUXERS})
+    except av.error.FFmpegError as exc:
+        raise AudioDecodeError("not_audio", "This does not look like an audio file we can read.") from exc
+    return container
+
+
+def _remaining_bytes(stream: IO[bytes] | BinaryIO) -> int | None:
+    try:
+        pos = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+        stream.seek(pos)
+        return end - pos
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _audio_stream(container: av.container.InputContainer) -> av.audio.stream.AudioStream:
+    if not container.streams.audio:
+        raise AudioDecodeError("not_audio", "The file has no audio track.")
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:
+        raise AudioDecodeError("unsupported_codec", "The audio codec is not supported.")
+    return stream
+
+
+def _metadata_duration(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def probe_audio(source: AudioSource) -> AudioInfo:
+    """Read container metadata only (no decoding)."""
+    with _open(source) as container:
+        stream = _audio_stream(container)
+        ctx = stream.codec_context
+        return AudioInfo(
+            duration=_metadata_duration(container, stream),
+            format=container.format.name,
+            codec=ctx.name,
+            sample_rate=int(ctx.sample_rate or 0),
+            channels=int(ctx.channels or 0),
+        )
+
+
+def decode_audio(
+    source: AudioSource,
+    *,
+    min_seconds: float | None = None,
+    max_seconds: float | None = None,
+) -> FloatArray:
+    """Decode any supported audio to float32 mono 16 kHz.
+
+    ``min_seconds``/``max_seconds`` default to the configured limits; pass ``0`` /
+    ``float("inf")`` to disable them.  Raises :class:`AudioDecodeError`.
+    """
+    config = get_config()
+    low = config.min_audio_seconds if min_seconds is None else min_seconds
+    high = config.max_audio_seconds if max_seconds is None else max_seconds
+    with _open(source) as container:
+        stream = _audio_stream(container)
+        declared = _metadata_duration(container, stream)
+        if declared is not None and declared > high:
+            raise _too_long(high)
+        samples = _decode_stream(container, stream, high)
+    if samples.size / SAMPLE_RATE < low:
+        raise AudioDecodeError(
+            "too_short",
+            f"The audio is too short ({samples.size / SAMPLE_RATE:.2f} s); at least {low:g} s is needed.",
+        )
+    return samples
+
+
+def _too_long(limit: float) -> AudioDecodeError:
+    return AudioDecodeError("too_long", f"The audio is longer than the {_human(limit)} limit.")
+
+
+def _human(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _decode_stream(
+    container: av.container.InputContainer,
+    stream: av.audio.stream.AudioStream,
+    max_seconds: float,
+) -> FloatArray:
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    limit = max_seconds * SAMPLE_RATE
+    chunks: list[FloatArray] = []
+    total = 0
+    error: Exception | None = None
+
+    def take(frames: list[av.AudioFrame]) -> None:
+        nonlocal total
+        for out in frames:
+            arr = np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1)
+            chunks.append(arr)
+            total += arr.size
+        if total > limit:
+            raise _too_long(max_seconds)
+
+    try:
+        for frame in container.decode(stream):
+            # Some encoders emit frames without a pts; the resampler needs one only
+            # for timestamps we never use.
+            frame.pts = None
+            take(resampler.resample(frame))
+        take(resampler.resample(None))
+    except AudioDecodeError:
+        raise
+    except av.error.DecoderNotFoundError as exc:
+        raise AudioDecodeError("unsupported_codec", "The audio codec is not supported.") from exc
+    except (av.error.FFmpegError, ValueError) as exc:
+        # A truncated upload still carries usable speech; only fail on nothing.
+        error = exc
+    if not chunks:
+        if error is not None:
+            raise AudioDecodeError("corrupt_audio", "The audio data is damaged.") from error
+        raise AudioDecodeError("empty_audio", "The file contains no audio samples.")
+    if error is not None:
+        log.warning("audio decoding stopped early after %d samples: %s", total, error)
+    return np.concatenate(chunks).astype(np.float32, copy=False)
+
+
+# --- PCM conversions -------------------------------------------------------------
+
+
+def pcm16_to_float32(data: bytes) -> FloatArray:
+    """Little-endian signed 16-bit PCM bytes to float32 in [-1, 1)."""
+    usable = len(data) - len(data) % 2
+    pcm = np.frombuffer(data[:usable], dtype="<i2")
+    return (pcm.astype(np.float32) / 32768.0).astype(np.float32)
+
+
+def float32_to_pcm16(samples: npt.ArrayLike) -> bytes:
+    """Float samples in [-1, 1] to little-endian signed 16-bit PCM (clipped)."""
+    arr = np.asarray(samples, dtype=np.float32)
+    pcm = np.clip(np.rint(arr * 32767.0), -32768, 32767).astype("<i2")
+    return pcm.tobytes()
+
+
+# G.711 mu-law.  audioop is gone in Python 3.13, so tables built once with numpy.
+_MULAW_BIAS = 0x84
+
+
+def _build_mulaw_decode() -> Int16Array:
+    u = ~np.arange(256, dtype=np.int32) & 0xFF
+    sign = u & 0x80
+    exponent = (u >> 4) & 0x07
+    mantissa = u & 0x0F
+    magnitude = (((mantissa << 3) + _MULAW_BIAS) << exponent) - _MULAW_BIAS
+    return np.where(sign != 0, -magnitude, magnitude).astype(np.int16)
+
+
+def _build_mulaw_encode() -> npt.NDArray[np.uint8]:
+    # Indexed by the int16 sample reinterpreted as uint16.  Works on 14-bit values
+    # like the reference Sun g711.c (and audioop), so bytes match byte for byte.
+    x = np.arange(65536, dtype=np.int32)
+    x = np.where(x >= 32768, x - 65536, x) >> 2
+    negative = x < 0
+    magnitude = np.minimum(np.abs(x), 8159) + 0x21
+    segment = np.maximum(np.floor(np.log2(magnitude)).astype(np.int32) - 5, 0)
+    mantissa = (magnitude >> (segment + 1)) & 0x0F
+    # Full-scale samples overflow into a ninth segment: saturate to the top code.
+    code = np.where(segment >= 8, 0x7F, (segment << 4) | mantissa)
+    return (code ^ np.where(negative, 0x7F, 0xFF)).astype(np.uint8)
+
+
+_MULAW_DECODE = _build_mulaw_decode()
+_MULAW_ENCODE = _build_mulaw_encode()
+
+
+def mulaw_decode(data: bytes) -> Int16Array:
+    """G.711 mu-law bytes to int16 samples."""
+    return _MULAW_DECODE[np.frombuffer(data, dtype=np.uint8)]
+
+
+def mulaw_encode(samples: npt.ArrayLike) -> bytes:
+    """int16 samples to G.711 mu-law bytes."""
+    pcm = np.asarray(samples, dtype=np.int16)
+    return _MULAW_ENCODE[pcm.view(np.uint16)].tobytes()
+
+
+# --- resampling and WAV ---------------------------------------------------------
+
+
+def resample(samples: npt.ArrayLike, src_rate: int, dst_rate: int) -> FloatArray:
+    """Band-limited resampling of mono float audio (libsoxr, high quality)."""
+    arr = np.asarray(samples, dtype=np.float32).reshape(-1)
+    if src_rate == dst_rate or arr.size == 0:
+        return arr.copy()
+    if src_rate <= 0 or dst_rate <= 0:
+        raise ValueError("sample rates must be positive")
+    import soxr
+
+    return np.asarray(soxr.resample(arr, src_rate, dst_rate, quality="HQ"), dtype=np.float32)
+
+
+def wav_bytes(samples: npt.ArrayLike, sample_rate: int) -> bytes:
+    """Mono 16-bit PCM WAV file contents."""
+    buffer = io.BytesIO()
+    _write_wav(buffer, samples, sample_rate)
+    return buffer.getvalue()
+
+
+def write_wav(path: str | Path, samples: npt.ArrayLike, sample_rate: int) -> Path:
+    """Write mono 16-bit PCM WAV; parent folders are created."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as handle:
+        _write_wav(handle, samples, sample_rate)
+    return target
+
+
+def _write_wav(handle: IO[bytes], samples: npt.ArrayLike, sample_rate: int) -> None:
+    with wave.open(cast(BinaryIO, handle), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(int(sample_rate))
+        wav.writeframes(float32_to_pcm16(samples))
