@@ -159,7 +159,8 @@ export function drawProgress(container, days) {
   const pad = { left: 40, right: 44, top: 16, bottom: 32 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
-  const maxAttempts = Math.max(1, ...days.map((d) => d.attempts));
+  // A multiple of 4 keeps the four gridline labels whole numbers.
+  const maxAttempts = Math.ceil(Math.max(1, ...days.map((d) => d.attempts)) / 4) * 4;
   const step = plotW / Math.max(1, days.length);
   const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, class: "progress-chart", role: "presentation" });
 
@@ -168,7 +169,7 @@ export function drawProgress(container, days) {
     const y = pad.top + plotH - (plotH * i) / 4;
     svg.append(svgNode("line", { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: "grid" }));
     const left = svgNode("text", { x: pad.left - 6, y: y + 4, class: "axis", "text-anchor": "end" });
-    left.textContent = String(Math.round((maxAttempts * i) / 4));
+    left.textContent = String((maxAttempts * i) / 4);
     const right = svgNode("text", { x: width - pad.right + 6, y: y + 4, class: "axis" });
     right.textContent = `${25 * i}%`;
     svg.append(left, right);

@@ -1,0 +1,69 @@
+"""Practising one item end to end in headless Chromium, on the real pages."""
+
+import pytest
+from django.test import Client
+
+from dictation import services
+from dictation.models import Attempt
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture
+def page(live_server, owner, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls here are plain
+    # blocking calls of the test itself, not of request handling.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    client = Client()
+    client.force_login(owner)
+    session = client.cookies["sessionid"].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def test_a_learner_practises_one_item_on_the_real_page(page, live_server, owner):
+    item = services.item_create(owner=owner, draft=services.ItemDraft(
+        text="My brother drinks coffee every morning.", locale="en-US", hint="Seven words about a habit."))
+
+    page.goto(f"{live_server.url}/dictation/items/{item.pk}/practice")
+    page.locator("#play:not([disabled])").wait_for(timeout=30_000)
+    page.click("#play")
+    page.click("#slow")
+    assert page.evaluate("document.querySelector('#dictation-audio').playbackRate") == 0.75
+    page.wait_for_function("document.querySelector('#dictation-audio').readyState >= 2", timeout=10_000)
+    assert page.evaluate("document.querySelector('#dictation-audio').duration") > 1
+    page.click("#show-hint")
+    assert page.is_visible("text=Seven words about a habit.")
+    page.fill("#typed", "My brother drinks cofee every evening")
+    page.click("#check")
+    page.locator("#result:not([hidden])").wait_for(timeout=10_000)
+
+    assert page.inner_text("#wer") == "Word error rate 33.3%"
+    assert "1 mistake, 1 typo" in page.inner_text("#counts")
+    assert page.inner_text("#diff .diff-typo ins") == "coffee"
+    assert page.inner_text("#diff .diff-mistake ins") == "morning"
+    assert page.locator("#diff .diff-ok").count() == 4
+    page.screenshot(path="/tmp/dictation-practice.png", full_page=True)
+    attempt = Attempt.objects.get(item=item)
+    assert (attempt.typos, attempt.mistakes) == (1, 1)
+
+    page.goto(f"{live_server.url}/dictation/stats")
+    page.locator("#chart[data-loaded=true] svg").wait_for(timeout=10_000)
+    assert page.locator("#chart rect.bar").count() == 30
+    assert page.locator("#chart circle.wer-point").count() == 1
+    page.screenshot(path="/tmp/dictation-stats.png", full_page=True)
