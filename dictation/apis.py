@@ -35,6 +35,7 @@ from dictation.serializers import (
     TagsInput,
     TTSStatusOutput,
     WindowInput,
+    item_rows_validate,
 )
 from sawt.accounts.models import User
 from sawt.core.errors import Conflict, NotFound, error_body
@@ -85,17 +86,17 @@ class ItemBulkCreateApi(APIView):
         data.is_valid(raise_exception=True)
         results: list[dict[str, Any]] = []
         drafts: list[tuple[int, services.ItemDraft]] = []
-        for index, row in enumerate(data.rows()):
-            row_input = ItemCreateInput(data=row)
-            if row_input.is_valid():
-                drafts.append((index, row_input.draft()))
+        for index, row in enumerate(item_rows_validate(data.rows())):
+            if isinstance(row, services.ItemDraft):
+                drafts.append((index, row))
             else:
-                body = error_body("invalid", "The item is not valid.", {"fields": row_input.errors})
+                body = error_body("invalid", "The item is not valid.", {"fields": row})
                 results.append({"index": index, "ok": False, **body})
         items = services.item_bulk_create(owner=_user(request), drafts=[d for _, d in drafts])
         fresh = Item.objects.prefetch_related("tags").in_bulk([i.pk for i in items])
-        for (index, _), item in zip(drafts, items, strict=True):
-            results.append({"index": index, "ok": True, "item": ItemOutput(fresh[item.pk]).data})
+        created = ItemOutput([fresh[i.pk] for i in items], many=True).data
+        for (index, _), item in zip(drafts, created, strict=True):
+            results.append({"index": index, "ok": True, "item": item})
         results.sort(key=lambda r: r["index"])
         body = {"created": len(items), "failed": len(results) - len(items), "results": results}
         return Response(body, status=status.HTTP_202_ACCEPTED)

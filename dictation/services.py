@@ -1,5 +1,6 @@
 """Writes of the dictation trainer: items and their audio, attempts, tags."""
 
+import functools
 import logging
 import os
 import re
@@ -51,13 +52,22 @@ def locale_normalize(*, locale: str) -> str:
 
 def voice_for_locale(*, locale: str) -> str:
     """The voice argument `tts.synthesize` takes for this locale; raises UnknownLocale."""
+    voice = _voice_for(locale, get_config().tts_voice)
+    if voice is None:
+        raise UnknownLocale(details={"locale": locale})
+    return voice
+
+
+@functools.lru_cache(maxsize=256)
+def _voice_for(locale: str, configured_voice: str) -> str | None:
+    # Cached: finding a voice reads package data and espeak's voice list, and a bulk request asks per row.
     try:
         synthesizer = tts.get_synthesizer(language=locale)
-    except tts.TTSError as exc:
-        raise UnknownLocale(details={"locale": locale}) from exc
+    except tts.TTSError:
+        return None
     if isinstance(synthesizer, tts.EspeakSynthesizer):
         return f"espeak:{synthesizer.voice}"
-    return get_config().tts_voice
+    return configured_voice
 
 
 def tag_name_normalize(*, name: str) -> str:
@@ -111,10 +121,22 @@ def _new_item(owner: User, draft: ItemDraft) -> Item:
 
 
 def _queue_audio(task_ids: Sequence[int]) -> None:
-    from dictation.tasks import generate_item_audio
+    """Queues one audio job per TTSTask once the transaction commits. Many jobs go out through one
+    fan-out task, so a bulk request does not wait for a hundred broker round trips."""
+    from dictation.tasks import generate_item_audio, queue_item_audio
 
     ids = list(task_ids)
-    transaction.on_commit(lambda: [generate_item_audio.delay(i) for i in ids])
+    if len(ids) == 1:
+        transaction.on_commit(lambda: generate_item_audio.delay(ids[0]))
+    elif ids:
+        transaction.on_commit(lambda: queue_item_audio.delay(ids))
+
+
+def audio_jobs_queue(*, tts_task_ids: Sequence[int]) -> None:
+    from dictation.tasks import generate_item_audio
+
+    for tts_task_id in tts_task_ids:
+        generate_item_audio.delay(tts_task_id)
 
 
 def item_create(*, owner: User, draft: ItemDraft) -> Item:

@@ -17,6 +17,12 @@ def generate_item_audio(self: Task, tts_task_id: int) -> None:
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
+def queue_item_audio(tts_task_ids: list[int]) -> None:
+    """Fans a bulk request's audio jobs out to the speech queue (sending twice is harmless: jobs claim)."""
+    services.audio_jobs_queue(tts_task_ids=tts_task_ids)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
 def sweep_stuck_audio() -> int:
     return services.tts_sweep()
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dictation import selectors, services
 from dictation.models import Item, TTSStatus
-from dictation.serializers import ItemBulkCreateInput, ItemCreateInput, ItemListFilter
+from dictation.serializers import ItemBulkCreateInput, ItemCreateInput, ItemListFilter, item_rows_validate
 from sawt.accounts.models import User
 from sawt.core.ownership import get_owned_or_404
 
@@ -79,12 +79,12 @@ def editor(request: HttpRequest) -> HttpResponse:
         if not bulk.is_valid():
             context["errors"] = bulk.errors
             return render(request, "dictation/editor.html", context, status=400)
-        rows = [ItemCreateInput(data=row) for row in bulk.rows()]
-        bad = [(n + 1, row.errors) for n, row in enumerate(rows) if not row.is_valid()]
-        if bad:
-            context["row_errors"] = bad
+        rows = item_rows_validate(bulk.rows())
+        drafts = [row for row in rows if isinstance(row, services.ItemDraft)]
+        if len(drafts) < len(rows):
+            context["row_errors"] = [(n + 1, row) for n, row in enumerate(rows) if isinstance(row, dict)]
             return render(request, "dictation/editor.html", context, status=400)
-        services.item_bulk_create(owner=_user(request), drafts=[row.draft() for row in rows])
+        services.item_bulk_create(owner=_user(request), drafts=drafts)
         messages.success(request, f"Added {len(rows)} items; their audio is on its way.")
         return redirect("dictation_pages:index")
     if request.method == "POST":
