@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE["dictation-sweep-stuck-audio"] = {"task": "dictation.tasks.
 CELERY_BEAT_SCHEDULE["dictation-cleanup-orphan-audio"] = {
     "task": "dictation.tasks.cleanup_orphan_audio", "schedule": 3600,
 }
+# Items and their TTS jobs share one status set; one schema name for it.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "DictationTTSStatusEnum": "dictation.models.TTSStatus",
+}
 
 
 # --- meetings ---
