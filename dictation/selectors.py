@@ -76,18 +76,17 @@ def _aggregate(attempts: QuerySet[Attempt]) -> dict[str, Any]:
         attempts=Count("id"), average_wer=Avg("wer"), best_wer=Min("wer"), worst_wer=Max("wer"),
         words=Sum("reference_words"), typos=Sum("typos"), mistakes=Sum("mistakes"),
         first_attempt_at=Min("created_at"), last_attempt_at=Max("created_at"),
+        perfect_attempts=Count("id", filter=Q(wer=0)), items_practiced=Count("item", distinct=True),
     )
     figures["words"] = figures["words"] or 0
     figures["typos"] = figures["typos"] or 0
     figures["mistakes"] = figures["mistakes"] or 0
-    figures["perfect_attempts"] = attempts.filter(wer=0).count()
     return figures
 
 
 def stats_summary(*, owner: User, window: Window = Window()) -> dict[str, Any]:
     attempts = Attempt.objects.filter(window.q(), owner=owner)
     figures = _aggregate(attempts)
-    figures["items_practiced"] = attempts.values("item_id").distinct().count()
     figures["items_total"] = Item.objects.filter(owner=owner).count()
     figures["since"], figures["until"] = window.since, window.until
     return figures

@@ -319,7 +319,10 @@ DICTATION_TTS_RETRY_SECONDS = env.int("DICTATION_TTS_RETRY_SECONDS", default=5)
 DICTATION_TTS_MAX_ATTEMPTS = env.int("DICTATION_TTS_MAX_ATTEMPTS", default=8)
 DICTATION_TTS_SWEEP_AFTER_SECONDS = env.int("DICTATION_TTS_SWEEP_AFTER_SECONDS", default=300)
 DICTATION_ORPHAN_GRACE_SECONDS = env.int("DICTATION_ORPHAN_GRACE_SECONDS", default=3600)
-CELERY_TASK_ROUTES["dictation.tasks.generate_item_audio"] = {"queue": "speech"}
+# Audio jobs and their bulk fan-out; a deployment (or the benchmark) may give them a queue of their own.
+DICTATION_TTS_QUEUE = env.str("DICTATION_TTS_QUEUE", default="speech")
+CELERY_TASK_ROUTES["dictation.tasks.generate_item_audio"] = {"queue": DICTATION_TTS_QUEUE}
+CELERY_TASK_ROUTES["dictation.tasks.queue_item_audio"] = {"queue": DICTATION_TTS_QUEUE}
 CELERY_BEAT_SCHEDULE["dictation-sweep-stuck-audio"] = {"task": "dictation.tasks.sweep_stuck_audio", "schedule": 60}
 CELERY_BEAT_SCHEDULE["dictation-cleanup-orphan-audio"] = {
     "task": "dictation.tasks.cleanup_orphan_audio", "schedule": 3600,
