@@ -63,13 +63,11 @@ def bench_dictation(options: dict[str, Any]) -> dict[str, Any]:
     from sawt.celery import app
 
     queue = f"dictation-bench-{uuid.uuid4().hex[:8]}"
-    # Set before this process sends anything, so the router is built with it.
-    app.conf.task_routes = {**settings.CELERY_TASK_ROUTES, "dictation.tasks.generate_item_audio": {"queue": queue},
-                            "dictation.tasks.queue_item_audio": {"queue": queue}}
     load_before = os.getloadavg()[0]
     with (
+        _private_broker() as broker_url,
         tempfile.TemporaryDirectory() as cache,
-        _worker(app, queue, cache) as started_in,
+        _worker(app, broker_url, queue, cache) as started_in,
         override_settings(SAWT_RATE_LIMIT_ENABLED=False),
     ):
         figures = _run(options, random.Random(time.time_ns()))
@@ -84,10 +82,36 @@ WORKER_CONCURRENCY = 2
 
 
 @contextlib.contextmanager
-def _worker(app: Any, queue: str, cache_dir: str) -> Iterator[float]:
+def _private_broker() -> Iterator[str]:
+    """A Redis server of the benchmark's own: on a Redis shared with other people's test runs, a FLUSHDB
+    elsewhere empties the queue mid-run."""
+    from sawt.core.embedded_redis import _command, is_listening
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*_command(port), "--daemonize", "no"], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not is_listening(port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the benchmark's Redis did not start")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _worker(app: Any, broker_url: str, queue: str, cache_dir: str) -> Iterator[float]:
     """A real `celery worker` on a private queue, with an empty TTS cache, stopped afterwards."""
+    # Set before this process sends anything, so its connection pool and router are built with them.
+    app.conf.broker_url = broker_url
+    app.conf.task_routes = {**settings.CELERY_TASK_ROUTES, "dictation.tasks.generate_item_audio": {"queue": queue},
+                            "dictation.tasks.queue_item_audio": {"queue": queue}}
     name = f"{queue}@%h"
-    env = {**os.environ, "SAWT_TTS_CACHE_DIR": cache_dir, "DICTATION_TTS_QUEUE": queue}
+    env = {**os.environ, "SAWT_TTS_CACHE_DIR": cache_dir, "DICTATION_TTS_QUEUE": queue, "CELERY_BROKER_URL": broker_url}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "sawt", "worker", "-Q", queue, "-n", name, "-P", "prefork",
@@ -118,7 +142,7 @@ def _run(options: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     try:
         figures: dict[str, Any] = {}
         figures.update(_audio_latency(api, rng, runs=3 if quick else 10))
-        figures.update(_bulk(api, rng, count=20 if quick else 100))
+        figures.update(_bulk(api, rng, count=20 if quick else 100, limit=120 if quick else 480))
         figures.update(_scoring(api, user, runs=50 if quick else 200))
         figures.update(_stats(api, user, rng, attempts=1000 if quick else 10_000, runs=20 if quick else 50))
         return figures

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -28,10 +29,15 @@ from sawt.speech.config import get_config
 
 logger = logging.getLogger("dictation")
 
-# Errors worth another try: the disk (full, busy), the espeak subprocess timing out, memory pressure.
-# Everything else the engine raises (TTSError: empty text, unknown voice, synthesis failure) will fail
-# the same way again, so it fails the item at once.
-TRANSIENT_TTS_ERRORS: tuple[type[BaseException], ...] = (OSError, subprocess.TimeoutExpired, MemoryError)
+# Errors worth another try: the disk (full, busy), the espeak subprocess timing out, memory pressure, a
+# synthesis cut off by the soft time limit on a starved machine. Everything else the engine raises
+# (TTSError: empty text, unknown voice, synthesis failure) will fail the same way again, so it fails the
+# item at once.
+TRANSIENT_TTS_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, subprocess.TimeoutExpired, MemoryError, SoftTimeLimitExceeded,
+)
+# Hard limit of one audio job; a job "running" for longer than this died with its worker.
+AUDIO_JOB_TIME_LIMIT = 180
 
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})((?:[-_][A-Za-z0-9]{2,8})*)$")
 
@@ -285,7 +291,7 @@ def tts_sweep() -> int:
     worker), or failed on a transient error with tries left. Returns how many were queued."""
     now = timezone.now()
     TTSTask.objects.filter(
-        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=AUDIO_JOB_TIME_LIMIT)
     ).update(status=TTSStatus.PENDING)
     stale = now - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS)
     retry_failed = TTSTask.objects.filter(

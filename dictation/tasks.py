@@ -7,7 +7,8 @@ from django.conf import settings
 from dictation import services
 
 
-@shared_task(bind=True, max_retries=3, acks_late=True, soft_time_limit=120, time_limit=180)
+@shared_task(bind=True, max_retries=3, acks_late=True, soft_time_limit=services.AUDIO_JOB_TIME_LIMIT - 30,
+             time_limit=services.AUDIO_JOB_TIME_LIMIT)
 def generate_item_audio(self: Task, tts_task_id: int) -> None:
     """Synthesizes an item's audio. Runs twice harmlessly (the service claims the TTSTask row)."""
     try:

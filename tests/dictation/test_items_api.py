@@ -188,3 +188,14 @@ def test_it_answers_409_for_audio_that_is_not_ready(api, owner):
     response = api.get(f"{ITEMS}/{item.pk}/audio")
 
     assert response.status_code == 409 and response.json()["error"]["code"] == "audio_not_ready"
+
+
+def test_deleting_the_account_deletes_its_audio(create_item, owner):
+    from sawt.accounts.services import account_delete
+
+    item = create_item(text="Gone with my account.")
+    path = Path(settings.MEDIA_ROOT) / Item.objects.get(pk=item["id"]).audio_file
+
+    account_delete(user=owner)
+
+    assert not path.exists() and not Item.objects.filter(pk=item["id"]).exists()

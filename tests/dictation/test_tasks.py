@@ -85,13 +85,15 @@ def test_the_sweep_requeues_stuck_and_retryable_jobs(owner, django_capture_on_co
                                                      finished_at=old)
     hopeless, hopeless_task = queued_item(owner, tts_status=TTSStatus.FAILED)
     TTSTask.objects.filter(pk=hopeless_task.pk).update(status=TTSStatus.FAILED, retryable=False, finished_at=old)
+    dead, dead_task = queued_item(owner, text="My worker died mid-sentence.", tts_status=TTSStatus.RUNNING)
+    TTSTask.objects.filter(pk=dead_task.pk).update(status=TTSStatus.RUNNING, started_at=old - timedelta(hours=1))
     fresh, _ = queued_item(owner)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_stuck_audio.delay().get() == 2
+        assert tasks.sweep_stuck_audio.delay().get() == 3
 
     statuses = {i.pk: i.tts_status for i in Item.objects.all()}
-    assert statuses[stuck.pk] == statuses[failed.pk] == TTSStatus.COMPLETED
+    assert statuses[stuck.pk] == statuses[failed.pk] == statuses[dead.pk] == TTSStatus.COMPLETED
     assert statuses[hopeless.pk] == TTSStatus.FAILED and statuses[fresh.pk] == TTSStatus.PENDING
 
 
