@@ -290,16 +290,16 @@ def tts_sweep() -> int:
     """Re-queues jobs that are stuck: pending too long (lost message), running past the time limit (dead
     worker), or failed on a transient error with tries left. Returns how many were queued."""
     now = timezone.now()
-    TTSTask.objects.filter(
+    dead = TTSTask.objects.filter(
         status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=AUDIO_JOB_TIME_LIMIT)
-    ).update(status=TTSStatus.PENDING)
+    )
     stale = now - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS)
     retry_failed = TTSTask.objects.filter(
         status=TTSStatus.FAILED, retryable=True, attempts__lt=settings.DICTATION_TTS_MAX_ATTEMPTS,
         finished_at__lt=stale,
     )
     stuck_pending = TTSTask.objects.filter(status=TTSStatus.PENDING, queued_at__lt=stale)
-    ids = list(retry_failed.values_list("pk", flat=True)) + list(stuck_pending.values_list("pk", flat=True))
+    ids = [pk for jobs in (dead, retry_failed, stuck_pending) for pk in jobs.values_list("pk", flat=True)]
     with transaction.atomic():
         TTSTask.objects.filter(pk__in=ids).update(status=TTSStatus.PENDING, queued_at=now, retryable=False)
         Item.objects.filter(tts_tasks__pk__in=ids).update(tts_status=TTSStatus.PENDING)
