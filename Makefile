@@ -33,7 +33,6 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check sawt dictation meetings music voicebot tests || true
 
 types: install
 	$(BIN)/mypy sawt dictation meetings music voicebot

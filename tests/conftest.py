@@ -77,3 +77,41 @@ def shared_data() -> str:
     if not os.path.isfile(os.path.join(path, "manifest.tsv")):
         pytest.skip(f"real speech data not found at {path} (set SAWT_TEST_DATA)")
     return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium_args() -> list[str]:
+    """Extra Chromium flags for one test (e.g. a fake microphone); the `page` fixture reads them."""
+    return []
+
+
+@pytest.fixture
+def page(chromium_args: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A Playwright page in Debian's headless Chromium (apt-get install chromium)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *chromium_args])
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

@@ -19,6 +19,19 @@ NOT_OBJECT_URLS = {"password_reset_confirm"}
 NOT_OBJECT_NAMESPACES = {"admin", "social"}
 
 
+# How to open a socket as its rightful user, per route regex: async (owner) -> (path, headers).
+# Routes not listed open with the owner's Bearer token and owned objects for their keywords.
+SOCKET_OPENERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def socket_opener(route_regex: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    def register(opener: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        SOCKET_OPENERS[route_regex] = opener
+        return opener
+
+    return register
+
+
 def owned(kwarg: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
     def register(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
         OWNED_OBJECTS[kwarg] = factory

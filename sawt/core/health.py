@@ -69,19 +69,30 @@ def check_storage() -> str:
         return ERROR
 
 
-def _engine_check(module: str, function: str) -> str:
-    """Asks the speech engine whether its model files are present, without loading the model."""
+def check_asr_model() -> str:
+    """The configured ASR model's files are present (loading it is the workers' job, not /health's)."""
+    from sawt.speech import asr
+    from sawt.speech.config import get_config
+    from sawt.speech.models import resolve_asr_model
+
     try:
-        engine = __import__(f"sawt.speech.{module}", fromlist=[function])
-    except ImportError:
-        return NOT_CONFIGURED
-    check = getattr(engine, function, None)
-    if check is None:
-        return NOT_CONFIGURED
-    try:
-        return OK if check() else ERROR
+        if asr.model_info().get("loaded"):
+            return OK
+        config = get_config()
+        path, _ = resolve_asr_model(config.asr_model, config.model_cache_dir)
+        return OK if os.path.isdir(path) else NOT_CONFIGURED
     except Exception:
-        logger.warning("health: %s check failed", module, exc_info=True)
+        logger.warning("health: ASR model check failed", exc_info=True)
+        return ERROR
+
+
+def check_tts_voice() -> str:
+    from sawt.speech import tts
+
+    try:
+        return OK if tts.tts_info().get("available") else ERROR
+    except Exception:
+        logger.warning("health: TTS voice check failed", exc_info=True)
         return ERROR
 
 
@@ -90,8 +101,8 @@ COMPONENTS: dict[str, Callable[[], str]] = {
     "redis": check_redis,
     "celery": check_celery,
     "storage": check_storage,
-    "asr_model": lambda: _engine_check("asr", "model_available"),
-    "tts_voice": lambda: _engine_check("tts", "voice_available"),
+    "asr_model": check_asr_model,
+    "tts_voice": check_tts_voice,
 }
 
 

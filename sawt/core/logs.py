@@ -34,7 +34,8 @@ class RequestContextFilter(logging.Filter):
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<![\w/])\+?\d[\d\s().-]{7,}\d(?!\w)")
+# 10 to 15 digits with spaces, dashes or parentheses between them: phone numbers, not dates, times or IPs.
+_PHONE = re.compile(r"(?<![\w/.:-])\+?\(?\d(?:[\s()-]{0,2}\d){9,14}(?![\w.:-])")
 _TOKEN = re.compile(r"(?i)\b(token|bearer|ticket|key|secret|password|authorization)(\W{1,3})[\w\-.:~+/=]{6,}")
 _SENSITIVE_KEYS = {
     "password", "token", "access_token", "refresh_token", "authorization", "phone", "phone_number",

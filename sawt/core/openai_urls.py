@@ -1,5 +1,9 @@
-"""The OpenAI-compatible surface under /v1/ (the speech engine's issue adds its endpoints here)."""
+"""The OpenAI-compatible surface under /v1/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from sawt.core.transcriptions import TranscriptionApi
+
+urlpatterns = [
+    path("audio/transcriptions", TranscriptionApi.as_view(), name="openai-transcriptions"),
+]

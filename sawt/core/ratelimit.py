@@ -1,6 +1,5 @@
-"""Fixed-window rate limits counted in Redis, per user (per client IP when anonymous)."""
+"""Rate limits counted in Redis, per user (per client IP when anonymous), one window per identity."""
 
-import time
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -36,34 +35,44 @@ def identity(request: "HttpRequest | Request") -> str:
     return f"ip:{client_ip(request)}"
 
 
-def _window(scope: str, ident: str) -> tuple[str, int, int]:
-    """The counter's key for the current window, the limit, and the seconds left in the window."""
+def _key(scope: str) -> tuple[int, int]:
     limit, window = parse_rate(settings.SAWT_RATE_LIMITS[scope])
-    now = int(time.time())
-    window_start = now - now % window
-    key = f"{settings.CACHES['default'].get('KEY_PREFIX', 'sawt')}:rl:{scope}:{ident}:{window_start}"
-    return key, limit, window_start + window - now
+    return limit, window
+
+
+def _counter(scope: str, ident: str) -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'sawt')}:rl:{scope}:{ident}"
 
 
 def hit(scope: str, ident: str) -> int | None:
-    """Counts one hit; answers None when allowed, else the seconds until the window reopens."""
+    """Counts one hit; answers None when allowed, else the seconds until the window reopens.
+
+    The window opens at the first hit and lasts the scope's seconds, so a burst is never split
+    across two windows (as it can be with windows aligned to the clock).
+    """
     if not settings.SAWT_RATE_LIMIT_ENABLED:
         return None
-    key, limit, remaining = _window(scope, ident)
-    pipe = redis_client().pipeline()
+    limit, window = _key(scope)
+    key = _counter(scope, ident)
+    pipe = redis_client().pipeline()  # MULTI/EXEC: the three commands run as one
+    pipe.set(key, 0, ex=window, nx=True)
     pipe.incr(key)
-    pipe.expire(key, remaining + 1)
-    count = int(pipe.execute()[0])
-    return remaining if count > limit else None
+    pipe.ttl(key)
+    _, count, ttl = pipe.execute()
+    return max(1, int(ttl)) if int(count) > limit else None
 
 
 def peek(scope: str, ident: str) -> int | None:
     """Like hit() without counting: for limits on failures only (bad logins)."""
     if not settings.SAWT_RATE_LIMIT_ENABLED:
         return None
-    key, limit, remaining = _window(scope, ident)
-    count = int(redis_client().get(key) or 0)
-    return remaining if count >= limit else None
+    limit, _ = _key(scope)
+    pipe = redis_client().pipeline()
+    key = _counter(scope, ident)
+    pipe.get(key)
+    pipe.ttl(key)
+    count, ttl = pipe.execute()
+    return max(1, int(ttl)) if int(count or 0) >= limit else None
 
 
 def check(scope: str, request: "HttpRequest | Request") -> None:

@@ -1,17 +1,13 @@
 """Hands Django settings to the framework-free speech engine."""
 
-import importlib
-
 from django.conf import settings
+
+from sawt.speech import config as speech_config
 
 
 def configure_engine() -> None:
-    try:
-        speech_config = importlib.import_module("sawt.speech.config")
-    except ImportError:  # the engine lands in its own change
-        return
     speech_config.configure(
-        speech_config.SpeechConfig(
+        speech_config.SpeechConfig.from_env(
             asr_model=settings.SAWT_ASR_MODEL,
             asr_device=settings.SAWT_ASR_DEVICE,
             asr_compute_type=settings.SAWT_ASR_COMPUTE_TYPE,

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 
 from sawt.core.errors import error_body
 from sawt.core.middleware import is_api_path
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"products": PRODUCTS})
 
 
+@csrf_exempt  # answers 404 whatever the method; nothing to protect
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
 
@@ -47,3 +49,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if is_api_path(request.path):
         return JsonResponse(error_body("bad_request", "The request could not be understood."), status=400)
     return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if is_api_path(request.path):
+        body = error_body("csrf_failed", "CSRF check failed: send the X-CSRFToken header, or use a token.")
+        return JsonResponse(body, status=403)
+    context = {"reason": "The form expired. Go back, reload and try again."}
+    return render(request, "errors/403.html", context, status=403)

@@ -119,7 +119,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s socket timeout by default, which kills the channel layer's
+            # blocking BZPOPMIN on any idle socket (django/channels_redis#422): no client-side timeout.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            "capacity": 1500,
+            "expiry": 30,
+        },
     }
 }
 
@@ -278,6 +284,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sawt.core.views.csrf_failure"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

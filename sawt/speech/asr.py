@@ -200,7 +200,9 @@ def transcribe(
 ) -> Transcript:
     """Transcribe float32 mono 16 kHz samples.
 
-    ``language=None`` detects it (English-only models always answer ``en``).
+    ``language=None`` detects it.  English-only models (``tiny.en``) always
+    transcribe as ``en``, like faster-whisper, whatever ``language`` says; check
+    ``model_info()["multilingual"]`` before offering other languages.
     ``batched=None`` batches inputs of ``asr_batched_min_seconds`` or more.
     ``temperature=None`` keeps Whisper's fallback schedule (0.0 ... 1.0).
     """

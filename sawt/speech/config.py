@@ -40,6 +40,9 @@ class SpeechConfig:
     asr_workers: concurrent transcriptions the one model instance can run.
     asr_batched_min_seconds: inputs at least this long use the batched pipeline.
     tts_voice: ``"joe-us"`` (bundled Piper voice) or a path to a Piper ``.onnx``.
+    tts_threads: onnxruntime threads per synthesis (0 = one per core).  One thread
+        without spin-waiting was fastest on a busy 2-core machine and lets
+        concurrent requests use the other cores.
     embedding_model: ``"all-MiniLM-L6-v2"`` (bundled) or a sentence-transformers dir.
     llm_base_url: OpenAI-compatible endpoint (``.../v1``); empty means offline.
     """
@@ -56,6 +59,7 @@ class SpeechConfig:
     tts_voice: str = "joe-us"
     tts_cache_dir: str = field(default_factory=lambda: _default_var("tts-cache"))
     tts_cache: bool = True
+    tts_threads: int = 1
     max_audio_seconds: float = 7200.0
     min_audio_seconds: float = 0.3
     embedding_model: str = "all-MiniLM-L6-v2"

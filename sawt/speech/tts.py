@@ -52,7 +52,10 @@ class Synthesis:
     def at_rate(self, sample_rate: int | None) -> Synthesis:
         if not sample_rate or sample_rate == self.sample_rate:
             return self
-        return Synthesis(audio.resample(self.samples, self.sample_rate, sample_rate), sample_rate)
+        # Resampling overshoots full-scale peaks slightly; keep samples in [-1, 1] so the
+        # fresh result equals what the PCM16 cache returns.
+        resampled = np.clip(audio.resample(self.samples, self.sample_rate, sample_rate), -1.0, 1.0)
+        return Synthesis(resampled.astype(np.float32, copy=False), sample_rate)
 
 
 @runtime_checkable
@@ -103,11 +106,30 @@ def _load_piper(model: Path, config: Path) -> Any:
     with _voice_lock:
         voice = _voices.get(model)
         if voice is None:
-            from piper import PiperVoice
-
-            voice = PiperVoice.load(model, config_path=config)
+            voice = _build_piper(model, config, get_config().tts_threads)
             _voices[model] = voice
         return voice
+
+
+def _build_piper(model: Path, config: Path, threads: int) -> Any:
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+    from piper.voice import ESPEAK_DATA_DIR
+
+    # PiperVoice.load() uses onnxruntime defaults: a thread per core that spin-waits,
+    # which measured 1.5-2x slower than one quiet thread when the CPU is shared.
+    options = onnxruntime.SessionOptions()
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    with open(config, encoding="utf-8") as handle:
+        piper_config = PiperConfig.from_dict(json.load(handle))
+    return PiperVoice(
+        config=piper_config, session=session, espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd()
+    )
 
 
 class PiperSynthesizer:

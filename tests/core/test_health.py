@@ -12,6 +12,7 @@ def test_it_reports_every_component():
     assert set(body["components"]) == {"database", "redis", "celery", "storage", "asr_model", "tts_voice"}
     assert body["components"]["database"] == "ok"
     assert body["components"]["redis"] == "ok"
+    assert body["components"]["asr_model"] == "ok" and body["components"]["tts_voice"] == "ok"
     assert all(v in ("ok", "error", "not configured") for v in body["components"].values())
     assert body["version"] and body["time"]
 

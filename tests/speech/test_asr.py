@@ -132,3 +132,16 @@ def test_it_joins_the_multilingual_model_once_and_detects_french(shared_data: Pa
     assert transcript.language == "fr"
     assert transcript.language_probability > 0.5
     assert score("et c'est la dictée numéro 1", transcript.text, numbers=False).wer <= 0.5, transcript.text
+
+
+def test_it_shares_one_model_across_threads(shared_data: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    samples = audio.decode_audio(shared_data / "sr_english.wav")
+    asr.unload()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        models_seen = list(pool.map(lambda _: asr.get_asr_model(), range(3)))
+    assert all(m is models_seen[0] for m in models_seen)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = list(pool.map(lambda _: asr.transcribe(samples, word_timestamps=False).text, range(2)))
+    assert all(score("one two three", t, numbers=True).wer <= 0.34 for t in texts)

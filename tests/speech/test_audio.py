@@ -193,3 +193,11 @@ def test_it_writes_wav_files_that_read_back(tmp_path: Path) -> None:
     decoded, expected = decode_audio(path, min_seconds=0), audio.resample(samples, 8000, 16000)
     assert len(decoded) == len(expected)
     np.testing.assert_allclose(decoded[:-50], expected[:-50], atol=0.01)  # edges differ by filter
+
+
+def test_it_decodes_when_metadata_underestimates_the_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audio, "_metadata_duration", lambda container, stream: 0.5)
+    samples = (0.1 * np.ones(16000 * 70)).astype(np.float32)  # longer than the buffer's first guess
+    decoded = decode_audio(audio.wav_bytes(samples, 16000))
+    assert len(decoded) == len(samples)
+    assert float(decoded[-1]) == pytest.approx(0.1, abs=1e-3)
