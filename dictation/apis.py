@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponseBase
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -54,6 +54,14 @@ def _owned_item(request: Request, item_id: int) -> Item:
     return get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
 
 
+def _page_of(name: str, output: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
+    """The schema of a SawtPagination page of `output`."""
+    return inline_serializer(name, fields={
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": output,
+    })
+
+
 def _paginated(request: Request, view: APIView, queryset: Any, output: type[serializers.Serializer[Any]]) -> Response:
     paginator = SawtPagination()
     page: Any = paginator.paginate_queryset(queryset, request, view=view)
@@ -61,7 +69,8 @@ def _paginated(request: Request, view: APIView, queryset: Any, output: type[seri
 
 
 class ItemListCreateApi(APIView):
-    @extend_schema(parameters=[ItemListFilter], responses=ItemOutput(many=True), tags=TAGS)
+    @extend_schema(parameters=[ItemListFilter], responses=_page_of("DictationItemPage", ItemOutput(many=True)),
+                   operation_id="dictation_items_list", tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = ItemListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -137,9 +146,8 @@ class ItemTTSStatusApi(APIView):
     @extend_schema(responses=TTSStatusOutput, tags=TAGS)
     def get(self, request: Request, item_id: int) -> Response:
         item = _owned_item(request, item_id)
-        task = TTSTask.objects.filter(item=item).order_by("-queued_at", "-id").first()
-        if task is None:  # cannot happen for items made through services; answer the item's own state
-            return Response({"item_id": item.pk, "status": item.tts_status, "error": item.tts_error})
+        # Items made through the services always have a job; one made otherwise reads as a fresh job.
+        task = TTSTask.objects.filter(item=item).order_by("-queued_at", "-id").first() or TTSTask(item=item)
         body = TTSStatusOutput(task).data
         # The item's status is the truth a player needs; a superseded job must not hide a newer one.
         body["status"] = item.tts_status
@@ -164,7 +172,8 @@ class ItemAudioApi(APIView):
 
 
 class AttemptListCreateApi(APIView):
-    @extend_schema(parameters=[AttemptListFilter], responses=AttemptOutput(many=True), tags=TAGS)
+    @extend_schema(parameters=[AttemptListFilter], responses=_page_of("DictationAttemptPage", AttemptOutput(many=True)),
+                   operation_id="dictation_attempts_list", tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = AttemptListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -202,7 +211,8 @@ class StatsSummaryApi(APIView):
 
 
 class StatsPracticeLogApi(APIView):
-    @extend_schema(parameters=[PracticeLogFilter], responses=PracticeLogRowOutput(many=True), tags=TAGS)
+    @extend_schema(parameters=[PracticeLogFilter],
+                   responses=_page_of("DictationPracticeLogPage", PracticeLogRowOutput(many=True)), tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = PracticeLogFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
