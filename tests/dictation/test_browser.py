@@ -7,38 +7,29 @@ from dictation import services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
 
 @pytest.fixture
 def item(owner):
-    # Made before Playwright starts: its sync API runs an event loop in this thread, where the ORM refuses.
     return services.item_create(owner=owner, draft=services.ItemDraft(
         text="My brother drinks coffee every morning.", locale="en-US", hint="Seven words about a habit."))
 
 
 @pytest.fixture
-def page(live_server, owner, item):
-    from playwright.sync_api import sync_playwright
-
+def signed_in(item, page, live_server, owner):
+    # `item` first: it is made before Playwright starts its event loop in this thread.
     client = Client()
     client.force_login(owner)
-    session = client.cookies["sessionid"].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        yield page
-        browser.close()
-        assert not errors, errors
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    assert not errors, errors
 
 
-def test_a_learner_practises_one_item_on_the_real_page(page, live_server, item):
+def test_a_learner_practises_one_item_on_the_real_page(signed_in, live_server, item):
+    page = signed_in
     page.goto(f"{live_server.url}/dictation/items/{item.pk}/practice")
     page.locator("#play:not([disabled])").wait_for(timeout=30_000)
     page.click("#play")
