@@ -15,12 +15,17 @@ def item(owner):
 
 
 @pytest.fixture
-def signed_in(item, page, live_server, owner):
-    # `item` first: it is made before Playwright starts its event loop in this thread.
+def session_id(owner):
     client = Client()
     client.force_login(owner)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def signed_in(item, session_id, page, live_server):
+    # The ORM work (the item, the session) comes before `page`: Playwright then runs an event loop in this
+    # thread, and a connection opened under it outlives the test (PostgreSQL cannot drop the test database).
+    page.context.add_cookies([{"name": "sessionid", "value": session_id, "url": live_server.url}])
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
