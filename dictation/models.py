@@ -1,0 +1,139 @@
+"""Dictation items (a sentence and its generated audio), their TTS jobs, scored attempts and tags."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class TTSStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_tags")
+    name = models.CharField(max_length=50)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="dictation_tag_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def content_hash(*, text: str, locale: str, voice: str) -> str:
+    """Identifies the audio an item needs: the same text, locale and voice give the same WAV."""
+    return hashlib.sha256(json.dumps([text, locale, voice], ensure_ascii=False).encode()).hexdigest()
+
+
+class Item(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_items")
+    text = models.TextField()
+    locale = models.CharField(max_length=35)
+    difficulty = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    difficulty_inferred = models.BooleanField(default=False)
+    tags = models.ManyToManyField(Tag, related_name="items", blank=True)
+    alternatives = models.JSONField(default=list, blank=True, help_text="Other accepted answers.")
+    hint = models.CharField(max_length=200, blank=True)
+    case_sensitive = models.BooleanField(default=False)
+    keep_punctuation = models.BooleanField(default=False)
+
+    voice = models.CharField(max_length=200)
+    tts_status = models.CharField(max_length=10, choices=TTSStatus.choices, default=TTSStatus.PENDING)
+    tts_error = models.TextField(blank=True)
+    audio_file = models.CharField(max_length=200, blank=True, help_text="Path under MEDIA_ROOT.")
+    duration = models.FloatField(null=True, blank=True)
+
+    # Kept up to date by attempt_create so lists can filter and sort on practice without a join.
+    attempts_count = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="dict_item_owner_created"),
+            models.Index(fields=["owner", "locale"], name="dict_item_owner_locale"),
+            models.Index(fields=["owner", "difficulty"], name="dict_item_owner_difficulty"),
+            models.Index(fields=["owner", "last_attempt_at"], name="dict_item_owner_practiced"),
+            models.Index(fields=["tts_status", "updated_at"], name="dict_item_tts_sweep"),
+            models.Index(fields=["audio_file"], name="dict_item_audio_file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(text=self.text, locale=self.locale, voice=self.voice)
+
+    @property
+    def accepted_answers(self) -> list[str]:
+        return [self.text, *self.alternatives]
+
+
+class TTSTask(models.Model):
+    """One run of audio generation for an item; the row is the job's state and its claim."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="tts_tasks")
+    status = models.CharField(max_length=10, choices=TTSStatus.choices, default=TTSStatus.PENDING)
+    content_hash = models.CharField(max_length=64)
+    force = models.BooleanField(default=False, help_text="Synthesize again instead of reusing identical audio.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retryable = models.BooleanField(default=False, help_text="Failed on a transient error; the sweep retries it.")
+    error = models.TextField(blank=True)
+    reused = models.BooleanField(default=False, help_text="Audio came from an identical earlier item.")
+    sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    file = models.CharField(max_length=200, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    synthesis_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_hash", "status"], name="dict_tts_hash_status"),
+            models.Index(fields=["status", "queued_at"], name="dict_tts_status_queued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"TTS for item {self.item_id}: {self.status}"
+
+
+class Attempt(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_attempts")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attempts")
+    text = models.TextField()
+    matched_answer = models.TextField(blank=True, help_text="The accepted answer the attempt was scored against.")
+    wer = models.FloatField()
+    cer = models.FloatField()
+    reference_words = models.PositiveIntegerField()
+    hits = models.PositiveIntegerField()
+    substitutions = models.PositiveIntegerField()
+    deletions = models.PositiveIntegerField()
+    insertions = models.PositiveIntegerField()
+    typos = models.PositiveIntegerField(help_text="Substitutions that are small typos in long words (H5P rule).")
+    mistakes = models.PositiveIntegerField(help_text="All other errors.")
+    diff = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="dict_attempt_owner_created"),
+            models.Index(fields=["item", "-created_at"], name="dict_attempt_item_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} on item {self.item_id}: WER {self.wer:.2f}"

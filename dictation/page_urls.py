@@ -5,4 +5,8 @@ from dictation import views
 app_name = "dictation_pages"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new", views.editor, name="editor"),
+    path("stats", views.stats, name="stats"),
+    path("items/<int:item_id>/practice", views.practice, name="practice"),
+    path("items/<int:item_id>/delete", views.delete, name="delete"),
 ]

@@ -1,8 +1,118 @@
+"""Pages of the dictation trainer. They read through selectors, write through services, and validate
+with the API's own input serializers, so a page and the API accept exactly the same things."""
+
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dictation import selectors, services
+from dictation.models import Item, TTSStatus
+from dictation.serializers import ItemBulkCreateInput, ItemCreateInput, ItemListFilter, item_rows_validate
+from sawt.accounts.models import User
+from sawt.core.ownership import get_owned_or_404
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "product_soon.html", {"product": "Dictation trainer"})
+    filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != ""})
+    valid = filters.is_valid()
+    args = filters.selector_args() if valid else {"sort": "-created"}
+    page = Paginator(selectors.item_list(owner=_user(request), **args), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dictation/index.html", {
+        "page": page, "filters": request.GET, "filter_errors": None if valid else filters.errors,
+        "query": query.urlencode(), "tags": selectors.tag_list(owner=_user(request)),
+        "sorts": [("-created", "Newest"), ("created", "Oldest"), ("difficulty", "Easiest"),
+                  ("-difficulty", "Hardest"), ("-practiced", "Recently practised"), ("text", "Text A-Z")],
+    })
+
+
+@login_required
+@require_GET
+def practice(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
+    following = (
+        Item.objects.filter(owner=item.owner, created_at__lt=item.created_at, tts_status=TTSStatus.COMPLETED)
+        .order_by("-created_at").first()
+    )
+    return render(request, "dictation/practice.html", {"item": item, "next_item": following})
+
+
+def _single_row(post: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "text": post.get("text", ""), "locale": post.get("locale", ""),
+        "tags": [t for t in post.get("tags", "").split(",") if t.strip()],
+        "alternatives": [a for a in post.get("alternatives", "").splitlines() if a.strip()],
+        "hint": post.get("hint", ""), "case_sensitive": bool(post.get("case_sensitive")),
+        "keep_punctuation": bool(post.get("keep_punctuation")),
+    }
+    if post.get("difficulty"):
+        row["difficulty"] = post["difficulty"]
+    return row
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor(request: HttpRequest) -> HttpResponse:
+    """A single item with all its options, or many pasted at once (one sentence a line)."""
+    context: dict[str, Any] = {"values": request.POST, "errors": {}, "row_errors": []}
+    if request.method == "POST" and request.POST.get("mode") == "bulk":
+        lines = [line for line in request.POST.get("lines", "").splitlines() if line.strip()]
+        body: dict[str, Any] = {"items": lines, "locale": request.POST.get("locale", ""),
+                                "tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]}
+        if request.POST.get("difficulty"):
+            body["difficulty"] = request.POST["difficulty"]
+        bulk = ItemBulkCreateInput(data=body)
+        if not bulk.is_valid():
+            context["errors"] = bulk.errors
+            return render(request, "dictation/editor.html", context, status=400)
+        rows = item_rows_validate(bulk.rows())
+        drafts = [row for row in rows if isinstance(row, services.ItemDraft)]
+        if len(drafts) < len(rows):
+            context["row_errors"] = [(n + 1, row) for n, row in enumerate(rows) if isinstance(row, dict)]
+            return render(request, "dictation/editor.html", context, status=400)
+        services.item_bulk_create(owner=_user(request), drafts=drafts)
+        messages.success(request, f"Added {len(rows)} items; their audio is on its way.")
+        return redirect("dictation_pages:index")
+    if request.method == "POST":
+        single = ItemCreateInput(data=_single_row(request.POST))
+        if not single.is_valid():
+            context["errors"] = single.errors
+            return render(request, "dictation/editor.html", context, status=400)
+        item = services.item_create(owner=_user(request), draft=single.draft())
+        messages.success(request, "Item added; its audio is on its way.")
+        return redirect("dictation_pages:practice", item_id=item.pk)
+    return render(request, "dictation/editor.html", context)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, item_id: int) -> HttpResponse:
+    services.item_delete(item=get_owned_or_404(Item.objects.all(), request.user, pk=item_id))
+    messages.success(request, "Item deleted.")
+    return redirect("dictation_pages:index")
+
+
+@login_required
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(request, "dictation/stats.html", {
+        "summary": selectors.stats_summary(owner=user),
+        "log": selectors.stats_practice_log(owner=user)[:20],
+        "items": Item.objects.filter(owner=user, attempts_count__gt=0).order_by("text").only("id", "text"),
+        "progress_url": reverse("dictation:stats-progress"),
+    })

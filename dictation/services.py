@@ -1,0 +1,346 @@
+"""Writes of the dictation trainer: items and their audio, attempts, tags."""
+
+import functools
+import logging
+import os
+import re
+import subprocess
+import tempfile
+import time
+import wave
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dictation import grading
+from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
+from sawt.accounts.models import User
+from sawt.accounts.services import on_account_delete
+from sawt.core.errors import Conflict, ValidationFailed
+from sawt.speech import tts
+from sawt.speech.config import get_config
+
+logger = logging.getLogger("dictation")
+
+# Errors worth another try: the disk (full, busy), the espeak subprocess timing out, memory pressure, a
+# synthesis cut off by the soft time limit on a starved machine. Everything else the engine raises
+# (TTSError: empty text, unknown voice, synthesis failure) will fail the same way again, so it fails the
+# item at once.
+TRANSIENT_TTS_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, subprocess.TimeoutExpired, MemoryError, SoftTimeLimitExceeded,
+)
+# Hard limit of one audio job; a job "running" for longer than this died with its worker.
+AUDIO_JOB_TIME_LIMIT = 180
+
+_LOCALE = re.compile(r"^([A-Za-z]{2,3})((?:[-_][A-Za-z0-9]{2,8})*)$")
+
+
+class UnknownLocale(ValidationFailed):
+    code = "unknown_locale"
+    message = "No voice speaks this locale."
+
+
+def locale_normalize(*, locale: str) -> str:
+    """`en_us` -> `en-US`; raises UnknownLocale when the shape is wrong."""
+    match = _LOCALE.match(locale.strip())
+    if not match:
+        raise UnknownLocale(f"{locale!r} is not a locale such as en-US.", details={"locale": locale})
+    parts = [match.group(1).lower()] + [p for p in re.split(r"[-_]", match.group(2)) if p]
+    return "-".join([parts[0]] + [p.upper() if len(p) == 2 else p.lower() for p in parts[1:]])
+
+
+def voice_for_locale(*, locale: str) -> str:
+    """The voice argument `tts.synthesize` takes for this locale; raises UnknownLocale."""
+    voice = _voice_for(locale, get_config().tts_voice)
+    if voice is None:
+        raise UnknownLocale(details={"locale": locale})
+    return voice
+
+
+@functools.lru_cache(maxsize=256)
+def _voice_for(locale: str, configured_voice: str) -> str | None:
+    # Cached: finding a voice reads package data and espeak's voice list, and a bulk request asks per row.
+    try:
+        synthesizer = tts.get_synthesizer(language=locale)
+    except tts.TTSError:
+        return None
+    if isinstance(synthesizer, tts.EspeakSynthesizer):
+        return f"espeak:{synthesizer.voice}"
+    return configured_voice
+
+
+def tag_name_normalize(*, name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def tags_resolve(*, owner: User, names: Iterable[str]) -> list[Tag]:
+    """The owner's tags with these names, created when missing."""
+    wanted = list(dict.fromkeys(tag_name_normalize(name=n) for n in names if n.strip()))
+    existing = {t.name: t for t in Tag.objects.filter(owner=owner, name__in=wanted)}
+    missing = [Tag(owner=owner, name=n) for n in wanted if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(owner=owner, name__in=wanted)}
+    return [existing[n] for n in wanted]
+
+
+def tag_create(*, owner: User, name: str) -> Tag:
+    name = tag_name_normalize(name=name)
+    if Tag.objects.filter(owner=owner, name=name).exists():
+        raise Conflict(f"You already have a tag named {name!r}.", code="duplicate_tag", details={"name": name})
+    return Tag.objects.create(owner=owner, name=name)
+
+
+def tag_delete(*, tag: Tag) -> None:
+    tag.delete()
+
+
+@dataclass
+class ItemDraft:
+    """A validated item to create (see serializers.ItemCreateInput)."""
+
+    text: str
+    locale: str
+    difficulty: int | None = None
+    tags: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    hint: str = ""
+    case_sensitive: bool = False
+    keep_punctuation: bool = False
+
+
+def _new_item(owner: User, draft: ItemDraft) -> Item:
+    difficulty = draft.difficulty or grading.infer_difficulty(draft.text)
+    return Item(
+        owner=owner, text=draft.text, locale=draft.locale, difficulty=difficulty,
+        difficulty_inferred=draft.difficulty is None, alternatives=draft.alternatives, hint=draft.hint,
+        case_sensitive=draft.case_sensitive, keep_punctuation=draft.keep_punctuation,
+        voice=voice_for_locale(locale=draft.locale), tts_status=TTSStatus.PENDING,
+    )
+
+
+def _queue_audio(task_ids: Sequence[int]) -> None:
+    """Queues one audio job per TTSTask once the transaction commits. Many jobs go out through one
+    fan-out task, so a bulk request does not wait for a hundred broker round trips."""
+    from dictation.tasks import generate_item_audio, queue_item_audio
+
+    ids = list(task_ids)
+    if len(ids) == 1:
+        transaction.on_commit(lambda: generate_item_audio.delay(ids[0]))
+    elif ids:
+        transaction.on_commit(lambda: queue_item_audio.delay(ids))
+
+
+def audio_jobs_queue(*, tts_task_ids: Sequence[int]) -> None:
+    from dictation.tasks import generate_item_audio
+
+    for tts_task_id in tts_task_ids:
+        generate_item_audio.delay(tts_task_id)
+
+
+def item_create(*, owner: User, draft: ItemDraft) -> Item:
+    return item_bulk_create(owner=owner, drafts=[draft])[0]
+
+
+def item_bulk_create(*, owner: User, drafts: Sequence[ItemDraft]) -> list[Item]:
+    """Creates items in one transaction and queues one audio job each once it commits."""
+    with transaction.atomic():
+        items = Item.objects.bulk_create([_new_item(owner, d) for d in drafts])
+        tags_by_name = {t.name: t for t in tags_resolve(owner=owner, names=[n for d in drafts for n in d.tags])}
+        links = [
+            Item.tags.through(item_id=item.pk, tag_id=tags_by_name[tag_name_normalize(name=n)].pk)
+            for item, d in zip(items, drafts, strict=True)
+            for n in dict.fromkeys(tag_name_normalize(name=x) for x in d.tags if x.strip())
+        ]
+        Item.tags.through.objects.bulk_create(links)
+        tasks = TTSTask.objects.bulk_create([TTSTask(item=item, content_hash=item.content_hash) for item in items])
+        _queue_audio([t.pk for t in tasks])
+    return items
+
+
+def item_update_difficulty(*, item: Item, difficulty: int) -> Item:
+    item.difficulty = difficulty
+    item.difficulty_inferred = False
+    item.save(update_fields=["difficulty", "difficulty_inferred", "updated_at"])
+    return item
+
+
+def item_update_tags(*, item: Item, names: Sequence[str]) -> Item:
+    with transaction.atomic():
+        item.tags.set(tags_resolve(owner=item.owner, names=names))
+        item.save(update_fields=["updated_at"])
+    return item
+
+
+def item_delete(*, item: Item) -> None:
+    """Deletes the item, then its audio file unless an identical item still plays it."""
+    audio_file = item.audio_file
+    with transaction.atomic():
+        item.delete()
+        if audio_file:
+            transaction.on_commit(lambda: _delete_unused_audio([audio_file]))
+
+
+def _delete_unused_audio(names: Iterable[str]) -> None:
+    wanted = set(names)
+    in_use = set(Item.objects.filter(audio_file__in=wanted).values_list("audio_file", flat=True))
+    for name in wanted - in_use:
+        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+
+
+@on_account_delete
+def _delete_account_audio(user: User) -> None:
+    names = set(Item.objects.filter(owner=user).exclude(audio_file="").values_list("audio_file", flat=True))
+    shared = set(Item.objects.exclude(owner=user).filter(audio_file__in=names).values_list("audio_file", flat=True))
+    for name in names - shared:
+        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+
+
+def item_regenerate_audio(*, item: Item) -> TTSTask:
+    """Synthesizes the item's audio again (the admin's action); earlier unfinished jobs are superseded."""
+    with transaction.atomic():
+        TTSTask.objects.filter(item=item, status__in=[TTSStatus.PENDING, TTSStatus.FAILED]).update(
+            status=TTSStatus.FAILED, retryable=False, error="Superseded by a regeneration."
+        )
+        task = TTSTask.objects.create(item=item, content_hash=item.content_hash, force=True)
+        Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.PENDING, tts_error="", updated_at=timezone.now())
+        _queue_audio([task.pk])
+    return task
+
+
+# --- audio generation (run by tasks.generate_item_audio) ---
+
+
+def audio_name(*, digest: str) -> str:
+    return f"{settings.DICTATION_AUDIO_DIR}/{digest[:2]}/{digest}.wav"
+
+
+def tts_task_run(*, tts_task_id: int, last_try: bool) -> None:
+    """Generates (or reuses) the audio of one TTSTask. Safe to run twice: the first run claims the row.
+
+    Transient errors re-raise for the caller to retry, except on the last try, when the item is marked
+    failed (retryable, so the sweep tries again later). Permanent errors fail the item at once.
+    """
+    claimed = TTSTask.objects.filter(pk=tts_task_id, status=TTSStatus.PENDING).update(
+        status=TTSStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return
+    task = TTSTask.objects.select_related("item").get(pk=tts_task_id)
+    item = task.item
+    Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.RUNNING)
+    started = time.perf_counter()
+    try:
+        name, sample_rate, duration, reused = _audio_for(task, item)
+    except tts.TTSError as exc:
+        _tts_failed(task, f"Speech synthesis failed: {exc}", retryable=False)
+        return
+    except TRANSIENT_TTS_ERRORS as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        if last_try:
+            _tts_failed(task, f"Gave up after {task.attempts} tries: {reason}", retryable=True)
+            return
+        TTSTask.objects.filter(pk=task.pk).update(status=TTSStatus.PENDING, error=reason)
+        Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.PENDING, tts_error=reason)
+        raise
+    finished = timezone.now()
+    TTSTask.objects.filter(pk=task.pk).update(
+        status=TTSStatus.COMPLETED, finished_at=finished, file=name, sample_rate=sample_rate, reused=reused,
+        error="", retryable=False, synthesis_seconds=time.perf_counter() - started,
+    )
+    Item.objects.filter(pk=item.pk).update(
+        tts_status=TTSStatus.COMPLETED, audio_file=name, duration=duration, tts_error="", updated_at=finished
+    )
+
+
+def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
+    name = audio_name(digest=task.content_hash)
+    path = Path(settings.MEDIA_ROOT) / name
+    if not task.force and path.is_file():
+        identical = TTSTask.objects.filter(content_hash=task.content_hash, status=TTSStatus.COMPLETED)
+        if identical.exclude(pk=task.pk).exists():
+            with wave.open(str(path), "rb") as wav:
+                return name, wav.getframerate(), wav.getnframes() / wav.getframerate(), True
+    synthesis = tts.synthesize(item.text, language=item.locale, voice=item.voice)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name and renamed, so a player never gets half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(synthesis.wav_bytes())
+    os.replace(tmp, path)
+    return name, synthesis.sample_rate, synthesis.duration, False
+
+
+def _tts_failed(task: TTSTask, reason: str, *, retryable: bool) -> None:
+    logger.warning("dictation audio failed", extra={"tts_task_id": task.pk, "reason": reason})
+    now = timezone.now()
+    TTSTask.objects.filter(pk=task.pk).update(status=TTSStatus.FAILED, finished_at=now, error=reason,
+                                              retryable=retryable)
+    Item.objects.filter(pk=task.item_id).update(tts_status=TTSStatus.FAILED, tts_error=reason, updated_at=now)
+
+
+def tts_sweep() -> int:
+    """Re-queues jobs that are stuck: pending too long (lost message), running past the time limit (dead
+    worker), or failed on a transient error with tries left. Returns how many were queued."""
+    now = timezone.now()
+    dead = TTSTask.objects.filter(
+        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=AUDIO_JOB_TIME_LIMIT)
+    )
+    stale = now - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS)
+    retry_failed = TTSTask.objects.filter(
+        status=TTSStatus.FAILED, retryable=True, attempts__lt=settings.DICTATION_TTS_MAX_ATTEMPTS,
+        finished_at__lt=stale,
+    )
+    stuck_pending = TTSTask.objects.filter(status=TTSStatus.PENDING, queued_at__lt=stale)
+    ids = [pk for jobs in (dead, retry_failed, stuck_pending) for pk in jobs.values_list("pk", flat=True)]
+    with transaction.atomic():
+        TTSTask.objects.filter(pk__in=ids).update(status=TTSStatus.PENDING, queued_at=now, retryable=False)
+        Item.objects.filter(tts_tasks__pk__in=ids).update(tts_status=TTSStatus.PENDING)
+        _queue_audio(ids)
+    return len(ids)
+
+
+def audio_cleanup_orphans() -> int:
+    """Deletes audio files no item plays (and abandoned temporary files), once they are old enough
+    that a job which just wrote one has committed its row. Returns how many files went."""
+    root = Path(settings.MEDIA_ROOT)
+    folder = root / settings.DICTATION_AUDIO_DIR
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - settings.DICTATION_ORPHAN_GRACE_SECONDS
+    candidates = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime < cutoff]
+    names = {p.relative_to(root).as_posix() for p in candidates}
+    in_use = set(Item.objects.filter(audio_file__in=names).values_list("audio_file", flat=True))
+    removed = 0
+    for path in candidates:
+        if path.relative_to(root).as_posix() not in in_use:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# --- attempts ---
+
+
+def attempt_create(*, owner: User, item: Item, text: str) -> Attempt:
+    result = grading.grade(
+        answers=item.accepted_answers, typed=text,
+        case_sensitive=item.case_sensitive, keep_punctuation=item.keep_punctuation,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            owner=owner, item=item, text=text, matched_answer=result.matched_answer, wer=result.wer,
+            cer=result.cer, reference_words=result.reference_words, hits=result.hits,
+            substitutions=result.substitutions, deletions=result.deletions, insertions=result.insertions,
+            typos=result.typos, mistakes=result.mistakes, diff=result.diff, created_at=now,
+        )
+        Item.objects.filter(pk=item.pk).update(attempts_count=F("attempts_count") + 1, last_attempt_at=now)
+    return attempt

@@ -1,0 +1,86 @@
+import pytest
+from django.test import Client
+
+from dictation.models import Item
+from tests.dictation.factories import AttemptFactory, ItemFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+def test_the_list_shows_the_users_items_with_filters(browser, owner, outsider):
+    tag = TagFactory(owner=owner, name="travel")
+    ItemFactory(owner=owner, text="Where is the station?").tags.set([tag])
+    ItemFactory(owner=owner, text="I like green tea.", difficulty=4)
+    ItemFactory(owner=outsider, text="Not yours to see.")
+
+    page = browser.get("/dictation/").content.decode()
+    assert "Where is the station?" in page and "I like green tea." in page and "Not yours" not in page
+
+    filtered = browser.get("/dictation/?tags=travel").content.decode()
+    assert "Where is the station?" in filtered and "green tea" not in filtered
+    hard = browser.get("/dictation/?difficulty_min=3").content.decode()
+    assert "green tea" in hard and "station" not in hard
+
+
+def test_the_editor_adds_pasted_sentences_one_a_line(browser, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post("/dictation/new", {
+            "mode": "bulk", "lines": "First line here.\n\n  Second line here.  \n", "locale": "en-US",
+            "tags": "week 1, verbs",
+        })
+
+    assert response.status_code == 302
+    items = Item.objects.filter(owner=owner).order_by("id")
+    assert [i.text for i in items] == ["First line here.", "Second line here."]
+    assert sorted(items[0].tags.values_list("name", flat=True)) == ["verbs", "week 1"]
+    assert {i.tts_status for i in items} == {"completed"}
+
+
+def test_the_editor_adds_one_sentence_with_its_options(browser, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post("/dictation/new", {
+            "mode": "single", "text": "I am here.", "locale": "en-US", "alternatives": "I'm here.",
+            "hint": "Four words", "case_sensitive": "on",
+        })
+
+    item = Item.objects.get(owner=owner)
+    assert response.status_code == 302 and response["Location"] == f"/dictation/items/{item.pk}/practice"
+    assert item.alternatives == ["I'm here."] and item.hint == "Four words" and item.case_sensitive
+
+
+def test_the_editor_shows_what_is_wrong(browser, owner):
+    response = browser.post("/dictation/new", {"mode": "single", "text": "Hello.", "locale": "zz-ZZ"})
+
+    assert response.status_code == 400 and "No voice speaks this locale." in response.content.decode()
+    assert not Item.objects.exists()
+
+
+def test_the_practice_page_carries_what_its_script_needs(browser, owner):
+    item = ItemFactory(owner=owner, hint="Think of animals.")
+
+    page = browser.get(f"/dictation/items/{item.pk}/practice").content.decode()
+
+    assert f'data-audio-url="/api/v1/dictation/items/{item.pk}/audio"' in page
+    assert "js/dictation.js" in page and "Think of animals." in page and "<script>" not in page
+
+
+def test_the_stats_page_summarises_practice(browser, owner):
+    AttemptFactory(item=ItemFactory(owner=owner, text="Counted sentence."), wer=0.5)
+
+    page = browser.get("/dictation/stats").content.decode()
+
+    assert "Counted sentence." in page and "50%" in page and 'data-progress-url="/api/v1/dictation/stats/progress"' in page
+
+
+def test_deleting_from_the_list_removes_the_item(browser, owner):
+    item = ItemFactory(owner=owner)
+
+    assert browser.post(f"/dictation/items/{item.pk}/delete").status_code == 302
+    assert not Item.objects.filter(pk=item.pk).exists()
