@@ -30,7 +30,7 @@ def _paginated(
 
 
 class BusinessListApi(APIView):
-    @extend_schema(responses=paginated(BusinessOutput), tags=["voicebot"])
+    @extend_schema(responses=paginated(BusinessOutput), operation_id="voicebot_businesses_list", tags=["voicebot"])
     def get(self, request: Request) -> Response:
         return _paginated(request, self, selectors.business_list(user=request.user), BusinessOutput)
 
@@ -67,7 +67,17 @@ class AvailabilityApi(APIView):
         date = serializers.DateField()
         party_size = serializers.IntegerField(min_value=1, default=2)
 
-    @extend_schema(parameters=[Input], tags=["voicebot"])
+    class Output(serializers.Serializer[None]):
+        class Slot(serializers.Serializer[None]):
+            time = serializers.CharField()
+            seats_left = serializers.IntegerField()
+            available = serializers.BooleanField()
+
+        date = serializers.DateField()
+        party_size = serializers.IntegerField()
+        slots = Slot(many=True)
+
+    @extend_schema(parameters=[Input], responses=Output, operation_id="voicebot_availability", tags=["voicebot"])
     def get(self, request: Request, business_id: int) -> Response:
         business = _business_for(request, business_id)
         data = self.Input(data=request.query_params)
@@ -87,7 +97,12 @@ class ReservationListApi(APIView):
         business = serializers.IntegerField(required=False)
         date = serializers.DateField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=paginated(ReservationOutput), tags=["voicebot"])
+    @extend_schema(
+        parameters=[Filter],
+        responses=paginated(ReservationOutput),
+        operation_id="voicebot_reservations_list",
+        tags=["voicebot"],
+    )
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -172,7 +187,9 @@ class CallListApi(APIView):
     class Filter(serializers.Serializer[None]):
         business = serializers.IntegerField(required=False)
 
-    @extend_schema(parameters=[Filter], responses=paginated(CallOutput), tags=["voicebot"])
+    @extend_schema(
+        parameters=[Filter], responses=paginated(CallOutput), operation_id="voicebot_calls_list", tags=["voicebot"]
+    )
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)

@@ -117,7 +117,7 @@ class ReservationOutput(serializers.ModelSerializer[Reservation]):
         return reservation.caller.masked_phone if reservation.caller else None
 
 
-class TurnOutput(serializers.ModelSerializer[Turn]):
+class CallTurnOutput(serializers.ModelSerializer[Turn]):
     class Meta:
         model = Turn
         fields = [
@@ -157,7 +157,7 @@ class CallOutput(serializers.ModelSerializer[Call]):
 
 
 class CallDetailOutput(CallOutput):
-    turns = TurnOutput(many=True, read_only=True)
+    turns = CallTurnOutput(many=True, read_only=True)
 
     class Meta(CallOutput.Meta):
         fields = [*CallOutput.Meta.fields, "turns", "voicemail_url"]
