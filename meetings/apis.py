@@ -47,7 +47,7 @@ from sawt.core.pagination import SawtPagination
 
 class MeetingListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
-    throttle_scope = "upload"
+    throttle_scopes = {"POST": "upload"}  # listing is an ordinary API call
 
     @extend_schema(operation_id="meetings_list", parameters=[OpenApiParameter("q", str)], responses=MeetingPageOutput)
     def get(self, request: Request) -> Response:

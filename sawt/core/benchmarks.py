@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import sawt.core.loadgen  # noqa: F401 - registers `bench load`
 from sawt.core.bench import register
 from sawt.speech import benchmarks
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -127,6 +128,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable: say so, and when to try again, instead of a generic 500.
+        logger.warning("database unavailable: %s", type(exc).__name__, extra={"request_id": current_request_id()})
+        unavailable = ServiceUnavailable("The database is unavailable. Try again shortly.", details={"retry_after": 5})
+        response = Response(error_body(unavailable.code, unavailable.message, unavailable.details), status=503)
+        response["Retry-After"] = "5"
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

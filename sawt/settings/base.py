@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+import redis.exceptions
 from kombu import Queue
 
 from sawt.settings.env import BASE_DIR, EMBEDDED_REDIS_URL, VAR_DIR, env
@@ -102,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database host that stops answering fails requests in seconds instead of hanging them.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default=EMBEDDED_REDIS_URL)
@@ -122,7 +126,14 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         "CONFIG": {
             # redis-py 8 reads with a 5 s socket timeout by default, which kills the channel layer's
             # blocking BZPOPMIN on any idle socket (django/channels_redis#422): no client-side timeout.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            # After a Redis restart the pool would hand out dead connections: retry them instead.
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": None,
+                    "retry_on_error": [redis.exceptions.ConnectionError],
+                }
+            ],
             "capacity": 1500,
             "expiry": 30,
         },

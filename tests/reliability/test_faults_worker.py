@@ -1,0 +1,221 @@
+"""A worker killed with SIGKILL in the middle of a long task, then restarted: the job finishes once.
+
+Celery delivers at least once (acks_late + reject_on_worker_lost): after the kill the unacked
+message comes back once the broker's visibility timeout (8 s here) has passed, and the products'
+beat sweeps re-queue job rows left "running". Each task claims its row, so a second delivery is a
+no-op and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+
+from sawt.core.fakeserver import FakeServer, running
+from tests.reliability.faults import (
+    VISIBILITY_TIMEOUT,
+    RedisServer,
+    Worker,
+    database_url,
+    needs_postgres,
+    send_task,
+    subprocess_env,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.slow, needs_postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[RedisServer]:
+    redis = RedisServer(tmp_path).start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture
+def start_worker(broker: RedisServer, tmp_path: Path, settings) -> Iterator[Callable[..., Worker]]:  # type: ignore[no-untyped-def]
+    workers: list[Worker] = []
+
+    def start(**extra: str) -> Worker:
+        env = subprocess_env(redis_url=broker.url, db_url=database_url(), media_root=str(settings.MEDIA_ROOT), **extra)
+        worker = Worker(env, tmp_path / "worker.log").start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill()
+
+
+def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid_task(
+    owner, broker, start_worker, shared_data
+):  # type: ignore[no-untyped-def]
+    from meetings.models import ProcessingJob, Segment, Summary
+    from tests.meetings.factories import JobFactory, MeetingFactory, RecordingFactory
+
+    audio = (Path(shared_data) / "fw_jfk.flac").read_bytes()
+    meeting = MeetingFactory(owner=owner, status="queued", duration=11.0, language="en")
+    RecordingFactory(meeting=meeting, file=ContentFile(audio, name="jfk.flac"), size=len(audio))
+    job = JobFactory(meeting=meeting, stage="upload", status="queued", progress=0)
+    # The beat sweep treats a "running" row untouched for 2 s as left behind by a dead worker.
+    extra = {"MEETINGS_STALE_JOB_SECONDS": "2"}
+    worker = start_worker(**extra)
+
+    task_id = send_task(broker.url, "meetings.tasks.process_meeting", [job.pk], "speech")
+    sent_at = time.monotonic()
+    wait_for(
+        lambda: ProcessingJob.objects.filter(pk=job.pk, stage="transcribe", status="running").exists(),
+        timeout=60,
+        what="the job to reach transcription",
+    )
+    time.sleep(1.0)  # inside the ASR call (model load + decode)
+    worker.kill()
+    killed = ProcessingJob.objects.get(pk=job.pk)
+    assert (killed.status, killed.stage) == ("running", "transcribe")
+    assert not Segment.objects.filter(meeting=meeting).exists()
+
+    time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
+    worker = start_worker(**extra)
+    # The lost message comes back after the visibility timeout, finds the row claimed and does nothing.
+    wait_for(
+        lambda: worker.finished("meetings.tasks.process_meeting", task_id),
+        timeout=VISIBILITY_TIMEOUT + 30,
+        what="the unacknowledged task to be delivered again",
+    )
+    send_task(broker.url, "meetings.tasks.retry_failed_jobs", [], "default")  # what beat runs every minute
+    wait_for(
+        lambda: ProcessingJob.objects.filter(pk=job.pk, status__in=["completed", "failed"]).exists(),
+        timeout=150,
+        interval=0.5,
+        what="the re-queued job to finish",
+    )
+    done = ProcessingJob.objects.get(pk=job.pk)
+    assert (done.status, done.stage, done.error) == ("completed", "done", ""), worker.log()[-3000:]
+    assert done.attempts == 2
+    lines = list(Segment.objects.filter(meeting=meeting).values_list("index", "text"))
+    assert lines and len({index for index, _ in lines}) == len(lines)
+    assert "country" in " ".join(text for _, text in lines).lower()
+    assert Summary.objects.filter(meeting=meeting).count() == 1
+    meeting.refresh_from_db()
+    assert meeting.status == "completed"
+
+
+def test_it_never_sends_a_whatsapp_message_twice_when_the_worker_dies_during_the_send(broker, start_worker):  # type: ignore[no-untyped-def]
+    from tests.voicebot.factories import BusinessFactory
+    from voicebot import services
+    from voicebot.models import Consent, Message, Reservation
+
+    business = BusinessFactory(lead_minutes=0)
+    caller = services.caller_get_or_create(business=business, phone="+919812345678")
+    services.consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=True, how="voice")
+    reservation = Reservation.objects.create(
+        business=business,
+        caller=caller,
+        date=business.now().date() + dt.timedelta(days=2),
+        time=dt.time(19, 0),
+        party_size=2,
+        name="Asha",
+    )
+    message = Message.objects.create(reservation=reservation, kind=Message.Kind.CONFIRMATION)
+    provider_reached = threading.Event()
+
+    def slow_provider(req):  # type: ignore[no-untyped-def]
+        provider_reached.set()
+        time.sleep(3)  # the worker dies while the provider is still answering
+        return 201, {}, {"sid": "SMfault1"}
+
+    server = FakeServer()
+    server.add("POST", "/2010-04-01/Accounts/ACFAULTS/Messages.json", slow_provider)
+    with running(server):
+        extra = {
+            "VOICEBOT_MESSAGING_PROVIDER": "twilio",
+            "VOICEBOT_TWILIO_API_URL": server.url,
+            "VOICEBOT_TWILIO_ACCOUNT_SID": "ACFAULTS",
+            "VOICEBOT_TWILIO_AUTH_TOKEN": "token",
+            "VOICEBOT_WHATSAPP_SENDER": "+14155238886",
+        }
+        worker = start_worker(**extra)
+        task_id = send_task(broker.url, "voicebot.tasks.message_send", [message.pk], "io")
+        sent_at = time.monotonic()
+        assert provider_reached.wait(60), worker.log()[-3000:]
+        worker.kill()
+
+        time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
+        worker = start_worker(**extra)
+        wait_for(
+            lambda: worker.finished("voicebot.tasks.message_send", task_id),
+            timeout=VISIBILITY_TIMEOUT + 30,
+            what="the unacknowledged send to be delivered again",
+        )
+        sweep_id = send_task(broker.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
+        wait_for(lambda: worker.finished("voicebot.tasks.messages_retry", sweep_id), timeout=30, what="the sweep")
+
+    assert len(server.requests) == 1, "the provider was asked to send the confirmation twice"
+    message.refresh_from_db()
+    # At most once: the row stays "sending" (the provider may or may not have sent it), never re-sent.
+    assert message.status in ("sending", "sent") and message.attempts == 1
+
+
+def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synthesis(
+    owner, broker, start_worker, settings, tmp_path
+):  # type: ignore[no-untyped-def]
+    from dictation.models import Item, TTSStatus, TTSTask
+    from tests.dictation.factories import ItemFactory
+
+    # A text never synthesized before and an empty TTS cache: the synthesis is real and takes a while.
+    text = " ".join(["The train to the coast leaves at seven in the morning."] * 6) + f" Ticket {uuid.uuid4().hex[:8]}."
+    item = ItemFactory(owner=owner, text=text)
+    task = TTSTask.objects.create(item=item, content_hash=item.content_hash)
+    # The sweep treats a job "running" longer than the task time limit as left by a dead worker, and
+    # re-queues pending jobs queued more than DICTATION_TTS_SWEEP_AFTER_SECONDS ago.
+    extra = {
+        "CELERY_TASK_TIME_LIMIT": "2",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "1",
+        "DICTATION_TTS_SWEEP_AFTER_SECONDS": "1",
+        "SAWT_TTS_CACHE_DIR": str(tmp_path / "tts-cache"),
+    }
+    worker = start_worker(**extra)
+
+    task_id = send_task(broker.url, "dictation.tasks.generate_item_audio", [task.pk], "speech")
+    sent_at = time.monotonic()
+    wait_for(
+        lambda: TTSTask.objects.filter(pk=task.pk, status=TTSStatus.RUNNING).exists(),
+        timeout=60,
+        interval=0.05,
+        what=lambda: f"synthesis to start (job {TTSTask.objects.filter(pk=task.pk).values().first()})",
+    )
+    worker.kill()
+    assert TTSTask.objects.get(pk=task.pk).status == TTSStatus.RUNNING
+    assert not Item.objects.get(pk=item.pk).audio_file
+
+    # A starting worker restores unacked messages older than the visibility timeout; younger ones
+    # only at kombu's next periodic scan (about 100 s later), so restart once the timeout has passed.
+    time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+    worker = start_worker(**extra)
+    wait_for(
+        lambda: worker.finished("dictation.tasks.generate_item_audio", task_id),
+        timeout=VISIBILITY_TIMEOUT + 30,
+        what="the unacknowledged job to be delivered again",
+    )
+    send_task(broker.url, "dictation.tasks.sweep_stuck_audio", [], "default")  # what beat runs every minute
+    wait_for(
+        lambda: TTSTask.objects.filter(pk=task.pk, status__in=[TTSStatus.COMPLETED, TTSStatus.FAILED]).exists(),
+        timeout=90,
+        interval=0.5,
+        what="the re-queued synthesis to finish",
+    )
+    done = TTSTask.objects.get(pk=task.pk)
+    assert (done.status, done.error) == (TTSStatus.COMPLETED, ""), worker.log()[-3000:]
+    assert done.attempts == 2
+    item.refresh_from_db()
+    assert item.tts_status == TTSStatus.COMPLETED and item.audio_file == done.file
+    files = [p for p in (Path(settings.MEDIA_ROOT) / settings.DICTATION_AUDIO_DIR).rglob("*") if p.is_file()]
+    assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files] == [item.audio_file]
