@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -129,6 +129,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
+    if isinstance(exc, DataError):
+        # A value the database cannot store (a NUL byte in text, a number out of range): the input is bad.
+        invalid = ValidationFailed("A value in the request cannot be stored or searched.", code="invalid_value")
+        return Response(error_body(invalid.code, invalid.message), status=400)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable: say so, and when to try again, instead of a generic 500.
         logger.warning("database unavailable: %s", type(exc).__name__, extra={"request_id": current_request_id()})

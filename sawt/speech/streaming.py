@@ -303,6 +303,8 @@ class StreamingTranscriber:
     def _maybe_partial(self) -> None:
         if not self._in_speech or self._partial_future is not None:
             return
+        if self._finals:
+            return  # this stream's previous final goes out first: a partial must never overtake it
         if self.scheduler.finals_pending:
             return  # finals first: a partial started now would delay someone's final
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
@@ -319,14 +321,15 @@ class StreamingTranscriber:
         if self._partial_future is not future:
             return  # a final replaced this utterance meanwhile
         self._partial_future = None
-        if future.cancelled() or future.exception() is not None or self._stopped:
+        if future.cancelled() or future.exception() is not None or self._stopped or self._finals:
             return
         hypothesis = future.result()
         if is_hallucination(hypothesis):
             return
         words = hypothesis.text.split()
         agreed = agreed_prefix(self._previous_words, words)
-        if agreed > len(self._confirmed):
+        # The confirmed prefix only ever grows: a longer agreement that contradicts it is ignored.
+        if agreed > len(self._confirmed) and agreed_prefix(self._confirmed, words) == len(self._confirmed):
             self._confirmed = words[:agreed]
         self._previous_words = words
         tail = (

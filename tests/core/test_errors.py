@@ -91,3 +91,13 @@ def test_it_logs_unexpected_errors_and_answers_a_generic_500(api, caplog, monkey
     assert "secret internals" not in response.content.decode()
     assert error["details"]["request_id"] == response["X-Request-ID"]
     assert any(r.request_id == response["X-Request-ID"] for r in caplog.records)
+
+
+def test_it_answers_a_value_the_database_cannot_hold_with_400_not_500(api):
+    from django.db import connection
+
+    response = api.get("/api/v1/meetings/search/", {"q": "budget\x00review"})
+    if connection.vendor == "postgresql":  # PostgreSQL text cannot hold NUL; SQLite simply finds nothing
+        assert_error_body(response, 400, "invalid_value")
+    else:
+        assert response.status_code == 200
