@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponseBase
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +40,7 @@ from dictation.serializers import (
 from sawt.accounts.models import User
 from sawt.core.errors import Conflict, NotFound, error_body
 from sawt.core.ownership import get_owned_or_404
-from sawt.core.pagination import SawtPagination
+from sawt.core.pagination import paginated, paginated_response
 
 TAGS = ["dictation"]
 
@@ -54,28 +54,14 @@ def _owned_item(request: Request, item_id: int) -> Item:
     return get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
 
 
-def _page_of(name: str, output: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
-    """The schema of a SawtPagination page of `output`."""
-    return inline_serializer(name, fields={
-        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True), "results": output,
-    })
-
-
-def _paginated(request: Request, view: APIView, queryset: Any, output: type[serializers.Serializer[Any]]) -> Response:
-    paginator = SawtPagination()
-    page: Any = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
-
-
 class ItemListCreateApi(APIView):
-    @extend_schema(parameters=[ItemListFilter], responses=_page_of("DictationItemPage", ItemOutput(many=True)),
+    @extend_schema(parameters=[ItemListFilter], responses=paginated(ItemOutput, name="DictationItemPage"),
                    operation_id="dictation_items_list", tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = ItemListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         items = selectors.item_list(owner=_user(request), **filters.selector_args())
-        return _paginated(request, self, items, ItemOutput)
+        return paginated_response(request, self, items, ItemOutput)
 
     @extend_schema(request=ItemCreateInput, responses={202: ItemOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
@@ -172,7 +158,7 @@ class ItemAudioApi(APIView):
 
 
 class AttemptListCreateApi(APIView):
-    @extend_schema(parameters=[AttemptListFilter], responses=_page_of("DictationAttemptPage", AttemptOutput(many=True)),
+    @extend_schema(parameters=[AttemptListFilter], responses=paginated(AttemptOutput, name="DictationAttemptPage"),
                    operation_id="dictation_attempts_list", tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = AttemptListFilter(data=request.query_params)
@@ -181,7 +167,7 @@ class AttemptListCreateApi(APIView):
         if item_id is not None:
             _owned_item(request, item_id)
         attempts = selectors.attempt_list(owner=_user(request), item_id=item_id, window=filters.window())
-        return _paginated(request, self, attempts, AttemptOutput)
+        return paginated_response(request, self, attempts, AttemptOutput)
 
     @extend_schema(request=AttemptCreateInput, responses={201: AttemptOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
@@ -212,12 +198,12 @@ class StatsSummaryApi(APIView):
 
 class StatsPracticeLogApi(APIView):
     @extend_schema(parameters=[PracticeLogFilter],
-                   responses=_page_of("DictationPracticeLogPage", PracticeLogRowOutput(many=True)), tags=TAGS)
+                   responses=paginated(PracticeLogRowOutput, name="DictationPracticeLogPage"), tags=TAGS)
     def get(self, request: Request) -> Response:
         filters = PracticeLogFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         rows = selectors.stats_practice_log(owner=_user(request), window=filters.window())
-        return _paginated(request, self, rows, PracticeLogRowOutput)
+        return paginated_response(request, self, rows, PracticeLogRowOutput)
 
 
 class StatsItemApi(APIView):

@@ -85,12 +85,12 @@ WORKER_CONCURRENCY = 2
 def _private_broker() -> Iterator[str]:
     """A Redis server of the benchmark's own: on a Redis shared with other people's test runs, a FLUSHDB
     elsewhere empties the queue mid-run."""
-    from sawt.core.embedded_redis import _command, is_listening
+    from sawt.core.embedded_redis import is_listening, server_command
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([*_command(port), "--daemonize", "no"], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([*server_command(port), "--daemonize", "no"], stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
         while not is_listening(port):

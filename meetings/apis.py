@@ -42,7 +42,7 @@ from meetings.serializers import (
 )
 from meetings.uploads import chunked_upload_append, chunked_upload_create
 from sawt.core.errors import NotFound, ValidationFailed
-from sawt.core.pagination import SawtPagination
+from sawt.core.pagination import SawtPagination, paginated_response
 
 
 class MeetingListCreateApi(APIView):
@@ -52,9 +52,7 @@ class MeetingListCreateApi(APIView):
     @extend_schema(operation_id="meetings_list", parameters=[OpenApiParameter("q", str)], responses=MeetingPageOutput)
     def get(self, request: Request) -> Response:
         meetings = selectors.meeting_list(user=request.user, query=request.query_params.get("q", "").strip())
-        paginator = SawtPagination()
-        page = paginator.paginate_queryset(meetings, request, view=self)
-        return paginator.get_paginated_response(MeetingOutput(page, many=True).data)
+        return paginated_response(request, self, meetings, MeetingOutput)
 
     @extend_schema(request=UploadInput, responses={202: UploadAcceptedOutput})
     def post(self, request: Request) -> Response:

@@ -122,11 +122,12 @@ _POLITE = re.compile(
     r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
 )
 _OTHER_SERVICE = re.compile(
-    r"(?:^|\s+)(?:on|from|in|using|via|with)\s+(apple music|youtube music|youtube|tidal|deezer|amazon music|pandora|"
-    r"gaana|jiosaavn|saavn|wynk|napster)$"
+    r"(?:^|\s+)(?:on|and|an|from|in|using|via|with)\s+(apple music|youtube music|youtube|tidal|deezer|amazon music|"
+    r"pandora|gaana|jiosaavn|saavn|wynk|napster)$"
 )
 _TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
-_PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|from|in|using|via|with)\s+(spotify|soundcloud))$")
+# "and"/"an": how speech recognition often hears "on" before the service's name.
+_PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|and|an|from|in|using|via|with)\s+(spotify|soundcloud))$")
 _ORDINALS = {
     "first": 1,
     "second": 2,

@@ -1,5 +1,9 @@
 """Library sync: pages through saved tracks and playlists, upserts idempotently, honours 429 Retry-After,
-refreshes tokens, and keeps its place in `SyncRun.cursor` so a stopped run resumes where it was."""
+refreshes tokens, and keeps its place in `SyncRun.cursor` so a stopped run resumes where it was.
+
+Every row a run writes gets `synced_at` after the run's `created_at`, so when the run completes, what
+it did not see is gone from the platform: tracks un-saved there lose `is_saved` (when the saved stage
+ends), and tracks in no saved list or playlist, and playlists deleted there, are removed."""
 
 import logging
 import time
@@ -19,7 +23,11 @@ from music.platforms.spotify import SpotifyAdapter
 
 log = logging.getLogger(__name__)
 ACTIVE = (SyncRun.Status.PENDING, SyncRun.Status.RUNNING)
-STALE_AFTER = timedelta(hours=1)
+
+
+def _stale_after() -> timedelta:
+    """A run "running" this long lost its worker (longer than the task's hard time limit)."""
+    return timedelta(seconds=settings.MUSIC_SYNC_STALE_SECONDS)
 
 
 class Requeue(Exception):
@@ -49,7 +57,7 @@ def sync_run_claim(*, run_id: int) -> SyncRun | None:
     )
     if not claimed:
         claimed = SyncRun.objects.filter(
-            pk=run_id, status=SyncRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+            pk=run_id, status=SyncRun.Status.RUNNING, started_at__lt=now - _stale_after()
         ).update(started_at=now)
     return SyncRun.objects.select_related("account").filter(pk=run_id).first() if claimed else None
 
@@ -137,9 +145,11 @@ def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
         )
         _tracks_upsert(run, page.items, saved=True)
         run.tracks_synced += len(page.items)
-        run.cursor = (
-            {"stage": "tracks", "next": page.next_cursor} if page.next_cursor else {"stage": "playlists", "next": None}
-        )
+        if page.next_cursor:
+            run.cursor = {"stage": "tracks", "next": page.next_cursor}
+        else:
+            run.cursor = {"stage": "playlists", "next": None}
+            _stale_rows(run, LibraryTrack).filter(is_saved=True).update(is_saved=False)
     elif stage == "playlists":
         page = (
             adapter.playlists(int(position or 0))
@@ -188,8 +198,16 @@ def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
     except PlatformError as exc:
         _finish(run, SyncRun.Status.FAILED, exc.message)
         return
-    _finish(run, SyncRun.Status.DONE, "")
+    with transaction.atomic():
+        _stale_rows(run, Playlist).delete()
+        _stale_rows(run, LibraryTrack).delete()
+        _finish(run, SyncRun.Status.DONE, "")
     MusicAccount.objects.filter(pk=account.pk).update(last_synced_at=timezone.now())
+
+
+def _stale_rows(run: SyncRun, model: type[LibraryTrack] | type[Playlist]) -> Any:
+    """The account's rows this run has not written (so far)."""
+    return model.objects.filter(owner_id=run.owner_id, platform=run.account.platform, synced_at__lt=run.created_at)
 
 
 def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
@@ -210,7 +228,7 @@ def libraries_refresh_all() -> int:
     resume from their cursor."""
     from music.tasks import library_sync
 
-    stale = SyncRun.objects.filter(status__in=ACTIVE, created_at__lt=timezone.now() - STALE_AFTER)
+    stale = SyncRun.objects.filter(status__in=ACTIVE, created_at__lt=timezone.now() - _stale_after())
     for run_id in stale.values_list("pk", flat=True):
         library_sync.delay(run_id)
     started = 0

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -49,18 +50,25 @@ def platform_choose(*, owner: User, requested: str | None) -> str | None:
 def library_search(
     *, owner: User, platform: str, query: str, media_type: str | None, limit: int = 5
 ) -> list[MediaItem]:
-    """The user's synced library, searched before any platform API; close matches only."""
+    """The user's synced library, searched before any platform API; close matches only.
+
+    Candidates share at least one word with the query; the score compares spelling skeletons, so a
+    transliterated title heard a little differently ("nuvu nenantu" for "Nuvvu Nenantu") still matches.
+    """
     words = normalize_query(query).split()
     if not words:
         return []
-    wanted = " ".join(words)
+    wanted = _skeleton(" ".join(words))
+    any_word = Q()
+    for word in [w for w in words if len(w) > 2][:4] or words[:4]:
+        any_word |= Q(search_text__contains=word)
     found: list[tuple[float, MediaItem]] = []
     if media_type in (None, "track"):
-        tracks = LibraryTrack.objects.filter(owner=owner, platform=platform)
-        for word in words[:4]:
-            tracks = tracks.filter(search_text__contains=word)
-        for t in tracks[:50]:
-            score = max(fuzz.ratio(wanted, normalize_query(t.title)), fuzz.ratio(wanted, t.search_text))
+        tracks = LibraryTrack.objects.filter(any_word, owner=owner, platform=platform)
+        for t in tracks[:200]:
+            score = max(
+                fuzz.ratio(wanted, _skeleton(normalize_query(t.title))), fuzz.ratio(wanted, _skeleton(t.search_text))
+            )
             found.append(
                 (
                     score,
@@ -76,14 +84,19 @@ def library_search(
                 )
             )
     if media_type in (None, "playlist"):
-        playlists = Playlist.objects.filter(owner=owner, platform=platform)
-        for word in words[:4]:
-            playlists = playlists.filter(search_text__contains=word)
-        for p in playlists[:20]:
-            score = fuzz.ratio(wanted, p.search_text) + (10 if media_type == "playlist" else 0)
+        playlists = Playlist.objects.filter(any_word, owner=owner, platform=platform)
+        for p in playlists[:50]:
+            score = fuzz.ratio(wanted, _skeleton(p.search_text)) + (10 if media_type == "playlist" else 0)
             found.append((score, MediaItem(uri=p.uri, title=p.name, media_type="playlist", platform=platform)))
     found.sort(key=lambda pair: pair[0], reverse=True)
     return [item for score, item in found if score >= 80][:limit]
+
+
+def _skeleton(text: str) -> str:
+    """Doubled letters and long vowels folded: the spellings one transliterated name is heard in."""
+    for long, short in (("ee", "i"), ("oo", "u"), ("w", "v")):
+        text = text.replace(long, short)
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def library_tracks(*, owner: User, search: str = "", platform: str = "") -> QuerySet[LibraryTrack]:

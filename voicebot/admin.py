@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from voicebot import services
-from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
+from voicebot.models import TURN_FIGURES, Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
 
 
 class MembershipInline(admin.TabularInline[Membership, Business]):
@@ -72,18 +72,7 @@ class TurnInline(admin.TabularInline[Turn, Call]):
     model = Turn
     extra = 0
     can_delete = False
-    fields = readonly_fields = (
-        "index",
-        "caller_text",
-        "bot_text",
-        "intent",
-        "endpoint_wait_ms",
-        "asr_ms",
-        "dialogue_ms",
-        "tts_first_byte_ms",
-        "processing_ms",
-        "interrupted",
-    )
+    fields = readonly_fields = TURN_FIGURES
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,9 +1,7 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -11,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sawt.core.ownership import get_owned_or_404
-from sawt.core.pagination import SawtPagination, paginated
+from sawt.core.pagination import paginated, paginated_response
 from voicebot import selectors, services
 from voicebot.models import Business, Call, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
@@ -21,18 +19,10 @@ def _business_for(request: Request, business_id: int) -> Business:
     return get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
 
 
-def _paginated(
-    request: Request, view: APIView, rows: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]]
-) -> Response:
-    paginator = SawtPagination()
-    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
-
-
 class BusinessListApi(APIView):
     @extend_schema(responses=paginated(BusinessOutput), operation_id="voicebot_businesses_list", tags=["voicebot"])
     def get(self, request: Request) -> Response:
-        return _paginated(request, self, selectors.business_list(user=request.user), BusinessOutput)
+        return paginated_response(request, self, selectors.business_list(user=request.user), BusinessOutput)
 
 
 class BusinessCreateApi(APIView):
@@ -109,7 +99,7 @@ class ReservationListApi(APIView):
         rows = selectors.reservation_list(
             user=request.user, business_id=data.validated_data.get("business"), day=data.validated_data.get("date")
         )
-        return _paginated(request, self, rows, ReservationOutput)
+        return paginated_response(request, self, rows, ReservationOutput)
 
 
 class ReservationCreateApi(APIView):
@@ -193,7 +183,7 @@ class CallListApi(APIView):
     def get(self, request: Request) -> Response:
         data = self.Filter(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return _paginated(
+        return paginated_response(
             request,
             self,
             selectors.call_list(user=request.user, business_id=data.validated_data.get("business")),

@@ -5,8 +5,16 @@ Base URLs are settings, so tests run the real client against a local FakeServer.
   HTTP basic auth (auth id, auth token); answers `{"message_uuid": [..]}` with 202.
 - Twilio: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json` form `From=whatsapp:+..`,
   `To=whatsapp:+..`, `Body`; basic auth (account sid, auth token); answers `{"sid": ..}` with 201.
+
+A worker can die after the provider took a message and before the row says so. Before sending such a
+message again, `find_sent` asks the provider's message list whether it already went out:
+- Plivo: `GET {base}/v1/Account/{auth_id}/Message/?message_direction=outbound&message_type=whatsapp&
+  message_time__gte=..` answers `{"objects": [{"message_uuid", "to_number", ...}]}`.
+- Twilio: `GET {base}/2010-04-01/Accounts/{sid}/Messages.json?To=whatsapp:+..&From=..&DateSent>=..`
+  answers `{"messages": [{"sid", "body", ...}]}`.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,10 +35,22 @@ class WhatsAppSender(Protocol):
         """Sends and returns the provider's message id."""
         ...
 
+    def find_sent(self, *, to: str, text: str, since: dt.datetime) -> str | None:
+        """The id of this message if the provider took it at or after `since`, else None."""
+        ...
+
 
 def _post(url: str, auth: tuple[str, str], **kwargs: object) -> dict[str, object]:
+    return _call("POST", url, auth, **kwargs)
+
+
+def _get(url: str, auth: tuple[str, str], params: dict[str, str]) -> dict[str, object]:
+    return _call("GET", url, auth, params=params)
+
+
+def _call(method: str, url: str, auth: tuple[str, str], **kwargs: object) -> dict[str, object]:
     try:
-        response = httpx.post(url, auth=auth, timeout=10.0, **kwargs)  # type: ignore[arg-type]
+        response = httpx.request(method, url, auth=auth, timeout=10.0, **kwargs)  # type: ignore[arg-type]
     except httpx.HTTPError as exc:
         raise TransientSendError(type(exc).__name__) from exc
     if response.status_code == 429 or response.status_code >= 500:
@@ -60,6 +80,24 @@ class PlivoWhatsApp:
         ids = body.get("message_uuid") or [""]
         return str(ids[0] if isinstance(ids, list) else ids)
 
+    def find_sent(self, *, to: str, text: str, since: dt.datetime) -> str | None:
+        # Plivo's list has no message text: one outbound WhatsApp to this number since the claim is ours.
+        body = _get(
+            f"{self.base_url.rstrip('/')}/v1/Account/{self.auth_id}/Message/",
+            (self.auth_id, self.auth_token),
+            {
+                "message_direction": "outbound",
+                "message_type": "whatsapp",
+                "message_time__gte": since.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "limit": "20",
+            },
+        )
+        objects = body.get("objects")
+        for item in objects if isinstance(objects, list) else []:
+            if isinstance(item, dict) and _digits(item.get("to_number")) == _digits(to):
+                return str(item.get("message_uuid", ""))
+        return None
+
 
 @dataclass
 class TwilioWhatsApp:
@@ -75,6 +113,27 @@ class TwilioWhatsApp:
             data={"From": f"whatsapp:{self.sender}", "To": f"whatsapp:{to}", "Body": text},
         )
         return str(body.get("sid", ""))
+
+    def find_sent(self, *, to: str, text: str, since: dt.datetime) -> str | None:
+        body = _get(
+            f"{self.base_url.rstrip('/')}/2010-04-01/Accounts/{self.account_sid}/Messages.json",
+            (self.account_sid, self.auth_token),
+            {
+                "To": f"whatsapp:{to}",
+                "From": f"whatsapp:{self.sender}",
+                "DateSent>": since.astimezone(dt.UTC).strftime("%Y-%m-%d"),
+                "PageSize": "50",
+            },
+        )
+        messages = body.get("messages")
+        for item in messages if isinstance(messages, list) else []:
+            if isinstance(item, dict) and item.get("body") == text:
+                return str(item.get("sid", ""))
+        return None
+
+
+def _digits(number: object) -> str:
+    return "".join(c for c in str(number or "") if c.isdigit())
 
 
 def get_sender() -> WhatsAppSender | None:

@@ -25,6 +25,38 @@ def default_languages() -> list[str]:
     return ["en"]
 
 
+# What an owner sets on a business (API input and output), and what each call turn records.
+BUSINESS_SETTINGS = (
+    "name",
+    "phone_number",
+    "time_zone",
+    "languages",
+    "greeting",
+    "address",
+    "opening_hours",
+    "holidays",
+    "seats_per_slot",
+    "max_party_size",
+    "slot_minutes",
+    "lead_minutes",
+    "horizon_days",
+    "transfer_number",
+    "retention_days",
+)
+TURN_FIGURES = (
+    "index",
+    "caller_text",
+    "bot_text",
+    "intent",
+    "endpoint_wait_ms",
+    "asr_ms",
+    "dialogue_ms",
+    "tts_first_byte_ms",
+    "processing_ms",
+    "interrupted",
+)
+
+
 class BusinessQuerySet(models.QuerySet["Business"]):
     def visible_to(self, user: Any) -> "BusinessQuerySet":
         if user is None or not user.is_authenticated:
@@ -268,6 +300,9 @@ class Message(models.Model):
     provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
     last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the current attempt took the row ("sending"); a row left sending past the lease was
+    # abandoned by a dead worker and is checked with the provider before it is sent again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

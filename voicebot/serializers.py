@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from voicebot.models import Business, Call, Reservation, Turn
+from voicebot.models import BUSINESS_SETTINGS, TURN_FIGURES, Business, Call, Reservation, Turn
 
 
 class BusinessOutput(serializers.ModelSerializer[Business]):
@@ -14,26 +14,7 @@ class BusinessOutput(serializers.ModelSerializer[Business]):
 
     class Meta:
         model = Business
-        fields = [
-            "id",
-            "name",
-            "phone_number",
-            "time_zone",
-            "languages",
-            "greeting",
-            "address",
-            "opening_hours",
-            "holidays",
-            "seats_per_slot",
-            "max_party_size",
-            "slot_minutes",
-            "lead_minutes",
-            "horizon_days",
-            "transfer_number",
-            "retention_days",
-            "created_at",
-            "role",
-        ]
+        fields = ["id", *BUSINESS_SETTINGS, "created_at", "role"]
 
     def get_role(self, business: Business) -> str | None:
         request = self.context.get("request")
@@ -52,23 +33,7 @@ class BusinessInput(serializers.ModelSerializer[Business]):
 
     class Meta:
         model = Business
-        fields = [
-            "name",
-            "phone_number",
-            "time_zone",
-            "languages",
-            "greeting",
-            "address",
-            "opening_hours",
-            "holidays",
-            "seats_per_slot",
-            "max_party_size",
-            "slot_minutes",
-            "lead_minutes",
-            "horizon_days",
-            "transfer_number",
-            "retention_days",
-        ]
+        fields = list(BUSINESS_SETTINGS)
 
     def validate_time_zone(self, value: str) -> str:
         import zoneinfo
@@ -120,19 +85,7 @@ class ReservationOutput(serializers.ModelSerializer[Reservation]):
 class CallTurnOutput(serializers.ModelSerializer[Turn]):
     class Meta:
         model = Turn
-        fields = [
-            "index",
-            "caller_text",
-            "bot_text",
-            "intent",
-            "endpoint_wait_ms",
-            "asr_ms",
-            "dialogue_ms",
-            "tts_first_byte_ms",
-            "processing_ms",
-            "interrupted",
-            "at",
-        ]
+        fields = [*TURN_FIGURES, "at"]
 
 
 class CallOutput(serializers.ModelSerializer[Call]):

@@ -190,15 +190,31 @@ def message_text(message: Message) -> str:
     return f"Booked: a table for {r.party_size} at {r.business.name} on {when}, under {r.name}. Reply STOP to opt out."
 
 
+def _send_lease_expired_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.VOICEBOT_MESSAGE_SEND_LEASE_SECONDS)
+
+
 def message_send(*, message_id: int) -> tuple[str, float | None]:
-    """Claims a queued/failed message and sends it once.
+    """Claims a queued/failed (or abandoned) message and sends it once.
 
     Returns the new status and, after a transient failure with attempts left, the backoff in
     seconds before the next try (the task re-queues itself; the beat job catches any it lost).
+    A row some dead worker left "sending" is sent again only when the provider has no record of it.
     """
-    claimed = Message.objects.filter(
-        Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
-    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1)
+    now = timezone.now()
+    claim = {"status": Message.Status.SENDING, "attempts": F("attempts") + 1, "claimed_at": now}
+    abandoned_since = (
+        Message.objects.filter(
+            pk=message_id, status=Message.Status.SENDING, claimed_at__lt=_send_lease_expired_before()
+        ).values_list("claimed_at", flat=True).first()
+    )
+    if abandoned_since is not None:
+        claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING,
+                                         claimed_at=abandoned_since).update(**claim)
+    else:
+        claimed = Message.objects.filter(
+            Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
+        ).update(**claim)
     if not claimed:
         return "not_claimed", None
     message = Message.objects.select_related("reservation__caller", "reservation__business").get(pk=message_id)
@@ -214,7 +230,12 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
         message.save(update_fields=["status", "last_error"])
         return message.status, None
     try:
-        message.provider_message_id = sender.send(to=caller.phone, text=message_text(message))
+        earlier = (
+            sender.find_sent(to=caller.phone, text=message_text(message), since=abandoned_since)
+            if abandoned_since is not None
+            else None
+        )
+        message.provider_message_id = earlier or sender.send(to=caller.phone, text=message_text(message))
     except TransientSendError as exc:
         backoff = dt.timedelta(seconds=30 * 2 ** min(message.attempts, 8))
         message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
@@ -232,7 +253,7 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
         return message.status, None
     message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
     message.save(update_fields=["status", "sent_at", "provider_message_id", "last_error"])
-    logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind})
+    logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind, "found_sent": bool(earlier)})
     return message.status, None
 
 
@@ -263,10 +284,9 @@ def reminders_queue() -> int:
 
 def messages_retry() -> int:
     due = Message.objects.filter(
-        status=Message.Status.FAILED,
+        Q(status=Message.Status.FAILED, next_attempt_at__isnull=False, next_attempt_at__lte=timezone.now())
+        | Q(status=Message.Status.SENDING, claimed_at__lt=_send_lease_expired_before()),
         attempts__lt=settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS,
-        next_attempt_at__isnull=False,
-        next_attempt_at__lte=timezone.now(),
     ).values_list("pk", flat=True)
     from voicebot.tasks import message_send
 

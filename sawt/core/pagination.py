@@ -3,6 +3,9 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class SawtPagination(PageNumberPagination):
@@ -13,11 +16,11 @@ class SawtPagination(PageNumberPagination):
     max_page_size = 100
 
 
-def paginated(serializer_class: type[serializers.Serializer[Any]]) -> Any:
+def paginated(serializer_class: type[serializers.Serializer[Any]], name: str = "") -> Any:
     """The OpenAPI shape of a page of `serializer_class`, for `extend_schema(responses=paginated(X))`
-    on views that paginate by hand (APIView + SawtPagination)."""
+    on views that paginate with `paginated_response`."""
     return inline_serializer(
-        name=f"Paginated{serializer_class.__name__.removesuffix('Serializer')}List",
+        name=name or f"Paginated{serializer_class.__name__.removesuffix('Serializer')}List",
         fields={
             "count": serializers.IntegerField(),
             "next": serializers.URLField(allow_null=True),
@@ -25,3 +28,12 @@ def paginated(serializer_class: type[serializers.Serializer[Any]]) -> Any:
             "results": serializer_class(many=True),
         },
     )
+
+
+def paginated_response(
+    request: Request, view: APIView, rows: Any, serializer_class: type[serializers.BaseSerializer[Any]]
+) -> Response:
+    """One SawtPagination page of `rows` (a queryset or list) through `serializer_class`."""
+    paginator = SawtPagination()
+    page: Any = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)

@@ -15,6 +15,7 @@ def configure_engine() -> None:
             model_cache_dir=settings.SAWT_MODEL_CACHE_DIR,
             tts_voice=settings.SAWT_TTS_VOICE,
             tts_cache_dir=settings.SAWT_TTS_CACHE_DIR,
+            tts_variation=settings.SAWT_TTS_VARIATION,
             max_audio_seconds=settings.SAWT_MAX_AUDIO_SECONDS,
             llm_base_url=settings.SAWT_LLM_BASE_URL,
             llm_model=settings.SAWT_LLM_MODEL,

@@ -263,6 +263,7 @@ SAWT_ASR_COMPUTE_TYPE = env.str("SAWT_ASR_COMPUTE_TYPE", default="auto")
 SAWT_ASR_THREADS = env.int("SAWT_ASR_THREADS", default=0)
 SAWT_MODEL_CACHE_DIR = env.str("SAWT_MODEL_CACHE_DIR", default=str(VAR_DIR / "models"))
 SAWT_TTS_VOICE = env.str("SAWT_TTS_VOICE", default="joe-us")
+SAWT_TTS_VARIATION = env.float("SAWT_TTS_VARIATION", default=1.0)
 SAWT_TTS_CACHE_DIR = env.str("SAWT_TTS_CACHE_DIR", default=str(VAR_DIR / "tts-cache"))
 SAWT_MAX_AUDIO_SECONDS = env.float("SAWT_MAX_AUDIO_SECONDS", default=7200.0)
 SAWT_LLM_BASE_URL = env.str("SAWT_LLM_BASE_URL", default="")
@@ -390,6 +391,9 @@ MUSIC_HTTP_TIMEOUT = env.float("MUSIC_HTTP_TIMEOUT", default=8.0)
 MUSIC_HOT_CACHE_SECONDS = env.int("MUSIC_HOT_CACHE_SECONDS", default=600)
 MUSIC_SEARCH_CACHE_DAYS = env.int("MUSIC_SEARCH_CACHE_DAYS", default=7)
 MUSIC_SYNC_MAX_INLINE_WAIT = env.int("MUSIC_SYNC_MAX_INLINE_WAIT", default=10)
+# A sync "running" this long lost its worker: the redelivered task or the beat job resumes it from its
+# cursor (longer than the sync task's 1900 s hard time limit).
+MUSIC_SYNC_STALE_SECONDS = env.int("MUSIC_SYNC_STALE_SECONDS", default=3600)
 MUSIC_DIALOG_TURNS = 5
 MUSIC_USE_LLM = env.bool("MUSIC_USE_LLM", default=True)
 # Whisper base (multilingual, from its wheels) follows the transliteration prompt; "" = the engine's default model.
@@ -435,6 +439,9 @@ VOICEBOT_STREAM_AUTH_WAIT_SECONDS = env.float("VOICEBOT_STREAM_AUTH_WAIT_SECONDS
 VOICEBOT_MESSAGING_PROVIDER = env.str("VOICEBOT_MESSAGING_PROVIDER", default="")
 VOICEBOT_WHATSAPP_SENDER = env.str("VOICEBOT_WHATSAPP_SENDER", default="")
 VOICEBOT_MESSAGE_MAX_ATTEMPTS = env.int("VOICEBOT_MESSAGE_MAX_ATTEMPTS", default=5)
+# A message still "sending" this long after its worker took it was abandoned (longer than the task's
+# 90 s hard limit); the next try first asks the provider whether it went out.
+VOICEBOT_MESSAGE_SEND_LEASE_SECONDS = env.int("VOICEBOT_MESSAGE_SEND_LEASE_SECONDS", default=120)
 VOICEBOT_REMINDER_HOURS = env.int("VOICEBOT_REMINDER_HOURS", default=3)
 # Phone endpointing (ms): silence that ends a turn, and when speculative transcription starts.
 VOICEBOT_ENDPOINT_SILENCE_MS = env.int("VOICEBOT_ENDPOINT_SILENCE_MS", default=500)

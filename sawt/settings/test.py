@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0
 from sawt.settings.base import *
 from sawt.settings.base import REDIS_URL
 
+# The same speech for the same text on every run and machine: a test hears what it heard last time.
+SAWT_TTS_VARIATION = 0.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -43,6 +43,8 @@ class SpeechConfig:
     tts_threads: onnxruntime threads per synthesis (0 = one per core).  One thread
         without spin-waiting was fastest on a busy 2-core machine and lets
         concurrent requests use the other cores.
+    tts_variation: how much Piper varies a rendering (its noise scales times this): 1 is the voice's
+        own, natural but different on every call; 0 gives the same audio for the same text.
     embedding_model: ``"all-MiniLM-L6-v2"`` (bundled) or a sentence-transformers dir.
     llm_base_url: OpenAI-compatible endpoint (``.../v1``); empty means offline.
     """
@@ -60,6 +62,7 @@ class SpeechConfig:
     tts_cache_dir: str = field(default_factory=lambda: _default_var("tts-cache"))
     tts_cache: bool = True
     tts_threads: int = 1
+    tts_variation: float = 1.0
     max_audio_seconds: float = 7200.0
     min_audio_seconds: float = 0.3
     embedding_model: str = "all-MiniLM-L6-v2"

@@ -151,8 +151,14 @@ class PiperSynthesizer:
     def stream(self, text: str, *, sample_rate: int | None = None) -> Iterator[Synthesis]:
         cleaned = _check_text(text)
         voice = self._voice()
+        variation = get_config().tts_variation
         try:
-            for chunk in voice.synthesize(cleaned):
+            from piper.config import SynthesisConfig
+
+            syn_config = SynthesisConfig(
+                noise_scale=voice.config.noise_scale * variation, noise_w_scale=voice.config.noise_w_scale * variation
+            )
+            for chunk in voice.synthesize(cleaned, syn_config):
                 part = Synthesis(np.asarray(chunk.audio_float_array, dtype=np.float32), chunk.sample_rate)
                 yield part.at_rate(sample_rate)
         except TTSError:
@@ -256,6 +262,14 @@ def cache_key(text: str, voice_id: str, sample_rate: int | None) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def cache_path(text: str, synth: Synthesizer, sample_rate: int | None) -> Path:
+    """Where the cached rendering of `text` lives; a Piper variation other than 1 is part of the key."""
+    config = get_config()
+    varied = isinstance(synth, PiperSynthesizer) and config.tts_variation != 1
+    key = cache_key(text, synth.voice_id + (f"~{config.tts_variation:g}" if varied else ""), sample_rate)
+    return Path(config.tts_cache_dir) / key[:2] / f"{key}.wav"
+
+
 def synthesize(
     text: str, *, language: str = "en", voice: str | None = None, sample_rate: int | None = None
 ) -> Synthesis:
@@ -265,8 +279,7 @@ def synthesize(
     config = get_config()
     if not config.tts_cache:
         return synth.synthesize(cleaned, sample_rate=sample_rate)
-    key = cache_key(cleaned, synth.voice_id, sample_rate)
-    path = Path(config.tts_cache_dir) / key[:2] / f"{key}.wav"
+    path = cache_path(cleaned, synth, sample_rate)
     cached = _read_cached(path)
     if cached is not None:
         return cached

@@ -154,6 +154,19 @@ def test_it_searches_the_synced_library_before_the_api(api, spotify, spotify_acc
     assert not spotify.server.requests_to("/v1/search")
 
 
+@pytest.mark.parametrize("heard", ["play butta boma", "play buta bomma song", "play Butta-Bomma"])
+def test_the_library_matches_a_title_heard_in_another_spelling(api, spotify, spotify_account, owner, heard):
+    from tests.music.factories import LibraryTrackFactory
+
+    LibraryTrackFactory(owner=owner, uri="spotify:track:mylocalcopy0000000001", title="Butta Bomma",
+                        artist="Armaan Malik", search_text="butta bomma armaan malik")
+    LibraryTrackFactory(owner=owner, uri="spotify:track:mylocalcopy0000000002", title="Bomma Bomma Tha",
+                        artist="Someone Else", search_text="bomma bomma tha someone else")
+    reply = say(api, heard)
+    assert reply["parameters"]["cache"] == "library", reply
+    assert spotify.player["item"]["uri"] == "spotify:track:mylocalcopy0000000001"
+
+
 def test_it_switches_the_preferred_platform(api, spotify, soundcloud, spotify_account, soundcloud_account):
     assert say(api, "switch to soundcloud")["status"] == "ok"
     assert say(api, "play butta bomma")["parameters"]["platform"] == "soundcloud"

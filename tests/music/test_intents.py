@@ -35,6 +35,7 @@ def test_it_understands_at_least_95_percent_of_the_labelled_commands_offline():
         ("play songs by sid sriram", "sid sriram", "artist", None),
         ("play my road trip playlist", "road trip", "playlist", None),
         ("plya butta bomma on sound cloud", "butta bomma", None, "soundcloud"),
+        ("Play Nuvvu Nenantu and Spotify.", "nuvvu nenantu", None, "spotify"),  # "on", as ASR heard it
     ],
 )
 def test_it_extracts_what_to_play_with_or_without_the_media_type(text, query, media_type, platform):
@@ -93,7 +94,7 @@ def test_it_uses_the_llm_answer_when_one_is_configured(api, llm_server, spotify,
     reply = api.post("/api/v1/music/chat/message", {"text": "i fancy that butta bomma tune"}, format="json").json()
     assert (reply["action"], reply["status"]) == ("PLAY", "ok")
     assert spotify.player["item"]["name"] == "Butta Bomma"
-    sent = server.requests[0].body
+    sent = server.requests[0].json()
     assert sent["response_format"]["type"] == "json_schema"
 
 

@@ -132,3 +132,30 @@ def test_the_beat_job_expires_old_cache_rows(db):
     )
     assert expire_search_cache() == 1
     assert list(SearchCache.objects.values_list("normalized_query", flat=True)) == ["new"]
+
+
+def test_a_later_sync_forgets_what_was_unsaved_or_deleted_on_the_platform(spotify, spotify_account):
+    run_sync(spotify_account)
+    first_saved, only_in_deleted_playlist = spotify.saved[5], spotify.saved[0]  # [5] is also in "Road Trip"
+    gone = spotify.saved[4]  # saved only: in no playlist
+    spotify.saved = [t for t in spotify.saved if t not in {first_saved, only_in_deleted_playlist, gone}]
+    spotify.playlists = [p for p in spotify.playlists if p["name"] != "Telugu Melodies"]
+    run = run_sync(spotify_account)
+    assert run.status == "done"
+    tracks = {t.uri.rsplit(":", 1)[-1]: t for t in LibraryTrack.objects.filter(owner=spotify_account.owner)}
+    assert gone not in tracks
+    assert not tracks[first_saved].is_saved  # still in "Road Trip"
+    assert set(Playlist.objects.values_list("name", flat=True)) == {"Road Trip"}
+    assert LibraryTrack.objects.filter(is_saved=True).count() == 3
+    # Tracks only "Telugu Melodies" held went with it; its entries too.
+    assert only_in_deleted_playlist not in tracks and PlaylistTrack.objects.count() == 4
+
+
+def test_a_failed_sync_forgets_nothing(spotify, spotify_account):
+    run_sync(spotify_account)
+    before = LibraryTrack.objects.count()
+    spotify.saved = []
+    spotify.expire_all()
+    spotify.revoked.add(spotify_account.refresh_token)
+    assert run_sync(spotify_account).status == "failed"
+    assert LibraryTrack.objects.count() == before

@@ -108,7 +108,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     assert meeting.status == "completed"
 
 
-def test_it_never_sends_a_whatsapp_message_twice_when_the_worker_dies_during_the_send(broker, start_worker):  # type: ignore[no-untyped-def]
+def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(broker, start_worker):  # type: ignore[no-untyped-def]
     from tests.voicebot.factories import BusinessFactory
     from voicebot import services
     from voicebot.models import Consent, Message, Reservation
@@ -132,8 +132,13 @@ def test_it_never_sends_a_whatsapp_message_twice_when_the_worker_dies_during_the
         time.sleep(3)  # the worker dies while the provider is still answering
         return 201, {}, {"sid": "SMfault1"}
 
+    def message_list(req):  # type: ignore[no-untyped-def]
+        taken = [r.form() for r in server.requests if r.method == "POST"]
+        return 200, {}, {"messages": [{"sid": "SMfault1", "body": form["Body"], "to": form["To"]} for form in taken]}
+
     server = FakeServer()
     server.add("POST", "/2010-04-01/Accounts/ACFAULTS/Messages.json", slow_provider)
+    server.add("GET", "/2010-04-01/Accounts/ACFAULTS/Messages.json", message_list)
     with running(server):
         extra = {
             "VOICEBOT_MESSAGING_PROVIDER": "twilio",
@@ -141,6 +146,7 @@ def test_it_never_sends_a_whatsapp_message_twice_when_the_worker_dies_during_the
             "VOICEBOT_TWILIO_ACCOUNT_SID": "ACFAULTS",
             "VOICEBOT_TWILIO_AUTH_TOKEN": "token",
             "VOICEBOT_WHATSAPP_SENDER": "+14155238886",
+            "VOICEBOT_MESSAGE_SEND_LEASE_SECONDS": "2",
         }
         worker = start_worker(**extra)
         task_id = send_task(broker.url, "voicebot.tasks.message_send", [message.pk], "io")
@@ -158,10 +164,11 @@ def test_it_never_sends_a_whatsapp_message_twice_when_the_worker_dies_during_the
         sweep_id = send_task(broker.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
         wait_for(lambda: worker.finished("voicebot.tasks.messages_retry", sweep_id), timeout=30, what="the sweep")
 
-    assert len(server.requests) == 1, "the provider was asked to send the confirmation twice"
+    sends = [r for r in server.requests if r.method == "POST"]
+    assert len(sends) == 1, "the provider was asked to send the confirmation twice"
     message.refresh_from_db()
-    # At most once: the row stays "sending" (the provider may or may not have sent it), never re-sent.
-    assert message.status in ("sending", "sent") and message.attempts == 1
+    # The redelivered task found the send abandoned, asked the provider's message list, and recorded it.
+    assert (message.status, message.provider_message_id, message.attempts) == ("sent", "SMfault1", 2)
 
 
 def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synthesis(
@@ -219,3 +226,63 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     assert item.tts_status == TTSStatus.COMPLETED and item.audio_file == done.file
     files = [p for p in (Path(settings.MEDIA_ROOT) / settings.DICTATION_AUDIO_DIR).rglob("*") if p.is_file()]
     assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files] == [item.audio_file]
+
+
+def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(owner, broker, start_worker):  # type: ignore[no-untyped-def]
+    from music.models import LibraryTrack, Playlist, SyncRun
+    from music.testing import FakeSpotify
+    from tests.music.factories import MusicAccountFactory
+
+    spotify = FakeSpotify()
+    spotify.extra_tracks = 244  # 250 saved tracks: five pages of 50
+    spotify.start()
+    pages = threading.Semaphore(0)
+    saved_page = spotify.server.routes[("GET", "/v1/me/tracks")]
+
+    def slow_page(req):  # type: ignore[no-untyped-def]
+        pages.release()
+        time.sleep(1.0)  # a page takes a while: the worker dies between two of them
+        return saved_page(req)
+
+    spotify.server.routes[("GET", "/v1/me/tracks")] = slow_page
+    try:
+        tokens = spotify.issue_tokens(spotify.user_id)
+        account = MusicAccountFactory(owner=owner, platform="spotify", access_token=tokens["access_token"],
+                                      refresh_token=tokens["refresh_token"])
+        run = SyncRun.objects.create(owner=owner, account=account)
+        extra = {
+            "MUSIC_SPOTIFY_ACCOUNTS_URL": spotify.url,
+            "MUSIC_SPOTIFY_API_URL": spotify.url,
+            "MUSIC_SPOTIFY_CLIENT_ID": spotify.client_id,
+            "MUSIC_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
+            "MUSIC_SYNC_STALE_SECONDS": "2",
+        }
+        worker = start_worker(**extra)
+        task_id = send_task(broker.url, "music.tasks.library_sync", [run.pk], "default")
+        sent_at = time.monotonic()
+        for _ in range(3):  # two pages stored, the third in flight
+            assert pages.acquire(timeout=60), worker.log()[-3000:]
+        wait_for(lambda: SyncRun.objects.get(pk=run.pk).tracks_synced >= 100, timeout=10, what="two pages stored")
+        worker.kill()
+        killed = SyncRun.objects.get(pk=run.pk)
+        assert killed.status == "running" and killed.cursor["stage"] == "tracks"
+        stored = killed.tracks_synced
+
+        time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
+        worker = start_worker(**extra)
+        wait_for(
+            lambda: worker.finished("music.tasks.library_sync", task_id),
+            timeout=VISIBILITY_TIMEOUT + 60,
+            what="the unacknowledged sync to be delivered again",
+        )
+        done = SyncRun.objects.get(pk=run.pk)
+        assert done.status == "done", (done.status, done.error, worker.log()[-3000:])
+        offsets = [int(r.query["offset"][0]) for r in spotify.server.requests_to("/v1/me/tracks")]
+        # The second delivery went on from the page after the last one stored; none was fetched twice
+        # except the one the kill interrupted.
+        assert offsets[len(offsets) - (250 - stored) // 50:] == list(range(stored, 250, 50))
+        assert len(offsets) - len(set(offsets)) <= 1
+        assert LibraryTrack.objects.filter(owner=owner, is_saved=True).count() == 250
+        assert Playlist.objects.filter(owner=owner).count() == 2
+    finally:
+        spotify.stop()

@@ -88,6 +88,69 @@ def test_it_retries_a_failed_send_with_backoff_and_tracks_the_status(settings):
     assert Message.objects.get().status == "delivered"
 
 
+def abandon_mid_send(message: Message) -> None:
+    """What a worker killed during the provider call leaves behind: the row "sending" past its lease."""
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+
+@pytest.mark.parametrize("provider_has_it", [True, False])
+def test_a_send_abandoned_by_a_dead_worker_is_finished_once_through_plivo(settings, provider_has_it):
+    settings.VOICEBOT_MESSAGING_PROVIDER = ""  # booked without a provider: nothing sent yet
+    business = BusinessFactory()
+    reservation = book(business, consenting_caller(business))
+    message = Message.objects.get(reservation=reservation)
+    abandon_mid_send(message)
+    listed = [{"message_uuid": "uuid-earlier", "to_number": "919812345678", "message_type": "whatsapp"}]
+    server = FakeServer()
+    server.add("GET", "/v1/Account/MAPLIVOTEST/Message/",
+               lambda req: (200, {}, {"objects": listed if provider_has_it else [], "meta": {}}))
+    server.add("POST", "/v1/Account/MAPLIVOTEST/Message/", lambda req: (202, {}, {"message_uuid": ["uuid-new"]}))
+    with running(server):
+        settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
+        settings.VOICEBOT_PLIVO_API_URL = server.url
+        assert services.messages_retry() == 1  # the beat sweep finds it
+    [lookup] = server.requests_to("/v1/Account/MAPLIVOTEST/Message/")[:1]
+    assert lookup.method == "GET" and lookup.query["message_direction"] == ["outbound"]
+    sends = [r for r in server.requests if r.method == "POST"]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    if provider_has_it:
+        assert sends == [] and message.provider_message_id == "uuid-earlier"
+    else:
+        assert len(sends) == 1 and message.provider_message_id == "uuid-new"
+
+
+def test_a_send_abandoned_by_a_dead_worker_is_found_in_twilios_message_list(settings):
+    settings.VOICEBOT_MESSAGING_PROVIDER = ""
+    business = BusinessFactory()
+    message = Message.objects.get(reservation=book(business, consenting_caller(business)))
+    abandon_mid_send(message)
+    text = services.message_text(message)
+    server = FakeServer()
+    server.add("GET", "/2010-04-01/Accounts/ACTWILIOTEST/Messages.json", lambda req: (200, {}, {"messages": [
+        {"sid": "SMother", "body": "Some other message"}, {"sid": "SMearlier", "body": text}]}))
+    with running(server):
+        settings.VOICEBOT_MESSAGING_PROVIDER = "twilio"
+        settings.VOICEBOT_TWILIO_API_URL = server.url
+        assert services.message_send(message_id=message.pk) == ("sent", None)
+        # A second delivery of the same task finds nothing to claim.
+        assert services.message_send(message_id=message.pk) == ("not_claimed", None)
+    [lookup] = server.requests
+    assert lookup.query["To"] == ["whatsapp:+919812345678"] and "DateSent>" in lookup.query
+    message.refresh_from_db()
+    assert (message.status, message.provider_message_id) == ("sent", "SMearlier")
+
+
+def test_a_message_still_within_its_lease_is_left_to_the_worker_sending_it(plivo_whatsapp):
+    business = BusinessFactory()
+    message = Message.objects.get(reservation=book(business, consenting_caller(business)))
+    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING, claimed_at=timezone.now())
+    assert services.messages_retry() == 0
+    assert services.message_send(message_id=message.pk) == ("not_claimed", None)
+
+
 def test_it_queues_reminders_for_bookings_starting_soon(plivo_whatsapp, settings):
     settings.VOICEBOT_REMINDER_HOURS = 4
     business = BusinessFactory(lead_minutes=0)
