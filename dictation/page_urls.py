@@ -8,5 +8,6 @@ urlpatterns = [
     path("new", views.editor, name="editor"),
     path("stats", views.stats, name="stats"),
     path("items/<int:item_id>/practice", views.practice, name="practice"),
+    path("items/<int:item_id>/edit", views.edit, name="edit"),
     path("items/<int:item_id>/delete", views.delete, name="delete"),
 ]

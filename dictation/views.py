@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dictation import selectors, services
 from dictation.models import Item, TTSStatus
-from dictation.serializers import ItemBulkCreateInput, ItemCreateInput, ItemListFilter, item_rows_validate
+from dictation.serializers import (
+    DifficultyInput,
+    ItemBulkCreateInput,
+    ItemCreateInput,
+    ItemListFilter,
+    TagsInput,
+    item_rows_validate,
+)
 from sawt.accounts.models import User
 from sawt.core.ownership import get_owned_or_404
 
@@ -96,6 +103,33 @@ def editor(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Item added; its audio is on its way.")
         return redirect("dictation_pages:practice", item_id=item.pk)
     return render(request, "dictation/editor.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An existing item: its difficulty and tags (the text is fixed: a new text is a new item), and a fresh
+    rendering of its audio."""
+    item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
+    values = {"difficulty": item.difficulty, "tags": ", ".join(t.name for t in item.tags.all())}
+    context: dict[str, Any] = {"item": item, "values": values, "errors": {}}
+    if request.method == "POST" and request.POST.get("action") == "regenerate":
+        services.item_regenerate_audio(item=item)
+        messages.success(request, "The audio is being made again.")
+        return redirect("dictation_pages:edit", item_id=item.pk)
+    if request.method == "POST":
+        context["values"] = request.POST
+        difficulty = DifficultyInput(data={"difficulty": request.POST.get("difficulty", "")})
+        tags = TagsInput(data={"tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]})
+        if not (difficulty.is_valid() & tags.is_valid()):
+            context["errors"] = {**difficulty.errors, **tags.errors}
+            return render(request, "dictation/edit.html", context, status=400)
+        if difficulty.validated_data["difficulty"] != item.difficulty:
+            services.item_update_difficulty(item=item, difficulty=difficulty.validated_data["difficulty"])
+        services.item_update_tags(item=item, names=tags.validated_data["tags"])
+        messages.success(request, "Item saved.")
+        return redirect("dictation_pages:index")
+    return render(request, "dictation/edit.html", context)
 
 
 @login_required

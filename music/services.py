@@ -82,7 +82,12 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
     except AudioDecodeError as exc:
         raise ValidationFailed(exc.message, code=f"audio_{exc.code}") from exc
     result = asr.transcribe(
-        samples, language="en", initial_prompt=settings.MUSIC_ASR_PROMPT, word_timestamps=False, config=asr_config()
+        samples,
+        language="en",
+        initial_prompt=settings.MUSIC_ASR_PROMPT,
+        word_timestamps=False,
+        beam_size=settings.MUSIC_ASR_BEAM_SIZE,
+        config=asr_config(),
     )
     transcript = result.text.strip()
     turn = command_handle(user=user, text=transcript, transcript=transcript)

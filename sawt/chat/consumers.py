@@ -9,6 +9,7 @@ from django.conf import settings
 
 from sawt.chat import services
 from sawt.core.consumers import SawtConsumer
+from sawt.speech import asr
 from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Done, Final, Partial, StreamingTranscriber, StreamOptions
 
@@ -43,6 +44,15 @@ class ChatConsumer(SawtConsumer):
             return
         if self.transcriber is not None:
             await self.send_error("already_started", 'Send {"event": "stop"} before starting again.')
+            return
+        model = asr.model_info(load=True)  # loaded by on_connected already
+        if language != "en" and not model.get("multilingual"):
+            await self.send_error(
+                "unsupported_language",
+                f"This server's speech model ({model.get('name')}) understands English only. "
+                'Start with "en", or ask the administrator for SAWT_ASR_MODEL=multilingual.',
+                {"model": model.get("name"), "languages": ["en"]},
+            )
             return
         await self._start(language)
 

@@ -398,6 +398,8 @@ MUSIC_DIALOG_TURNS = 5
 MUSIC_USE_LLM = env.bool("MUSIC_USE_LLM", default=True)
 # Whisper base (multilingual, from its wheels) follows the transliteration prompt; "" = the engine's default model.
 MUSIC_ASR_MODEL = env.str("MUSIC_ASR_MODEL", default="multilingual")
+# A spoken command is a few words: greedy decoding (1) answers sooner than the engine's beam search.
+MUSIC_ASR_BEAM_SIZE = env.int("MUSIC_ASR_BEAM_SIZE", default=1)
 MUSIC_ASR_PROMPT = env.str(
     "MUSIC_ASR_PROMPT",
     default="Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "

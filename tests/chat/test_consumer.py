@@ -102,6 +102,9 @@ async def test_it_answers_bad_frames_with_error_frames_and_keeps_the_socket_open
     assert (await socket.receive_json_from(10))["code"] == "frame_too_large"
     await socket.send_json_to({"event": "start", "language": "klingon"})
     assert (await socket.receive_json_from(10))["code"] == "invalid_language"
+    await socket.send_json_to({"event": "start", "language": "fr"})  # tiny.en knows English only
+    refused = await socket.receive_json_from(10)
+    assert refused["code"] == "unsupported_language" and refused["details"]["languages"] == ["en"]
     await socket.send_json_to({"event": "start"})
     await socket.send_json_to({"event": "start"})
     assert (await socket.receive_json_from(10))["code"] == "already_started"

@@ -84,3 +84,23 @@ def test_deleting_from_the_list_removes_the_item(browser, owner):
 
     assert browser.post(f"/dictation/items/{item.pk}/delete").status_code == 302
     assert not Item.objects.filter(pk=item.pk).exists()
+
+
+def test_the_item_page_changes_difficulty_and_tags_and_remakes_the_audio(browser, owner,
+                                                                         django_capture_on_commit_callbacks):
+    item = ItemFactory(owner=owner, text="The ship sailed at dawn.", tts_status="completed")
+    item.tags.set([TagFactory(owner=owner, name="old")])
+    page = browser.get(f"/dictation/items/{item.pk}/edit").content.decode()
+    assert "The ship sailed at dawn." in page and 'value="old"' in page
+
+    assert browser.post(f"/dictation/items/{item.pk}/edit", {"difficulty": "9", "tags": "x"}).status_code == 400
+    saved = browser.post(f"/dictation/items/{item.pk}/edit", {"difficulty": "4", "tags": "travel, week 1"})
+    assert saved.status_code == 302
+    item.refresh_from_db()
+    assert (item.difficulty, item.difficulty_inferred) == (4, False)
+    assert sorted(item.tags.values_list("name", flat=True)) == ["travel", "week 1"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(f"/dictation/items/{item.pk}/edit", {"action": "regenerate"}).status_code == 302
+    item.refresh_from_db()
+    assert item.tts_status == "completed" and item.tts_tasks.filter(force=True, status="completed").exists()

@@ -26,9 +26,13 @@ class Command(BaseCommand):
         if name not in benchmarks:
             raise CommandError(f"unknown benchmark {name!r}; known: {', '.join(sorted(benchmarks))}")
         func, _ = benchmarks[name]
-        if options["data"] is None:
-            from django.conf import settings
+        from django.conf import settings
 
+        if options["data"] is None:
             options["data"] = settings.SAWT_TEST_DATA
+        if settings.REDIS_IS_EMBEDDED and not options["url"]:
+            from sawt.core.embedded_redis import ensure_running
+
+            ensure_running()  # sockets, caches and queues need Redis even outside `make run`
         result = func(options)
         self.stdout.write(json.dumps({"bench": name, **result}, default=str))
