@@ -74,22 +74,27 @@ def chat_message(*, user: User, text: str) -> dict[str, Any]:
 
 def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
     """Transcribes (titles transliterated to Latin script by the prompt), acts, and speaks the reply."""
-    from sawt.speech import asr
-    from sawt.speech.audio import AudioDecodeError, decode_audio
+    from sawt.speech.audio import SAMPLE_RATE, AudioDecodeError, decode_audio
+    from sawt.speech.stream_scheduler import decode_batch
+    from sawt.speech.vad import speech_timestamps
 
     try:
         samples = decode_audio(audio, min_seconds=0.2, max_seconds=30.0)
     except AudioDecodeError as exc:
         raise ValidationFailed(exc.message, code=f"audio_{exc.code}") from exc
-    result = asr.transcribe(
-        samples,
-        language="en",
-        initial_prompt=settings.MUSIC_ASR_PROMPT,
-        word_timestamps=False,
-        beam_size=settings.MUSIC_ASR_BEAM_SIZE,
-        config=asr_config(),
-    )
-    transcript = result.text.strip()
+    transcript = ""
+    spans = speech_timestamps(samples, speech_pad_ms=200)
+    if spans:  # silence alone would be "heard" as the prompt's words
+        # Only the speech, decoded in one short window (as live speech is), not Whisper's 30 s one.
+        speech = samples[int(spans[0].start * SAMPLE_RATE) : int(spans[-1].end * SAMPLE_RATE)]
+        [heard] = decode_batch(
+            [speech],
+            language="en",
+            beam_size=settings.MUSIC_ASR_BEAM_SIZE,
+            prompt_text=settings.MUSIC_ASR_PROMPT,
+            config=asr_config(),
+        )
+        transcript = heard.text.strip()
     turn = command_handle(user=user, text=transcript, transcript=transcript)
     turn_speak(turn=turn)
     return _reply(turn, transcript)

@@ -77,7 +77,9 @@ class _Loaded:
 
 
 _lock = threading.Lock()
-_loaded: _Loaded | None = None
+# One copy of each configured model per process: the products may use different models (music voice
+# commands the multilingual one, the rest tiny.en) and must not evict each other's.
+_loaded: dict[tuple[Any, ...], _Loaded] = {}
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
@@ -108,22 +110,19 @@ def get_asr_model(config: SpeechConfig | None = None) -> Any:
 
 
 def _get_loaded(config: SpeechConfig | None = None) -> _Loaded:
-    global _loaded
     cfg = config or get_config()
     key = _key(cfg)
-    current = _loaded
-    if current is not None and current.key == key:
+    current = _loaded.get(key)
+    if current is not None:
         return current
     with _lock:
-        if _loaded is not None and _loaded.key == key:
-            return _loaded
+        if key in _loaded:
+            return _loaded[key]
         from faster_whisper import WhisperModel
 
         path, name = resolve_asr_model(cfg.asr_model, cfg.model_cache_dir)
         device, compute_type = resolve_device(cfg.asr_device, cfg.asr_compute_type)
         started = time.perf_counter()
-        # Replacing the reference frees the previous model: one copy per process.
-        _loaded = None
         model = WhisperModel(
             path,
             device=device,
@@ -141,15 +140,15 @@ def _get_loaded(config: SpeechConfig | None = None) -> _Loaded:
             "load_seconds": round(time.perf_counter() - started, 3),
         }
         log.info("loaded ASR model %s on %s/%s in %.2fs", name, device, compute_type, info["load_seconds"])
-        _loaded = _Loaded(key, model, info)
-        return _loaded
+        _loaded[key] = _Loaded(key, model, info)
+        return _loaded[key]
 
 
 def model_info(load: bool = False) -> dict[str, Any]:
     """For /health: what is (or would be) loaded, without loading unless asked."""
     cfg = get_config()
-    current = _loaded
-    if current is not None and current.key == _key(cfg):
+    current = _loaded.get(_key(cfg))
+    if current is not None:
         return {**current.info, "loaded": True}
     if load:
         return {**_get_loaded(cfg).info, "loaded": True}
@@ -157,9 +156,8 @@ def model_info(load: bool = False) -> dict[str, Any]:
 
 
 def unload() -> None:
-    global _loaded
     with _lock:
-        _loaded = None
+        _loaded.clear()
 
 
 def _language_code(language: str | None) -> str | None:

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sawt.speech import asr
+from sawt.speech.config import SpeechConfig
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ SAMPLE_RATE = 16000
 FINAL = 0
 PARTIAL = 1
 # Mel frames are 10 ms; windows are rounded up to whole seconds and never below this.
+_MAX_PROMPT_TOKENS = 223  # Whisper's limit: half its 448-token context, less the sot_prev token
 _MIN_WINDOW_FRAMES = 1000
 _MAX_WINDOW_FRAMES = 3000
 
@@ -169,11 +171,18 @@ def decode_batch(
     *,
     language: str | None = "en",
     beam_size: int = 1,
+    prompt_text: str = "",
+    config: SpeechConfig | None = None,
 ) -> list[Hypothesis]:
-    """Greedy (or beam) Whisper decoding of several short utterances in one encoder call."""
+    """Greedy (or beam) Whisper decoding of several short utterances in one encoder call.
+
+    The encoder sees the utterance plus two seconds, not Whisper's fixed 30 s window, which is what
+    makes a short utterance fast. `prompt_text` is Whisper's previous-text prompt (vocabulary, spelling);
+    `config` picks another model than the engine's default.
+    """
     import ctranslate2
 
-    model = asr.get_asr_model()
+    model = asr.get_asr_model(config)
     started = time.perf_counter()
     longest = max(len(a) for a in audios)
     frames = min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (longest // SAMPLE_RATE + 2) * 100))
@@ -194,9 +203,12 @@ def decode_batch(
     # One prompt for the whole batch: no previous-text conditioning. CTranslate2 crashed (a null
     # read in generate) on batches whose prompts differ in length, and it did not lower the WER.
     prompt = list(tokenizer.sot_sequence)
+    if prompt_text.strip():
+        previous = tokenizer.encode(" " + prompt_text.strip())[-(_MAX_PROMPT_TOKENS):]
+        prompt = [tokenizer.sot_prev, *previous, *prompt]
     # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early. CTranslate2
     # counts the prompt in max_length (and crashes when the prompt is longer).
-    max_length = len(prompt) + min(224, int(longest / SAMPLE_RATE * 6) + 12)
+    max_length = min(448, len(prompt) + min(224, int(longest / SAMPLE_RATE * 6) + 12))
     results = model.model.generate(
         encoded,
         [prompt] * len(audios),
