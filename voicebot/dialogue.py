@@ -82,9 +82,9 @@ class Dialogue:
 
     def greeting(self) -> Reply:
         hello = self.business.greeting or f"Hello, you have reached {self.business.name}."
+        keep = "record this call, keep a transcript" if self.business.record_calls else "keep a transcript of this call"
         return Reply(
-            f"{hello} May we keep a transcript of this call and send your confirmation on WhatsApp? "
-            "Please say yes or no.",
+            f"{hello} May we {keep} and send your confirmation on WhatsApp? Please say yes or no.",
             "greeting",
         )
 
@@ -118,7 +118,8 @@ class Dialogue:
     def _consent(self, granted: bool, how: str, rest: str) -> Reply:
         services.consent_record(
             caller=self.caller,
-            kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP],
+            kinds=[Consent.Kind.TRANSCRIPT, Consent.Kind.WHATSAPP]
+            + ([Consent.Kind.RECORDING] if self.business.record_calls else []),
             granted=granted,
             how=how,
             call=self.call,

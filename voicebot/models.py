@@ -42,6 +42,7 @@ BUSINESS_SETTINGS = (
     "horizon_days",
     "transfer_number",
     "retention_days",
+    "record_calls",
 )
 TURN_FIGURES = (
     "index",
@@ -81,7 +82,12 @@ class Business(models.Model):
     lead_minutes = models.PositiveIntegerField(default=60, help_text="How long before a slot bookings close.")
     horizon_days = models.PositiveIntegerField(default=30, help_text="How far ahead bookings are taken.")
     transfer_number = models.CharField(max_length=32, blank=True)
-    retention_days = models.PositiveIntegerField(default=30, help_text="Transcripts are purged after this.")
+    retention_days = models.PositiveIntegerField(
+        default=30, help_text="Transcripts and recordings are purged after this."
+    )
+    record_calls = models.BooleanField(
+        default=False, help_text="Ask callers whether the call may be recorded, and keep the audio when they agree."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BusinessQuerySet.as_manager()
@@ -201,6 +207,10 @@ class Call(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.ONGOING)
     transcript_kept = models.BooleanField(default=False)
+    recording_consented = models.BooleanField(default=False)
+    # Both sides of the call, caller left and bot right, 8 kHz: only with the caller's recording consent.
+    recording = models.FileField(upload_to="voicebot/recordings/%Y/%m/", blank=True, max_length=200)
+    recording_seconds = models.FloatField(null=True, blank=True)
     voicemail_url = models.URLField(blank=True)
     # {"turns", "processing_p50_ms", "processing_p95_ms", "endpoint_wait_p50_ms"} filled at hang-up.
     latency = models.JSONField(default=dict, blank=True)

@@ -35,6 +35,7 @@ from voicebot import services
 from voicebot import understanding as nlu
 from voicebot.dialogue import Dialogue, Reply
 from voicebot.models import Call
+from voicebot.recording import CallRecorder
 from voicebot.telephony import Protocol
 
 logger = logging.getLogger("voicebot")
@@ -93,6 +94,7 @@ class CallPipeline:
         self._resampler: Any = None
         self.dialogue: Dialogue | None = None
         self.language = "en"
+        self.recorder: CallRecorder | None = None  # when the business records calls
         self._stream_seconds = 0.0
         self._arrivals: deque[tuple[float, float]] = deque(maxlen=500)  # (stream seconds, wall)
         self._reply_task: asyncio.Task[None] | None = None
@@ -120,6 +122,8 @@ class CallPipeline:
         nlu.warm_up()
         call = Call.objects.select_related("business", "caller").get(pk=self.call_id)
         self.language = (call.business.languages or ["en"])[0]
+        if call.business.record_calls:
+            self.recorder = CallRecorder(max_seconds=settings.VOICEBOT_RECORDING_MAX_SECONDS)
         return Dialogue(business=call.business, call=call, caller=call.caller)
 
     async def close(self) -> None:
@@ -136,6 +140,12 @@ class CallPipeline:
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         outcome = self._outcome or (self.dialogue.state.outcome if self.dialogue else "")
+        if self.recorder is not None and self.recorder.seconds:
+            recorder = self.recorder
+            wav = await asyncio.get_running_loop().run_in_executor(None, recorder.wav)
+            await database_sync_to_async(services.call_recording_save)(
+                call_id=self.call_id, wav=wav, seconds=recorder.seconds
+            )
         await database_sync_to_async(services.call_finish)(call_id=self.call_id, outcome=outcome or None)
 
     # --- inbound --------------------------------------------------------------------------
@@ -143,6 +153,8 @@ class CallPipeline:
     async def on_audio(self, mulaw: bytes) -> None:
         if self._closed or not mulaw:
             return
+        if self.recorder is not None:
+            self.recorder.caller_audio(mulaw)
         pcm8 = speech_audio.mulaw_decode(mulaw).astype(np.float32) / 32768.0
         if self._resampler is None:
             import soxr
@@ -229,6 +241,8 @@ class CallPipeline:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reply_task
         self._playing_until = 0.0
+        if self.recorder is not None:
+            self.recorder.cleared()
         await self._send(self.protocol.clear())
 
     async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
@@ -254,7 +268,10 @@ class CallPipeline:
             for n, job in enumerate(jobs):
                 audio = await job
                 for offset in range(0, len(audio), FRAME_BYTES):
-                    await self._send(self.protocol.audio(audio[offset : offset + FRAME_BYTES]))
+                    frame = audio[offset : offset + FRAME_BYTES]
+                    await self._send(self.protocol.audio(frame))
+                    if self.recorder is not None:
+                        self.recorder.bot_audio(frame)
                     if n == 0 and offset == 0 and clock is not None:
                         clock.first_byte_at = time.perf_counter()
                         task = asyncio.create_task(self._record_turn(index, caller_text, reply, clock))

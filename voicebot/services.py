@@ -2,11 +2,14 @@
 
 import datetime as dt
 import logging
+import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from sawt.core import crypto
@@ -62,6 +65,8 @@ def consent_record(
         Consent.objects.bulk_create(
             Consent(caller=caller, kind=k, granted=granted, how=how, at=now, call=call) for k in kinds
         )
+    if call is not None and Consent.Kind.RECORDING in kinds:
+        Call.objects.filter(pk=call.pk).update(recording_consented=granted)
     if call is not None and Consent.Kind.TRANSCRIPT in kinds:
         Call.objects.filter(pk=call.pk).update(transcript_kept=granted)
         if not granted:
@@ -83,9 +88,11 @@ def caller_opt_out(*, business: Business, phone: str) -> bool:
 
 
 def caller_erase(*, caller: Caller) -> None:
-    """Erasure on request: the number, consents, transcripts and messages go; bookings stay nameless."""
+    """Erasure on request: the number, consents, transcripts, recordings and messages go; bookings stay
+    nameless."""
     with transaction.atomic():
         Turn.objects.filter(call__caller=caller).update(caller_text="", bot_text="")
+        _recordings_delete(Call.objects.filter(caller=caller))
         Message.objects.filter(reservation__caller=caller).delete()
         Reservation.objects.filter(caller=caller).update(name="(erased)")
         caller.delete()
@@ -297,7 +304,7 @@ def messages_retry() -> int:
 
 
 def retention_purge() -> int:
-    """Transcripts older than each business's retention are blanked; latency figures stay."""
+    """Transcripts and recordings older than each business's retention go; latency figures stay."""
     purged = 0
     for business in Business.objects.all():
         cutoff = timezone.now() - dt.timedelta(days=business.retention_days)
@@ -306,7 +313,27 @@ def retention_purge() -> int:
             .exclude(caller_text="", bot_text="")
             .update(caller_text="", bot_text="")
         )
+        purged += _recordings_delete(Call.objects.filter(business=business, started_at__lt=cutoff))
     return purged
+
+
+def _recordings_delete(calls: QuerySet[Call]) -> int:
+    """Removes the calls' recording files (after the transaction commits) and clears the fields."""
+    names = list(calls.exclude(recording="").values_list("recording", flat=True))
+    if names:
+        calls.exclude(recording="").update(recording="", recording_seconds=None)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return len(names)
+
+
+def call_recording_save(*, call_id: int, wav: bytes, seconds: float) -> None:
+    """Keeps the call's audio, only if the caller agreed to the recording."""
+    call = Call.objects.filter(pk=call_id, recording_consented=True, recording="").first()
+    if call is None or not wav:
+        return
+    call.recording.save(f"call-{secrets.token_hex(12)}.wav", ContentFile(wav), save=False)
+    call.recording_seconds = round(seconds, 2)
+    call.save(update_fields=["recording", "recording_seconds"])
 
 
 # --- calls -------------------------------------------------------------------------

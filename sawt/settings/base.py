@@ -453,6 +453,8 @@ VOICEBOT_SILENCE_HANGUP_SECONDS = env.float("VOICEBOT_SILENCE_HANGUP_SECONDS", d
 # Concurrent ASR/TTS jobs across all calls in one web process.
 VOICEBOT_INFERENCE_WORKERS = env.int("VOICEBOT_INFERENCE_WORKERS", default=2)
 # Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
+# Longest stretch of a call kept in a recording (when the business records and the caller agrees).
+VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", default=3600.0)
 VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
