@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from dictation import selectors, services
 from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
-from dictation.ranges import ranged_file_response
 from dictation.serializers import (
     AttemptCreateInput,
     AttemptListFilter,
@@ -41,6 +40,7 @@ from sawt.accounts.models import User
 from sawt.core.errors import Conflict, NotFound, error_body
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
+from sawt.core.ranges import ranged_file_response
 
 TAGS = ["dictation"]
 

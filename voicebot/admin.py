@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from voicebot import services
 from voicebot.models import TURN_FIGURES, Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
@@ -100,10 +102,19 @@ class CallAdmin(admin.ModelAdmin[Call]):
         "started_at",
         "ended_at",
         "transcript_kept",
+        "recording_player",
         "voicemail_url",
         "latency",
     ]
+    exclude = ["recording", "recording_seconds", "recording_consented"]
     inlines = [TurnInline]
+
+    @admin.display(description="recording")
+    def recording_player(self, call: Call) -> str:
+        if not call.recording:
+            return "—"
+        url = reverse("voicebot-call-recording", kwargs={"call_id": call.pk})
+        return format_html('<audio controls preload="none" src="{}"></audio> {} s', url, call.recording_seconds)
 
     @admin.display(description="caller")
     def caller_masked(self, call: Call) -> str:

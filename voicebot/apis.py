@@ -1,15 +1,21 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sawt.core.errors import NotFound
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
+from sawt.core.ranges import ranged_file_response
 from voicebot import selectors, services
 from voicebot.models import Business, Call, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
@@ -189,6 +195,20 @@ class CallListApi(APIView):
             selectors.call_list(user=request.user, business_id=data.validated_data.get("business")),
             CallOutput,
         )
+
+
+class CallRecordingApi(APIView):
+    @extend_schema(
+        responses={(200, "audio/wav"): bytes, (206, "audio/wav"): bytes},
+        description="The call's recording: stereo 8 kHz WAV, caller left, bot right. 404 when none was kept.",
+        tags=["voicebot"],
+    )
+    def get(self, request: Request, call_id: int) -> HttpResponseBase:
+        call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
+        path = Path(settings.MEDIA_ROOT) / str(call.recording.name) if call.recording else None
+        if path is None or not path.is_file():
+            raise NotFound("This call has no recording.")
+        return ranged_file_response(request, path, "audio/wav", f"call-{call.pk}.wav")
 
 
 class CallDetailApi(APIView):

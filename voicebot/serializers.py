@@ -4,6 +4,7 @@ the outputs shared by several operations are here."""
 import re
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from voicebot.models import BUSINESS_SETTINGS, TURN_FIGURES, Business, Call, Reservation, Turn
@@ -90,6 +91,7 @@ class CallTurnOutput(serializers.ModelSerializer[Turn]):
 
 class CallOutput(serializers.ModelSerializer[Call]):
     caller = serializers.SerializerMethodField()
+    recording_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Call
@@ -102,11 +104,16 @@ class CallOutput(serializers.ModelSerializer[Call]):
             "ended_at",
             "outcome",
             "transcript_kept",
+            "recording_url",
+            "recording_seconds",
             "latency",
         ]
 
     def get_caller(self, call: Call) -> str | None:
         return call.caller.masked_phone if call.caller else None
+
+    def get_recording_url(self, call: Call) -> str | None:
+        return reverse("voicebot-call-recording", kwargs={"call_id": call.pk}) if call.recording else None
 
 
 class CallDetailOutput(CallOutput):

@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def caller_get_or_create(*, business: Business, phone: str) -> Caller:
 
 
 def consent_record(
-    *, caller: Caller | None, kinds: list[str], granted: bool, how: str, call: Call | None = None
+    *, caller: Caller | None, kinds: Sequence[str], granted: bool, how: str, call: Call | None = None
 ) -> None:
     """Records the answer; a staff test call has no caller, so only the call's transcript flag moves."""
     now = timezone.now()
@@ -322,8 +323,13 @@ def _recordings_delete(calls: QuerySet[Call]) -> int:
     names = list(calls.exclude(recording="").values_list("recording", flat=True))
     if names:
         calls.exclude(recording="").update(recording="", recording_seconds=None)
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        transaction.on_commit(lambda: _files_delete(names))
     return len(names)
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def call_recording_save(*, call_id: int, wav: bytes, seconds: float) -> None:

@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("calls/", apis.CallListApi.as_view(), name="voicebot-call-list"),
     path("calls/<int:call_id>/", apis.CallDetailApi.as_view(), name="voicebot-call-detail"),
+    path("calls/<int:call_id>/recording", apis.CallRecordingApi.as_view(), name="voicebot-call-recording"),
 ]

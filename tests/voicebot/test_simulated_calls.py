@@ -218,3 +218,55 @@ async def test_a_silent_caller_is_prompted_then_hung_up_on_and_the_call_is_settl
     await caller.hang_up()
     result = await sync_to_async(lambda: Call.objects.values_list("outcome", "ended_at").get())()
     assert result[0] == Call.Outcome.ABANDONED and result[1] is not None
+
+
+@pytest.mark.parametrize("agrees", [True, False])
+async def test_a_recorded_call_keeps_both_sides_only_with_consent(client, owner, agrees):
+    import io
+    import os
+    import wave
+
+    import numpy as np
+    from rest_framework.test import APIClient
+
+    from tests.voicebot.factories import MembershipFactory
+
+    business = await sync_to_async(BusinessFactory)(record_calls=True)
+    await sync_to_async(MembershipFactory)(business=business, user=owner, role="owner")
+    await call(client, business, ["Yes please." if agrees else "No.", "What time do you open?", "Thanks, bye."])
+
+    def check() -> None:
+        c = Call.objects.get()
+        assert c.recording_consented is agrees
+        api = APIClient()
+        api.force_authenticate(owner)
+        listed = api.get(f"/api/v1/voicebot/calls/{c.pk}/").json()
+        if not agrees:
+            assert not c.recording and listed["recording_url"] is None
+            assert api.get(f"/api/v1/voicebot/calls/{c.pk}/recording").status_code == 404
+            return
+        assert listed["recording_url"] == f"/api/v1/voicebot/calls/{c.pk}/recording"
+        response = api.get(listed["recording_url"])
+        assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
+        with wave.open(io.BytesIO(b"".join(response.streaming_content)), "rb") as wav:
+            assert (wav.getnchannels(), wav.getframerate()) == (2, 8000)
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").reshape(-1, 2)
+        assert abs(len(samples) / 8000 - c.recording_seconds) < 0.01 and c.recording_seconds > 5
+        caller_side, bot_side = np.abs(samples[:, 0]).mean(), np.abs(samples[:, 1]).mean()
+        assert caller_side > 50 and bot_side > 50  # both voices are there
+        from voicebot.dialogue import Dialogue
+
+        assert "record this call" in Dialogue(business=business, call=c, caller=c.caller).greeting().text
+
+        # The retention purge takes the recording with the transcript.
+        from django.utils import timezone
+
+        from voicebot import services
+
+        Call.objects.filter(pk=c.pk).update(started_at=timezone.now() - dt.timedelta(days=business.retention_days + 1))
+        path = c.recording.path
+        services.retention_purge()
+        c.refresh_from_db()
+        assert not c.recording and not os.path.exists(path)
+
+    await sync_to_async(check)()
