@@ -55,6 +55,25 @@ def start_worker(broker: RedisServer, tmp_path: Path, settings) -> Iterator[Call
         worker.kill()
 
 
+def restart_for_redelivery(  # type: ignore[no-untyped-def]
+    start_worker, extra: dict[str, str], sent_at: float, task_name: str, task_id: str, wait: float = 30
+) -> Worker:
+    """Starts a new worker once the visibility timeout has passed and waits until the killed task's
+    unacknowledged message was delivered to it again (a no-op or a resume: the row tells it which).
+
+    A starting worker restores unacked messages older than the visibility timeout; younger ones only at
+    kombu's next periodic scan (about 100 s later), so the restart waits for the timeout to pass.
+    """
+    time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+    worker = start_worker(**extra)
+    wait_for(
+        lambda: worker.finished(task_name, task_id),
+        timeout=VISIBILITY_TIMEOUT + wait,
+        what=f"the unacknowledged {task_name} to be delivered again",
+    )
+    return worker
+
+
 def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid_task(
     owner, broker, start_worker, shared_data
 ):  # type: ignore[no-untyped-def]
@@ -82,14 +101,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     assert (killed.status, killed.stage) == ("running", "transcribe")
     assert not Segment.objects.filter(meeting=meeting).exists()
 
-    time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
-    worker = start_worker(**extra)
-    # The lost message comes back after the visibility timeout, finds the row claimed and does nothing.
-    wait_for(
-        lambda: worker.finished("meetings.tasks.process_meeting", task_id),
-        timeout=VISIBILITY_TIMEOUT + 30,
-        what="the unacknowledged task to be delivered again",
-    )
+    worker = restart_for_redelivery(start_worker, extra, sent_at, "meetings.tasks.process_meeting", task_id)
     send_task(broker.url, "meetings.tasks.retry_failed_jobs", [], "default")  # what beat runs every minute
     wait_for(
         lambda: ProcessingJob.objects.filter(pk=job.pk, status__in=["completed", "failed"]).exists(),
@@ -154,13 +166,7 @@ def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(b
         assert provider_reached.wait(60), worker.log()[-3000:]
         worker.kill()
 
-        time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
-        worker = start_worker(**extra)
-        wait_for(
-            lambda: worker.finished("voicebot.tasks.message_send", task_id),
-            timeout=VISIBILITY_TIMEOUT + 30,
-            what="the unacknowledged send to be delivered again",
-        )
+        worker = restart_for_redelivery(start_worker, extra, sent_at, "voicebot.tasks.message_send", task_id)
         sweep_id = send_task(broker.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
         wait_for(lambda: worker.finished("voicebot.tasks.messages_retry", sweep_id), timeout=30, what="the sweep")
 
@@ -203,15 +209,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     assert TTSTask.objects.get(pk=task.pk).status == TTSStatus.RUNNING
     assert not Item.objects.get(pk=item.pk).audio_file
 
-    # A starting worker restores unacked messages older than the visibility timeout; younger ones
-    # only at kombu's next periodic scan (about 100 s later), so restart once the timeout has passed.
-    time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
-    worker = start_worker(**extra)
-    wait_for(
-        lambda: worker.finished("dictation.tasks.generate_item_audio", task_id),
-        timeout=VISIBILITY_TIMEOUT + 30,
-        what="the unacknowledged job to be delivered again",
-    )
+    worker = restart_for_redelivery(start_worker, extra, sent_at, "dictation.tasks.generate_item_audio", task_id)
     # What beat does every minute, a little faster: sweep until the re-queued synthesis has finished
     # (on a loaded machine the first sweep can come before the row counts as stuck).
     deadline = time.monotonic() + 240
@@ -268,13 +266,7 @@ def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(ow
         assert killed.status == "running" and killed.cursor["stage"] == "tracks"
         stored = killed.tracks_synced
 
-        time.sleep(max(0.0, sent_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))  # see the dictation test
-        worker = start_worker(**extra)
-        wait_for(
-            lambda: worker.finished("music.tasks.library_sync", task_id),
-            timeout=VISIBILITY_TIMEOUT + 60,
-            what="the unacknowledged sync to be delivered again",
-        )
+        worker = restart_for_redelivery(start_worker, extra, sent_at, "music.tasks.library_sync", task_id, wait=60)
         done = SyncRun.objects.get(pk=run.pk)
         assert done.status == "done", (done.status, done.error, worker.log()[-3000:])
         offsets = [int(r.query["offset"][0]) for r in spotify.server.requests_to("/v1/me/tracks")]
