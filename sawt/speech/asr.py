@@ -71,7 +71,6 @@ class Transcript:
 
 @dataclass(frozen=True)
 class _Loaded:
-    key: tuple[Any, ...]
     model: Any
     info: dict[str, Any]
 
@@ -140,7 +139,7 @@ def _get_loaded(config: SpeechConfig | None = None) -> _Loaded:
             "load_seconds": round(time.perf_counter() - started, 3),
         }
         log.info("loaded ASR model %s on %s/%s in %.2fs", name, device, compute_type, info["load_seconds"])
-        _loaded[key] = _Loaded(key, model, info)
+        _loaded[key] = _Loaded(model, info)
         return _loaded[key]
 
 
