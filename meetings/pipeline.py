@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from meetings.services import attempts_bump, job_progress, meeting_notify, summary_save
+from meetings.services import attempts_bump, job_outcome_notify, job_progress, meeting_notify, summary_save
 from sawt.speech.audio import AudioDecodeError
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ def job_run(*, job_id: int) -> None:
     )
     Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.COMPLETED)
     meeting_notify(meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title})
+    job_outcome_notify(job_id=job.pk)
 
 
 def _fail(job: ProcessingJob, code: str, message: str) -> None:
@@ -90,6 +91,7 @@ def _fail(job: ProcessingJob, code: str, message: str) -> None:
     )
     Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.FAILED)
     meeting_notify(meeting_id=job.meeting_id, event={"type": "failed", "job": job.pk, "code": code, "message": message})
+    job_outcome_notify(job_id=job.pk)
 
 
 def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
@@ -148,11 +150,11 @@ def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
     job_progress(job=job, stage=Stage.DIARIZE, progress=55)
     meeting = job.meeting
     result = diarize(audio.samples, min_speakers=meeting.min_speakers, max_speakers=meeting.max_speakers)
-    known = _known_voices(meeting)
+    names = _recognise(result.embeddings, _known_voices(meeting))
     with transaction.atomic():
         Speaker.objects.filter(meeting=meeting).delete()
         for color, label in enumerate(result.speakers):
-            name, user = _recognise(result.embeddings.get(label, []), known)
+            name, user = names.get(label, ("", None))
             Speaker.objects.create(
                 meeting=meeting,
                 label=label,
@@ -176,18 +178,32 @@ def _known_voices(meeting: Meeting) -> list[Speaker]:
     )
 
 
-def _recognise(embedding: list[float], known: list[Speaker]) -> tuple[str, Any]:
+def _recognise(embeddings: dict[str, list[float]], known: list[Speaker]) -> dict[str, tuple[str, Any]]:
+    """Name this meeting's voices after the closest named voice at or above MEETINGS_VOICE_MATCH, one
+    person per voice: the best-scoring pairs are taken first, so two voices never get the same name."""
     from sawt.speech.diarize import similarity
 
-    best: tuple[float, Speaker] | None = None
-    for speaker in known:
-        if speaker.embedding:
-            score = similarity(embedding, speaker.embedding)
-            if best is None or score > best[0]:
-                best = (score, speaker)
-    if embedding and best is not None and best[0] >= settings.MEETINGS_VOICE_MATCH:
-        return best[1].display_name, best[1].user
-    return "", None
+    pairs = sorted(
+        (
+            (similarity(embedding, speaker.embedding), label, speaker)
+            for label, embedding in embeddings.items()
+            if embedding
+            for speaker in known
+            if speaker.embedding
+        ),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    named: dict[str, tuple[str, Any]] = {}
+    people: set[tuple[str, int | None]] = set()
+    for score, label, speaker in pairs:
+        person = (speaker.display_name, speaker.user_id)
+        if score < settings.MEETINGS_VOICE_MATCH:
+            break
+        if label not in named and person not in people:
+            named[label] = (speaker.display_name, speaker.user)
+            people.add(person)
+    return named
 
 
 def stage_align(job: ProcessingJob, audio: _Audio) -> None:

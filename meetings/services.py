@@ -7,15 +7,15 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
+from sawt.accounts.notifications import group_push, user_notify
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
 
@@ -28,13 +28,53 @@ def meeting_group(meeting_id: int) -> str:
 
 def meeting_notify(*, meeting_id: int, event: dict[str, Any]) -> None:
     """Push an event to every socket watching the meeting; a down channel layer never fails a job."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "meeting.event", "event": event})
-    except Exception:  # the push is best effort: Redis hiccups must not fail processing
-        log.warning("could not push meeting event", exc_info=True)
+    group_push(meeting_group(meeting_id), "meeting.event", event)
+
+
+def job_outcome_notify(*, job_id: int) -> bool:
+    """Tell the owner a job has finished: a notification on every page they have open and, when they
+    have an address and want it, an e-mail. Once per job (claimed by `notified_at`); a failure that beat
+    will retry is not an outcome yet."""
+    job = ProcessingJob.objects.select_related("meeting", "meeting__owner").get(pk=job_id)
+    if job.status not in {ProcessingJob.Status.COMPLETED, ProcessingJob.Status.FAILED}:
+        return False
+    if job.error_code == "transient" and job.attempts < settings.MEETINGS_MAX_ATTEMPTS:
+        return False
+    if not ProcessingJob.objects.filter(pk=job.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
+        return False
+    meeting, owner = job.meeting, job.meeting.owner
+    ready = job.status == ProcessingJob.Status.COMPLETED
+    message = f"“{meeting.title}” is ready." if ready else f"“{meeting.title}” could not be processed: {job.error}"
+    user_notify(
+        user_id=owner.pk,
+        event={
+            "type": "meeting.ready" if ready else "meeting.failed",
+            "meeting": meeting.pk,
+            "job": job.pk,
+            "title": meeting.title,
+            "url": f"/meetings/{meeting.pk}/",
+            "message": message,
+        },
+    )
+    if owner.email and owner.meeting_emails:
+        from meetings.tasks import send_outcome_email
+
+        send_outcome_email.delay(job.pk)
+    return True
+
+
+def outcome_email_send(*, job_id: int) -> None:
+    job = ProcessingJob.objects.select_related("meeting", "meeting__owner").get(pk=job_id)
+    meeting, owner = job.meeting, job.meeting.owner
+    link = f"{settings.SAWT_PUBLIC_URL.rstrip('/')}/meetings/{meeting.pk}/"
+    if job.status == ProcessingJob.Status.COMPLETED:
+        subject = f"Your meeting “{meeting.title}” is ready"
+        body = f"The transcript, speakers and summary of “{meeting.title}” are ready:\n\n{link}\n"
+    else:
+        subject = f"Your meeting “{meeting.title}” could not be processed"
+        body = f"Processing “{meeting.title}” failed: {job.error}\n\nThe meeting and its audio are kept:\n\n{link}\n"
+    body += "\nYou get this e-mail because it is switched on in your account settings.\n"
+    send_mail(subject, body, None, [owner.email])
 
 
 def _sha256(upload: UploadedFile) -> str:

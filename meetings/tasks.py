@@ -1,8 +1,10 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from meetings.models import Meeting
 from meetings.pipeline import job_run, meeting_summarize
-from meetings.services import deleted_recordings_purge, failed_jobs_retry
+from meetings.services import deleted_recordings_purge, failed_jobs_retry, outcome_email_send
 
 
 @shared_task(name="meetings.tasks.process_meeting", soft_time_limit=3 * 3600, time_limit=3 * 3600 + 60)
@@ -38,3 +40,14 @@ def retry_failed_jobs() -> int:
 @shared_task(name="meetings.tasks.purge_deleted")
 def purge_deleted() -> int:
     return deleted_recordings_purge()
+
+
+@shared_task(
+    name="meetings.tasks.send_outcome_email",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_outcome_email(job_id: int) -> None:
+    outcome_email_send(job_id=job_id)

@@ -22,7 +22,7 @@ class ProfileForm(forms.ModelForm[User]):
 
     class Meta:
         model = User
-        fields = ("email", "time_zone")
+        fields = ("email", "time_zone", "meeting_emails")
 
 
 class TokenCreateForm(forms.Form):

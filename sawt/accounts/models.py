@@ -17,6 +17,9 @@ def validate_time_zone(value: str) -> None:
 
 class User(AbstractUser):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    meeting_emails = models.BooleanField(
+        "E-mail me when a meeting is processed", default=True, help_text="Sent to your e-mail address, if you gave one."
+    )
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

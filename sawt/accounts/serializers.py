@@ -41,7 +41,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "time_zone", "date_joined"]
+        fields = ["id", "username", "email", "time_zone", "meeting_emails", "date_joined"]
         read_only_fields = ["id", "username", "date_joined"]
 
 

@@ -179,6 +179,14 @@ FILE_UPLOAD_TEMP_DIR = None
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sawt@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The address people reach this site on, for links in e-mails (no request to read it from).
+SAWT_PUBLIC_URL = env.str("SAWT_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # Encryption at rest (tokens, phone numbers). Comma-separated base64 32-byte keys, newest first.
 SAWT_ENCRYPTION_KEYS = env.list("SAWT_ENCRYPTION_KEYS", default=[])
@@ -363,11 +371,12 @@ MEETINGS_MAX_SECONDS = env.float("MEETINGS_MAX_SECONDS", default=4 * 3600.0)
 MEETINGS_RETENTION_DAYS = env.int("MEETINGS_RETENTION_DAYS", default=30)
 MEETINGS_MAX_ATTEMPTS = env.int("MEETINGS_MAX_ATTEMPTS", default=5)
 MEETINGS_STALE_JOB_SECONDS = env.int("MEETINGS_STALE_JOB_SECONDS", default=3 * 3600 + 300)
-MEETINGS_VOICE_MATCH = env.float("MEETINGS_VOICE_MATCH", default=0.85)
+MEETINGS_VOICE_MATCH = env.float("MEETINGS_VOICE_MATCH", default=0.9)
 MEETINGS_CHUNK_BYTES = env.int("MEETINGS_CHUNK_BYTES", default=16 * 1024 * 1024)
 MEETINGS_MAX_CHUNKED_BYTES = env.int("MEETINGS_MAX_CHUNKED_BYTES", default=4 * 1024**3)
 CELERY_TASK_ROUTES["meetings.tasks.process_meeting"] = {"queue": "speech"}
 CELERY_TASK_ROUTES["meetings.tasks.summarize_meeting"] = {"queue": "speech"}
+CELERY_TASK_ROUTES["meetings.tasks.send_outcome_email"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["meetings-summarize-missing"] = {"task": "meetings.tasks.summarize_missing", "schedule": 600}
 CELERY_BEAT_SCHEDULE["meetings-retry-failed"] = {"task": "meetings.tasks.retry_failed_jobs", "schedule": 60}
 CELERY_BEAT_SCHEDULE["meetings-purge-deleted"] = {"task": "meetings.tasks.purge_deleted", "schedule": 3600}

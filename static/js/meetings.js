@@ -20,6 +20,8 @@ function setupUpload(form) {
   const status = document.getElementById("upload-status");
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    // Asked on the click, as browsers require: "your meeting is ready" can then reach a hidden tab.
+    if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
     const body = new FormData(form);
     for (const key of ["min_speakers", "max_speakers", "title"]) if (!body.get(key)) body.delete(key);
     const xhr = new XMLHttpRequest();
