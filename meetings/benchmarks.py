@@ -136,3 +136,135 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     result["long_speakers"] = len(run["speakers"])
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return result
+
+
+LIVE_CONCURRENT = 4
+LIVE_TAIL_SILENCE = 3.0
+
+
+async def _watch(url: str, headers: dict[str, str], finals: list[tuple[str, float, float]]) -> None:
+    """A participant's `/ws/meetings/<id>/` socket: (text, end, arrival) of every final line."""
+    import json
+
+    import websockets
+
+    async with websockets.connect(url, additional_headers=headers, open_timeout=60) as socket:
+        async for raw in socket:
+            event = json.loads(raw)
+            if event.get("type") == "final":
+                finals.append((event["text"], event["end"], time.perf_counter()))
+
+
+async def _live_one(base: str, headers: dict[str, str], meeting_id: int, pcm: bytes) -> tuple[Any, list[float]]:
+    """Record `pcm` into a live meeting while a participant watches; the watcher's final latencies."""
+    import asyncio
+    import contextlib
+
+    from sawt.chat.streamclient import play
+
+    seen: list[tuple[str, float, float]] = []
+    watcher = asyncio.create_task(_watch(f"{base}/ws/meetings/{meeting_id}/", headers, seen))
+    await asyncio.sleep(0.2)  # joined before the first word
+    silence = bytes(int(LIVE_TAIL_SILENCE * 32000))
+    run = await play(f"{base}/ws/meetings/{meeting_id}/live/", pcm + silence, headers=headers, language=None)
+    await asyncio.sleep(0.5)
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await watcher
+    return run, [arrival - run.sent_time(end) for _, end, arrival in seen]
+
+
+async def _live_measure(
+    base: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], ids: list[int]
+) -> dict[str, Any]:
+    import asyncio
+
+    from sawt.chat.benchmarks import stream_figures
+    from sawt.chat.streamclient import play
+
+    references = {name: reference for name, reference, _ in files}
+    ids = list(ids)
+    # Warm-up (model load in the server), not counted.
+    await play(f"{base}/ws/meetings/{ids.pop()}/live/", files[0][2][: 32000 * 2], headers=headers, language=None)
+
+    async def one_after_another(delay: float) -> list[tuple[str, Any, list[float]]]:
+        await asyncio.sleep(delay)
+        out = []
+        for name, _, pcm in files:
+            run, watched = await _live_one(base, headers, ids.pop(), pcm)
+            out.append((name, run, watched))
+        return out
+
+    def figures(results: list[tuple[str, Any, list[float]]]) -> dict[str, Any]:
+        watched = [latency for _, _, latencies in results for latency in latencies]
+        return {
+            **stream_figures([(name, run) for name, run, _ in results], references),
+            "watcher_latency_p50_s": round(float(np.percentile(watched, 50)), 3) if watched else None,
+            "watcher_latency_p95_s": round(float(np.percentile(watched, 95)), 3) if watched else None,
+            "watcher_finals": len(watched),
+        }
+
+    single = await one_after_another(0.0)
+    crowd = await asyncio.gather(*(one_after_another(0.25 * i) for i in range(LIVE_CONCURRENT)))
+    return {
+        **figures(single),
+        **{f"concurrent{LIVE_CONCURRENT}_{k}": v for k, v in figures([r for runs in crowd for r in runs]).items()},
+    }
+
+
+@register(
+    "live-meeting",
+    help="live meeting socket: final latency for the recorder and a watching participant, partial gaps, WER, "
+    f"{LIVE_CONCURRENT} meetings at once",
+)
+def bench_live_meeting(options: dict[str, Any]) -> dict[str, Any]:
+    import asyncio
+    import tempfile
+
+    from meetings.live import live_meeting_create, live_pcm_path
+    from meetings.models import Meeting
+    from sawt.chat.benchmarks import bench_token, bench_user, scorable_files
+    from sawt.chat.liveserver import DaphneServer
+    from sawt.speech import asr
+
+    data = Path(options["data"])
+    files = scorable_files(data)
+    if not files:
+        raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
+    user = bench_user("bench-live-meeting")
+    meetings = [
+        live_meeting_create(owner=user, title=f"bench live {i}", language="en")
+        for i in range(1 + len(files) * (1 + LIVE_CONCURRENT))
+    ]
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    server = None
+    if options.get("url"):
+        base = options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
+    else:
+        server = DaphneServer(log_path=Path(tempfile.gettempdir()) / "sawt-bench-daphne.log").start()
+        base = server.ws_url
+    headers = {"Authorization": f"Bearer {bench_token(user.username)}", "Origin": base.replace("ws", "http", 1)}
+    try:
+        result = asyncio.run(_live_measure(base, headers, files, [m.pk for m in meetings]))
+    finally:
+        if server is not None:
+            server.stop()
+        # The bench's meetings go with their audio (their processing jobs then find nothing to do).
+        for meeting in Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("recording"):
+            recording = getattr(meeting, "recording", None)
+            if recording is not None and recording.file:
+                recording.file.delete(save=False)
+            live_pcm_path(meeting_id=meeting.pk).unlink(missing_ok=True)
+            live_pcm_path(meeting_id=meeting.pk).with_suffix(".wav").unlink(missing_ok=True)
+            meeting.delete()
+    return {
+        "files": [name for name, _, _ in files],
+        "audio_s": round(sum(len(pcm) for _, _, pcm in files) / 32000, 1),
+        **result,
+        "model": asr.model_info()["name"],
+        "cpu_count": os.cpu_count(),
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+        "bench_seconds": round(time.perf_counter() - started, 1),
+    }

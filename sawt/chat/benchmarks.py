@@ -20,7 +20,7 @@ TAIL_SILENCE = 3.0
 CONCURRENT = 4
 
 
-def _scorable(data: Path) -> list[tuple[str, str, bytes]]:
+def scorable_files(data: Path) -> list[tuple[str, str, bytes]]:
     """English rows with a reference: (name, reference, PCM16 16 kHz)."""
     from sawt.speech import audio
 
@@ -34,7 +34,7 @@ def _scorable(data: Path) -> list[tuple[str, str, bytes]]:
     return files
 
 
-def _wer(pairs: list[tuple[str, str]]) -> float:
+def stream_wer(pairs: list[tuple[str, str]]) -> float:
     from sawt.speech.scoring import score
 
     errors = words = 0
@@ -45,23 +45,28 @@ def _wer(pairs: list[tuple[str, str]]) -> float:
     return round(errors / max(1, words), 4)
 
 
-def _figures(runs: list[tuple[str, StreamRun]], references: dict[str, str]) -> dict[str, Any]:
+def stream_figures(runs: list[tuple[str, StreamRun]], references: dict[str, str]) -> dict[str, Any]:
     latencies = [lat for _, run in runs for lat in run.latencies()]
     return {
         "latency_p50_s": round(float(np.percentile(latencies, 50)), 3) if latencies else None,
         "latency_p95_s": round(float(np.percentile(latencies, 95)), 3) if latencies else None,
         "max_partial_gap_s": round(max((run.max_partial_gap() for _, run in runs), default=0.0), 3),
-        "wer": _wer([(references[name], run.text) for name, run in runs]),
+        "wer": stream_wer([(references[name], run.text) for name, run in runs]),
         "finals": len(latencies),
         "errors": sum(len(run.errors) for _, run in runs),
     }
 
 
-def _bench_token() -> str:
+def bench_user(username: str) -> Any:
     from sawt.accounts.models import User
+
+    return User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})[0]
+
+
+def bench_token(username: str) -> str:
     from sawt.accounts.services import api_token_create
 
-    user, _ = User.objects.get_or_create(username="bench-stream", defaults={"email": "bench-stream@example.com"})
+    user = bench_user(username)
     return api_token_create(user=user, name="bench stream")[1]
 
 
@@ -81,9 +86,12 @@ async def _measure(
     await play(url, files[0][2][: 32000 * 2], headers=headers, real_time=False)
     single = await _stream_all(url, headers, files, 0.0)
     crowd = await asyncio.gather(*(_stream_all(url, headers, files, 0.25 * i) for i in range(CONCURRENT)))
-    result = {**_figures(single, references)}
+    result = {**stream_figures(single, references)}
     result.update(
-        {f"concurrent{CONCURRENT}_{k}": v for k, v in _figures([r for runs in crowd for r in runs], references).items()}
+        {
+            f"concurrent{CONCURRENT}_{k}": v
+            for k, v in stream_figures([r for runs in crowd for r in runs], references).items()
+        }
     )
     # Memory: one long stream of the files looped (with their pauses) for `seconds`.
     loop_pcm = b"".join(pcm + bytes(32000) for _, _, pcm in files)
@@ -109,12 +117,14 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     from sawt.speech import asr
 
     data = Path(options["data"])
-    files = _scorable(data)
+    files = scorable_files(data)
     if not files:
         raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
     seconds = options.get("seconds") or (60.0 if options.get("quick") else 600.0)
-    batch_wer = _wer([(ref, asr.transcribe(np.frombuffer(pcm, "<i2"), language="en").text) for _, ref, pcm in files])
-    headers = {"Authorization": f"Bearer {_bench_token()}"}
+    batch_wer = stream_wer(
+        [(ref, asr.transcribe(np.frombuffer(pcm, "<i2"), language="en").text) for _, ref, pcm in files]
+    )
+    headers = {"Authorization": f"Bearer {bench_token('bench-stream')}"}
     load_before = os.getloadavg()
     started = time.perf_counter()
     server = None

@@ -1,8 +1,9 @@
-"""A client of `/ws/chat/` that plays PCM like a microphone and times what comes back.
+"""A client of `/ws/chat/` and `/ws/meetings/<id>/live/` that plays PCM like a microphone and
+times what comes back (chat sends `text`/`done`, a live meeting `final`/`stopped`; both `partial`).
 
-Used by `manage.py bench stream` and the over-the-wire test. Audio goes out in 100 ms frames by the
-clock (or as fast as possible); each final's latency is its arrival minus the moment the frame
-holding its last audio was sent.
+Used by `manage.py bench stream`, `bench live-meeting` and the over-the-wire test. Audio goes out
+in 100 ms frames by the clock (or as fast as possible); each final's latency is its arrival minus
+the moment the frame holding its last audio was sent.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ async def play(
     headers: dict[str, str] | None = None,
     real_time: bool = True,
     frame_seconds: float = 0.1,
-    language: str = "en",
+    language: str | None = "en",
     timeout: float = 60.0,
 ) -> StreamRun:
-    """Send `pcm` (PCM16LE 16 kHz mono) to the chat socket at `url`, then stop; wait for done."""
+    """Send `pcm` (PCM16LE 16 kHz mono) to the socket at `url`, then stop; wait for the end frame.
+    `language=None` sends no `start` event (a live meeting takes its language from the meeting)."""
     import websockets
 
     run = StreamRun(frame_seconds=frame_seconds)
@@ -74,18 +76,20 @@ async def play(
             async for raw in socket:
                 message = json.loads(raw)
                 now = time.perf_counter()
-                if message["type"] == "partial":
-                    run.partials.append((message["payload"], now))
-                elif message["type"] == "text":
-                    run.finals.append((message["payload"], message["start"], message["end"], now))
-                elif message["type"] == "error":
+                kind, text = message["type"], message.get("payload", message.get("text", ""))
+                if kind == "partial":
+                    run.partials.append((text, now))
+                elif kind in {"text", "final"}:
+                    run.finals.append((text, message["start"], message["end"], now))
+                elif kind == "error":
                     run.errors.append(message)
-                elif message["type"] == "done":
+                elif kind in {"done", "stopped"}:
                     run.done_at = now
                     return
 
         listener = asyncio.create_task(receive())
-        await socket.send(json.dumps({"event": "start", "language": language}))
+        if language is not None:
+            await socket.send(json.dumps({"event": "start", "language": language}))
         began = time.perf_counter()
         for index, offset in enumerate(range(0, len(pcm), frame_bytes)):
             if real_time:

@@ -4,7 +4,6 @@ one name per voice, and never from another person's meetings."""
 import io
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile
 from django.core.files.uploadedfile import SimpleUploadedFile
