@@ -58,8 +58,14 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            context = browser.new_context()
+            page = context.new_page()
             sign_in(page, meetings_server, "/meetings/")
+            # Another tab, elsewhere on the site, hears when the meeting is ready.
+            elsewhere = context.new_page()
+            with elsewhere.expect_websocket(lambda socket: socket.url.endswith("/ws/notifications/")):
+                elsewhere.goto(f"{meetings_server.url}/dictation/")
+            page.bring_to_front()
             page.set_input_files("#upload-form input[name=file]", os.path.join(shared_data, "pyannote_sample.wav"))
             page.fill("#upload-form input[name=title]", "Diane and Sheila")
             page.click("#upload-form button[type=submit]")
@@ -70,6 +76,11 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
             expect(page.locator("#speakers .speaker")).to_have_count(2)
             expect(page.locator("#summary .summary-text")).to_contain_text("Speaker")
             page.screenshot(path="/tmp/sawt-meetings-detail.png", full_page=True)
+            toast = elsewhere.locator("#notifications .toast")
+            expect(toast).to_contain_text("“Diane and Sheila” is ready.")
+            expect(toast.locator("a")).to_have_attribute("href", page.url.removeprefix(meetings_server.url))
+            elsewhere.screenshot(path="/tmp/sawt-meetings-ready-toast.png")
+            elsewhere.close()
 
             # Inline rename: every line of that speaker shows the new name.
             page.locator("#speakers input.speaker-name").first.fill("Diane")
