@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,6 @@ from tests.reliability.faults import (
 )
 
 pytestmark = [pytest.mark.slow, needs_postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    redis = RedisServer(tmp_path).start()
-    yield redis
-    redis.stop()
 
 
 @pytest.fixture

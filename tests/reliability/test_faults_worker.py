@@ -34,18 +34,11 @@ pytestmark = [pytest.mark.slow, needs_postgres, pytest.mark.django_db(transactio
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[RedisServer]:
-    redis = RedisServer(tmp_path).start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
-def start_worker(broker: RedisServer, tmp_path: Path, settings) -> Iterator[Callable[..., Worker]]:  # type: ignore[no-untyped-def]
+def start_worker(redis_server: RedisServer, tmp_path: Path, settings) -> Iterator[Callable[..., Worker]]:  # type: ignore[no-untyped-def]
     workers: list[Worker] = []
 
     def start(**extra: str) -> Worker:
-        env = subprocess_env(redis_url=broker.url, db_url=database_url(), media_root=str(settings.MEDIA_ROOT), **extra)
+        env = subprocess_env(redis_url=redis_server.url, db_url=database_url(), media_root=str(settings.MEDIA_ROOT), **extra)
         worker = Worker(env, tmp_path / "worker.log").start()
         workers.append(worker)
         return worker
@@ -75,7 +68,7 @@ def restart_for_redelivery(  # type: ignore[no-untyped-def]
 
 
 def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid_task(
-    owner, broker, start_worker, shared_data
+    owner, redis_server, start_worker, shared_data
 ):  # type: ignore[no-untyped-def]
     from meetings.models import ProcessingJob, Segment, Summary
     from tests.meetings.factories import JobFactory, MeetingFactory, RecordingFactory
@@ -88,7 +81,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     extra = {"MEETINGS_STALE_JOB_SECONDS": "2"}
     worker = start_worker(**extra)
 
-    task_id = send_task(broker.url, "meetings.tasks.process_meeting", [job.pk], "speech")
+    task_id = send_task(redis_server.url, "meetings.tasks.process_meeting", [job.pk], "speech")
     sent_at = time.monotonic()
     wait_for(
         lambda: ProcessingJob.objects.filter(pk=job.pk, stage="transcribe", status="running").exists(),
@@ -103,7 +96,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     assert not Segment.objects.filter(meeting=meeting).exists()
 
     worker = restart_for_redelivery(start_worker, extra, sent_at, "meetings.tasks.process_meeting", task_id)
-    send_task(broker.url, "meetings.tasks.retry_failed_jobs", [], "default")  # what beat runs every minute
+    send_task(redis_server.url, "meetings.tasks.retry_failed_jobs", [], "default")  # what beat runs every minute
     wait_for(
         lambda: ProcessingJob.objects.filter(pk=job.pk, status__in=["completed", "failed"]).exists(),
         timeout=150,
@@ -121,7 +114,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     assert meeting.status == "completed"
 
 
-def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(broker, start_worker):  # type: ignore[no-untyped-def]
+def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(redis_server, start_worker):  # type: ignore[no-untyped-def]
     from tests.voicebot.factories import BusinessFactory
     from voicebot import services
     from voicebot.models import Consent, Message, Reservation
@@ -162,13 +155,13 @@ def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(b
             "VOICEBOT_MESSAGE_SEND_LEASE_SECONDS": "2",
         }
         worker = start_worker(**extra)
-        task_id = send_task(broker.url, "voicebot.tasks.message_send", [message.pk], "io")
+        task_id = send_task(redis_server.url, "voicebot.tasks.message_send", [message.pk], "io")
         sent_at = time.monotonic()
         assert provider_reached.wait(60), worker.log()[-3000:]
         worker.kill()
 
         worker = restart_for_redelivery(start_worker, extra, sent_at, "voicebot.tasks.message_send", task_id)
-        sweep_id = send_task(broker.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
+        sweep_id = send_task(redis_server.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
         wait_for(lambda: worker.finished("voicebot.tasks.messages_retry", sweep_id), timeout=30, what="the sweep")
 
     sends = [r for r in server.requests if r.method == "POST"]
@@ -179,7 +172,7 @@ def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(b
 
 
 def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synthesis(
-    owner, broker, start_worker, settings, tmp_path
+    owner, redis_server, start_worker, settings, tmp_path
 ):  # type: ignore[no-untyped-def]
     from dictation.models import Item, TTSStatus, TTSTask
     from tests.dictation.factories import ItemFactory
@@ -198,7 +191,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     }
     worker = start_worker(**extra)
 
-    task_id = send_task(broker.url, "dictation.tasks.generate_item_audio", [task.pk], "speech")
+    task_id = send_task(redis_server.url, "dictation.tasks.generate_item_audio", [task.pk], "speech")
     sent_at = time.monotonic()
     wait_for(
         lambda: TTSTask.objects.filter(pk=task.pk, status=TTSStatus.RUNNING).exists(),
@@ -216,7 +209,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     deadline = time.monotonic() + 240
     while not TTSTask.objects.filter(pk=task.pk, status__in=[TTSStatus.COMPLETED, TTSStatus.FAILED]).exists():
         assert time.monotonic() < deadline, "timed out after 240 s waiting for the re-queued synthesis to finish"
-        send_task(broker.url, "dictation.tasks.sweep_stuck_audio", [], "default")
+        send_task(redis_server.url, "dictation.tasks.sweep_stuck_audio", [], "default")
         time.sleep(10)
     done = TTSTask.objects.get(pk=task.pk)
     assert (done.status, done.error) == (TTSStatus.COMPLETED, ""), worker.log()[-3000:]
@@ -227,7 +220,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files] == [item.audio_file]
 
 
-def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(owner, broker, start_worker):  # type: ignore[no-untyped-def]
+def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(owner, redis_server, start_worker):  # type: ignore[no-untyped-def]
     from music.models import LibraryTrack, Playlist, SyncRun
     from music.testing import FakeSpotify
     from tests.music.factories import MusicAccountFactory
@@ -257,7 +250,7 @@ def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(ow
             "MUSIC_SYNC_STALE_SECONDS": "2",
         }
         worker = start_worker(**extra)
-        task_id = send_task(broker.url, "music.tasks.library_sync", [run.pk], "default")
+        task_id = send_task(redis_server.url, "music.tasks.library_sync", [run.pk], "default")
         sent_at = time.monotonic()
         for _ in range(3):  # two pages stored, the third in flight
             assert pages.acquire(timeout=60), worker.log()[-3000:]
