@@ -92,6 +92,14 @@ TOOLS = [
 ]
 
 
+# What the caller hears when a tool wrote and the model then failed to say so.
+WRITTEN: dict[str, str] = {
+    Call.Outcome.BOOKED: "Done! Your table is booked.",
+    Call.Outcome.CHANGED: "Done. Your booking is changed.",
+    Call.Outcome.CANCELLED: "Your booking is cancelled.",
+}
+
+
 class BadArguments(ValueError):
     """A tool was called with arguments we cannot use; the model is told and may try again."""
 
@@ -147,7 +155,7 @@ class AgentDialogue(Dialogue):
         self.llm = llm or get_llm(get_config().replace(llm_timeout=settings.VOICEBOT_LLM_TIMEOUT))
         self.on_rules = False
         self.messages: list[dict[str, Any]] = []  # the conversation after consent, as the model sees it
-        self._turn: dict[str, Any] = {}  # what this turn's tools did: intent, end_call, outcome
+        self._turn = Reply("", "chat")  # what this turn's tools did (intent, outcome, end_call), then its text
         self._tools: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "check_availability": self._check_availability,
             "book_table": self._book_table,
@@ -164,7 +172,7 @@ class AgentDialogue(Dialogue):
     def _dispatch(self, text: str) -> Reply:
         if self.on_rules:
             return super()._dispatch(text)
-        self._turn = {}
+        self._turn = Reply("", "chat")
         try:
             return self._agent_turn(text)
         except LLMError as exc:
@@ -174,14 +182,11 @@ class AgentDialogue(Dialogue):
                 "voicebot language model failed, the call goes on with the rules",
                 extra={"call_id": self.call.pk if self.call else None, "error": type(exc).__name__},
             )
-            if self._turn.get("outcome") in {Call.Outcome.BOOKED, Call.Outcome.CHANGED, Call.Outcome.CANCELLED}:
-                # A tool already wrote this turn: say so, rather than start the same request again.
-                done = {
-                    Call.Outcome.BOOKED: "Done! Your table is booked.",
-                    Call.Outcome.CHANGED: "Done. Your booking is changed.",
-                    Call.Outcome.CANCELLED: "Your booking is cancelled.",
-                }[self._turn["outcome"]]
-                return self._after(Reply(done, self._turn.get("intent", "")), self._turn["outcome"])
+            done = WRITTEN.get(self._turn.outcome)
+            if done:
+                # A tool already wrote this turn: say so, rather than let the rules start it again.
+                self.state.outcome = self._turn.outcome
+                return self._after(Reply(done, self._turn.intent), self._turn.outcome)
             return super()._dispatch(text)
 
     def _agent_turn(self, text: str) -> Reply:
@@ -200,12 +205,12 @@ class AgentDialogue(Dialogue):
         raise LLMError(f"The language model gave no answer after {MAX_ROUNDS} requests.")
 
     def _reply(self, text: str) -> Reply:
-        end_call = bool(self._turn.get("end_call"))
-        if end_call and not self._turn.get("outcome"):
-            self._turn["outcome"] = self.state.outcome or Call.Outcome.NO_ACTION
-        if self._turn.get("outcome"):
-            self.state.outcome = self._turn["outcome"]
-        return Reply(text, self._turn.get("intent", "chat"), end_call=end_call, outcome=self.state.outcome)
+        reply = self._turn
+        if reply.end_call and not reply.outcome:
+            reply.outcome = self.state.outcome or Call.Outcome.NO_ACTION
+        self.state.outcome = reply.outcome or self.state.outcome
+        reply.text, reply.outcome = text, self.state.outcome
+        return reply
 
     def _run(self, call: ToolCall) -> dict[str, Any]:
         tool = self._tools.get(call.name)
@@ -217,11 +222,9 @@ class AgentDialogue(Dialogue):
             return {"error": str(exc)}
 
     def _did(self, intent: str, outcome: str = "", *, end_call: bool = False) -> None:
-        self._turn["intent"] = intent
-        if outcome:
-            self._turn["outcome"] = outcome
-        if end_call:
-            self._turn["end_call"] = True
+        self._turn.intent = intent
+        self._turn.outcome = outcome or self._turn.outcome
+        self._turn.end_call = self._turn.end_call or end_call
 
     # --- what the model is told ---------------------------------------------------------------
 
@@ -353,7 +356,7 @@ class AgentDialogue(Dialogue):
     def _opening_hours(self, args: dict[str, Any]) -> dict[str, Any]:
         day = _date(args["date"]) if args.get("date") is not None else self.business.now().date()
         periods = availability.opening_periods(self.business, day)
-        self._did("hours", "" if self.state.outcome else Call.Outcome.INFORMATION)
+        self._did("hours", "" if self.state.outcome or self._turn.outcome else Call.Outcome.INFORMATION)
         return {
             "date": day.isoformat(),
             "weekday": f"{day:%A}",

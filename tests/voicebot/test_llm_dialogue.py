@@ -9,10 +9,12 @@ import json
 import logging
 
 import pytest
+from asgiref.sync import sync_to_async
 
 from sawt.speech import config as speech_config
 from sawt.speech.testing import FakeOpenAIServer, Script, tool_call_completion
 from tests.voicebot.factories import BusinessFactory, CallerFactory, ReservationFactory
+from tests.voicebot.test_simulated_calls import CALLER, call
 from voicebot import services
 from voicebot.agent import AgentDialogue, dialogue_class
 from voicebot.dialogue import Dialogue
@@ -237,6 +239,19 @@ def test_a_failing_model_hands_the_call_to_the_rules_and_it_still_books(model, b
     assert "9812345678" not in str(warning.__dict__)
 
 
+def test_a_booking_made_before_the_model_fails_is_confirmed_not_repeated(model, business):
+    tomorrow = business.now().date() + dt.timedelta(days=1)
+    slot = {"date": tomorrow.isoformat(), "time": "19:30", "party_size": 4, "name": "Priya"}
+    model.reply = Script(tool_call_completion(("book_table", slot)), (500, {"error": {"message": "overloaded"}}))
+    dialogue = answered(business)
+
+    reply = dialogue.respond("Yes, book it.")
+    assert reply.text.startswith("Done! Your table is booked.") and reply.outcome == Call.Outcome.BOOKED
+    goodbye = dialogue.respond("No, that's all, thanks.")
+    assert (goodbye.end_call, goodbye.outcome) == (True, Call.Outcome.BOOKED)
+    assert Reservation.objects.get().name == "Priya" and len(model.chat_bodies()) == 2
+
+
 def test_the_pipeline_picks_the_dialogue_by_setting(model, business, settings):
     call = services.call_start(business=business, provider=Call.Provider.PLIVO, phone=PHONE)
 
@@ -252,3 +267,42 @@ def test_the_pipeline_picks_the_dialogue_by_setting(model, business, settings):
     assert dialogue_class() is Dialogue
     settings.VOICEBOT_DIALOGUE = "llm"
     assert dialogue_class() is AgentDialogue
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
+async def test_a_simulated_phone_call_books_through_the_model(client, model, business):
+    tomorrow = business.now().date() + dt.timedelta(days=1)
+    slot = {"date": tomorrow.isoformat(), "time": "19:30", "party_size": 4, "name": "Priya"}
+    booked = "Done, Priya. Your table for four is booked for tomorrow at 7:30 pm. Anything else?"
+
+    def reply(body: dict) -> object:
+        # Answers by what it was sent, not by request count: the ASR may split an utterance in two.
+        last = body["messages"][-1]
+        if last["role"] == "tool":
+            return booked if last["tool_call_id"].endswith("book_table") else "Thank you for calling. Goodbye!"
+        said = last["content"].lower()
+        if "table" in said:
+            return tool_call_completion(("book_table", slot))
+        if "that's all" in said or "thank" in said:
+            return tool_call_completion(("end_call", {}))
+        return "Sorry, could you say that again?"
+
+    model.reply = reply
+    await call(
+        client,
+        business,
+        ["Yes, that's fine.", "A table for four tomorrow at 7:30 pm under Priya please.", "No, that's all. Thank you."],
+    )
+
+    def check() -> None:
+        r = Reservation.objects.get(business=business)
+        assert (r.date, r.time, r.party_size, r.name) == (tomorrow, dt.time(19, 30), 4, "Priya")
+        assert r.caller.phone == CALLER
+        c = Call.objects.get(pk=r.source_call_id)
+        assert c.outcome == Call.Outcome.BOOKED and c.ended_at is not None
+        assert booked in [t.bot_text for t in c.turns.all()]
+        first = model.chat_bodies()[0]["messages"]
+        assert first[0]["role"] == "system" and first[1]["role"] == "user" and "priya" in first[1]["content"].lower()
+
+    await sync_to_async(check)()
