@@ -126,10 +126,6 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
-def _slot(at: dt.datetime) -> str:
-    return at.isoformat(timespec="minutes")
-
-
 def _booking(r: Reservation) -> dict[str, Any]:
     return {
         "reservation_id": r.pk,
@@ -262,24 +258,19 @@ class AgentDialogue(Dialogue):
 
     # --- tools --------------------------------------------------------------------------------
 
-    def _availability(self, day: dt.date, time: dt.time, party_size: int, exclude: int | None) -> dict[str, Any]:
-        verdict, nearest = selectors.availability_check(
-            business=self.business, day=day, time=time, party_size=party_size, exclude_reservation_id=exclude
-        )
-        if verdict.ok:
-            return {"available": True, "date": day.isoformat(), "time": f"{time:%H:%M}", "party_size": party_size}
-        return {
-            "available": False,
-            "reason": verdict.reason,
-            "explanation": verdict.explanation,
-            "nearest_free": [_slot(n) for n in nearest],
-        }
-
     def _check_availability(self, args: dict[str, Any]) -> dict[str, Any]:
         day, size = _date(args.get("date")), _int(args.get("party_size"), "party_size")
         time = availability.snap_to_slot(self.business, day, _time(args.get("time")))
         self._did("book")
-        return self._availability(day, time, size, None)
+        verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
+        if verdict.ok:
+            return {"available": True, "date": day.isoformat(), "time": f"{time:%H:%M}", "party_size": size}
+        return {
+            "available": False,
+            "reason": verdict.reason,
+            "explanation": verdict.explanation,
+            "nearest_free": [n.isoformat(timespec="minutes") for n in nearest],
+        }
 
     def _book_table(self, args: dict[str, Any]) -> dict[str, Any]:
         day, size = _date(args.get("date")), _int(args.get("party_size"), "party_size")
