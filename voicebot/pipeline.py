@@ -3,7 +3,8 @@
 Provider-neutral: the consumer hands in decoded events and a `Protocol` that shapes outbound frames
 (Plivo `playAudio`/`checkpoint`/`clearAudio`, Twilio `media`/`mark`/`clear`). Per call it owns a
 `StreamingTranscriber` (Silero VAD gating; the final decode starts speculatively when the caller
-pauses and is kept once the pause reaches the phone endpoint), a `Dialogue`, and at most one
+pauses and is kept once the pause reaches the phone endpoint), a `Dialogue` (the rules, or the
+model with tools in `agent.AgentDialogue`, as VOICEBOT_DIALOGUE says), and at most one
 reply task. `close()` tears all of it down; nothing outlives the socket.
 
 Barge-in: while the bot's audio is playing, caller speech whose text is more than a backchannel
@@ -33,6 +34,7 @@ from sawt.speech import tts
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
 from voicebot import services
 from voicebot import understanding as nlu
+from voicebot.agent import dialogue_class
 from voicebot.dialogue import Dialogue, Reply
 from voicebot.models import Call
 from voicebot.recording import CallRecorder
@@ -124,7 +126,7 @@ class CallPipeline:
         self.language = (call.business.languages or ["en"])[0]
         if call.business.record_calls:
             self.recorder = CallRecorder(max_seconds=settings.VOICEBOT_RECORDING_MAX_SECONDS)
-        return Dialogue(business=call.business, call=call, caller=call.caller)
+        return dialogue_class()(business=call.business, call=call, caller=call.caller)
 
     async def close(self) -> None:
         """Hang-up: stop speaking, stop transcribing, settle the call row. Safe to call twice."""

@@ -462,9 +462,14 @@ VOICEBOT_SILENCE_HANGUP_SECONDS = env.float("VOICEBOT_SILENCE_HANGUP_SECONDS", d
 # Concurrent ASR/TTS jobs across all calls in one web process.
 VOICEBOT_INFERENCE_WORKERS = env.int("VOICEBOT_INFERENCE_WORKERS", default=2)
 # Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
+VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
 # Longest stretch of a call kept in a recording (when the business records and the caller agrees).
 VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", default=3600.0)
-VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
+# Who runs the conversation after consent: "rules", "llm" (the SAWT_LLM_* server, with tools), or
+# "auto" (llm when SAWT_LLM_BASE_URL is set). Consent is always asked by the rules.
+VOICEBOT_DIALOGUE = env.str("VOICEBOT_DIALOGUE", default="auto")
+# Seconds one model request of a phone turn may take before the call goes on with the rules.
+VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
 CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}

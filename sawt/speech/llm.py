@@ -4,8 +4,9 @@ Sawt works without any model server: features first try the LLM and fall back to
 their rule-based path.  :class:`OfflineLLM` (used when ``llm_base_url`` is empty)
 raises :class:`LLMUnavailable` from every call, so that fallback is one
 ``except LLMError`` (or :func:`with_fallback`) away.  :class:`OpenAICompatibleLLM`
-talks to llama.cpp, vLLM, Ollama, LM Studio or OpenAI and checks replies against
-the caller's JSON schema before returning them.
+talks to llama.cpp, vLLM, Ollama, LM Studio or OpenAI, checks replies against
+the caller's JSON schema before returning them, and does function calling
+(``tools`` / ``tool_calls``, the OpenAI chat-completions wire format).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
@@ -34,6 +36,26 @@ class LLMUnavailable(LLMError):
     """No model is configured or reachable; use the rule-based path."""
 
 
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolReply:
+    """The model's answer to a chat with tools: text, tool calls to run, or both.
+
+    ``message`` is the assistant message to append to the conversation before the
+    ``{"role": "tool", "tool_call_id": ..., "content": ...}`` results of its calls.
+    """
+
+    text: str
+    tool_calls: list[ToolCall]
+    message: dict[str, Any]
+
+
 @runtime_checkable
 class LLMClient(Protocol):
     available: bool
@@ -41,6 +63,8 @@ class LLMClient(Protocol):
     def complete_json(self, *, system: str, user: str, schema: dict[str, Any], name: str) -> dict[str, Any]: ...
 
     def complete_text(self, *, system: str, user: str) -> str: ...
+
+    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply: ...
 
 
 class OfflineLLM:
@@ -52,6 +76,9 @@ class OfflineLLM:
         raise LLMUnavailable("No language model is configured (llm_base_url is empty).")
 
     def complete_text(self, *, system: str, user: str) -> str:
+        raise LLMUnavailable("No language model is configured (llm_base_url is empty).")
+
+    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply:
         raise LLMUnavailable("No language model is configured (llm_base_url is empty).")
 
 
@@ -82,7 +109,7 @@ def _minimal_check(value: Any, schema: dict[str, Any]) -> None:
 
 
 class OpenAICompatibleLLM:
-    """``POST {base_url}/chat/completions`` with structured output (json_schema)."""
+    """``POST {base_url}/chat/completions`` with structured output (json_schema) or tools."""
 
     available = True
 
@@ -110,12 +137,12 @@ class OpenAICompatibleLLM:
     def close(self) -> None:
         self._client.close()
 
-    def _chat(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
+    def _complete(self, messages: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+        """One chat-completions request; the assistant message of the first choice."""
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
-        if response_format:
-            body["response_format"] = response_format
+        body.update(options)
         url = f"{self.base_url}/chat/completions"
         try:
             response = self._client.post(url, json=body)
@@ -126,9 +153,16 @@ class OpenAICompatibleLLM:
         if response.status_code >= 400:
             raise LLMError(f"The language model answered HTTP {response.status_code}: {response.text[:200]}")
         try:
-            content = response.json()["choices"][0]["message"]["content"]
+            message = response.json()["choices"][0]["message"]
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise LLMError("The language model sent a malformed chat-completions response.") from exc
+        if not isinstance(message, dict):
+            raise LLMError("The language model sent a malformed chat-completions response.")
+        return message
+
+    def _chat(self, messages: list[dict[str, Any]], response_format: dict[str, Any] | None) -> str:
+        message = self._complete(messages, **({"response_format": response_format} if response_format else {}))
+        content = message.get("content")
         if not isinstance(content, str):
             raise LLMError("The language model sent no text content.")
         return content
@@ -149,6 +183,45 @@ class OpenAICompatibleLLM:
             raise LLMError("The language model returned JSON that is not an object.")
         validate_json(value, schema)
         return value
+
+    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply:
+        """Function calling: ``tools`` are ``{"type": "function", "function": {name, description, parameters}}``."""
+        return tool_reply(self._complete(messages, tools=tools, tool_choice="auto"))
+
+
+def tool_reply(message: dict[str, Any]) -> ToolReply:
+    """Reads an assistant message that may carry ``tool_calls``; :class:`LLMError` when it is malformed."""
+    text = message.get("content") or ""
+    raw_calls = message.get("tool_calls") or []
+    if not isinstance(text, str) or not isinstance(raw_calls, list):
+        raise LLMError("The language model sent a malformed assistant message.")
+    calls: list[ToolCall] = []
+    for raw in raw_calls:
+        function = raw.get("function") if isinstance(raw, dict) else None
+        if not isinstance(function, dict) or not isinstance(raw.get("id"), str) or not function.get("name"):
+            raise LLMError("The language model sent a malformed tool call.")
+        arguments = function.get("arguments") or "{}"
+        try:
+            parsed = json.loads(arguments) if isinstance(arguments, str) else arguments
+        except ValueError as exc:
+            raise LLMError(f"The language model sent tool arguments that are not JSON: {arguments[:120]!r}") from exc
+        if not isinstance(parsed, dict):
+            raise LLMError("The language model sent tool arguments that are not a JSON object.")
+        calls.append(ToolCall(id=raw["id"], name=str(function["name"]), arguments=parsed))
+    if not calls and not text.strip():
+        raise LLMError("The language model sent neither text nor tool calls.")
+    # Sent back as the model wrote it, without server extras the next request need not carry.
+    echoed: dict[str, Any] = {"role": "assistant", "content": text or None}
+    if calls:
+        echoed["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+            }
+            for call in calls
+        ]
+    return ToolReply(text=text.strip(), tool_calls=calls, message=echoed)
 
 
 _lock = threading.Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -30,6 +31,40 @@ def chat_completion(content: str, model: str = "fake-model") -> dict[str, Any]:
     }
 
 
+def tool_call_completion(*calls: tuple[str, dict[str, Any] | str], content: str | None = None) -> dict[str, Any]:
+    """A reply asking to run ``(name, arguments)`` tools; a ``str`` argument is sent as is (bad JSON)."""
+    tool_calls = [
+        {
+            "id": f"call_{n}_{name}",
+            "type": "function",
+            "function": {"name": name, "arguments": args if isinstance(args, str) else json.dumps(args)},
+        }
+        for n, (name, args) in enumerate(calls)
+    ]
+    completion = chat_completion(content or "")
+    completion["choices"][0]["message"] = {"role": "assistant", "content": content, "tool_calls": tool_calls}
+    completion["choices"][0]["finish_reason"] = "tool_calls"
+    return completion
+
+
+class Script:
+    """Replies in order, one per request (a reply for :class:`FakeOpenAIServer`).
+
+    Each item is anything ``reply`` may return (text, a whole completion such as
+    :func:`tool_call_completion`, ``(status, payload)``); past the end it answers 500.
+    """
+
+    def __init__(self, *replies: Any) -> None:
+        self.replies = list(replies)
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict[str, Any]) -> Any:
+        with self._lock:
+            if not self.replies:
+                return 500, {"error": {"message": "the script has no more replies", "type": "server_error"}}
+            return self.replies.pop(0)
+
+
 class FakeOpenAIServer(FakeServer):
     """A local OpenAI chat-completions endpoint on ``127.0.0.1:<free port>``.
 
@@ -52,6 +87,10 @@ class FakeOpenAIServer(FakeServer):
     def url(self) -> str:
         """Base URL including ``/v1``, as OpenAI clients expect."""
         return super().url + "/v1"
+
+    def chat_bodies(self) -> list[dict[str, Any]]:
+        """The JSON bodies of the chat-completions requests received, in order."""
+        return [r.json() for r in self.requests_to("/v1/chat/completions")]
 
     def __enter__(self) -> FakeOpenAIServer:
         self.start()

@@ -8,7 +8,7 @@ import pytest
 
 from sawt.speech import llm
 from sawt.speech.config import SpeechConfig
-from sawt.speech.testing import FakeOpenAIServer
+from sawt.speech.testing import FakeOpenAIServer, Script, tool_call_completion
 
 SCHEMA = {
     "type": "object",
@@ -116,3 +116,59 @@ def test_it_serves_the_models_list_and_records_requests() -> None:
         assert default.json()["choices"][0]["message"]["content"] == "ok"
     with pytest.raises(AssertionError, match="start"):
         _ = server.url
+
+
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "book_table",
+            "description": "Book a table.",
+            "parameters": {"type": "object", "properties": {"party_size": {"type": "integer"}}},
+        },
+    }
+]
+
+
+def test_it_returns_tool_calls_in_the_openai_wire_format() -> None:
+    reply = tool_call_completion(("book_table", {"party_size": 4}))
+    with FakeOpenAIServer(Script(reply, "Booked.")) as server:
+        client = llm.OpenAICompatibleLLM(server.url, "m")
+        messages: list[dict[str, Any]] = [{"role": "user", "content": "a table for four"}]
+        first = client.complete_with_tools(messages=messages, tools=TOOLS)
+        assert first.text == "" and first.tool_calls == [
+            llm.ToolCall(id="call_0_book_table", name="book_table", arguments={"party_size": 4})
+        ]
+        messages += [first.message, {"role": "tool", "tool_call_id": "call_0_book_table", "content": "{}"}]
+        second = client.complete_with_tools(messages=messages, tools=TOOLS)
+        assert (second.text, second.tool_calls) == ("Booked.", [])
+        body = server.chat_bodies()[1]
+        assert body["tools"] == TOOLS and body["tool_choice"] == "auto"
+        assert body["messages"][1]["tool_calls"][0]["function"] == {
+            "name": "book_table",
+            "arguments": '{"party_size": 4}',
+        }
+        assert body["messages"][2]["role"] == "tool"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        tool_call_completion(("book_table", '{"party_size": ')),
+        tool_call_completion(("book_table", "[4]")),
+        {"choices": [{"message": {"role": "assistant", "content": None, "tool_calls": [{"id": "x"}]}}]},
+        {"choices": [{"message": {"role": "assistant", "content": "  "}}]},
+        {"choices": [{"message": "text"}]},
+        (500, {"error": {"message": "boom"}}),
+    ],
+)
+def test_it_raises_llm_error_on_bad_tool_replies(reply: Any) -> None:
+    with FakeOpenAIServer(lambda body: reply) as server:
+        client = llm.OpenAICompatibleLLM(server.url, "m")
+        with pytest.raises(llm.LLMError):
+            client.complete_with_tools(messages=[{"role": "user", "content": "u"}], tools=TOOLS)
+
+
+def test_the_offline_client_has_no_tools_either() -> None:
+    with pytest.raises(llm.LLMUnavailable):
+        llm.OfflineLLM().complete_with_tools(messages=[], tools=TOOLS)
