@@ -217,7 +217,9 @@ class CallPipeline:
             final_at=now,
             endpoint_wait=max(0.0, min(self._stream_seconds, final.end + self.options.endpoint_silence) - final.end),
         )
-        reply = await database_sync_to_async(self.dialogue.respond)(text)
+        # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
+        # shared thread every other call's database work runs in. One call's turns never overlap.
+        reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
 
