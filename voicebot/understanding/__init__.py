@@ -3,6 +3,7 @@
 Rules first (phone requests are formulaic and rules are instant), the engine's `dates` (dateparser
 underneath) for the date phrase the rules cut out, and sentence embeddings against example phrases when
 no rule recognises the intent. Input is ASR text, so numbers may come as digits or words and times as "7.30 p.m.".
+Hindi goes through the same rules once `hindi.to_english` has rewritten its words; names may stay in Devanagari.
 """
 
 import datetime as dt
@@ -96,7 +97,8 @@ BACKCHANNELS = frozenset(
 def normalize(text: str) -> str:
     text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
     text = text.replace("o'clock", "oclock")
-    text = re.sub(r"[^\w\s:'.-]", " ", text)
+    # Devanagari vowel signs are not \w: keep the whole block but its full stops (dandas).
+    text = re.sub(r"[^\w\s:'.\u0900-\u0963\u0966-\u097f-]", " ", text)
     text = re.sub(r"(?<=\d)\.(?=\d\d(?!\d))", ":", text)  # "7.30" -> "7:30"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text)  # "7:30pm" -> "7:30 pm"
     text = re.sub(r"\b(\d{1,2})([0-5]\d) (am|pm)\b", r"\1:\2 \3", text)  # "730 pm" -> "7:30 pm"
@@ -288,7 +290,7 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
 
 _NAME_LEADS = re.compile(
     r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|"
-    r"the name(?: is)?|call me)\s+([a-z][a-z' -]{0,40})",
+    r"the name(?: is)?|call me)\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})",
 )
 _NOT_NAMES = frozenset(
     {
