@@ -456,6 +456,9 @@ VOICEBOT_INFERENCE_WORKERS = env.int("VOICEBOT_INFERENCE_WORKERS", default=2)
 # Longest stretch of a call kept in a recording (when the business records and the caller agrees).
 VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", default=3600.0)
 VOICEBOT_PLAYBACK_LEAD_SECONDS = env.float("VOICEBOT_PLAYBACK_LEAD_SECONDS", default=0.4)
+# The Whisper model a call in another language than English (Hindi) listens with: "multilingual" is Whisper
+# base from its wheels; English calls keep the engine's model (SAWT_ASR_MODEL, tiny.en by default).
+VOICEBOT_MULTILINGUAL_ASR_MODEL = env.str("VOICEBOT_MULTILINGUAL_ASR_MODEL", default="multilingual")
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
 CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}

@@ -91,6 +91,7 @@ def test_it_hears_hindi_clock_times(said, clock):
         ("अगले सोमवार", dt.date(2026, 11, 30)),
         ("रविवार", dt.date(2026, 11, 29)),
         ("5 दिसंबर", dt.date(2026, 12, 5)),
+        ("12 तारीख को", dt.date(2026, 12, 12)),
         ("kal shaam", MONDAY + dt.timedelta(days=1)),
         ("चार लोग", None),
     ],

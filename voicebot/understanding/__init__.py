@@ -90,6 +90,16 @@ BACKCHANNELS = frozenset(
         "alright",
         "cool",
         "got it",
+        # Hindi (Whisper writes it in Devanagari on a Hindi call)
+        "हाँ",
+        "हां",
+        "जी",
+        "हाँ जी",
+        "हां जी",
+        "हम्म",
+        "अच्छा",
+        "ठीक है",
+        "ओके",
     }
 )
 
@@ -275,6 +285,15 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
     match = re.fullmatch(r"in\s+(\w+)\s+days", phrase)
     if match and _number(match.group(1)):
         return today + dt.timedelta(days=_number(match.group(1)) or 0)
+    match = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
+    if match:
+        # "the 12th": the next 12th of a month (dateparser reads a bare "12th" as December).
+        day = int(match.group(1))
+        for ahead in range(0, 62):
+            candidate = today + dt.timedelta(days=ahead)
+            if candidate.day == day:
+                return candidate
+        return None
     match = re.fullmatch(rf"(?:(?:this|coming|next|on)\s+)?{_WEEKDAY}", phrase)
     if match:
         # "this/next Friday" said on a Friday means a week on; otherwise the coming one.
