@@ -89,10 +89,11 @@ class CallAdmin(admin.ModelAdmin[Call]):
         "caller_masked",
         "started_at",
         "outcome",
+        "language",
         "processing_p50",
         "processing_p95",
     ]
-    list_filter = ["business", "provider", "outcome"]
+    list_filter = ["business", "provider", "outcome", "language"]
     exclude = ["caller"]
     readonly_fields = [
         "caller_masked",
@@ -101,6 +102,7 @@ class CallAdmin(admin.ModelAdmin[Call]):
         "provider_call_id",
         "started_at",
         "ended_at",
+        "language",
         "transcript_kept",
         "recording_player",
         "voicemail_url",

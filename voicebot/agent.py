@@ -253,6 +253,11 @@ class AgentDialogue(Dialogue):
                 "- A caller who asks for a person: transfer_to_human. To leave a message: take_voicemail. "
                 "When the caller is done: say goodbye and end_call.",
                 "- If you are unsure what the caller wants, ask.",
+                *(
+                    ["- The call is in Hindi: answer in Hindi, in Devanagari script (tool arguments stay as above)."]
+                    if self.language == "hi"
+                    else []
+                ),
             ]
         )
 

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from voicebot.models import WEEKDAYS, Business
 
 BookedSeats = Callable[[dt.date], dict[dt.time, int]]
@@ -20,17 +22,18 @@ class Verdict:
 
     @property
     def explanation(self) -> str:
-        return REASONS.get(self.reason, "")
+        """In the active language (the caller's, during a call)."""
+        return str(REASONS.get(self.reason, ""))
 
 
 REASONS = {
-    "closed": "we are closed that day",
-    "holiday": "we are closed for a holiday that day",
-    "outside_hours": "that is outside our opening hours",
-    "party_too_large": "that party is larger than we can seat",
-    "too_soon": "that is too soon for us to prepare",
-    "too_far": "we do not take bookings that far ahead",
-    "full": "that time is fully booked",
+    "closed": gettext_lazy("we are closed that day"),
+    "holiday": gettext_lazy("we are closed for a holiday that day"),
+    "outside_hours": gettext_lazy("that is outside our opening hours"),
+    "party_too_large": gettext_lazy("that party is larger than we can seat"),
+    "too_soon": gettext_lazy("that is too soon for us to prepare"),
+    "too_far": gettext_lazy("we do not take bookings that far ahead"),
+    "full": gettext_lazy("that time is fully booked"),
 }
 
 

@@ -4,16 +4,29 @@ A slot-filling state machine over `understanding`; every decision about a slot g
 same selectors and services as the API. Synchronous (it touches the ORM): the pipeline runs it
 through `database_sync_to_async`. Replies put a short sentence first so TTS can start speaking
 while the rest is synthesised.
+
+Languages: a call runs in one of the business's `call_languages()` (the first, or the one the caller
+picks by keypad or by naming it). Sentences are Django translations (`voicebot/locale/<lang>`, the
+compiled .mo is committed); each entry point runs under `translation.override(self.language)`, and a
+Hindi caller's words are rewritten by `understanding.hindi` into the forms the rules read.
 """
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec, TypeVar
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sawt.core.errors import Conflict
 from voicebot import availability, selectors, services
 from voicebot import understanding as nlu
 from voicebot.models import Business, Call, Caller, Consent, Reservation
+from voicebot.understanding import hindi
 
 logger = logging.getLogger("voicebot")
 
@@ -24,6 +37,17 @@ class Reply:
     intent: str = ""
     end_call: bool = False
     outcome: str = ""  # a Call.Outcome once the call has achieved something
+    # (language, text) said after `text` in that language's voice: the greeting's language offers.
+    extra: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def full_text(self) -> str:
+        return " ".join([self.text, *(text for _, text in self.extra)])
+
+
+# The keypad digit that switches a call to a language, and the language's name as the caller hears it.
+LANGUAGE_DIGITS = {"en": "8", "hi": "9"}
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "hi": gettext_lazy("Hindi")}
 
 
 @dataclass
@@ -49,7 +73,21 @@ class DialogueState:
     outcome: str = ""
 
 
+def _hindi() -> bool:
+    return (translation.get_language() or "en").startswith("hi")
+
+
+_HINDI_WEEKDAYS = ("सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार")
+_HINDI_MONTHS = (
+    "जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
+)  # fmt: skip
+
+
 def say_date(day: dt.date, today: dt.date) -> str:
+    """The day as said in the active language: "tomorrow", "Friday the 5th of December", "कल"."""
+    if _hindi():
+        named = {0: "आज", 1: "कल", 2: "परसों"}.get((day - today).days)
+        return named or f"{_HINDI_WEEKDAYS[day.weekday()]}, {day.day} {_HINDI_MONTHS[day.month - 1]}"
     if day == today:
         return "today"
     if day == today + dt.timedelta(days=1):
@@ -57,17 +95,64 @@ def say_date(day: dt.date, today: dt.date) -> str:
     return f"{day:%A} the {day.day}{_ordinal(day.day)} of {day:%B}"
 
 
+def say_on_date(day: dt.date, today: dt.date) -> str:
+    """The day as an adverb: "today", "on Friday the 5th of December", "शुक्रवार, 5 दिसंबर को"."""
+    said = say_date(day, today)
+    if _hindi():
+        return said if (day - today).days in {0, 1, 2} else f"{said} को"
+    return said if said in {"today", "tomorrow"} else f"on {said}"
+
+
 def _ordinal(n: int) -> str:
     return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def say_time(time: dt.time) -> str:
+    """The time as said in the active language: "7:30 pm", "शाम साढ़े 7 बजे"."""
     hour = time.hour % 12 or 12
+    if _hindi():
+        part = "सुबह" if 4 <= time.hour < 12 else "दोपहर" if time.hour < 16 else "शाम" if time.hour < 20 else "रात"
+        part = "रात" if time.hour < 4 else part
+        clock = {
+            0: f"{hour} बजे",
+            15: f"सवा {hour} बजे",
+            30: {1: "डेढ़ बजे", 2: "ढाई बजे"}.get(hour, f"साढ़े {hour} बजे"),
+            45: f"पौने {hour % 12 + 1} बजे",
+        }.get(time.minute, f"{hour} बजकर {time.minute} मिनट")
+        return f"{part} {clock}"
     return (
         f"{hour}:{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}"
         if time.minute
         else f"{hour} {'pm' if time.hour >= 12 else 'am'}"
     )
+
+
+def _either(options: list[str]) -> str:
+    return functools.reduce(lambda a, b: _("%(first)s or %(second)s") % {"first": a, "second": b}, options)
+
+
+def _both(parts: list[str]) -> str:
+    return functools.reduce(lambda a, b: _("%(first)s and %(second)s") % {"first": a, "second": b}, parts)
+
+
+def _at(day: str, time: str) -> str:
+    # Translators: a time on a day, "8 pm tomorrow"; Hindi says the day first.
+    return _("%(time)s %(day)s") % {"time": time, "day": day}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _in_call_language(method: Callable[Concatenate["Dialogue", P], R]) -> Callable[Concatenate["Dialogue", P], R]:
+    """Runs an entry point with the call's language active, for its sentences and dates."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Dialogue", *args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(self.language):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class Dialogue:
@@ -77,41 +162,83 @@ class Dialogue:
         self.caller = caller
         self.state = DialogueState()
         self._asked: str | None = None
+        self.language = call.language if call is not None else business.call_languages()[0]
 
     # --- entry points -------------------------------------------------------------
 
+    @_in_call_language
     def greeting(self) -> Reply:
-        hello = self.business.greeting or f"Hello, you have reached {self.business.name}."
-        keep = "record this call, keep a transcript" if self.business.record_calls else "keep a transcript of this call"
-        return Reply(
-            f"{hello} May we {keep} and send your confirmation on WhatsApp? Please say yes or no.",
-            "greeting",
-        )
+        hello = self.business.greeting or _("Hello, you have reached %(name)s.") % {"name": self.business.name}
+        reply = Reply(f"{hello} {self._consent_question()}", "greeting")
+        for language in self.business.call_languages():
+            if language != self.language:
+                reply.text += " " + self._language_offer(language)
+                with translation.override(language):
+                    reply.extra.append((language, self._language_offer(language)))
+        return reply
 
+    def _consent_question(self) -> str:
+        if self.business.record_calls:
+            return _(
+                "May we record this call, keep a transcript and send your confirmation on WhatsApp? "
+                "Please say yes or no."
+            )
+        return _("May we keep a transcript of this call and send your confirmation on WhatsApp? Please say yes or no.")
+
+    def _language_offer(self, language: str) -> str:
+        name = str(LANGUAGE_NAMES[language])
+        return _("For %(language)s, press %(digit)s or say %(language)s.") % {
+            "language": name,
+            "digit": LANGUAGE_DIGITS[language],
+        }
+
+    @_in_call_language
     def silence_prompt(self) -> Reply:
-        return Reply("Are you still there? How can I help you?", "silence")
+        return Reply(_("Are you still there? How can I help you?"), "silence")
 
+    @_in_call_language
     def silence_goodbye(self) -> Reply:
         return Reply(
-            "I can't hear anything, so I'll hang up now. Please call again. Goodbye.",
+            _("I can't hear anything, so I'll hang up now. Please call again. Goodbye."),
             "silence",
             end_call=True,
             outcome=self.state.outcome or Call.Outcome.ABANDONED,
         )
 
+    @_in_call_language
     def dtmf(self, digit: str) -> Reply | None:
         if self.state.stage == "consent" and digit in {"1", "2"}:
             return self._consent(digit == "1", Consent.How.KEYPAD, "")
         if digit == "0":
             return self._transfer()
+        chosen = next((code for code, key in LANGUAGE_DIGITS.items() if key == digit), None)
+        if chosen is not None and chosen != self.language and chosen in self.business.call_languages():
+            return self._switch_language(chosen)
         return None
 
+    @_in_call_language
     def respond(self, text: str) -> Reply:
+        asked = hindi.language_asked(text)
+        if asked is not None and asked != self.language and asked in self.business.call_languages():
+            return self._switch_language(asked)
+        if self.language == "hi":
+            text = hindi.to_english(text)
         if self.state.stage == "consent":
             answer = nlu.yes_no(text)
             # Anything but a clear yes is a no: privacy is the default.
             return self._consent(bool(answer), Consent.How.VOICE, text if answer is None else "")
         return self._dispatch(text)
+
+    def _switch_language(self, language: str) -> Reply:
+        self.language = language
+        if self.call is not None:
+            services.call_set_language(call=self.call, language=language)
+        with translation.override(language):
+            lead = _("Okay, let's talk in %(language)s.") % {"language": str(LANGUAGE_NAMES[language])}
+            if self.state.stage == "consent":
+                return Reply(f"{lead} {self._consent_question()}", "language")
+            self.state.stage, self.state.goal, self._asked = "open", "", None
+            return Reply(lead + " " + _("How can I help you?"), "language")
 
     # --- consent ----------------------------------------------------------------------
 
@@ -127,8 +254,8 @@ class Dialogue:
         self.state.stage = "open"
         if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
             return self._dispatch(rest)
-        lead = "Thank you." if granted else "No problem, we won't keep anything."
-        return Reply(f"{lead} How can I help you today?", "consent")
+        lead = _("Thank you.") if granted else _("No problem, we won't keep anything.")
+        return Reply(lead + " " + _("How can I help you today?"), "consent")
 
     # --- routing ----------------------------------------------------------------------
 
@@ -158,8 +285,8 @@ class Dialogue:
     def _meaning(self, text: str) -> str | None:
         if nlu.party_size(text) or nlu.date_phrase(text) or nlu.clock_time(text):
             return "book"
-        if len(text.split()) < 3:
-            return None
+        if len(text.split()) < 3 or self.language != "en":
+            return None  # the example phrases and the embedding model are English
         try:
             return nlu.intent_by_meaning(text)
         except Exception:  # the embedding model is an optional enrichment, never a reason to fail a call
@@ -176,13 +303,16 @@ class Dialogue:
         if goal == "hours":
             return self._after(self._hours(text), "information")
         if goal == "location":
-            where = self.business.address or "please ask our staff for directions"
-            return self._after(Reply(f"We are at {where}."), "information")
+            if self.business.address:
+                where = _("We are at %(address)s.") % {"address": self.business.address}
+            else:
+                where = _("Please ask our staff for directions.")
+            return self._after(Reply(where), "information")
         if goal == "transfer":
             return self._transfer()
         if goal == "voicemail":
             return Reply(
-                "Sure. Please leave your message after the tone.",
+                _("Sure. Please leave your message after the tone."),
                 "voicemail",
                 end_call=True,
                 outcome=Call.Outcome.VOICEMAIL,
@@ -193,14 +323,14 @@ class Dialogue:
         if s.misunderstood >= 3:
             return self._transfer(apology=True)
         return Reply(
-            "Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours.", "unknown"
+            _("Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours."), "unknown"
         )
 
     def _after(self, reply: Reply, outcome: str) -> Reply:
         if not self.state.outcome:
             self.state.outcome = outcome
         self.state.stage, self.state.goal = "anything_else", ""
-        reply.text += " Is there anything else I can help with?"
+        reply.text += " " + _("Is there anything else I can help with?")
         reply.outcome = reply.outcome or self.state.outcome
         return reply
 
@@ -213,29 +343,29 @@ class Dialogue:
             return self._goodbye()
         if nlu.yes_no(text):
             self.state.stage = "open"
-            return Reply("Sure. What can I do for you?", "open")
+            return Reply(_("Sure. What can I do for you?"), "open")
         self.state.stage = "open"
         return self._dispatch(text)
 
     def _goodbye(self) -> Reply:
         return Reply(
-            "Thank you for calling. Goodbye!",
+            _("Thank you for calling. Goodbye!"),
             "goodbye",
             end_call=True,
             outcome=self.state.outcome or Call.Outcome.NO_ACTION,
         )
 
     def _transfer(self, apology: bool = False) -> Reply:
-        lead = "Sorry, I'm having trouble helping with that. " if apology else ""
+        lead = _("Sorry, I'm having trouble helping with that.") + " " if apology else ""
         if self.business.transfer_number:
             return Reply(
-                f"{lead}Let me connect you to a member of our staff.",
+                lead + _("Let me connect you to a member of our staff."),
                 "transfer",
                 end_call=True,
                 outcome=Call.Outcome.TRANSFERRED,
             )
         return Reply(
-            f"{lead}Nobody can come to the phone right now. Please leave a message after the tone.",
+            lead + _("Nobody can come to the phone right now. Please leave a message after the tone."),
             "voicemail",
             end_call=True,
             outcome=Call.Outcome.VOICEMAIL,
@@ -245,13 +375,12 @@ class Dialogue:
         today = self.business.now().date()
         day = nlu.calendar_date(text, today) or today
         periods = availability.opening_periods(self.business, day)
-        when = say_date(day, today)
+        when = say_on_date(day, today)
         if not periods:
-            return Reply(f"We are closed {when if when in {'today', 'tomorrow'} else 'on ' + when}.", "hours")
-        spans = " and ".join(f"{say_time(a)} to {say_time(b)}" for a, b in periods)
-        return Reply(
-            f"{when.capitalize() if when in {'today', 'tomorrow'} else 'On ' + when}, we are open {spans}.", "hours"
-        )
+            return Reply(_("We are closed %(day)s.") % {"day": when}, "hours")
+        spans = _both([_("%(start)s to %(end)s") % {"start": say_time(a), "end": say_time(b)} for a, b in periods])
+        opening = _("%(day)s, we are open %(spans)s.") % {"day": when[:1].upper() + when[1:], "spans": spans}
+        return Reply(opening, "hours")
 
     # --- booking ------------------------------------------------------------------------
 
@@ -292,8 +421,8 @@ class Dialogue:
             slots.party_size = None
             self._asked = "party_size"
             return Reply(
-                f"Sorry, we can seat at most {self.business.max_party_size} people at one table. "
-                "How many people should I book for?",
+                _("Sorry, we can seat at most %(size)s people at one table. How many people should I book for?")
+                % {"size": self.business.max_party_size},
                 "book",
             )
         if slots.day and slots.time:
@@ -307,26 +436,26 @@ class Dialogue:
         self._asked = missing
         if again:
             # The answer did not fill what was asked: say so, with an example of what works.
-            hint = {
-                "day": "for example tomorrow, or Friday",
-                "time": "for example 8 pm",
-                "party_size": "for example four people",
-                "name": "just your first name",
+            again_text = {
+                "day": _("Sorry, I didn't catch that. Please tell me the day, for example tomorrow, or Friday."),
+                "time": _("Sorry, I didn't catch that. Please tell me the time, for example 8 pm."),
+                "party_size": _("Sorry, I didn't catch that. Please tell me the party size, for example four people."),
+                "name": _("Sorry, I didn't catch that. Please tell me the name, just your first name."),
             }[missing]  # type: ignore[index]
-            return Reply(f"Sorry, I didn't catch that. Please tell me the {missing.replace('_', ' ')}, {hint}.", "book")  # type: ignore[union-attr]
+            return Reply(again_text, "book")
         if missing == "day":
-            return Reply("Sure. For which day?", "book")
+            return Reply(_("Sure. For which day?"), "book")
         if missing == "time":
-            return Reply("Okay. At what time?", "book")
+            return Reply(_("Okay. At what time?"), "book")
         if missing == "party_size":
-            return Reply("Great. For how many people?", "book")
+            return Reply(_("Great. For how many people?"), "book")
         if missing == "name":
-            return Reply("Perfect. What name should I put the booking under?", "book")
+            return Reply(_("Perfect. What name should I put the booking under?"), "book")
         self.state.stage = "confirm_booking"
         day, time, size, name = slots.filled()
         return Reply(
-            f"Okay. A table for {size} {say_date(day, self.business.now().date())} "
-            f"at {say_time(time)}, under {name}. Shall I book it?",
+            _("Okay. A table for %(size)s %(day)s at %(time)s, under %(name)s. Shall I book it?")
+            % {"size": size, "day": say_date(day, self.business.now().date()), "time": say_time(time), "name": name},
             "book",
         )
 
@@ -334,24 +463,33 @@ class Dialogue:
         slots = self.state.slots
         today = self.business.now().date()
         assert slots.day and slots.time, "an offer follows a refused day and time"
-        wanted = f"{say_time(slots.time)} {say_date(slots.day, today)}"
+        wanted = _at(say_date(slots.day, today), say_time(slots.time))
         self.state.offers = nearest
         slots.time = None
         if not nearest:
             slots.day = None
             self._asked = "day"
-            return Reply(f"Sorry, {verdict.explanation}. Which other day would suit you?", "book")
+            return Reply(
+                _("Sorry, %(reason)s. Which other day would suit you?") % {"reason": verdict.explanation}, "book"
+            )
         self.state.stage = "offers"
-        options = " or ".join(
-            f"{say_time(o.time())}" + ("" if o.date() == nearest[0].date() else f" {say_date(o.date(), today)}")
-            for o in nearest
-        )
-        day_note = "" if nearest[0].date() == slots.day else f" {say_date(nearest[0].date(), today)}"
+        options = _either([self._slot(o, nearest[0].date()) for o in nearest])
+        if nearest[0].date() != slots.day:
+            options = _at(say_date(nearest[0].date(), today), options)
         return Reply(
-            f"Sorry, {wanted} is not possible: {verdict.explanation}. The nearest free times are {options}{day_note}. "
-            "Would one of those work?",
+            _(
+                "Sorry, %(wanted)s is not possible: %(reason)s. The nearest free times are %(options)s. "
+                "Would one of those work?"
+            )
+            % {"wanted": wanted, "reason": verdict.explanation, "options": options},
             "book",
         )
+
+    def _slot(self, moment: dt.datetime, day: dt.date) -> str:
+        """A free time offered: just the time on `day`, else the time and its day."""
+        if moment.date() == day:
+            return say_time(moment.time())
+        return _at(say_date(moment.date(), self.business.now().date()), say_time(moment.time()))
 
     def _choose_offer(self, text: str) -> Reply:
         offers, slots = self.state.offers, self.state.slots
@@ -370,7 +508,7 @@ class Dialogue:
             self.state.stage = "collect"
             if nlu.yes_no(text) is False:
                 self._asked = "time"
-                return Reply("Okay. What other time would suit you?", "book")
+                return Reply(_("Okay. What other time would suit you?"), "book")
             return self._collect(text)
         slots.day, slots.time = choice.date(), choice.time()
         self.state.stage = "collect"
@@ -385,7 +523,7 @@ class Dialogue:
             return self._collect(text)
         if not answer:
             self.state.stage, self._asked = "collect", None
-            return Reply("Okay. What would you like to change: the day, the time, or the number of people?", "book")
+            return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
         day, time, size, name = slots.filled()
         try:
             services.reservation_book(
@@ -402,8 +540,8 @@ class Dialogue:
             verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
             return self._offer(verdict, nearest)
         self.state.outcome = Call.Outcome.BOOKED
-        note = " You will get a confirmation on WhatsApp." if self._whatsapp_ok() else ""
-        return self._after(Reply(f"Done! Your table is booked.{note}", "book"), Call.Outcome.BOOKED)
+        note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
+        return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
 
     def _whatsapp_ok(self) -> bool:
         return bool(
@@ -418,25 +556,33 @@ class Dialogue:
         if not upcoming:
             s.stage, s.goal = "open", ""
             return Reply(
-                "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
-                "Would you like to make a new one?",
+                _(
+                    "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
+                    "Would you like to make a new one?"
+                ),
                 goal,
             )
         day = nlu.calendar_date(text, self.business.now().date())
         chosen = next((r for r in upcoming if r.date == day), upcoming[0])
         s.goal, s.target = goal, chosen.pk
-        found = f"I found your booking for {chosen.party_size} {self._when(chosen)}."
+        found = _("I found your booking for %(size)s %(when)s.") % {
+            "size": chosen.party_size,
+            "when": self._when(chosen),
+        }
         if goal == "cancel":
             s.stage = "confirm_cancel"
-            return Reply(f"{found} Shall I cancel it?", goal)
+            return Reply(found + " " + _("Shall I cancel it?"), goal)
         s.stage, s.slots = "change_collect", Slots()
         changes = self._read_change(text, chosen)
         if changes:
             return self._propose_change(chosen)
-        return Reply(f"{found} What would you like to change it to?", goal)
+        return Reply(found + " " + _("What would you like to change it to?"), goal)
 
     def _when(self, r: Reservation) -> str:
-        return f"{say_date(r.date, self.business.now().date())} at {say_time(r.time)}"
+        return self._day_at(r.date, r.time)
+
+    def _day_at(self, day: dt.date, time: dt.time) -> str:
+        return _("%(day)s at %(time)s") % {"day": say_date(day, self.business.now().date()), "time": say_time(time)}
 
     def _target(self) -> Reservation | None:
         if self.state.target is None:
@@ -446,13 +592,13 @@ class Dialogue:
     def _confirm_cancel(self, text: str) -> Reply:
         answer, target = nlu.yes_no(text), self._target()
         if target is None or answer is None:
-            return Reply("Should I cancel that booking? Please say yes or no.", "cancel")
+            return Reply(_("Should I cancel that booking? Please say yes or no."), "cancel")
         self.state.goal = ""
         if not answer:
-            return self._after(Reply("Okay, I've left your booking as it is."), Call.Outcome.INFORMATION)
+            return self._after(Reply(_("Okay, I've left your booking as it is.")), Call.Outcome.INFORMATION)
         services.reservation_cancel(reservation=target)
         self.state.outcome = Call.Outcome.CANCELLED
-        return self._after(Reply("Your booking is cancelled.", "cancel"), Call.Outcome.CANCELLED)
+        return self._after(Reply(_("Your booking is cancelled."), "cancel"), Call.Outcome.CANCELLED)
 
     def _read_change(self, text: str, target: Reservation) -> bool:
         before = (self.state.slots.day, self.state.slots.time, self.state.slots.party_size)
@@ -471,7 +617,7 @@ class Dialogue:
         if target is None:
             return self._start("book", text)
         if not self._read_change(text, target):
-            return Reply("Sorry, what day, time or party size would you like instead?", "change")
+            return Reply(_("Sorry, what day, time or party size would you like instead?"), "change")
         return self._propose_change(target)
 
     def _propose_change(self, target: Reservation) -> Reply:
@@ -482,16 +628,19 @@ class Dialogue:
         )
         if not verdict.ok:
             slots.time = None
-            options = " or ".join(
-                say_time(n.time()) + ("" if n.date() == day else " " + say_date(n.date(), self.business.now().date()))
-                for n in nearest
-            )
-            alt = f" I could do {options}." if nearest else ""
-            return Reply(f"Sorry, {verdict.explanation}.{alt} What would you prefer?", "change")
+            sorry = _("Sorry, %(reason)s.") % {"reason": verdict.explanation}
+            alt = ""
+            if nearest:
+                options = _either([self._slot(n, day) for n in nearest])
+                alt = " " + _("I could do %(options)s.") % {"options": options}
+            return Reply(sorry + alt + " " + _("What would you prefer?"), "change")
         slots.day, slots.time, slots.party_size = day, time, size
         self.state.stage = "confirm_change"
-        when = f"{say_date(day, self.business.now().date())} at {say_time(time)}"
-        return Reply(f"Okay. I can move it to {when} for {size}. Shall I go ahead?", "change")
+        return Reply(
+            _("Okay. I can move it to %(when)s for %(size)s. Shall I go ahead?")
+            % {"when": self._day_at(day, time), "size": size},
+            "change",
+        )
 
     def _confirm_change(self, text: str) -> Reply:
         answer, target = nlu.yes_no(text), self._target()
@@ -502,12 +651,13 @@ class Dialogue:
             return self._change_collect(text)
         if not answer:
             self.state.stage = "change_collect"
-            return Reply("Okay. What would you like instead?", "change")
+            return Reply(_("Okay. What would you like instead?"), "change")
         slots = self.state.slots
         try:
             services.reservation_change(reservation=target, day=slots.day, time=slots.time, party_size=slots.party_size)
         except Conflict:
             self.state.stage = "change_collect"
-            return Reply("Sorry, that slot was just taken. What other time would suit you?", "change")
+            return Reply(_("Sorry, that slot was just taken. What other time would suit you?"), "change")
         self.state.outcome = Call.Outcome.CHANGED
-        return self._after(Reply(f"Done. Your booking is now {self._when(target)}.", "change"), Call.Outcome.CHANGED)
+        done = _("Done. Your booking is now %(when)s.") % {"when": self._when(target)}
+        return self._after(Reply(done, "change"), Call.Outcome.CHANGED)

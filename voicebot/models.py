@@ -25,6 +25,10 @@ def default_languages() -> list[str]:
     return ["en"]
 
 
+# Languages the phone dialogue speaks (its sentences, understanding, ASR model and TTS voice).
+CALL_LANGUAGES = ("en", "hi")
+
+
 # What an owner sets on a business (API input and output), and what each call turn records.
 BUSINESS_SETTINGS = (
     "name",
@@ -104,6 +108,11 @@ class Business(models.Model):
 
     def now(self) -> dt.datetime:
         return timezone.now().astimezone(self.tzinfo)
+
+    def call_languages(self) -> list[str]:
+        """The business's languages that calls can run in, first = default; English when none is."""
+        offered = [code for code in self.languages or [] if code in CALL_LANGUAGES]
+        return list(dict.fromkeys(offered)) or ["en"]
 
     def role_of(self, user: Any) -> str | None:
         member = self.members.filter(user=user).first() if user and user.is_authenticated else None
@@ -206,6 +215,8 @@ class Call(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.ONGOING)
+    # What the bot spoke and listened for: the business's first language, or the one the caller chose.
+    language = models.CharField(max_length=8, default="en")
     transcript_kept = models.BooleanField(default=False)
     recording_consented = models.BooleanField(default=False)
     # Both sides of the call, caller left and bot right, 8 kHz: only with the caller's recording consent.

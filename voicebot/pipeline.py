@@ -10,6 +10,11 @@ reply task. `close()` tears all of it down; nothing outlives the socket.
 Barge-in: while the bot's audio is playing, caller speech whose text is more than a backchannel
 ("hmm", "ok", "yeah") sends a clear and stops the reply; backchannels are ignored entirely.
 
+Language: the call's (`Call.language`); a Hindi call listens with the multilingual Whisper model
+(`VOICEBOT_MULTILINGUAL_ASR_MODEL`, language "hi") and speaks with espeak-ng's Hindi voice, an English
+one keeps the engine's default model (tiny.en) and Piper. When the caller switches language (keypad or
+by naming it) the transcriber and voice follow from the next utterance on.
+
 Latency per turn (stored on `Turn`): endpoint wait (the silence that ends the turn), ASR (the
 part of the final decode not hidden in that wait), dialogue, TTS first byte, and processing =
 end of the endpoint wait to the first audio frame handed to the socket.
@@ -31,6 +36,7 @@ from django.conf import settings
 
 from sawt.speech import audio as speech_audio
 from sawt.speech import tts
+from sawt.speech.config import SpeechConfig, get_config
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
 from voicebot import services
 from voicebot import understanding as nlu
@@ -63,6 +69,13 @@ def synthesize_mulaw(text: str, language: str = "en") -> bytes:
     result = tts.synthesize(text, language=language, sample_rate=8000)
     pcm = np.clip(result.samples * 32767.0, -32768, 32767).astype(np.int16)
     return speech_audio.mulaw_encode(pcm)
+
+
+def asr_config(language: str) -> SpeechConfig | None:
+    """The speech config a call in `language` listens with; None is the engine's default (English)."""
+    if language == "en":
+        return None
+    return get_config().replace(asr_model=settings.VOICEBOT_MULTILINGUAL_ASR_MODEL)
 
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -117,16 +130,26 @@ class CallPipeline:
         if self.dialogue is not None:
             return  # a repeated `start` event
         self.dialogue = await database_sync_to_async(self._load_dialogue)()
+        self._listen_in(self.dialogue.language)
         self._events_task = asyncio.create_task(self._consume_transcripts())
         await self._say(self.dialogue.greeting(), clock=None, caller_text="")
 
     def _load_dialogue(self) -> Dialogue:
         nlu.warm_up()
         call = Call.objects.select_related("business", "caller").get(pk=self.call_id)
-        self.language = (call.business.languages or ["en"])[0]
+        self.language = call.language
         if call.business.record_calls:
             self.recorder = CallRecorder(max_seconds=settings.VOICEBOT_RECORDING_MAX_SECONDS)
         return dialogue_class()(business=call.business, call=call, caller=call.caller)
+
+    def _listen_in(self, language: str) -> None:
+        """Point ASR and TTS at the call's language; the model loads in the decoder meanwhile."""
+        self.language = language
+        if self.transcriber.language == language:
+            return
+        config = asr_config(language)
+        self.transcriber.language, self.transcriber.config = language, config
+        self.transcriber.scheduler.warm_up(config)
 
     async def close(self) -> None:
         """Hang-up: stop speaking, stop transcribing, settle the call row. Safe to call twice."""
@@ -172,6 +195,7 @@ class CallPipeline:
         if self.dialogue is None or self._closed:
             return
         reply = await database_sync_to_async(self.dialogue.dtmf)(digit)
+        self._listen_in(self.dialogue.language)
         if reply is not None:
             await self._interrupt()
             await self._say(reply, clock=None, caller_text=f"[keypad {digit}]")
@@ -220,6 +244,7 @@ class CallPipeline:
         # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
         # shared thread every other call's database work runs in. One call's turns never overlap.
         reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
+        self._listen_in(self.dialogue.language)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
 
@@ -259,9 +284,10 @@ class CallPipeline:
 
     async def _speak(self, reply: Reply, clock: TurnClock | None, caller_text: str, index: int) -> None:
         loop = asyncio.get_running_loop()
-        sentences = tts.split_sentences(reply.text) or [reply.text]
+        sentences = [(self.language, s) for s in tts.split_sentences(reply.text) or [reply.text]]
+        sentences += [(language, s) for language, text in reply.extra for s in tts.split_sentences(text)]
         # Synthesis of later sentences overlaps playback of earlier ones.
-        jobs = [loop.run_in_executor(inference_executor(), synthesize_mulaw, s, self.language) for s in sentences]
+        jobs = [loop.run_in_executor(inference_executor(), synthesize_mulaw, s, lang) for lang, s in sentences]
         # How far ahead of the caller's ear audio may run: enough to absorb network and CPU jitter,
         # little enough that a barge-in `clear` silences the bot at once.
         lead = settings.VOICEBOT_PLAYBACK_LEAD_SECONDS
@@ -317,7 +343,7 @@ class CallPipeline:
             call=Call(pk=self.call_id),
             index=index,
             caller_text=caller_text,
-            bot_text=reply.text,
+            bot_text=reply.full_text,
             intent=reply.intent,
             figures=figures,
         )
@@ -333,7 +359,7 @@ class CallPipeline:
                 call=Call(pk=self.call_id),
                 index=index,
                 caller_text=caller_text,
-                bot_text=reply.text,
+                bot_text=reply.full_text,
                 intent=reply.intent,
                 figures={},
                 interrupted=interrupted,

@@ -103,6 +103,7 @@ class CallOutput(serializers.ModelSerializer[Call]):
             "started_at",
             "ended_at",
             "outcome",
+            "language",
             "transcript_kept",
             "recording_url",
             "recording_seconds",

@@ -214,11 +214,14 @@ def message_send(*, message_id: int) -> tuple[str, float | None]:
     abandoned_since = (
         Message.objects.filter(
             pk=message_id, status=Message.Status.SENDING, claimed_at__lt=_send_lease_expired_before()
-        ).values_list("claimed_at", flat=True).first()
+        )
+        .values_list("claimed_at", flat=True)
+        .first()
     )
     if abandoned_since is not None:
-        claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING,
-                                         claimed_at=abandoned_since).update(**claim)
+        claimed = Message.objects.filter(
+            pk=message_id, status=Message.Status.SENDING, claimed_at=abandoned_since
+        ).update(**claim)
     else:
         claimed = Message.objects.filter(
             Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
@@ -348,8 +351,18 @@ def call_recording_save(*, call_id: int, wav: bytes, seconds: float) -> None:
 def call_start(*, business: Business, provider: str, provider_call_id: str = "", phone: str = "") -> Call:
     caller = caller_get_or_create(business=business, phone=phone) if selectors.normalize_number(phone) else None
     return Call.objects.create(
-        business=business, caller=caller, provider=provider, provider_call_id=provider_call_id[:64]
+        business=business,
+        caller=caller,
+        provider=provider,
+        provider_call_id=provider_call_id[:64],
+        language=business.call_languages()[0],
     )
+
+
+def call_set_language(*, call: Call, language: str) -> None:
+    """The caller chose another of the business's languages (keypad or by naming it)."""
+    call.language = language
+    call.save(update_fields=["language"])
 
 
 def call_record_turn(

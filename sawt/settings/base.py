@@ -470,6 +470,9 @@ VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", def
 VOICEBOT_DIALOGUE = env.str("VOICEBOT_DIALOGUE", default="auto")
 # Seconds one model request of a phone turn may take before the call goes on with the rules.
 VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)
+# The Whisper model a call in another language than English (Hindi) listens with: "multilingual" is Whisper
+# base from its wheels; English calls keep the engine's model (SAWT_ASR_MODEL, tiny.en by default).
+VOICEBOT_MULTILINGUAL_ASR_MODEL = env.str("VOICEBOT_MULTILINGUAL_ASR_MODEL", default="multilingual")
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
 CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}

@@ -1,7 +1,8 @@
 """One decode queue shared by every live stream of the process.
 
-All streams share the process-wide Whisper model (``asr.get_asr_model``). A single worker thread
-owns it for streaming work: finals always go before partials, jobs waiting together are decoded as
+All streams share the process-wide Whisper model (``asr.get_asr_model``), or the one their
+``SpeechConfig`` names (a Hindi phone call uses the multilingual model). A single worker thread
+owns them for streaming work: finals always go before partials, jobs waiting together are decoded as
 one batch (one encoder call for several streams), and each stream has at most one partial queued,
 so a busy CPU lowers the partial rate instead of building a backlog.
 
@@ -54,6 +55,7 @@ class _Job:
     language: str | None = field(compare=False)
     beam_size: int = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
+    config: SpeechConfig | None = field(compare=False, default=None)
 
 
 class DecodeScheduler:
@@ -69,10 +71,18 @@ class DecodeScheduler:
         # Smoothed seconds of one decode call; streams read it to space out their partials.
         self.decode_seconds = 0.3
         self.active_streams = 0
-        self._warm: Future[Hypothesis] | None = None
+        self._warm: dict[str | None, Future[Hypothesis]] = {}
         self.finals_pending = 0  # queued or running; streams hold back partials meanwhile
 
-    def submit(self, audio: npt.NDArray[np.float32], *, final: bool, language: str | None = "en") -> Future[Hypothesis]:
+    def submit(
+        self,
+        audio: npt.NDArray[np.float32],
+        *,
+        final: bool,
+        language: str | None = "en",
+        config: SpeechConfig | None = None,
+    ) -> Future[Hypothesis]:
+        """Queue one decode; ``config`` picks another model than the engine's default."""
         future: Future[Hypothesis] = Future()
         job = _Job(
             FINAL if final else PARTIAL,
@@ -81,6 +91,7 @@ class DecodeScheduler:
             language,
             self.final_beam_size if final else 1,
             future,
+            config,
         )
         if final:
             with self._cond:
@@ -98,12 +109,13 @@ class DecodeScheduler:
         with self._cond:
             self.finals_pending -= 1
 
-    def warm_up(self) -> Future[Hypothesis]:
-        """Load the model and run one decode, once per process: the first call is the slowest."""
+    def warm_up(self, config: SpeechConfig | None = None) -> Future[Hypothesis]:
+        """Load the model and run one decode, once per process and model: the first call is the slowest."""
+        model = config.asr_model if config is not None else None
         with self._cond:
-            if self._warm is None:
-                self._warm = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True)
-            return self._warm
+            if model not in self._warm:
+                self._warm[model] = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True, config=config)
+            return self._warm[model]
 
     def queued(self) -> int:
         with self._cond:
@@ -128,6 +140,7 @@ class DecodeScheduler:
                     job.priority == first.priority
                     and job.beam_size == first.beam_size
                     and job.language == first.language
+                    and job.config == first.config
                 )
                 (batch if same else keep).append(job)
             for job in keep:
@@ -145,6 +158,7 @@ class DecodeScheduler:
                     [j.audio for j in batch],
                     language=batch[0].language,
                     beam_size=batch[0].beam_size,
+                    config=batch[0].config,
                 )
             except Exception as exc:  # a model error fails these jobs, not the worker
                 log.exception("stream decode failed")

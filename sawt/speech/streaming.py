@@ -14,6 +14,8 @@
 - ``stop`` sends a final for everything said, waits for every final, then ``Done``.
 
 Decoding goes through the shared ``DecodeScheduler`` (one model per process for all streams).
+``language`` and ``config`` (which model, as ``SpeechConfig.asr_model`` names it; ``None`` is the
+engine's default) are read at each decode, so a caller may switch them between utterances.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sawt.speech.config import SpeechConfig
 from sawt.speech.stream_scheduler import SAMPLE_RATE, DecodeScheduler, Hypothesis, get_scheduler
 
 FloatArray = npt.NDArray[np.float32]
@@ -131,8 +134,10 @@ class StreamingTranscriber:
         language: str | None = "en",
         options: StreamOptions | None = None,
         scheduler: DecodeScheduler | None = None,
+        config: SpeechConfig | None = None,
     ) -> None:
         self.language = language
+        self.config = config
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -229,7 +234,9 @@ class StreamingTranscriber:
         self._speculative = (self._speech_end, self._submit(self._utterance_audio(), final=True))
 
     def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
-        return asyncio.wrap_future(self.scheduler.submit(audio, final=final, language=self.language))
+        return asyncio.wrap_future(
+            self.scheduler.submit(audio, final=final, language=self.language, config=self.config)
+        )
 
     def _maybe_emit_final(self) -> None:
         """Keep the speculative decode once the pause has held long enough."""

@@ -306,3 +306,18 @@ async def test_a_simulated_phone_call_books_through_the_model(client, model, bus
         assert first[0]["role"] == "system" and first[1]["role"] == "user" and "priya" in first[1]["content"].lower()
 
     await sync_to_async(check)()
+
+
+def test_it_asks_the_model_to_answer_a_hindi_call_in_hindi(model):
+    business = BusinessFactory(name="Dosa Corner", languages=["hi", "en"])
+    model.reply = Script("कल शाम 7 बजे चार लोगों के लिए टेबल खाली है। किस नाम से बुक करूँ?")
+    call = services.call_start(business=business, provider=Call.Provider.BROWSER, phone=PHONE)
+    dialogue = AgentDialogue(business=business, call=call, caller=call.caller)
+    dialogue.greeting()
+    assert dialogue.respond("हाँ जी").intent == "consent"  # consent stays with the rules, in Hindi
+
+    reply = dialogue.respond("कल शाम सात बजे चार लोगों के लिए टेबल चाहिए")
+
+    assert reply.text == "कल शाम 7 बजे चार लोगों के लिए टेबल खाली है। किस नाम से बुक करूँ?"
+    system = model.chat_bodies()[0]["messages"][0]["content"]
+    assert "answer in Hindi, in Devanagari script" in system

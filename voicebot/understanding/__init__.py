@@ -3,6 +3,7 @@
 Rules first (phone requests are formulaic and rules are instant), the engine's `dates` (dateparser
 underneath) for the date phrase the rules cut out, and sentence embeddings against example phrases when
 no rule recognises the intent. Input is ASR text, so numbers may come as digits or words and times as "7.30 p.m.".
+Hindi goes through the same rules once `hindi.to_english` has rewritten its words; names may stay in Devanagari.
 """
 
 import datetime as dt
@@ -89,6 +90,16 @@ BACKCHANNELS = frozenset(
         "alright",
         "cool",
         "got it",
+        # Hindi (Whisper writes it in Devanagari on a Hindi call)
+        "हाँ",
+        "हां",
+        "जी",
+        "हाँ जी",
+        "हां जी",
+        "हम्म",
+        "अच्छा",
+        "ठीक है",
+        "ओके",
     }
 )
 
@@ -96,7 +107,8 @@ BACKCHANNELS = frozenset(
 def normalize(text: str) -> str:
     text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
     text = text.replace("o'clock", "oclock")
-    text = re.sub(r"[^\w\s:'.-]", " ", text)
+    # Devanagari vowel signs are not \w: keep the whole block but its full stops (dandas).
+    text = re.sub(r"[^\w\s:'.\u0900-\u0963\u0966-\u097f-]", " ", text)
     text = re.sub(r"(?<=\d)\.(?=\d\d(?!\d))", ":", text)  # "7.30" -> "7:30"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text)  # "7:30pm" -> "7:30 pm"
     text = re.sub(r"\b(\d{1,2})([0-5]\d) (am|pm)\b", r"\1:\2 \3", text)  # "730 pm" -> "7:30 pm"
@@ -273,6 +285,15 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
     match = re.fullmatch(r"in\s+(\w+)\s+days", phrase)
     if match and _number(match.group(1)):
         return today + dt.timedelta(days=_number(match.group(1)) or 0)
+    match = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
+    if match:
+        # "the 12th": the next 12th of a month (dateparser reads a bare "12th" as December).
+        day = int(match.group(1))
+        for ahead in range(0, 62):
+            candidate = today + dt.timedelta(days=ahead)
+            if candidate.day == day:
+                return candidate
+        return None
     match = re.fullmatch(rf"(?:(?:this|coming|next|on)\s+)?{_WEEKDAY}", phrase)
     if match:
         # "this/next Friday" said on a Friday means a week on; otherwise the coming one.
@@ -288,7 +309,7 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
 
 _NAME_LEADS = re.compile(
     r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|"
-    r"the name(?: is)?|call me)\s+([a-z][a-z' -]{0,40})",
+    r"the name(?: is)?|call me)\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})",
 )
 _NOT_NAMES = frozenset(
     {
