@@ -36,8 +36,6 @@ logger = logging.getLogger("dictation")
 TRANSIENT_TTS_ERRORS: tuple[type[BaseException], ...] = (
     OSError, subprocess.TimeoutExpired, MemoryError, SoftTimeLimitExceeded,
 )
-# Hard limit of one audio job; a job "running" for longer than this died with its worker.
-AUDIO_JOB_TIME_LIMIT = 180
 
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})((?:[-_][A-Za-z0-9]{2,8})*)$")
 
@@ -291,7 +289,7 @@ def tts_sweep() -> int:
     worker), or failed on a transient error with tries left. Returns how many were queued."""
     now = timezone.now()
     dead = TTSTask.objects.filter(
-        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=AUDIO_JOB_TIME_LIMIT)
+        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=settings.DICTATION_TTS_TIME_LIMIT)
     )
     stale = now - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS)
     retry_failed = TTSTask.objects.filter(

@@ -7,8 +7,10 @@ from django.conf import settings
 from dictation import services
 
 
-@shared_task(bind=True, max_retries=3, acks_late=True, soft_time_limit=services.AUDIO_JOB_TIME_LIMIT - 30,
-             time_limit=services.AUDIO_JOB_TIME_LIMIT)
+# The soft limit leaves a quarter of the hard one (at most 30 s) to mark the job for a retry.
+@shared_task(bind=True, max_retries=3, acks_late=True,
+             soft_time_limit=settings.DICTATION_TTS_TIME_LIMIT - min(30, settings.DICTATION_TTS_TIME_LIMIT // 4),
+             time_limit=settings.DICTATION_TTS_TIME_LIMIT)
 def generate_item_audio(self: Task, tts_task_id: int) -> None:
     """Synthesizes an item's audio. Runs twice harmlessly (the service claims the TTSTask row)."""
     try:

@@ -349,6 +349,8 @@ DICTATION_AUDIO_DIR = "dictation/audio"  # under MEDIA_ROOT, one WAV per content
 DICTATION_TTS_RETRY_SECONDS = env.int("DICTATION_TTS_RETRY_SECONDS", default=5)
 DICTATION_TTS_MAX_ATTEMPTS = env.int("DICTATION_TTS_MAX_ATTEMPTS", default=8)
 DICTATION_TTS_SWEEP_AFTER_SECONDS = env.int("DICTATION_TTS_SWEEP_AFTER_SECONDS", default=300)
+# Hard time limit of one audio job, in seconds; the sweep takes a job "running" for longer as left by a dead worker.
+DICTATION_TTS_TIME_LIMIT = env.int("DICTATION_TTS_TIME_LIMIT", default=180)
 DICTATION_ORPHAN_GRACE_SECONDS = env.int("DICTATION_ORPHAN_GRACE_SECONDS", default=3600)
 # Audio jobs and their bulk fan-out; a deployment (or the benchmark) may give them a queue of their own.
 DICTATION_TTS_QUEUE = env.str("DICTATION_TTS_QUEUE", default="speech")
