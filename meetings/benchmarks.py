@@ -219,18 +219,13 @@ async def _live_measure(
 )
 def bench_live_meeting(options: dict[str, Any]) -> dict[str, Any]:
     import asyncio
-    import tempfile
 
     from meetings.live import live_meeting_create, live_pcm_path
     from meetings.models import Meeting
-    from sawt.chat.benchmarks import bench_token, bench_user, scorable_files
-    from sawt.chat.liveserver import DaphneServer
+    from sawt.chat.benchmarks import bench_server, bench_token, bench_user, scorable_files
     from sawt.speech import asr
 
-    data = Path(options["data"])
-    files = scorable_files(data)
-    if not files:
-        raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
+    files = scorable_files(Path(options["data"]))
     user = bench_user("bench-live-meeting")
     meetings = [
         live_meeting_create(owner=user, title=f"bench live {i}", language="en")
@@ -238,18 +233,11 @@ def bench_live_meeting(options: dict[str, Any]) -> dict[str, Any]:
     ]
     load_before = os.getloadavg()
     started = time.perf_counter()
-    server = None
-    if options.get("url"):
-        base = options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
-    else:
-        server = DaphneServer(log_path=Path(tempfile.gettempdir()) / "sawt-bench-daphne.log").start()
-        base = server.ws_url
-    headers = {"Authorization": f"Bearer {bench_token(user.username)}", "Origin": base.replace("ws", "http", 1)}
     try:
-        result = asyncio.run(_live_measure(base, headers, files, [m.pk for m in meetings]))
+        with bench_server(options) as (base, _):
+            headers = {"Authorization": f"Bearer {bench_token(user.username)}", "Origin": base.replace("ws", "http", 1)}
+            result = asyncio.run(_live_measure(base, headers, files, [m.pk for m in meetings]))
     finally:
-        if server is not None:
-            server.stop()
         # The bench's meetings go with their audio (their processing jobs then find nothing to do).
         for meeting in Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("recording"):
             recording = getattr(meeting, "recording", None)

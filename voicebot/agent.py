@@ -126,6 +126,16 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
+def _refused(done: str, exc: Conflict) -> dict[str, Any]:
+    """A slot the rules refused, told to the model: why, and the nearest free slots to offer."""
+    return {
+        done: False,
+        "reason": exc.details.get("reason", ""),
+        "explanation": exc.message,
+        "nearest_free": exc.details.get("nearest", []),
+    }
+
+
 def _booking(r: Reservation) -> dict[str, Any]:
     return {
         "reservation_id": r.pk,
@@ -295,12 +305,7 @@ class AgentDialogue(Dialogue):
                 source_call=self.call,
             )
         except Conflict as exc:
-            return {
-                "booked": False,
-                "reason": exc.details.get("reason", ""),
-                "explanation": exc.message,
-                "nearest_free": exc.details.get("nearest", []),
-            }
+            return _refused("booked", exc)
         except ValidationFailed as exc:
             return {"booked": False, "explanation": exc.message}
         self._did("book", Call.Outcome.BOOKED)
@@ -340,12 +345,7 @@ class AgentDialogue(Dialogue):
         try:
             services.reservation_change(reservation=reservation, day=day, time=time, party_size=size)
         except Conflict as exc:
-            return {
-                "changed": False,
-                "reason": exc.details.get("reason", ""),
-                "explanation": exc.message,
-                "nearest_free": exc.details.get("nearest", []),
-            }
+            return _refused("changed", exc)
         self._did("change", Call.Outcome.CHANGED)
         return {"changed": True, **_booking(reservation)}
 

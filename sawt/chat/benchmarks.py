@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ CONCURRENT = 4
 
 
 def scorable_files(data: Path) -> list[tuple[str, str, bytes]]:
-    """English rows with a reference: (name, reference, PCM16 16 kHz)."""
+    """English rows with a reference: (name, reference, PCM16 16 kHz); at least one, or RuntimeError."""
     from sawt.speech import audio
 
     with open(data / "manifest.tsv", encoding="utf-8", newline="") as handle:
@@ -31,7 +33,22 @@ def scorable_files(data: Path) -> list[tuple[str, str, bytes]]:
         if row["language"] == "en" and row["reference"].strip():
             samples = audio.decode_audio(data / row["file"])
             files.append((row["file"], row["reference"], (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()))
+    if not files:
+        raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
     return files
+
+
+@contextlib.contextmanager
+def bench_server(options: dict[str, Any]) -> Iterator[tuple[str, DaphneServer | None]]:
+    """The ws:// base a socket bench talks to: `--url`, or daphne started on a free port (stopped after)."""
+    if options.get("url"):
+        yield options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://"), None
+        return
+    server = DaphneServer(log_path=Path(tempfile.gettempdir()) / "sawt-bench-daphne.log").start()
+    try:
+        yield server.ws_url, server
+    finally:
+        server.stop()
 
 
 def stream_wer(pairs: list[tuple[str, str]]) -> float:
@@ -118,8 +135,6 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
 
     data = Path(options["data"])
     files = scorable_files(data)
-    if not files:
-        raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
     seconds = options.get("seconds") or (60.0 if options.get("quick") else 600.0)
     batch_wer = stream_wer(
         [(ref, asr.transcribe(np.frombuffer(pcm, "<i2"), language="en").text) for _, ref, pcm in files]
@@ -127,19 +142,10 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {bench_token('bench-stream')}"}
     load_before = os.getloadavg()
     started = time.perf_counter()
-    server = None
-    if options.get("url"):
-        base = options["url"].rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
-    else:
-        server = DaphneServer(log_path=Path(tempfile.gettempdir()) / "sawt-bench-daphne.log").start()
-        base = server.ws_url
-    try:
+    with bench_server(options) as (base, server):
         result = asyncio.run(
             _measure(f"{base}/ws/chat/", {**headers, "Origin": base.replace("ws", "http", 1)}, files, server, seconds)
         )
-    finally:
-        if server is not None:
-            server.stop()
     return {
         "files": [name for name, _, _ in files],
         "audio_s": round(sum(len(pcm) for _, _, pcm in files) / 32000, 1),
