@@ -6,7 +6,8 @@
 - WER: the meeting transcript (words after speaker alignment) against raw faster-whisper on the
   same files, both against the references (manifest rows in English, pyannote_sample from its STM).
 - DER (pyannote.metrics definition, no collar, overlap scored) on every `<stem>.rttm` in DIR, with
-  false alarm, miss and confusion.
+  false alarm, miss and confusion; on the same files, the voice similarities `MEETINGS_VOICE_MATCH`
+  must separate (a voice against itself in another cut, different voices against each other).
 """
 
 from __future__ import annotations
@@ -73,6 +74,25 @@ def meeting_transcript(
     }
 
 
+def _voice_match(key: str, samples: np.ndarray, skip: float = 8.0) -> dict[str, Any]:
+    """What MEETINGS_VOICE_MATCH separates: each voice against itself in another cut of the recording
+    (from `skip` s on; the lowest best match) and the different voices of the recording against each
+    other (the highest)."""
+    from django.conf import settings
+
+    from sawt.speech.diarize import diarize, similarity
+
+    whole, cut = diarize(samples).embeddings, diarize(samples[int(skip * 16000) :]).embeddings
+    same = [max(similarity(e, other) for other in cut.values()) for e in whole.values()] if cut else []
+    voices = list(whole.values())
+    others = [similarity(a, b) for i, a in enumerate(voices) for b in voices[i + 1 :]]
+    return {
+        f"voice_same_{key}_min": round(min(same), 3) if same else None,
+        f"voice_other_{key}_max": round(max(others), 3) if others else None,
+        "voice_match_threshold": settings.MEETINGS_VOICE_MATCH,
+    }
+
+
 @register("meetings")
 def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     """Meetings: pipeline real-time factor, transcript WER vs raw faster-whisper, DER."""
@@ -116,6 +136,7 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
         result[f"der_{key}_miss"] = round(score.miss, 4)
         result[f"der_{key}_confusion"] = round(score.confusion, 4)
         result[f"der_{key}_speakers"] = len(run["speakers"])
+        result.update(_voice_match(key, decoded[audio_path]))
 
     # Speed on one long recording made of the data files, with a second of silence between them.
     seconds = options.get("seconds") or (300.0 if options.get("quick") else 1800.0)
