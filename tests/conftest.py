@@ -35,6 +35,17 @@ def _fresh_rate_limits() -> Iterator[None]:
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _close_async_test_connections() -> Iterator[None]:
+    """An async test's `sync_to_async` calls share asgiref's one executor thread; its database
+    connection would outlive the test and keep pytest from dropping the test database at the end."""
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
 @pytest.fixture
 def owner(db):  # type: ignore[no-untyped-def]
     from tests.factories import UserFactory

@@ -249,7 +249,9 @@ class CallPipeline:
         await self._say(reply, clock=clock, caller_text=text)
 
     async def _check_silence(self) -> None:
-        if self.bot_speaking or self._ending or self.dialogue is None:
+        # Silence is the caller saying nothing: not while they talk, nor while their words decode
+        # (a slow decode of a long sentence must not earn them "are you still there?").
+        if self.bot_speaking or self._ending or self.dialogue is None or self.transcriber.hearing:
             self._silence_since = time.perf_counter()
             return
         quiet = time.perf_counter() - self._silence_since

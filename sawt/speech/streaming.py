@@ -164,6 +164,11 @@ class StreamingTranscriber:
         self.scheduler.active_streams += 1
         self._closed = False
 
+    @property
+    def hearing(self) -> bool:
+        """The caller is speaking, or what they said is still being decoded (not silence yet)."""
+        return self._in_speech or self._speculative is not None or bool(self._finals)
+
     # --- input -------------------------------------------------------------------------------
     async def push(self, pcm: bytes) -> None:
         """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte is dropped)."""

@@ -62,3 +62,24 @@ async def test_it_cuts_a_long_unbroken_utterance_into_bounded_finals_without_los
     assert all(f.end - f.start <= 4.2 for f in finals)
     said = normalize_text(" ".join(f.text for f in finals)).split()
     assert said.count("dog") >= 2 and said.count("quick") >= 2
+
+
+@pytest.mark.slow
+async def test_it_is_hearing_the_speaker_until_their_words_are_decoded(spoken_pcm):
+    """What a phone call's silence timer reads: not silent while speaking or while the final decodes."""
+    await asyncio.wrap_future(get_scheduler().warm_up())
+    transcriber = StreamingTranscriber()
+    assert not transcriber.hearing
+    heard_while_speaking = []
+    for frame in frames(spoken_pcm):
+        await transcriber.push(frame)
+        heard_while_speaking.append(transcriber.hearing)
+    assert sum(heard_while_speaking) > len(heard_while_speaking) / 2
+    for frame in frames(silence(1.5)):  # past the endpoint: the final is queued, maybe decoding
+        await transcriber.push(frame)
+    events = transcriber.events()
+    final = await asyncio.wait_for(anext(events), 60)
+    while not isinstance(final, Final):
+        final = await asyncio.wait_for(anext(events), 60)
+    assert final.text and not transcriber.hearing
+    transcriber.close()

@@ -16,7 +16,7 @@ from tests.voicebot.test_simulated_calls import answer
 from voicebot import services
 from voicebot import understanding as nlu
 from voicebot.dialogue import Dialogue, say_date, say_time
-from voicebot.models import Call, Reservation
+from voicebot.models import Call, Reservation, Turn
 from voicebot.pipeline import asr_config
 from voicebot.simulator import CommunicatorTransport, SimulatedCaller, samples_to_frames
 from voicebot.understanding import hindi
@@ -274,7 +274,8 @@ def test_the_multilingual_model_hears_espeak_hindi_as_hindi():
 @needs_hindi_voice
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-async def test_a_simulated_plivo_call_switches_to_hindi_on_the_keypad_and_listens_in_hindi(client):
+async def test_a_simulated_plivo_call_switches_to_hindi_on_the_keypad_and_listens_in_hindi(client, settings):
+    settings.VOICEBOT_SILENCE_PROMPT_SECONDS = 3.0
     business = await sync_to_async(BusinessFactory)(languages=["en", "hi"])
     path, _ = await sync_to_async(answer)(client, business)
     communicator = WebsocketCommunicator(application, path)
@@ -285,8 +286,17 @@ async def test_a_simulated_plivo_call_switches_to_hindi_on_the_keypad_and_listen
     switched = await caller.listen(new=True)
     await caller.dtmf("1")
     consented = await caller.listen(new=True)
-    spoken = tts.synthesize(SPOKEN, language="hi", sample_rate=8000).samples
-    answered = await caller.say(samples_to_frames(spoken))
+    spoken = samples_to_frames(tts.synthesize(SPOKEN, language="hi", sample_rate=8000).samples)
+
+    def heard_turns() -> list[Turn]:
+        return list(Turn.objects.filter(call__business=business, index__gt=3).exclude(caller_text=""))
+
+    # Whisper base garbles espeak-ng's Hindi and now and then drops it as noise (CI, stop 11): the bot
+    # then asks "are you still there?" and the caller says it again, as a caller would.
+    for _ in range(3):
+        answered = await caller.say(spoken)
+        if await sync_to_async(heard_turns)():
+            break
     await caller.hang_up()
     assert greeting.frames and switched.frames and consented.frames and answered.frames
 
@@ -297,7 +307,7 @@ async def test_a_simulated_plivo_call_switches_to_hindi_on_the_keypad_and_listen
         # Turns before the consent keep no text (the caller had not agreed yet).
         assert [t.intent for t in turns[:3]] == ["greeting", "language", "consent"]
         assert turns[2].caller_text == "[keypad 1]" and turns[2].bot_text.startswith("धन्यवाद।")
-        heard = turns[3]
+        heard = heard_turns()[0]
         # tiny.en writes only Latin letters: text in another script is the multilingual model in Hindi mode.
         assert heard.caller_text and not LATIN.search(heard.caller_text), heard.caller_text
         assert DEVANAGARI.search(heard.bot_text) and not LATIN.search(heard.bot_text), heard.bot_text
