@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -197,9 +198,17 @@ class AgentDialogue(Dialogue):
 
     def _agent_turn(self, text: str) -> Reply:
         self.messages.append({"role": "user", "content": text})
+        # VOICEBOT_LLM_TIMEOUT is the whole turn's: the caller waits for all of its requests together.
+        budget = settings.VOICEBOT_LLM_TIMEOUT
+        deadline = time.monotonic() + budget
         for _ in range(MAX_ROUNDS):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LLMError(f"The language model used up the turn's {budget:g} s.")
             answer = self.llm.complete_with_tools(
-                messages=[{"role": "system", "content": self.system_prompt()}, *self.messages], tools=TOOLS
+                messages=[{"role": "system", "content": self.system_prompt()}, *self.messages],
+                tools=TOOLS,
+                timeout=left,
             )
             if not answer.tool_calls:
                 self.messages.append({"role": "assistant", "content": answer.text})

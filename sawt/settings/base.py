@@ -470,7 +470,8 @@ VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", def
 # Who runs the conversation after consent: "rules", "llm" (the SAWT_LLM_* server, with tools), or
 # "auto" (llm when SAWT_LLM_BASE_URL is set). Consent is always asked by the rules.
 VOICEBOT_DIALOGUE = env.str("VOICEBOT_DIALOGUE", default="auto")
-# Seconds one model request of a phone turn may take before the call goes on with the rules.
+# Seconds the model may take over one caller turn (all its requests together) before the call goes on
+# with the rules.
 VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)
 # The Whisper model a call in another language than English (Hindi) listens with: "multilingual" is Whisper
 # base from its wheels; English calls keep the engine's model (SAWT_ASR_MODEL, tiny.en by default).

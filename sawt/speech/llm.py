@@ -64,7 +64,9 @@ class LLMClient(Protocol):
 
     def complete_text(self, *, system: str, user: str) -> str: ...
 
-    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply: ...
+    def complete_with_tools(
+        self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]], timeout: float | None = None
+    ) -> ToolReply: ...
 
 
 class OfflineLLM:
@@ -78,7 +80,9 @@ class OfflineLLM:
     def complete_text(self, *, system: str, user: str) -> str:
         raise LLMUnavailable("No language model is configured (llm_base_url is empty).")
 
-    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply:
+    def complete_with_tools(
+        self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]], timeout: float | None = None
+    ) -> ToolReply:
         raise LLMUnavailable("No language model is configured (llm_base_url is empty).")
 
 
@@ -137,17 +141,20 @@ class OpenAICompatibleLLM:
     def close(self) -> None:
         self._client.close()
 
-    def _complete(self, messages: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    def _complete(
+        self, messages: list[dict[str, Any]], *, timeout: float | None = None, **options: Any
+    ) -> dict[str, Any]:
         """One chat-completions request; the assistant message of the first choice."""
+        seconds = self.timeout if timeout is None else timeout
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
         body.update(options)
         url = f"{self.base_url}/chat/completions"
         try:
-            response = self._client.post(url, json=body)
+            response = self._client.post(url, json=body, timeout=httpx.Timeout(seconds))
         except httpx.TimeoutException as exc:
-            raise LLMError(f"The language model did not answer within {self.timeout:g} s.") from exc
+            raise LLMError(f"The language model did not answer within {seconds:g} s.") from exc
         except httpx.TransportError as exc:
             raise LLMUnavailable(f"The language model at {self.base_url} is unreachable: {exc}") from exc
         if response.status_code >= 400:
@@ -161,7 +168,8 @@ class OpenAICompatibleLLM:
         return message
 
     def _chat(self, messages: list[dict[str, Any]], response_format: dict[str, Any] | None) -> str:
-        message = self._complete(messages, **({"response_format": response_format} if response_format else {}))
+        options: dict[str, Any] = {"response_format": response_format} if response_format else {}
+        message = self._complete(messages, **options)
         content = message.get("content")
         if not isinstance(content, str):
             raise LLMError("The language model sent no text content.")
@@ -184,9 +192,14 @@ class OpenAICompatibleLLM:
         validate_json(value, schema)
         return value
 
-    def complete_with_tools(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ToolReply:
-        """Function calling: ``tools`` are ``{"type": "function", "function": {name, description, parameters}}``."""
-        return tool_reply(self._complete(messages, tools=tools, tool_choice="auto"))
+    def complete_with_tools(
+        self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]], timeout: float | None = None
+    ) -> ToolReply:
+        """Function calling: ``tools`` are ``{"type": "function", "function": {name, description, parameters}}``.
+
+        ``timeout`` (seconds) replaces the client's own for this request: what is left of a caller's turn.
+        """
+        return tool_reply(self._complete(messages, timeout=timeout, tools=tools, tool_choice="auto"))
 
 
 def tool_reply(message: dict[str, Any]) -> ToolReply:

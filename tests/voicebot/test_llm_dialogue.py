@@ -239,6 +239,18 @@ def test_a_failing_model_hands_the_call_to_the_rules_and_it_still_books(model, b
     assert "9812345678" not in str(warning.__dict__)
 
 
+def test_the_model_has_one_time_budget_for_the_whole_turn_not_one_per_request(model, business, settings):
+    settings.VOICEBOT_LLM_TIMEOUT = 1.0
+    model.delay = 0.6  # one request fits in the turn's second, a tool round and the answer do not
+    model.reply = Script(tool_call_completion(("opening_hours", {})), "We open at noon tomorrow.")
+    dialogue = answered(business)
+
+    reply = dialogue.respond("When do you open tomorrow?")
+
+    assert dialogue.on_rules and len(model.chat_bodies()) == 2
+    assert reply.intent == "hours" and "noon" not in reply.text  # the rules answered it
+
+
 def test_a_booking_made_before_the_model_fails_is_confirmed_not_repeated(model, business):
     tomorrow = business.now().date() + dt.timedelta(days=1)
     slot = {"date": tomorrow.isoformat(), "time": "19:30", "party_size": 4, "name": "Priya"}
