@@ -240,13 +240,19 @@ def decode_batch(
         score = float(result.scores[0]) if result.scores else 0.0
         hypotheses.append(
             Hypothesis(
-                text=tokenizer.decode(tokens).strip(),
+                text=token_text(tokenizer, tokens),
                 no_speech_prob=float(result.no_speech_prob),
                 avg_logprob=score,
                 seconds=seconds,
             )
         )
     return hypotheses
+
+
+def token_text(tokenizer: Any, tokens: list[int]) -> str:
+    """The text of ``tokens``; a cut (window end, length cap) can split a character's bytes
+    (Devanagari takes several tokens a letter), and the broken half is dropped, not shown as U+FFFD."""
+    return tokenizer.decode(tokens).replace("\ufffd", "").strip()
 
 
 def _tokens_within(sequence: list[int], tokenizer: Any, duration: float) -> list[int]:

@@ -145,3 +145,13 @@ def test_it_shares_one_model_across_threads(shared_data: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         texts = list(pool.map(lambda _: asr.transcribe(samples, word_timestamps=False).text, range(2)))
     assert all(score("one two three", t, numbers=True).wer <= 0.34 for t in texts)
+
+
+@pytest.mark.slow
+def test_live_decoding_drops_a_letter_cut_in_half_rather_than_showing_a_broken_one() -> None:
+    from sawt.speech.stream_scheduler import _tokenizer, token_text
+
+    tokenizer = _tokenizer(asr.get_asr_model(get_config().replace(asr_model="multilingual")), "hi")
+    tokens = tokenizer.encode(" नमस्ते")  # Devanagari: the first letter alone spans two tokens
+    assert "\ufffd" in tokenizer.decode(tokens[:1])
+    assert token_text(tokenizer, tokens[:1]) == "" and token_text(tokenizer, tokens) == "नमस्ते"
