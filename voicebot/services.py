@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from sawt.core import crypto
 from sawt.core.errors import Conflict, ValidationFailed
@@ -191,11 +192,21 @@ def message_queue(*, reservation: Reservation, kind: str) -> Message | None:
 
 
 def message_text(message: Message) -> str:
+    """The WhatsApp text, in the language of the call that booked (English for other bookings).
+
+    The same message always gets the same text: a resend is matched against the provider's log by it.
+    """
     r = message.reservation
-    when = f"{r.date:%a %d %b} at {r.time:%H:%M}"
-    if message.kind == Message.Kind.REMINDER:
-        return f"Reminder: your table for {r.party_size} at {r.business.name} is {when}. Reply STOP to opt out."
-    return f"Booked: a table for {r.party_size} at {r.business.name} on {when}, under {r.name}. Reply STOP to opt out."
+    language = r.source_call.language if r.source_call else "en"
+    with translation.override(language):
+        day = formats.date_format(r.date, "D d M")
+        when = _("%(day)s at %(time)s") % {"day": day, "time": f"{r.time:%H:%M}"}
+        values = {"size": r.party_size, "business": r.business.name, "when": when, "name": r.name}
+        if message.kind == Message.Kind.REMINDER:
+            text = _("Reminder: your table for %(size)s at %(business)s is %(when)s. Reply STOP to opt out.")
+        else:
+            text = _("Booked: a table for %(size)s at %(business)s on %(when)s, under %(name)s. Reply STOP to opt out.")
+        return text % values
 
 
 def _send_lease_expired_before() -> dt.datetime:

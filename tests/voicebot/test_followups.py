@@ -56,6 +56,22 @@ def test_it_sends_one_whatsapp_confirmation_per_booking_through_plivo(plivo_what
     assert (message.status, message.provider_message_id, message.attempts) == ("sent", "uuid-1", 1)
 
 
+def test_a_booking_made_on_a_hindi_call_is_confirmed_in_hindi_and_others_in_english(plivo_whatsapp):
+    business = BusinessFactory(name="Dosa Corner", languages=["en", "hi"])
+    caller = consenting_caller(business)
+    hindi_call = CallFactory(business=business, caller=caller, language="hi")
+    day = business.now().date() + dt.timedelta(days=2)
+    services.reservation_book(
+        business=business, day=day, time=dt.time(19, 0), party_size=4, name="Asha", caller=caller, source_call=hindi_call
+    )
+    book(business, caller)  # made elsewhere (staff, API): English
+
+    hindi, english = (r.json()["text"] for r in plivo_whatsapp.requests)
+    assert hindi.startswith("बुकिंग हो गई: Dosa Corner में 4 लोगों के लिए टेबल") and "19:00" in hindi
+    assert "Asha के नाम पर" in hindi and "STOP" in hindi
+    assert english.startswith("Booked: a table for 2 at Dosa Corner on ") and "Reply STOP to opt out." in english
+
+
 def test_it_sends_nothing_without_whatsapp_consent_or_after_stop(plivo_whatsapp):
     business = BusinessFactory()
     book(business, consenting_caller(business, granted=False))
