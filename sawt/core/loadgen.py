@@ -314,6 +314,8 @@ def bench_load(options: dict[str, Any]) -> dict[str, Any]:
     return {
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "web_processes": len(bases),
+        # DATABASE_POOL_MAX_SIZE (the daphnes inherit this process's environment): 0 = a connection per request.
+        "database_pool_max_size": settings.DATABASE_POOL_MAX_SIZE,
         "max_in_flight": BENCH_MAX_IN_FLIGHT,
         "read_api_200rps": main.figures(),
         "read_api_steps": steps,
