@@ -1,5 +1,6 @@
 // The live meeting page: create a live meeting, stream the microphone to /ws/meetings/<id>/live/,
 // show partial and final lines; on stop the server diarizes and summarises the full recording.
+import { showLiveEvent } from "./live-lines.js";
 import { startCapture } from "./mic-capture.js";
 
 const root = document.getElementById("live");
@@ -54,14 +55,7 @@ function stop() {
 }
 
 function onMessage(message) {
-  if (message.type === "partial") partial.textContent = message.text;
-  if (message.type === "final") {
-    const item = document.createElement("li");
-    item.className = "line";
-    item.textContent = message.text;
-    finals.append(item);
-    partial.textContent = "";
-  }
+  showLiveEvent(message, { partial, finals });
   if (message.type === "stopped") {
     link.hidden = false;
     link.querySelector("a").href = `/meetings/${meetingId}/`;

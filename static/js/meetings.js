@@ -1,6 +1,8 @@
 // Meetings pages: upload with progress, transcript synced to the audio player, inline edits.
 // Plain ES module; talks to /api/v1/meetings/ with the session cookie and the CSRF token.
 
+import { showLiveEvent } from "./live-lines.js";
+
 const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
 async function api(method, url, body) {
@@ -121,8 +123,28 @@ function showProgress(root, job) {
   document.getElementById("meeting-status").textContent = job.status === "running" ? "processing" : job.status;
 }
 
+function watchLive(root) {
+  // A participant watching a meeting being recorded: its lines arrive on the meeting's socket; when the
+  // recorder stops, processing starts (progress) and the finished meeting is loaded (completed).
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${window.location.host}/ws/meetings/${root.dataset.id}/`);
+  const lines = { partial: document.getElementById("live-partial"), finals: document.getElementById("transcript") };
+  socket.addEventListener("message", (event) => {
+    const data = JSON.parse(event.data);
+    showLiveEvent(data, lines);
+    if (data.type === "progress") document.getElementById("meeting-status").textContent = "processing";
+    if (data.type === "completed" || data.type === "failed") window.location.reload();
+  });
+  // Closed under us (a server restart, Redis gone): the page reloads with every line saved meanwhile.
+  // A socket that never opened (no WebSocket server) is left alone: reloading would loop.
+  let opened = false;
+  socket.addEventListener("open", () => { opened = true; });
+  socket.addEventListener("close", () => { if (opened) window.setTimeout(() => window.location.reload(), 2000); });
+}
+
 function watchJob(root) {
   const status = root.dataset.status;
+  if (status === "live") { watchLive(root); return; }
   if (!["queued", "processing"].includes(status) || !root.dataset.job) return;
   // Progress comes over the socket; polling is the fallback when sockets are unavailable.
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";

@@ -116,15 +116,27 @@ def test_it_records_a_live_meeting_from_the_microphone(meetings_server, speech_w
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         try:
-            page = browser.new_page()
-            sign_in(page, meetings_server, "/meetings/live/")
+            context = browser.new_context()
+            page = context.new_page()
+            sign_in(page, meetings_server, "/meetings/")
+            page.click("text=record a meeting live")  # found from the meeting list, not typed in
             page.fill("#live-title", "Live JFK")
             page.click("#live-mic")
             expect(page.locator("#live-status")).to_contain_text("Recording", timeout=20_000)
+            # Someone watching the meeting's own page (another tab) sees the lines as they are said.
+            watcher = context.new_page()
+            watcher.goto(f"{meetings_server.url}/meetings/")
+            watcher.click("text=Live JFK")
+            expect(watcher.locator("#meeting-status")).to_have_text("live")
             expect(page.locator("#live-finals")).to_contain_text("country", timeout=90_000)
+            expect(watcher.locator("#transcript .live-line")).to_contain_text(["country"], timeout=60_000)
+            watcher.screenshot(path="/tmp/sawt-meetings-watch.png", full_page=True)
             page.click("#live-mic")
             expect(page.locator("#live-link")).to_be_visible(timeout=300_000)
             page.screenshot(path="/tmp/sawt-meetings-live.png", full_page=True)
+            # When processing ends the watcher's page shows the finished meeting by itself.
+            expect(watcher.locator("#meeting-status")).to_have_text("completed", timeout=120_000)
+            expect(watcher.locator("#transcript .who").first).to_be_visible()
             page.click("#live-link a")
             expect(page.locator("#transcript")).to_contain_text("country", timeout=30_000)
         finally:
