@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.urls import reverse
 
 from sawt.core import ratelimit
 from sawt.core.consumers import SawtConsumer
@@ -70,6 +71,10 @@ class StreamConsumer(SawtConsumer):
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
             await self._admit(call.pk)
+            if self.call_id is not None:
+                # Only the staff page hears this (providers never sign in): where the call's page will be.
+                url = reverse("voicebot_pages:call", args=[call.pk])
+                await self.send_json({"event": "call", "call": call.pk, "url": url})
         elif self.token_in_start_event:
             self.connected = True  # listen for `start`, but only briefly
             self._deadline = asyncio.create_task(self._close_unless_admitted())

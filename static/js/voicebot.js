@@ -10,6 +10,7 @@ let micStream = null;
 let pending = [];
 let playing = [];
 let playHead = 0;
+let callUrl = null;
 
 function muLawEncode(sample) {
   const BIAS = 0x84;
@@ -42,6 +43,7 @@ function send(message) {
 }
 
 function onMicBlock(block) {
+  if (!context) return; // a block the worklet posted just before the hang-up
   // Average down to 8 kHz, then ship 160-sample (20 ms) frames.
   const ratio = context.sampleRate / 8000;
   for (let i = 0; i + ratio <= block.length; i += ratio) {
@@ -57,6 +59,7 @@ function onMicBlock(block) {
 }
 
 function play(payload) {
+  if (!context) return;
   const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
   const buffer = context.createBuffer(1, bytes.length, 8000);
   const data = buffer.getChannelData(0);
@@ -77,6 +80,7 @@ function onMessage(event) {
     play(message.media.payload);
     status.textContent = "Bot speaking…";
   } else if (message.event === "checkpoint") {
+    if (!context) return;
     const wait = Math.max(0, playHead - context.currentTime) * 1000;
     setTimeout(() => { send({ event: "playedStream", streamId, name: message.name }); status.textContent = "Listening…"; }, wait);
   } else if (message.event === "clearAudio") {
@@ -84,12 +88,15 @@ function onMessage(event) {
     playing = [];
     playHead = 0;
     send({ event: "clearedAudio", streamId });
+  } else if (message.event === "call") {
+    callUrl = message.url; // this test call's transcript and latency, linked once it ends
   } else if (message.type === "error") {
     status.textContent = `Error: ${message.message}`;
   }
 }
 
 async function startCall() {
+  callUrl = null;
   context = new AudioContext();
   await context.audioWorklet.addModule(panel.dataset.worklet);
   micStream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
@@ -103,7 +110,17 @@ async function startCall() {
     status.textContent = "Connected.";
   };
   socket.onmessage = onMessage;
-  socket.onclose = (e) => { status.textContent = e.code === 1000 || e.code === 1005 ? "Call ended." : `Call ended (${e.code}).`; endCall(false); };
+  socket.onclose = (e) => {
+    status.textContent = e.code === 1000 || e.code === 1005 ? "Call ended. " : `Call ended (${e.code}). `;
+    if (callUrl) {
+      const link = document.createElement("a");
+      link.href = callUrl;
+      link.id = "call-link";
+      link.textContent = "Transcript and latency of this call";
+      status.append(link);
+    }
+    endCall(false);
+  };
   button.setAttribute("aria-pressed", "true");
   button.textContent = "Hang up";
 }

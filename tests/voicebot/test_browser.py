@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.voicebot.factories import CallFactory, business_for
@@ -49,4 +51,79 @@ def test_the_test_call_and_call_pages_render_without_script_errors(live_server, 
         assert page.locator("#turns").get_by_text("A table for two tomorrow at 8 pm").is_visible()
         page.screenshot(path="/tmp/voicebot-call.png", full_page=True)
         browser.close()
+    assert errors == []
+
+
+@pytest.fixture
+def question_wav(tmp_path):  # type: ignore[no-untyped-def]
+    """The caller's microphone: a pause (the greeting plays), one question, a pause; Chromium loops it."""
+    import numpy as np
+
+    from sawt.speech import audio, tts
+
+    spoken = tts.synthesize("What time do you open tomorrow?", sample_rate=16000).samples
+    pause = np.zeros(16000 * 6, np.float32)
+    return audio.write_wav(tmp_path / "question.wav", np.concatenate([pause, spoken, pause]), 16000)
+
+
+@pytest.mark.slow
+def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_path, question_wav):
+    """The page's own audio path end to end: microphone -> mu-law frames -> the call pipeline -> the
+    bot's playAudio played back, keypad consent, hang-up, then the call's page with both sides."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from sawt.chat.liveserver import DaphneServer
+
+    password = "correct horse battery staple"
+    server = DaphneServer(
+        env={
+            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "SAWT_MEDIA_ROOT": str(tmp_path / "media"),
+            "DJANGO_DEBUG": "true",
+        },
+        log_path=tmp_path / "daphne.log",
+    )
+    server.manage("migrate", "--noinput", "-v0")
+    business_id = server.manage(
+        "shell",
+        "-c",
+        "from sawt.accounts.models import User; from voicebot.models import Business, Membership; "
+        f"user = User.objects.create_user('staff', 's@example.com', '{password}'); "
+        "business = Business.objects.create(name='Dosa Corner', phone_number='+918000000009'); "
+        "Membership.objects.create(business=business, user=user, role='owner'); print(business.pk)",
+    ).strip().splitlines()[-1]
+    args = [
+        *ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={question_wav}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{server.url}/accounts/login/?next=/voicebot/businesses/{business_id}/test-call/")
+            page.fill("input[name=username]", "staff")
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.get_by_role("button", name="Call").click()
+            status = page.locator("#call-status")
+            expect(status).to_have_text("Bot speaking…", timeout=30_000)  # the greeting arrives and plays
+            page.locator("#keypad").get_by_role("button", name="1", exact=True).click()  # consent
+            # The question (6 s into the loop) is heard and answered; the answer's playback is confirmed.
+            expect(status).to_have_text("Listening…", timeout=60_000)
+            page.wait_for_timeout(12_000)
+            page.get_by_role("button", name="Hang up").click()
+            expect(page.locator("#call-link")).to_be_visible(timeout=10_000)
+            page.click("#call-link")
+            turns = page.locator("#turns")
+            expect(turns).to_contain_text("open tomorrow", timeout=10_000)
+            expect(turns).to_contain_text(re.compile(r"we are (open|closed)", re.I))
+            page.screenshot(path="/tmp/voicebot-test-call-done.png", full_page=True)
+        finally:
+            browser.close()
     assert errors == []
