@@ -159,8 +159,7 @@ class ReservationUpdateApi(APIView):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if v.pop("status", None):
-            reservation.status = Reservation.Status.NO_SHOW
-            reservation.save(update_fields=["status", "updated_at"])
+            reservation = services.reservation_mark_no_show(reservation=reservation)
         if v:
             reservation = services.reservation_change(
                 reservation=reservation,

@@ -9,6 +9,8 @@ urlpatterns = [
     path("businesses/<int:business_id>/consents/", views.consents, name="consents"),
     path("businesses/<int:business_id>/test-call/", views.test_call, name="test_call"),
     path("calls/<int:call_id>/", views.call_detail, name="call"),
+    path("reservations/<int:reservation_id>/no-show/", views.reservation_no_show, name="reservation_no_show"),
+    path("reservations/<int:reservation_id>/cancel/", views.reservation_cancel, name="reservation_cancel"),
     # Provider webhooks: signed by Plivo/Twilio, no session.
     path("plivo/answer/", webhooks.plivo_answer, name="plivo_answer"),
     path("plivo/after/", webhooks.plivo_after, name="plivo_after"),

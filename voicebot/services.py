@@ -168,6 +168,14 @@ def reservation_change(
     return reservation
 
 
+def reservation_mark_no_show(*, reservation: Reservation) -> Reservation:
+    """The party never came (staff say so after the slot); no reminder goes out any more."""
+    reservation.status = Reservation.Status.NO_SHOW
+    reservation.save(update_fields=["status", "updated_at"])
+    Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED).update(status=Message.Status.SKIPPED)
+    return reservation
+
+
 def reservation_cancel(*, reservation: Reservation) -> Reservation:
     reservation.status = Reservation.Status.CANCELLED
     reservation.save(update_fields=["status", "updated_at"])

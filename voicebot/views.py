@@ -1,12 +1,19 @@
-"""Staff pages: businesses, today's reservations, calls with transcripts and latency, consents, test call."""
+"""Staff pages: businesses, a day's reservations (no-show, cancel), calls with transcripts and latency,
+consents, test call."""
+
+import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
 from sawt.core.ownership import get_owned_or_404
-from voicebot import selectors
-from voicebot.models import Business, Call
+from voicebot import selectors, services
+from voicebot.models import Business, Call, Reservation
 
 
 @login_required
@@ -18,16 +25,41 @@ def index(request: HttpRequest) -> HttpResponse:
 def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
     business = get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
     today = business.now().date()
+    day = parse_date(request.GET.get("day") or "") or today  # another day's bookings: ?day=YYYY-MM-DD
     return render(
         request,
         "voicebot/business.html",
         {
             "business": business,
             "today": today,
-            "reservations": selectors.reservation_list(user=request.user, business_id=business.pk, day=today),
+            "day": day,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "reservations": selectors.reservation_list(user=request.user, business_id=business.pk, day=day),
             "calls": selectors.call_list(user=request.user, business_id=business.pk)[:20],
         },
     )
+
+
+def _booking_settled(request: HttpRequest, reservation_id: int, settle: Callable[..., Reservation]) -> HttpResponse:
+    """The buttons beside a booking on the business page; back to that booking's day."""
+    reservation = get_owned_or_404(Reservation.objects.all(), request.user, pk=reservation_id)
+    if reservation.status == Reservation.Status.BOOKED:
+        settle(reservation=reservation)
+    page = reverse("voicebot_pages:business", args=[reservation.business_id])
+    return redirect(f"{page}?day={reservation.date.isoformat()}")
+
+
+@login_required
+@require_POST
+def reservation_no_show(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    return _booking_settled(request, reservation_id, services.reservation_mark_no_show)
+
+
+@login_required
+@require_POST
+def reservation_cancel(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    return _booking_settled(request, reservation_id, services.reservation_cancel)
 
 
 @login_required

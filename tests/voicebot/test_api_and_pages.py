@@ -145,3 +145,31 @@ def test_the_admin_masks_numbers_shows_latency_and_erases_callers(client, owner)
     assert "77" in client.get(f"/admin/voicebot/call/{call.pk}/change/").content.decode()
     client.post("/admin/voicebot/caller/", {"action": "erase", "_selected_action": [caller.pk]})
     assert not business.callers.exists()
+
+
+def test_staff_page_through_the_days_and_mark_a_no_show_or_cancel_from_the_business_page(client, owner, outsider):
+    business = business_for(owner)
+    tomorrow = business.now().date() + dt.timedelta(days=1)
+    late = Reservation.objects.create(business=business, date=tomorrow, time=dt.time(20, 0), party_size=2, name="Kavya")
+    called_off = Reservation.objects.create(
+        business=business, date=tomorrow, time=dt.time(21, 0), party_size=4, name="Ravi"
+    )
+    client.force_login(owner)
+    today_page = client.get(f"/voicebot/businesses/{business.pk}/").content.decode()
+    assert "Kavya" not in today_page and f"?day={tomorrow.isoformat()}" in today_page
+
+    page = client.get(f"/voicebot/businesses/{business.pk}/", {"day": tomorrow.isoformat()}).content.decode()
+    assert "Kavya" in page and "Ravi" in page and "No-show" in page
+
+    done = client.post(f"/voicebot/reservations/{late.pk}/no-show/")
+    assert done.status_code == 302 and done["Location"].endswith(f"?day={tomorrow.isoformat()}")
+    client.post(f"/voicebot/reservations/{called_off.pk}/cancel/")
+    late.refresh_from_db()
+    called_off.refresh_from_db()
+    assert (late.status, called_off.status) == (Reservation.Status.NO_SHOW, Reservation.Status.CANCELLED)
+
+    client.force_login(outsider)
+    other = Reservation.objects.create(business=business, date=tomorrow, time=dt.time(19, 0), party_size=2, name="Anu")
+    assert client.post(f"/voicebot/reservations/{other.pk}/cancel/").status_code == 404
+    other.refresh_from_db()
+    assert other.status == Reservation.Status.BOOKED
