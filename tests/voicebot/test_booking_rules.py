@@ -1,12 +1,19 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from tests.voicebot.factories import BusinessFactory, ReservationFactory
 from voicebot import availability, selectors
 from voicebot.models import WEEKDAYS
 
 pytestmark = pytest.mark.django_db
+
+
+def daytime_zone() -> str:
+    zones = ("Asia/Kolkata", "Europe/London", "America/New_York", "Asia/Tokyo", "America/Los_Angeles")
+    return next(z for z in zones if 8 <= timezone.now().astimezone(ZoneInfo(z)).hour < 20)
 
 
 def check(business, day, time, size=2):  # type: ignore[no-untyped-def]
@@ -28,7 +35,11 @@ def test_it_applies_hours_holidays_party_size_lead_time_and_horizon():
     monday = soon + dt.timedelta(days=(7 - soon.weekday()) % 7 or 7)
     assert check(business, monday, dt.time(19, 0))[0] == "closed"
     assert check(business, soon + dt.timedelta(days=12), dt.time(19, 0))[0] == "too_far"
-    always_open = BusinessFactory(lead_minutes=120, opening_hours={d: [["00:00", "23:59"]] for d in WEEKDAYS})
+    # "In an hour" must be a slot of the same day whenever the suite runs (CI at 17:20 UTC is 22:50 in
+    # Kolkata, and an hour later is past the last slot): a zone where it is daytime now.
+    always_open = BusinessFactory(
+        lead_minutes=120, opening_hours={d: [["00:00", "23:59"]] for d in WEEKDAYS}, time_zone=daytime_zone()
+    )
     in_an_hour = always_open.now() + dt.timedelta(hours=1)
     slot = availability.snap_to_slot(always_open, in_an_hour.date(), in_an_hour.time().replace(second=0, microsecond=0))
     assert check(always_open, in_an_hour.date(), slot)[0] == "too_soon"

@@ -1,4 +1,5 @@
 import re
+import sqlite3
 
 import pytest
 
@@ -114,9 +115,15 @@ def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_
             status = page.locator("#call-status")
             expect(status).to_have_text("Bot speaking…", timeout=30_000)  # the greeting arrives and plays
             page.locator("#keypad").get_by_role("button", name="1", exact=True).click()  # consent
-            # The question (6 s into the loop) is heard and answered; the answer's playback is confirmed.
+            # The question (6 s into the loop) is heard and answered: wait for its turn in the server's database.
             expect(status).to_have_text("Listening…", timeout=60_000)
-            page.wait_for_timeout(12_000)
+            with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+                for _ in range(120):
+                    answered = "SELECT count(*) FROM voicebot_turn WHERE caller_text LIKE '%open tomorrow%'"
+                    if db.execute(answered).fetchone()[0]:
+                        break
+                    page.wait_for_timeout(500)
+            expect(status).to_have_text("Bot speaking…", timeout=10_000)  # the answer is heard in the page
             page.get_by_role("button", name="Hang up").click()
             expect(page.locator("#call-link")).to_be_visible(timeout=10_000)
             page.click("#call-link")
