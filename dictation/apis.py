@@ -216,12 +216,12 @@ class StatsItemApi(APIView):
 class StatsProgressApi(APIView):
     @extend_schema(parameters=[ProgressInput], responses=ProgressOutput, tags=TAGS)
     def get(self, request: Request) -> Response:
-        data = ProgressInput(data=request.query_params)
+        user = _user(request)
+        data = ProgressInput(data=request.query_params, context={"tzinfo": user.tzinfo})
         data.is_valid(raise_exception=True)
         item_id = data.validated_data.get("item_id")
         if item_id is not None:
             _owned_item(request, item_id)
-        user = _user(request)
         since, until = data.validated_data["since"], data.validated_data["until"]
         days = selectors.stats_progress(owner=user, since=since, until=until, item_id=item_id)
         body = {"time_zone": user.time_zone, "item_id": item_id, "since": since, "until": until, "days": days}

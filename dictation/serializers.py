@@ -210,7 +210,8 @@ class ProgressInput(serializers.Serializer[None]):
     item_id = serializers.IntegerField(min_value=1, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        until = attrs.get("until") or timezone.localdate()
+        # "Today" is the user's (a learner in Auckland is a day ahead of the server's UTC).
+        until = attrs.get("until") or timezone.localdate(timezone=self.context.get("tzinfo"))
         since = attrs.get("since") or until - timedelta(days=29)
         if since >= until:
             raise serializers.ValidationError({"since": "Must be before until."}, code="invalid_window")

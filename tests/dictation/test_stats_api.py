@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -94,3 +95,17 @@ def test_progress_defaults_to_the_last_30_days(api):
     progress = api.get(f"{STATS}/progress").json()
 
     assert len(progress["days"]) == 30 and progress["until"] == timezone.localdate().isoformat()
+
+
+def test_progress_ends_on_the_users_today_not_the_servers(api, owner):
+    # Whatever the hour, Kiritimati (UTC+14) and Pago Pago (UTC-11) are on different dates.
+    owner.time_zone = "Pacific/Kiritimati"
+    owner.save()
+    ahead = api.get(f"{STATS}/progress").json()["until"]
+    owner.time_zone = "Pacific/Pago_Pago"
+    owner.save()
+    behind = api.get(f"{STATS}/progress").json()["until"]
+
+    assert ahead == timezone.localdate(timezone=ZoneInfo("Pacific/Kiritimati")).isoformat()
+    assert behind == timezone.localdate(timezone=ZoneInfo("Pacific/Pago_Pago")).isoformat()
+    assert ahead > behind
