@@ -8,6 +8,7 @@ business (a browser test call). No or bad token: 4401. A token or a user for ano
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -70,9 +71,10 @@ class StreamConsumer(SawtConsumer):
             if call is None:
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
-            await self._admit(call.pk)
+            await self._admit(call.pk, on_turn=self._show_turn)
             if self.call_id is not None:
-                # Only the staff page hears this (providers never sign in): where the call's page will be.
+                # Only the staff page hears these (providers never sign in): where the call's page will be,
+                # then each turn's words as they are spoken (`turn`).
                 url = reverse("voicebot_pages:call", args=[call.pk])
                 await self.send_json({"event": "call", "call": call.pk, "url": url})
         elif self.token_in_start_event:
@@ -97,7 +99,10 @@ class StreamConsumer(SawtConsumer):
             return
         await self._admit(call_id)
 
-    async def _admit(self, call_id: int) -> None:
+    async def _show_turn(self, caller_text: str, bot_text: str) -> None:
+        await self.send_json({"event": "turn", "caller": caller_text, "bot": bot_text})
+
+    async def _admit(self, call_id: int, on_turn: Callable[[str, str], Awaitable[None]] | None = None) -> None:
         retry_after = await database_sync_to_async(ratelimit.hit)("websocket", f"call:{call_id}")
         if retry_after is not None:
             await self.close(code=CLOSE_RATE_LIMITED)
@@ -105,7 +110,7 @@ class StreamConsumer(SawtConsumer):
         self.call_id = call_id
         self.connected = True
         self.pipeline = CallPipeline(
-            call_id=call_id, protocol=self.protocol, send=self.send_json, hang_up=self._hang_up
+            call_id=call_id, protocol=self.protocol, send=self.send_json, hang_up=self._hang_up, on_turn=on_turn
         )
         logger.info("call stream open", extra={"call_id": call_id, "provider": self.protocol.name})
 

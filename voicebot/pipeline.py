@@ -93,8 +93,17 @@ class TurnClock:
 
 
 class CallPipeline:
-    def __init__(self, *, call_id: int, protocol: Protocol, send: Send, hang_up: Callable[[], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        *,
+        call_id: int,
+        protocol: Protocol,
+        send: Send,
+        hang_up: Callable[[], Awaitable[None]],
+        on_turn: Callable[[str, str], Awaitable[None]] | None = None,
+    ) -> None:
         self.call_id = call_id
+        self._on_turn = on_turn  # (what the caller said, what the bot answers): the staff test-call page
         self.protocol = protocol
         self._send = send
         self._hang_up = hang_up
@@ -283,6 +292,9 @@ class CallPipeline:
             self._ending = True
         self._turn_index += 1
         self._reply_task = asyncio.create_task(self._speak(reply, clock, caller_text, self._turn_index))
+        if self._on_turn is not None:
+            with contextlib.suppress(Exception):  # the page is told best effort; the call goes on
+                await self._on_turn(caller_text, reply.full_text)
 
     async def _speak(self, reply: Reply, clock: TurnClock | None, caller_text: str, index: int) -> None:
         loop = asyncio.get_running_loop()

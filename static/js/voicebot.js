@@ -74,6 +74,15 @@ function play(payload) {
   source.onended = () => { playing = playing.filter((s) => s !== source); };
 }
 
+function say(who, text) {
+  const line = document.createElement("li");
+  const name = document.createElement("span");
+  name.className = "who";
+  name.textContent = who;
+  line.append(name, ` ${text}`);
+  document.getElementById("conversation").append(line);
+}
+
 function onMessage(event) {
   const message = JSON.parse(event.data);
   if (message.event === "playAudio") {
@@ -88,6 +97,9 @@ function onMessage(event) {
     playing = [];
     playHead = 0;
     send({ event: "clearedAudio", streamId });
+  } else if (message.event === "turn") {
+    if (message.caller) say("You", message.caller);
+    say("Bot", message.bot);
   } else if (message.event === "call") {
     callUrl = message.url; // this test call's transcript and latency, linked once it ends
   } else if (message.type === "error") {
@@ -97,6 +109,7 @@ function onMessage(event) {
 
 async function startCall() {
   callUrl = null;
+  document.getElementById("conversation").replaceChildren();
   context = new AudioContext();
   await context.audioWorklet.addModule(panel.dataset.worklet);
   micStream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });

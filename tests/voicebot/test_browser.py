@@ -124,6 +124,11 @@ def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_
                         break
                     page.wait_for_timeout(500)
             expect(status).to_have_text("Bot speaking…", timeout=10_000)  # the answer is heard in the page
+            conversation = page.locator("#conversation")
+            expect(conversation).to_contain_text("You [keypad 1]")
+            expect(conversation).to_contain_text(re.compile(r"You what time do you open tomorrow", re.I))
+            expect(conversation).to_contain_text(re.compile(r"Bot .*we are (open|closed)", re.I))
+            page.screenshot(path="/tmp/voicebot-test-call-live.png", full_page=True)
             page.get_by_role("button", name="Hang up").click()
             expect(page.locator("#call-link")).to_be_visible(timeout=10_000)
             page.click("#call-link")
