@@ -177,7 +177,10 @@ class AgentDialogue(Dialogue):
 
     # Consent (`respond` at the consent stage) stays with the rules; what follows it lands here.
     def _dispatch(self, text: str) -> Reply:
-        if self.on_rules:
+        # A caller who declined the transcript was told "we won't keep anything": their words stay on this
+        # server with the rules, unless the operator's model keeps nothing either (VOICEBOT_LLM_WITHOUT_CONSENT).
+        private = not (self.state.transcript_consent or settings.VOICEBOT_LLM_WITHOUT_CONSENT)
+        if self.on_rules or private:
             return super()._dispatch(text)
         self._turn = Reply("", "chat")
         try:

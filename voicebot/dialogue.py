@@ -71,6 +71,7 @@ class DialogueState:
     target: int | None = None  # reservation id being changed or cancelled
     misunderstood: int = 0
     outcome: str = ""
+    transcript_consent: bool = False  # the caller's answer to the consent question
 
 
 def _hindi() -> bool:
@@ -252,6 +253,7 @@ class Dialogue:
             call=self.call,
         )
         self.state.stage = "open"
+        self.state.transcript_consent = granted
         if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
             return self._dispatch(rest)
         lead = _("Thank you.") if granted else _("No problem, we won't keep anything.")

@@ -482,6 +482,9 @@ VOICEBOT_RECORDING_MAX_SECONDS = env.float("VOICEBOT_RECORDING_MAX_SECONDS", def
 # Who runs the conversation after consent: "rules", "llm" (the SAWT_LLM_* server, with tools), or
 # "auto" (llm when SAWT_LLM_BASE_URL is set). Consent is always asked by the rules.
 VOICEBOT_DIALOGUE = env.str("VOICEBOT_DIALOGUE", default="auto")
+# Callers who decline the transcript are answered by the rules, so their words never reach the model
+# server; true sends them there too (a server you run that keeps nothing).
+VOICEBOT_LLM_WITHOUT_CONSENT = env.bool("VOICEBOT_LLM_WITHOUT_CONSENT", default=False)
 # Seconds the model may take over one caller turn (all its requests together) before the call goes on
 # with the rules.
 VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)

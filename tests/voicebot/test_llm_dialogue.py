@@ -191,6 +191,23 @@ def test_the_consent_answer_never_reaches_the_model(model, business):
     assert call.transcript_kept is False
 
 
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_caller_who_declined_the_transcript_is_not_heard_by_the_model_by_default(model, business, settings, allowed):
+    settings.VOICEBOT_LLM_WITHOUT_CONSENT = allowed
+    model.reply = Script("We open at noon tomorrow.")
+    call = services.call_start(business=business, provider=Call.Provider.BROWSER, phone=PHONE)
+    dialogue = AgentDialogue(business=business, call=call, caller=call.caller)
+    dialogue.greeting()
+    dialogue.respond("No, thank you.")
+
+    reply = dialogue.respond("When do you open tomorrow?")
+
+    if allowed:
+        assert reply.text == "We open at noon tomorrow." and len(model.chat_bodies()) == 1
+    else:
+        assert model.requests == [] and reply.intent == "hours"  # the rules answered, nothing left the server
+
+
 def test_transfer_and_goodbye_end_the_call_with_the_right_outcome(model, business):
     model.reply = Script(tool_call_completion(("transfer_to_human", {})), "Putting you through now.")
     reply = answered(business).respond("Can I talk to a person?")
