@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -164,7 +165,9 @@ def segment_update(*, segment: Segment, text: str | None = None, speaker: Speake
     return segment
 
 
+@transaction.atomic
 def speaker_update(*, speaker: Speaker, display_name: str | None = None, user: Any = None) -> Speaker:
+    before = speaker.name
     if display_name is not None:
         speaker.display_name = display_name.strip()[:100]
     if user is not None:
@@ -172,6 +175,7 @@ def speaker_update(*, speaker: Speaker, display_name: str | None = None, user: A
         if not speaker.display_name:
             speaker.display_name = user.get_full_name() or user.username
     speaker.save(update_fields=["display_name", "user"])
+    _summary_rename(meeting_id=speaker.meeting_id, before=before, after=speaker.name)
     return speaker
 
 
@@ -181,8 +185,32 @@ def speaker_merge(*, source: Speaker, target: Speaker) -> Speaker:
     if source.meeting_id != target.meeting_id or source.pk == target.pk:
         raise ValidationFailed("Speakers can only be merged into another speaker of the same meeting.")
     Segment.objects.filter(speaker=source).update(speaker=target)
+    _summary_rename(meeting_id=target.meeting_id, before=source.name, after=target.name)
     source.delete()
     return target
+
+
+def _summary_rename(*, meeting_id: int, before: str, after: str) -> None:
+    """The summary names speakers: a renamed (or merged) speaker is called by the new name there too."""
+    summary = Summary.objects.select_for_update().filter(meeting_id=meeting_id).first()
+    if summary is None or not before or before == after:
+        return
+    name = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
+
+    def renamed(value: Any) -> Any:
+        if isinstance(value, str):
+            return name.sub(lambda _: after, value)
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        if isinstance(value, dict):
+            return {k: renamed(v) for k, v in value.items()}
+        return value
+
+    summary.text = renamed(summary.text)
+    summary.key_points = renamed(summary.key_points)
+    summary.action_items = renamed(summary.action_items)
+    summary.decisions = renamed(summary.decisions)
+    summary.save(update_fields=["text", "key_points", "action_items", "decisions"])
 
 
 def summary_regenerate(*, meeting: Meeting) -> None:

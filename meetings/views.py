@@ -34,6 +34,10 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "job": meeting.jobs.first(),
             "editable": editable,
             "has_audio": hasattr(meeting, "recording"),
+            # Only the owner shares (the API's rule too): who else sees the meeting, and how.
+            "participants": meeting.participants.select_related("user").order_by("user__username")
+            if meeting.owner_id == request.user.pk
+            else None,
             "formats": ["txt", "srt", "vtt", "json", "md", "docx"],
         },
     )

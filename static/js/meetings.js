@@ -167,11 +167,38 @@ function watchJob(root) {
   window.setTimeout(poll, 1000);
 }
 
+function setupSharing(root) {
+  const form = document.getElementById("share-form");
+  if (!form) return;
+  const statusLine = document.getElementById("share-status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { username: form.elements.username.value.trim(), role: form.elements.role.value };
+    try {
+      await api("POST", `/api/v1/meetings/${root.dataset.id}/participants/`, body);
+      window.location.reload();
+    } catch (err) {
+      statusLine.textContent = err.message;
+    }
+  });
+  document.getElementById("participants").addEventListener("click", async (event) => {
+    const id = event.target.dataset && event.target.dataset.unshare;
+    if (!id) return;
+    try {
+      await api("DELETE", `/api/v1/meetings/participants/${id}/`);
+      window.location.reload();
+    } catch (err) {
+      statusLine.textContent = err.message;
+    }
+  });
+}
+
 const uploadForm = document.getElementById("upload-form");
 if (uploadForm) setupUpload(uploadForm);
 const meeting = document.getElementById("meeting");
 if (meeting) {
   setupPlayer(meeting);
   if (meeting.dataset.editable === "1") setupEditing(meeting);
+  setupSharing(meeting);
   watchJob(meeting);
 }

@@ -122,6 +122,28 @@ def test_it_merges_one_speaker_into_another(api, owner):
     assert set(Segment.objects.filter(meeting=meeting).values_list("speaker_id", flat=True)) == {b.pk}
 
 
+def test_renaming_or_merging_a_speaker_renames_them_in_the_summary_too(api, owner):
+    meeting = MeetingFactory(owner=owner)
+    first = SpeakerFactory(meeting=meeting, label="SPEAKER_00")
+    second = SpeakerFactory(meeting=meeting, label="SPEAKER_01")
+    third = SpeakerFactory(meeting=meeting, label="SPEAKER_10")
+    SummaryFactory(
+        meeting=meeting,
+        text="Speakers: Speaker 00 (50%), Speaker 01 (30%), Speaker 10 (20%).\n- Speaker 00: I will send it.",
+        action_items=[{"text": "Speaker 00 will send the budget", "owner": "Speaker 00", "due": None}],
+        decisions=["Speaker 01 approved it."],
+    )
+
+    api.patch(f"/api/v1/meetings/speakers/{first.pk}/", {"display_name": "Diane"}, format="json")
+    api.post(f"/api/v1/meetings/speakers/{third.pk}/merge/", {"into": second.pk}, format="json")
+    api.patch(f"/api/v1/meetings/speakers/{second.pk}/", {"display_name": "Sheila"}, format="json")
+
+    summary = api.get(f"/api/v1/meetings/{meeting.pk}/summary/").json()
+    assert summary["text"] == "Speakers: Diane (50%), Sheila (30%), Sheila (20%).\n- Diane: I will send it."
+    assert summary["action_items"] == [{"text": "Diane will send the budget", "owner": "Diane", "due": None}]
+    assert summary["decisions"] == ["Sheila approved it."]
+
+
 def test_it_shares_a_meeting_and_hides_it_once_deleted(api, owner):
     meeting = MeetingFactory(owner=owner)
     friend = UserFactory(username="friend")

@@ -38,15 +38,17 @@ def meetings_server(tmp_path_factory):
     server.manage(
         "shell",
         "-c",
-        f"from sawt.accounts.models import User; User.objects.create_user('host', 'h@example.com', '{PASSWORD}')",
+        "from sawt.accounts.models import User; "
+        f"User.objects.create_user('host', 'h@example.com', '{PASSWORD}'); "
+        f"User.objects.create_user('guest', 'g@example.com', '{PASSWORD}')",
     )
     with server:
         yield server
 
 
-def sign_in(page, server, next_url: str) -> None:
+def sign_in(page, server, next_url: str, username: str = "host") -> None:
     page.goto(f"{server.url}/accounts/login/?next={next_url}")
-    page.fill("input[name=username]", "host")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"**{next_url}")
@@ -88,6 +90,27 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
             expect(page.locator("#transcript .who").filter(has_text="Diane").first).to_be_visible()
             page.reload()
             expect(page.locator("#transcript")).to_contain_text("Diane")
+            expect(page.locator("#summary .summary-text")).to_contain_text("Diane")  # named there too
+
+            # Share it read-only; the guest reads it and cannot edit anything.
+            page.fill("#share-form input[name=username]", "nobody")
+            page.click("#share-form button[type=submit]")
+            expect(page.locator("#share-status")).to_have_text("No such user.")
+            page.fill("#share-form input[name=username]", "guest")
+            page.click("#share-form button[type=submit]")
+            expect(page.locator("#participants")).to_contain_text("guest can read")
+            page.screenshot(path="/tmp/sawt-meetings-shared.png", full_page=True)
+            meeting_path = page.url.removeprefix(meetings_server.url)
+            guest = browser.new_context().new_page()
+            sign_in(guest, meetings_server, meeting_path, username="guest")
+            expect(guest.locator("#transcript")).to_contain_text("Diane")
+            expect(guest.locator("#transcript [contenteditable]")).to_have_count(0)
+            expect(guest.locator("#speakers input")).to_have_count(0)
+            expect(guest.locator("#share-form")).to_have_count(0)
+            page.click("#participants [data-unshare]")
+            expect(page.locator("#participants")).to_contain_text("Only you can see this meeting.")
+            guest.reload()
+            expect(guest.locator("h1")).to_contain_text("not found", ignore_case=True)
 
             page.goto(f"{meetings_server.url}/meetings/?q=Chicago")
             expect(page.locator(".search-hits")).to_contain_text("Chicago")
