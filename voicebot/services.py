@@ -168,19 +168,21 @@ def reservation_change(
     return reservation
 
 
-def reservation_mark_no_show(*, reservation: Reservation) -> Reservation:
-    """The party never came (staff say so after the slot); no reminder goes out any more."""
-    reservation.status = Reservation.Status.NO_SHOW
+def _reservation_settle(reservation: Reservation, status: str) -> Reservation:
+    """The booking will not be kept: no message still queued for it goes out."""
+    reservation.status = status
     reservation.save(update_fields=["status", "updated_at"])
     Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED).update(status=Message.Status.SKIPPED)
     return reservation
+
+
+def reservation_mark_no_show(*, reservation: Reservation) -> Reservation:
+    """The party never came (staff say so after the slot)."""
+    return _reservation_settle(reservation, Reservation.Status.NO_SHOW)
 
 
 def reservation_cancel(*, reservation: Reservation) -> Reservation:
-    reservation.status = Reservation.Status.CANCELLED
-    reservation.save(update_fields=["status", "updated_at"])
-    Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED).update(status=Message.Status.SKIPPED)
-    return reservation
+    return _reservation_settle(reservation, Reservation.Status.CANCELLED)
 
 
 # --- WhatsApp follow-ups -------------------------------------------------------

@@ -30,6 +30,22 @@ class DaphneServer:
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
+    @classmethod
+    def on_sqlite(cls, folder: Path, *, log_path: Path | None = None) -> DaphneServer:
+        """A server for browser and socket tests: test settings, its own migrated SQLite file and media
+        folder in `folder` (the test process can read both), static files from the finders."""
+        server = cls(
+            env={
+                "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
+                "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+                "SAWT_MEDIA_ROOT": str(folder / "media"),
+                "DJANGO_DEBUG": "true",  # static files from the finders, no collectstatic
+            },
+            log_path=log_path or folder / "daphne.log",
+        )
+        server.manage("migrate", "--noinput", "-v0")
+        return server
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"

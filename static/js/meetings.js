@@ -123,11 +123,16 @@ function showProgress(root, job) {
   document.getElementById("meeting-status").textContent = job.status === "running" ? "processing" : job.status;
 }
 
+function meetingSocket(root) {
+  // The meeting's events: job progress and outcome, and a live recording's lines.
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  return new WebSocket(`${scheme}://${window.location.host}/ws/meetings/${root.dataset.id}/`);
+}
+
 function watchLive(root) {
   // A participant watching a meeting being recorded: its lines arrive on the meeting's socket; when the
   // recorder stops, processing starts (progress) and the finished meeting is loaded (completed).
-  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${window.location.host}/ws/meetings/${root.dataset.id}/`);
+  const socket = meetingSocket(root);
   const lines = { partial: document.getElementById("live-partial"), finals: document.getElementById("transcript") };
   socket.addEventListener("message", (event) => {
     const data = JSON.parse(event.data);
@@ -147,9 +152,8 @@ function watchJob(root) {
   if (status === "live") { watchLive(root); return; }
   if (!["queued", "processing"].includes(status) || !root.dataset.job) return;
   // Progress comes over the socket; polling is the fallback when sockets are unavailable.
-  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   try {
-    const socket = new WebSocket(`${scheme}://${window.location.host}/ws/meetings/${root.dataset.id}/`);
+    const socket = meetingSocket(root);
     socket.addEventListener("message", (event) => {
       const data = JSON.parse(event.data);
       if (data.type === "progress") showProgress(root, { ...data, status: "running" });

@@ -46,15 +46,8 @@ def chat_server(tmp_path_factory):
     from sawt.chat.liveserver import DaphneServer
 
     folder = tmp_path_factory.mktemp("chat-server")
-    server = DaphneServer(
-        env={
-            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "DJANGO_DEBUG": "true",  # static files from the finders, no collectstatic
-        },
-        log_path=Path(os.environ.get("SAWT_CHAT_SERVER_LOG") or folder / "daphne.log"),
-    )
-    server.manage("migrate", "--noinput", "-v0")
+    log = os.environ.get("SAWT_CHAT_SERVER_LOG")
+    server = DaphneServer.on_sqlite(folder, log_path=Path(log) if log else None)
     token = (
         server.manage(
             "shell",

@@ -25,16 +25,8 @@ def meetings_server(tmp_path_factory):
     from sawt.chat.liveserver import DaphneServer
 
     folder = tmp_path_factory.mktemp("meetings-server")
-    server = DaphneServer(
-        env={
-            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "SAWT_MEDIA_ROOT": str(folder / "media"),
-            "DJANGO_DEBUG": "true",
-        },
-        log_path=Path(os.environ.get("SAWT_MEETINGS_SERVER_LOG") or folder / "daphne.log"),
-    )
-    server.manage("migrate", "--noinput", "-v0")
+    log = os.environ.get("SAWT_MEETINGS_SERVER_LOG")
+    server = DaphneServer.on_sqlite(folder, log_path=Path(log) if log else None)
     server.manage(
         "shell",
         "-c",

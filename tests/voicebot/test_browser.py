@@ -76,16 +76,7 @@ def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_
     from sawt.chat.liveserver import DaphneServer
 
     password = "correct horse battery staple"
-    server = DaphneServer(
-        env={
-            "DJANGO_SETTINGS_MODULE": "sawt.settings.test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "SAWT_MEDIA_ROOT": str(tmp_path / "media"),
-            "DJANGO_DEBUG": "true",
-        },
-        log_path=tmp_path / "daphne.log",
-    )
-    server.manage("migrate", "--noinput", "-v0")
+    server = DaphneServer.on_sqlite(tmp_path)
     business_id = server.manage(
         "shell",
         "-c",
