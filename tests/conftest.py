@@ -6,6 +6,9 @@ from rest_framework.test import APIClient
 
 from sawt.settings.env import EMBEDDED_REDIS_URL
 
+# The production rehearsal runs against a live stack under deploy/rehearse (make rehearse), with its own plugin.
+collect_ignore = ["rehearsal"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings

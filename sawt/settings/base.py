@@ -316,6 +316,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Everywhere, not only in production, so every browser test meets what production serves: scripts
+# read the token from the page (base.html's csrf-token meta), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "sawt.core.views.csrf_failure"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

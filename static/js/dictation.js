@@ -1,12 +1,10 @@
 // Dictation trainer pages: the practice page (play, replay, slow replay, check) and the progress chart.
 // Plain ES module, no dependencies; everything comes from the dictation API.
 
+import { csrfToken } from "./csrf.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 
-function csrfToken(root) {
-  const field = root.querySelector("input[name=csrfmiddlewaretoken]");
-  return field ? field.value : "";
-}
 
 async function getJson(url) {
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -80,7 +78,7 @@ function setupPractice(root) {
       const response = await fetch(root.dataset.attemptsUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken(root) },
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
         body: JSON.stringify({ item_id: Number(root.dataset.itemId), text: root.querySelector("#typed").value }),
       });
       const body = await response.json();

@@ -1,5 +1,6 @@
 // The live meeting page: create a live meeting, stream the microphone to /ws/meetings/<id>/live/,
 // show partial and final lines; on stop the server diarizes and summarises the full recording.
+import { csrfToken } from "./csrf.js";
 import { showLiveEvent } from "./live-lines.js";
 import { startCapture } from "./mic-capture.js";
 
@@ -9,7 +10,6 @@ const statusLine = document.getElementById("live-status");
 const partial = document.getElementById("live-partial");
 const finals = document.getElementById("live-finals");
 const link = document.getElementById("live-link");
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
 let socket = null;
 let stopCapture = null;
@@ -19,7 +19,7 @@ async function start() {
   const response = await fetch(root.dataset.api, {
     method: "POST",
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify({ title: document.getElementById("live-title").value }),
   });
   if (!response.ok) { statusLine.textContent = `Could not start (HTTP ${response.status}).`; return; }

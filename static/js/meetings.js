@@ -1,15 +1,15 @@
 // Meetings pages: upload with progress, transcript synced to the audio player, inline edits.
 // Plain ES module; talks to /api/v1/meetings/ with the session cookie and the CSRF token.
 
+import { csrfToken } from "./csrf.js";
 import { showLiveEvent } from "./live-lines.js";
 
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
 async function api(method, url, body) {
   const response = await fetch(url, {
     method,
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
@@ -28,7 +28,7 @@ function setupUpload(form) {
     for (const key of ["min_speakers", "max_speakers", "title"]) if (!body.get(key)) body.delete(key);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.dataset.api);
-    xhr.setRequestHeader("X-CSRFToken", csrf());
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
     bar.hidden = false;
     bar.value = 0;
     xhr.upload.addEventListener("progress", (e) => {

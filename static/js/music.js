@@ -1,7 +1,8 @@
 // The music page: text and press-to-talk commands, the SoundCloud widget (whose own events are the only
 // source of "playing" for SoundCloud), connected accounts and the synced library.
+import { csrfToken } from "./csrf.js";
+
 const root = document.getElementById("music");
-const csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
 const widgetOrigin = root.dataset.widgetOrigin;
 const conversation = document.getElementById("conversation");
 const talkStatus = document.getElementById("talk-status");
@@ -10,7 +11,7 @@ const widgetState = document.getElementById("widget-state");
 let current = { uri: "", title: "" };
 
 async function api(path, options = {}) {
-  const headers = { "X-CSRFToken": csrf, ...(options.headers || {}) };
+  const headers = { "X-CSRFToken": csrfToken(), ...(options.headers || {}) };
   const response = await fetch(`/api/v1/music/${path}`, { credentials: "same-origin", ...options, headers });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new Error(body?.error?.message || `Request failed (${response.status})`);
