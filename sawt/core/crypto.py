@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import BinaryIO
+from typing import IO
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -142,7 +142,7 @@ class ArchiveWriter:
     `finish()` seals the last chunk; without it the archive does not open.
     """
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         key = backup_keys()[0]
         salt = os.urandom(16)
         self._header = ARCHIVE_MAGIC + bytes([len(key.id)]) + key.id.encode() + salt
@@ -162,6 +162,9 @@ class ArchiveWriter:
     def flush(self) -> None:
         self._raw.flush()
 
+    def close(self) -> None:
+        """Closes nothing: `raw` belongs to the caller, and only `finish()` makes the archive whole."""
+
     def finish(self) -> None:
         self._seal(bytes(self._buffer), last=True)
         self._buffer.clear()
@@ -172,7 +175,7 @@ class ArchiveWriter:
         self._index += 1
 
 
-def archive_open(raw: BinaryIO) -> Iterator[bytes]:
+def archive_open(raw: IO[bytes]) -> Iterator[bytes]:
     """The plaintext chunks of a sealed archive; raises DecryptionError at the first one that fails."""
     magic = raw.read(len(ARCHIVE_MAGIC))
     if magic != ARCHIVE_MAGIC:
@@ -190,7 +193,7 @@ def archive_open(raw: BinaryIO) -> Iterator[bytes]:
     return _archive_chunks(raw, cipher, header)
 
 
-def _archive_chunks(raw: BinaryIO, cipher: AESGCM, header: bytes) -> Iterator[bytes]:
+def _archive_chunks(raw: IO[bytes], cipher: AESGCM, header: bytes) -> Iterator[bytes]:
     index = 0
     chunk = raw.read(ARCHIVE_CHUNK + _TAG)
     while True:

@@ -150,3 +150,27 @@ def test_rotate_lookup_hashes_lets_callers_be_found_under_a_new_lookup_key(db, s
 
     found = selectors.caller_find(business=business, phone="+919812345678")
     assert found is not None and found.phone == "+919812345678"
+
+
+@pytest.mark.parametrize("size", [0, 1, 16, 17, 32, 50])
+def test_a_sealed_archive_opens_whole_and_refuses_reordered_or_cut_chunks(monkeypatch, size):
+    import io
+
+    monkeypatch.setattr(crypto, "ARCHIVE_CHUNK", 16)
+    content = os.urandom(size)
+    sealed = io.BytesIO()
+    writer = crypto.ArchiveWriter(sealed)
+    for start in range(0, size, 7):  # written in pieces that straddle the chunks
+        writer.write(content[start : start + 7])
+    writer.finish()
+    data = sealed.getvalue()
+
+    assert b"".join(crypto.archive_open(io.BytesIO(data))) == content
+    header = len(crypto.ARCHIVE_MAGIC) + 1 + data[len(crypto.ARCHIVE_MAGIC)] + 16
+    chunks = [data[i : i + 32] for i in range(header, len(data), 32)]
+    tampered = [data[:header] + b"".join(chunks[:-1])]  # the last chunk dropped
+    if len(chunks) > 1:
+        tampered.append(data[:header] + b"".join([chunks[1], chunks[0], *chunks[2:]]))
+    for bad in tampered:
+        with pytest.raises(crypto.DecryptionError):
+            b"".join(crypto.archive_open(io.BytesIO(bad)))
