@@ -206,6 +206,8 @@ SAWT_PUBLIC_URL = env.str("SAWT_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Encryption at rest (tokens, phone numbers). Comma-separated base64 32-byte keys, newest first.
 SAWT_ENCRYPTION_KEYS = env.list("SAWT_ENCRYPTION_KEYS", default=[])
 SAWT_LOOKUP_HASH_KEY = env.str("SAWT_LOOKUP_HASH_KEY", default="")
+# Archives of export_user_data: comma-separated base64 32-byte keys, newest first (older ones still read).
+SAWT_BACKUP_KEYS = env.list("SAWT_BACKUP_KEYS", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
