@@ -27,7 +27,6 @@ urlpatterns = [
     path("meetings/", include("meetings.page_urls")),
     path("music/", include("music.page_urls")),
     path("voicebot/", include("voicebot.page_urls")),
-    path("oauth/", include("social_django.urls", namespace="social")),
     path("api/v1/", include(api_v1)),
     path("v1/", include("sawt.core.openai_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -431,6 +431,10 @@ MUSIC_ASR_PROMPT = env.str(
     default="Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "
     "play Butta Bomma, play Kesariya on Spotify, pause, next, play it on SoundCloud.",
 )
+# social_django's strategy completes through django.contrib.auth.authenticate(), so the backends must be listed
+# here; they are association-only (they never sign anyone in), the pipeline refuses a request that is not
+# signed in, and social_django's own routes (which would call login()) are not mounted: the music adapter's
+# login-required views are the only way in.
 AUTHENTICATION_BACKENDS += ["music.oauth.SpotifyBackend", "music.oauth.SoundCloudBackend"]
 SOCIAL_AUTH_SPOTIFY_SCOPE = MUSIC_SPOTIFY_SCOPES
 SOCIAL_AUTH_NEW_ASSOCIATION_REDIRECT_URL = "/music/"
