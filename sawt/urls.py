@@ -4,10 +4,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from sawt.core import health, views
 
-admin.site.site_header = "Sawt administration"
-admin.site.site_title = "Sawt"
-admin.site.index_title = "Sawt"
-
 api_v1 = [
     path("auth/", include("sawt.accounts.api_urls")),
     path("chat/", include("sawt.chat.api_urls")),

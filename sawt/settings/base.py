@@ -28,7 +28,7 @@ SAWT_VERSION = "0.1.0"
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "sawt.accounts.apps.SawtAdminConfig",  # django.contrib.admin with Sawt's site (its login is limited)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -242,9 +242,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Rate limits: "<count>/<seconds>" per scope, counted in Redis per user (per IP when anonymous).
+# Failed sign-ins (token API, login page, admin login, password confirmations) count per client address
+# (auth) and per username (auth_account); password reset requests per address and per e-mail.
 SAWT_RATE_LIMITS = {
     "api": env.str("SAWT_RATE_LIMIT_API", default="600/60"),
     "auth": env.str("SAWT_RATE_LIMIT_AUTH", default="20/300"),
+    "auth_account": env.str("SAWT_RATE_LIMIT_AUTH_ACCOUNT", default="10/900"),
+    "password_reset": env.str("SAWT_RATE_LIMIT_PASSWORD_RESET", default="5/3600"),
     "upload": env.str("SAWT_RATE_LIMIT_UPLOAD", default="60/3600"),
     "websocket": env.str("SAWT_RATE_LIMIT_WEBSOCKET", default="60/60"),
 }
