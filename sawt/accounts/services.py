@@ -43,6 +43,11 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revokes every active token of the user (after a password change or reset): answers how many."""
+    return ApiToken.objects.active().filter(owner=user).update(revoked_at=timezone.now())
+
+
 def account_delete(*, user: User) -> None:
     """Deletes the user and every object they own in every app (database cascade plus app cleanups)."""
     with transaction.atomic():
