@@ -270,6 +270,9 @@ def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name and renamed, so a player never gets half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    # mkstemp makes the file 0600; stored files get the storage's mode, so that the proxy serving them
+    # with X-Accel-Redirect (another user) can read them.
+    os.fchmod(fd, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(synthesis.wav_bytes())
     os.replace(tmp, path)

@@ -123,3 +123,15 @@ def test_regenerating_synthesizes_again_and_supersedes_waiting_jobs(owner, djang
     assert item.tts_status == TTSStatus.COMPLETED and item.audio_file
     assert TTSTask.objects.get(pk=task.pk).reused is False
     assert TTSTask.objects.get(pk=waiting.pk).error == "Superseded by a regeneration."
+
+
+def test_the_audio_file_is_readable_by_the_proxy_that_serves_it(owner, settings):
+    """nginx (another user) serves stored files by X-Accel-Redirect: the file gets the storage's mode,
+    not mkstemp's 0600."""
+    item, task = queued_item(owner, text="Read me through the proxy.")
+
+    tasks.generate_item_audio.delay(task.pk)
+
+    item.refresh_from_db()
+    mode = (Path(settings.MEDIA_ROOT) / item.audio_file).stat().st_mode & 0o777
+    assert mode == settings.FILE_UPLOAD_PERMISSIONS == 0o644
