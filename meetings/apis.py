@@ -38,7 +38,7 @@ from meetings.serializers import (
     UploadAcceptedOutput,
     UploadInput,
 )
-from meetings.uploads import chunked_upload_append, chunked_upload_create
+from meetings.uploads import chunked_upload_append, chunked_upload_cancel, chunked_upload_create
 from sawt.core.errors import NotFound, ValidationFailed
 from sawt.core.pagination import SawtPagination, paginated_response
 from sawt.core.ranges import ranged_file_response
@@ -289,6 +289,8 @@ class SearchApi(APIView):
 
 
 class ChunkedUploadCreateApi(APIView):
+    throttle_scopes = {"POST": "upload"}  # uploads started count; their chunks are ordinary API calls
+
     @extend_schema(request=ChunkedUploadInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = ChunkedUploadInput(data=request.data)
@@ -298,13 +300,20 @@ class ChunkedUploadCreateApi(APIView):
 
 
 class ChunkedUploadApi(APIView):
-    """`PUT` one `Content-Range` chunk (application/octet-stream); `GET` says how much arrived."""
+    """`PUT` one `Content-Range` chunk (application/octet-stream); `GET` says how much arrived; `DELETE`
+    cancels an unfinished upload."""
 
     parser_classes: list[Any] = []  # the body is raw bytes, read as a stream
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, upload_id: int) -> Response:
         return Response(_upload_body(get_object_or_404(ChunkedUpload, pk=upload_id, owner_id=request.user.pk)))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, upload_id: int) -> Response:
+        get_object_or_404(ChunkedUpload, pk=upload_id, owner_id=request.user.pk)
+        chunked_upload_cancel(upload_id=upload_id)
+        return Response(status=204)
 
     @extend_schema(
         request={"application/octet-stream": OpenApiTypes.BINARY},

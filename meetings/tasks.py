@@ -5,6 +5,7 @@ from celery import shared_task
 from meetings.models import Meeting
 from meetings.pipeline import job_run, meeting_summarize
 from meetings.services import deleted_recordings_purge, failed_jobs_retry, outcome_email_send
+from meetings.uploads import abandoned_uploads_sweep
 
 
 @shared_task(name="meetings.tasks.process_meeting", soft_time_limit=3 * 3600, time_limit=3 * 3600 + 60)
@@ -40,6 +41,11 @@ def retry_failed_jobs() -> int:
 @shared_task(name="meetings.tasks.purge_deleted")
 def purge_deleted() -> int:
     return deleted_recordings_purge()
+
+
+@shared_task(name="meetings.tasks.sweep_abandoned_uploads")
+def sweep_abandoned_uploads() -> int:
+    return abandoned_uploads_sweep()
 
 
 @shared_task(

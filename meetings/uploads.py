@@ -1,7 +1,9 @@
 """Resumable chunked uploads: `Content-Range: bytes start-end/total` chunks of at most
 MEETINGS_CHUNK_BYTES, appended on disk in order; the last chunk turns the file into a meeting.
 
-A client that lost its connection asks for `received` and sends the next chunk from there.
+A client that lost its connection asks for `received` and sends the next chunk from there. The declared
+sizes of a user's unfinished uploads may add up to SAWT_UPLOAD_QUOTA_BYTES; an upload left unfinished
+for ABANDONED_AFTER is swept by beat, part and row.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from meetings.models import ChunkedUpload, Meeting, ProcessingJob, Recording
 from meetings.services import _queue_job
@@ -27,6 +33,8 @@ class Readable(Protocol):
 
 
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+
+ABANDONED_AFTER = timedelta(days=1)
 
 
 def chunked_upload_create(
@@ -45,19 +53,64 @@ def chunked_upload_create(
         raise PayloadTooLarge(details={"limit_bytes": settings.MEETINGS_MAX_CHUNKED_BYTES})
     suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
     relative = f"meetings/{uuid.uuid4().hex}.{suffix if suffix.isalnum() else 'bin'}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.touch()
-    return ChunkedUpload.objects.create(
-        owner=owner,
-        filename=filename[:255],
-        size=size,
-        path=relative,
-        title=title,
-        language=language,
-        min_speakers=min_speakers,
-        max_speakers=max_speakers,
-    )
+    with transaction.atomic():
+        # One user's creations one at a time, so two at once cannot both fit in the same room.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        in_flight = ChunkedUpload.objects.filter(owner=owner, meeting__isnull=True).aggregate(total=Sum("size"))
+        in_flight_bytes = int(in_flight["total"] or 0)
+        if in_flight_bytes + size > settings.SAWT_UPLOAD_QUOTA_BYTES:
+            raise PayloadTooLarge(
+                "Your unfinished uploads already hold most of your quota: finish or cancel one first.",
+                code="upload_quota_exceeded",
+                details={
+                    "quota_bytes": settings.SAWT_UPLOAD_QUOTA_BYTES,
+                    "in_flight_bytes": in_flight_bytes,
+                    "size": size,
+                },
+            )
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+        return ChunkedUpload.objects.create(
+            owner=owner,
+            filename=filename[:255],
+            size=size,
+            path=relative,
+            title=title,
+            language=language,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+        )
+
+
+def chunked_upload_cancel(*, upload_id: int) -> None:
+    """Drops an unfinished upload and its part; a finished one belongs to its meeting and stays."""
+    with transaction.atomic():
+        upload = ChunkedUpload.objects.select_for_update().get(pk=upload_id)
+        if upload.meeting_id is not None:
+            raise Conflict("This upload is finished: delete its meeting instead.")
+        _discard(upload)
+
+
+def abandoned_uploads_sweep(*, now: datetime | None = None) -> int:
+    """Beat: drops uploads that received nothing for ABANDONED_AFTER, and their parts."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    abandoned = ChunkedUpload.objects.filter(meeting__isnull=True, updated__lt=cutoff)
+    count = 0
+    for upload_id in abandoned.values_list("pk", flat=True):
+        with transaction.atomic():
+            # A chunk being appended right now holds the row: leave that upload alone.
+            upload = abandoned.select_for_update(skip_locked=True).filter(pk=upload_id).first()
+            if upload is None:
+                continue
+            _discard(upload)
+        count += 1
+    return count
+
+
+def _discard(upload: ChunkedUpload) -> None:
+    upload.delete()
+    default_storage.delete(upload.path)
 
 
 def chunked_upload_append(*, upload_id: int, content_range: str, stream: Readable) -> ChunkedUpload:

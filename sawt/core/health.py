@@ -51,6 +51,9 @@ def check_celery() -> str:
     from sawt.celery import app
 
     try:
+        # One connection attempt first: ping() itself retries an unreachable broker for seconds.
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0, timeout=1)
         replies = app.control.ping(timeout=0.5)
         value = OK if replies else ERROR
     except Exception:

@@ -216,7 +216,7 @@ def start_servers(count: int) -> list[Any]:
     env = {
         # The API rate limiter set out of the way for the test (it still runs: one Redis round trip per request).
         "SAWT_RATE_LIMIT_API": "1000000/60",
-        # The meeting list GET shares the "upload" scope with uploads (meetings/apis.py): lift it too.
+        # Uploads started (POST meetings/, meetings/uploads/) count under their own scope: lift it too.
         "SAWT_RATE_LIMIT_UPLOAD": "1000000/60",
         "SAWT_RATE_LIMIT_WEBSOCKET": "1000000/60",
         # Production-like: no DEBUG query log growing under load (a dev run borrows its secret key).

@@ -1,15 +1,17 @@
 """Request plumbing: request ids and access logs, body limits, and paths with or without a slash."""
 
+import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_resolver
 
-from sawt.core.errors import PayloadTooLarge, error_response
+from sawt.core.errors import PayloadTooLarge, error_body, error_response
 from sawt.core.logs import bind_request, bind_user
 
 logger = logging.getLogger("sawt.access")
@@ -65,30 +67,121 @@ def upload_limit_for(path: str) -> int:
     return settings.SAWT_MAX_UPLOAD_BYTES
 
 
-class BodySizeLimitMiddleware:
-    """Answers 413 before reading a body whose declared length is over the limit.
+def body_limit(*, path: str, content_type: str) -> int:
+    """The largest body a request may send: SAWT_MAX_UPLOAD_BYTES for multipart, audio and raw bytes,
+    SAWT_MAX_BODY_BYTES for anything else (JSON, forms)."""
+    is_upload = content_type.startswith("multipart/form-data") or content_type.startswith("audio/") or (
+        content_type == "application/octet-stream"
+    )
+    return upload_limit_for(path) if is_upload else settings.SAWT_MAX_BODY_BYTES
 
-    Multipart uploads may be as large as SAWT_MAX_UPLOAD_BYTES; anything else as large as
-    SAWT_MAX_BODY_BYTES. Bodies without a declared length are capped by the upload handlers.
+
+def too_large(*, limit: int, content_length: int | None, received: int | None = None) -> PayloadTooLarge:
+    details: dict[str, int | None] = {"limit_bytes": limit, "content_length": content_length}
+    if received is not None:
+        details["received_bytes"] = received
+    return PayloadTooLarge(details=details)
+
+
+def declared_length(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+class BodySizeLimitMiddleware:
+    """Answers 413 before reading a body whose declared length is over `body_limit`.
+
+    Under ASGI, BodySizeLimitApp has refused such bodies already (Django reads the whole body before
+    any middleware runs); this one serves WSGI and the test client. Bodies without a declared length
+    are capped by BodySizeLimitApp under ASGI and by the upload handlers.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        content_type = request.META.get("CONTENT_TYPE", "")
-        is_upload = content_type.startswith("multipart/form-data") or content_type.startswith("audio/") or (
-            content_type == "application/octet-stream"
-        )
-        limit = upload_limit_for(request.path) if is_upload else settings.SAWT_MAX_BODY_BYTES
+        length = declared_length(request.META.get("CONTENT_LENGTH"))
+        limit = body_limit(path=request.path, content_type=request.META.get("CONTENT_TYPE", ""))
         if length > limit:
-            error = PayloadTooLarge(details={"limit_bytes": limit, "content_length": length})
+            error = too_large(limit=limit, content_length=length)
             return error_response(error.code, error.message, 413, error.details)
         return self.get_response(request)
+
+
+AsgiMessage = Mapping[str, Any]
+AsgiReceive = Callable[[], Awaitable[AsgiMessage]]
+AsgiSend = Callable[[AsgiMessage], Awaitable[None]]
+AsgiApp = Callable[[dict[str, Any], AsgiReceive, AsgiSend], Awaitable[None]]
+
+
+class BodySizeLimitApp:
+    """ASGI wrapper for HTTP: refuses a body over `body_limit` before the app reads it.
+
+    A declared Content-Length over the limit is answered 413 without reading any of the body. A body
+    without one (chunked) is counted as it arrives; once past the limit the client gets 413 and the
+    app is told the client went away, so it stops reading and answers nothing more.
+    """
+
+    def __init__(self, app: AsgiApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: AsgiReceive, send: AsgiSend) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {name.lower(): value for name, value in scope.get("headers", [])}
+        content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        limit = body_limit(path=scope.get("path", ""), content_type=content_type)
+        length = declared_length(headers.get(b"content-length", b"").decode("latin-1") or None)
+        if length > limit:
+            await self._refuse(send, too_large(limit=limit, content_length=length))
+            return
+
+        received = 0
+        refused = False
+        started = False
+
+        async def counted_receive() -> AsgiMessage:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:
+                        error = too_large(limit=limit, content_length=length or None, received=received)
+                        await self._refuse(send, error)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watched_send(message: AsgiMessage) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 is the answer
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counted_receive, watched_send)
+
+    @staticmethod
+    async def _refuse(send: AsgiSend, error: PayloadTooLarge) -> None:
+        body = json.dumps(error_body(error.code, error.message, error.details)).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 class OptionalSlashMiddleware:

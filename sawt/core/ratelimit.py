@@ -4,22 +4,38 @@ A limit is a scope (its rate in SAWT_RATE_LIMITS) and an identity: a user, a cli
 people type (a username, an e-mail). Sign-ins and password resets count against several at once
 (peek_all/hit_all), so one address's failures never lock out a whole office and one username's never
 lock out anyone else.
+
+When Redis does not answer, the limits fail open: a request is let through uncounted rather than
+answered with a 500. After a failure Redis is left alone for BREAKER_SECONDS, so a hung Redis costs
+one request a timeout, not every request; the warning is logged at most once per WARNING_SECONDS.
 """
 
 import hashlib
-from collections.abc import Iterable
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import redis
 from django.conf import settings
 from django.http import HttpRequest
+from redis.client import Pipeline
 from rest_framework.throttling import BaseThrottle
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
 
 from sawt.core.errors import RateLimited
+
+logger = logging.getLogger("sawt.ratelimit")
+
+BREAKER_SECONDS = 5.0
+WARNING_SECONDS = 60.0
+
+_breaker_lock = threading.Lock()
+_breaker: dict[str, float] = {"skip_until": 0.0, "warned_at": float("-inf")}
 
 
 @cache
@@ -64,6 +80,38 @@ def _counter(scope: str, ident: str) -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', 'sawt')}:rl:{scope}:{ident}"
 
 
+def reset_breaker(*, keep_warning_time: bool = False) -> None:
+    """Forgets a past Redis failure (tests, and after REDIS_URL changes)."""
+    with _breaker_lock:
+        _breaker["skip_until"] = 0.0
+        if not keep_warning_time:
+            _breaker["warned_at"] = float("-inf")
+
+
+def _execute(commands: Callable[[Pipeline], object]) -> list[Any] | None:
+    """Runs the commands as one MULTI/EXEC; None when Redis is unreachable or was a moment ago."""
+    if time.monotonic() < _breaker["skip_until"]:
+        return None
+    pipe = redis_client().pipeline()
+    commands(pipe)
+    try:
+        return list(pipe.execute())
+    except redis.RedisError as exc:
+        now = time.monotonic()
+        with _breaker_lock:
+            _breaker["skip_until"] = now + BREAKER_SECONDS
+            warn = now - _breaker["warned_at"] >= WARNING_SECONDS
+            if warn:
+                _breaker["warned_at"] = now
+        if warn:
+            logger.warning(
+                "rate limits fail open: Redis is unreachable (%s); skipping it for %s s at a time",
+                type(exc).__name__,
+                BREAKER_SECONDS,
+            )
+        return None
+
+
 def hit(scope: str, ident: str) -> int | None:
     """Counts one hit; answers None when allowed, else the seconds until the window reopens.
 
@@ -74,11 +122,16 @@ def hit(scope: str, ident: str) -> int | None:
         return None
     limit, window = _key(scope)
     key = _counter(scope, ident)
-    pipe = redis_client().pipeline()  # MULTI/EXEC: the three commands run as one
-    pipe.set(key, 0, ex=window, nx=True)
-    pipe.incr(key)
-    pipe.ttl(key)
-    _, count, ttl = pipe.execute()
+
+    def commands(pipe: Pipeline) -> None:
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+
+    replies = _execute(commands)
+    if replies is None:
+        return None
+    _, count, ttl = replies
     return max(1, int(ttl)) if int(count) > limit else None
 
 
@@ -87,11 +140,16 @@ def peek(scope: str, ident: str) -> int | None:
     if not settings.SAWT_RATE_LIMIT_ENABLED:
         return None
     limit, _ = _key(scope)
-    pipe = redis_client().pipeline()
     key = _counter(scope, ident)
-    pipe.get(key)
-    pipe.ttl(key)
-    count, ttl = pipe.execute()
+
+    def commands(pipe: Pipeline) -> None:
+        pipe.get(key)
+        pipe.ttl(key)
+
+    replies = _execute(commands)
+    if replies is None:
+        return None
+    count, ttl = replies
     return max(1, int(ttl)) if int(count or 0) >= limit else None
 
 

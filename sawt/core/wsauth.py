@@ -10,6 +10,7 @@ A socket whose credentials fail is accepted and closed with 4401 by `SawtConsume
 an object the user may not see is closed with 4404.
 """
 
+import logging
 import secrets
 from typing import Any, Literal
 from urllib.parse import parse_qs
@@ -20,8 +21,12 @@ from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from redis import RedisError
 
+from sawt.core.errors import ServiceUnavailable
 from sawt.core.ratelimit import redis_client
+
+logger = logging.getLogger("sawt.ws")
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
@@ -34,12 +39,20 @@ def issue_ticket(user_id: int) -> tuple[str, int]:
     """A short-lived one-time ticket for single-page apps on another origin (no cookie to send)."""
     ticket = secrets.token_urlsafe(32)
     ttl = settings.SAWT_WS_TICKET_SECONDS
-    redis_client().set(_TICKET_PREFIX + ticket, str(user_id), ex=ttl)
+    try:
+        redis_client().set(_TICKET_PREFIX + ticket, str(user_id), ex=ttl)
+    except RedisError as exc:
+        raise ServiceUnavailable("Socket tickets are unavailable. Try again shortly, or use a token.") from exc
     return ticket, ttl
 
 
 def redeem_ticket(ticket: str) -> int | None:
-    value = redis_client().getdel(_TICKET_PREFIX + ticket)
+    """The ticket's user; None when it is unknown, used, expired, or cannot be checked (Redis down)."""
+    try:
+        value = redis_client().getdel(_TICKET_PREFIX + ticket)
+    except RedisError:
+        logger.warning("socket ticket not checked: Redis is unreachable")
+        return None
     return int(value) if value else None
 
 

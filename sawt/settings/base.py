@@ -184,6 +184,8 @@ SAWT_ACCEL_REDIRECT = env.str("SAWT_ACCEL_REDIRECT", default="")
 # Size limits. JSON and form bodies are small; audio uploads have their own limit.
 SAWT_MAX_BODY_BYTES = env.int("SAWT_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 SAWT_MAX_UPLOAD_BYTES = env.int("SAWT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# What one user's unfinished resumable uploads may declare in all (413 upload_quota_exceeded above it).
+SAWT_UPLOAD_QUOTA_BYTES = env.int("SAWT_UPLOAD_QUOTA_BYTES", default=4 * 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAWT_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
@@ -406,6 +408,10 @@ CELERY_TASK_ROUTES["meetings.tasks.send_outcome_email"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["meetings-summarize-missing"] = {"task": "meetings.tasks.summarize_missing", "schedule": 600}
 CELERY_BEAT_SCHEDULE["meetings-retry-failed"] = {"task": "meetings.tasks.retry_failed_jobs", "schedule": 60}
 CELERY_BEAT_SCHEDULE["meetings-purge-deleted"] = {"task": "meetings.tasks.purge_deleted", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["meetings-sweep-abandoned-uploads"] = {
+    "task": "meetings.tasks.sweep_abandoned_uploads",
+    "schedule": 3600,
+}
 
 
 # --- music ---

@@ -1,6 +1,10 @@
-import pytest
+from datetime import timedelta
 
-from meetings.models import Meeting, ProcessingJob, Recording
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from meetings.models import ChunkedUpload, Meeting, ProcessingJob, Recording
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,85 @@ def test_deleting_the_account_removes_its_unfinished_uploads_and_their_parts(
 
     assert not ChunkedUpload.objects.filter(pk=upload_id).exists()
     assert not default_storage.exists(part)
+
+
+def _create(api, size: int):
+    return api.post("/api/v1/meetings/uploads/", {"filename": "long.wav", "size": size}, format="json")
+
+
+def test_it_counts_uploads_created_toward_the_upload_limit_and_not_the_chunks_sent(api, settings):
+    settings.SAWT_RATE_LIMITS = {**settings.SAWT_RATE_LIMITS, "api": "1000/60", "upload": "2/60"}
+    settings.MEETINGS_CHUNK_BYTES = 4
+    first = _create(api, 40).json()["upload"]
+    assert _create(api, 40).status_code == 201
+    # Ten chunks of one upload: all accepted, none spends the upload budget.
+    statuses = [_put(api, first, b"abcd", start, 40).status_code for start in range(0, 36, 4)]
+    assert statuses == [200] * 9
+    assert _put(api, first, b"abcd", 36, 40).status_code == 202
+    third = _create(api, 40)
+    assert third.status_code == 429
+    assert third.json()["error"]["code"] == "rate_limited"
+
+
+def test_it_refuses_an_upload_over_the_users_quota_of_bytes_in_flight(api, outsider_api, settings):
+    settings.SAWT_UPLOAD_QUOTA_BYTES = 100
+    settings.MEETINGS_CHUNK_BYTES = 60
+    first = _create(api, 60).json()["upload"]
+    over = _create(api, 50)
+    assert over.status_code == 413
+    assert over.json()["error"] == {
+        "code": "upload_quota_exceeded",
+        "message": "Your unfinished uploads already hold most of your quota: finish or cancel one first.",
+        "details": {"quota_bytes": 100, "in_flight_bytes": 60, "size": 50},
+    }
+    assert ChunkedUpload.objects.filter(owner__username="owner").count() == 1
+    assert outsider_api.post(
+        "/api/v1/meetings/uploads/", {"filename": "a.wav", "size": 60}, format="json"
+    ).status_code == 201  # each user has their own quota
+    # A finished upload no longer counts; nor does a cancelled one.
+    assert _put(api, first, b"x" * 60, 0, 60).status_code == 202
+    second = _create(api, 100)
+    assert second.status_code == 201
+    assert _create(api, 1).status_code == 413
+    assert api.delete(f"/api/v1/meetings/uploads/{second.json()['upload']}/").status_code == 204
+    assert _create(api, 100).status_code == 201
+
+
+def test_it_cancels_an_unfinished_upload_and_removes_its_part(api):
+    created = _create(api, 40).json()["upload"]
+    _put(api, created, b"abcd", 0, 40)
+    path = ChunkedUpload.objects.get(pk=created).path
+    assert default_storage.exists(path)
+    assert api.delete(f"/api/v1/meetings/uploads/{created}/").status_code == 204
+    assert not ChunkedUpload.objects.filter(pk=created).exists()
+    assert not default_storage.exists(path)
+
+
+def test_it_keeps_a_finished_upload_when_asked_to_cancel_it(api):
+    created = _create(api, 4).json()["upload"]
+    assert _put(api, created, b"abcd", 0, 4).status_code == 202
+    refused = api.delete(f"/api/v1/meetings/uploads/{created}/")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "conflict"
+    assert default_storage.exists(ChunkedUpload.objects.get(pk=created).path)
+
+
+def test_it_sweeps_parts_abandoned_for_a_day_and_keeps_the_rest(api, owner):
+    from meetings.tasks import sweep_abandoned_uploads
+
+    abandoned, recent, finished = (_create(api, 8).json()["upload"] for _ in range(3))
+    for upload_id in (abandoned, recent):
+        _put(api, upload_id, b"abcd", 0, 8)
+    _put(api, finished, b"abcdefgh", 0, 8)
+    ChunkedUpload.objects.filter(pk__in=[abandoned, finished]).update(updated=timezone.now() - timedelta(hours=25))
+    paths = dict(ChunkedUpload.objects.values_list("pk", "path"))
+    assert sweep_abandoned_uploads() == 1
+    assert sweep_abandoned_uploads() == 0  # twice is harmless
+    assert set(ChunkedUpload.objects.values_list("pk", flat=True)) == {recent, finished}
+    assert not default_storage.exists(paths[abandoned])
+    assert default_storage.exists(paths[recent]) and default_storage.exists(paths[finished])
+
+
+def test_it_schedules_the_sweep_of_abandoned_uploads(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["meetings-sweep-abandoned-uploads"]
+    assert entry["task"] == "meetings.tasks.sweep_abandoned_uploads"
