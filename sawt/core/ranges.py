@@ -165,6 +165,7 @@ def ranged_file_response(
     if prefix and isinstance(storage, FileSystemStorage):
         accel = HttpResponse(headers=headers)
         accel["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
+        del accel["Accept-Ranges"]  # nginx answers ranges and says so itself; ours would be a second one
         return accel
 
     size = storage.size(name)
