@@ -1,10 +1,9 @@
 """The dictation API (/api/v1/dictation/): one view per resource and operation, every one scoped to the
 requesting user; someone else's object is not found (404)."""
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -151,10 +150,15 @@ class ItemAudioApi(APIView):
                    parameters=[OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False)])
     def get(self, request: Request, item_id: int) -> HttpResponseBase:
         item = _owned_item(request, item_id)
-        path = Path(settings.MEDIA_ROOT) / item.audio_file if item.audio_file else None
-        if item.tts_status != TTSStatus.COMPLETED or path is None or not path.is_file():
+        if item.tts_status != TTSStatus.COMPLETED or not item.audio_file or not default_storage.exists(item.audio_file):
             raise AudioNotReady(details={"status": item.tts_status, "error": item.tts_error})
-        return ranged_file_response(request, path, "audio/wav", f"item-{item.pk}.wav")
+        return ranged_file_response(
+            request,
+            storage=default_storage,
+            name=item.audio_file,
+            filename=f"item-{item.pk}.wav",
+            content_type="audio/wav",
+        )
 
 
 class AttemptListCreateApi(APIView):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -43,6 +43,7 @@ from meetings.serializers import (
 from meetings.uploads import chunked_upload_append, chunked_upload_create
 from sawt.core.errors import NotFound, ValidationFailed
 from sawt.core.pagination import SawtPagination, paginated_response
+from sawt.core.ranges import ranged_file_response
 
 
 class MeetingListCreateApi(APIView):
@@ -153,15 +154,24 @@ class ExportApi(APIView):
 class AudioApi(APIView):
     """The original upload, for owner and participants only."""
 
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
-    def get(self, request: Request, meeting_id: int) -> FileResponse:
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("download", str, description="1: as an attachment"),
+            OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={(200, "*/*"): OpenApiTypes.BINARY, (206, "*/*"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, meeting_id: int) -> HttpResponseBase:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         recording = getattr(meeting, "recording", None)
-        if recording is None or not recording.file:
+        if recording is None or not recording.file or not recording.file.storage.exists(recording.file.name):
             raise Http404("No recording.")
-        name = recording.original_name or f"meeting-{meeting.pk}"
-        return FileResponse(
-            recording.file.open("rb"), as_attachment=request.query_params.get("download") == "1", filename=name
+        return ranged_file_response(
+            request,
+            storage=recording.file.storage,
+            name=recording.file.name,
+            filename=recording.original_name or f"meeting-{meeting.pk}",
+            as_attachment=request.query_params.get("download") == "1",
         )
 
 

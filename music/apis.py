@@ -1,7 +1,9 @@
+from pathlib import PurePosixPath
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -23,6 +25,7 @@ from music.serializers import (
 )
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound
+from sawt.core.ranges import ranged_file_response
 
 
 def me(request: Request) -> User:
@@ -123,10 +126,16 @@ class HistoryApi(APIView):
 
 
 class TurnAudioApi(APIView):
-    @extend_schema(responses={(200, "audio/wav"): bytes}, tags=["music"])
-    def get(self, request: Request, turn_id: int) -> Any:
-        path = services.turn_audio_path(user=me(request), turn_id=turn_id)
-        return FileResponse(path.open("rb"), content_type="audio/wav")
+    @extend_schema(
+        responses={(200, "audio/wav"): bytes, (206, "audio/wav"): bytes},
+        parameters=[OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False)],
+        tags=["music"],
+    )
+    def get(self, request: Request, turn_id: int) -> HttpResponseBase:
+        name = services.turn_audio_name(user=me(request), turn_id=turn_id)
+        return ranged_file_response(
+            request, storage=default_storage, name=name, filename=PurePosixPath(name).name, content_type="audio/wav"
+        )
 
 
 class PlayerStateApi(APIView):

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from social_django.models import UserSocialAuth
@@ -125,14 +126,12 @@ def turn_speak(*, turn: Turn) -> None:
     turn.save(update_fields=["audio_path"])
 
 
-def turn_audio_path(*, user: User, turn_id: int) -> Path:
+def turn_audio_name(*, user: User, turn_id: int) -> str:
+    """The storage name of the user's spoken reply; NotFound when there is none."""
     turn = Turn.objects.filter(owner=user, pk=turn_id).exclude(audio_path="").first()
-    if turn is None:
+    if turn is None or not default_storage.exists(turn.audio_path):
         raise NotFound()
-    path = Path(settings.MEDIA_ROOT) / turn.audio_path
-    if not path.is_file():
-        raise NotFound()
-    return path
+    return turn.audio_path
 
 
 def account_disconnect(*, user: User, platform: str) -> None:

@@ -8,17 +8,22 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from sawt.core.wsauth import WebSocketAuthMiddleware  # noqa: E402
+from sawt.core.wsauth import WebSocketAuthMiddleware, authenticates_without_cookie  # noqa: E402
 from sawt.routing import websocket_urlpatterns  # noqa: E402
 from voicebot.routing import TELEPHONY_PATH_PREFIXES  # noqa: E402
 
 
 def origin_checked(inner):  # type: ignore[no-untyped-def]
-    """Browsers always send Origin and are checked against ALLOWED_HOSTS. Plivo and Twilio media
-    servers send none; their stream routes authenticate with a signed token instead of a cookie."""
+    """The Origin check follows how the socket authenticates (see sawt/core/wsauth.py). One that the
+    session cookie may authenticate (or nothing: it then closes with 4401) must come with an Origin in
+    ALLOWED_HOSTS, against cross-site WebSocket hijacking. One with an `Authorization` header or a
+    `?ticket=` is accepted with any Origin or none, as scripts send none. Plivo and Twilio media servers
+    send no Origin either; their stream routes authenticate with a signed token instead of a cookie."""
     checked = AllowedHostsOriginValidator(inner)
 
     async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        if authenticates_without_cookie(scope):
+            return await inner(scope, receive, send)
         has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
         if not has_origin and scope.get("path", "").startswith(TELEPHONY_PATH_PREFIXES):
             return await inner(scope, receive, send)

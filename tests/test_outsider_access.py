@@ -96,7 +96,8 @@ async def test_an_outsider_socket_is_closed_with_4404_and_a_stranger_with_4401(r
     await stranger.disconnect()
 
     if kwargs:
-        intruder = WebsocketCommunicator(application, path, headers=[*headers, (b"authorization", f"Bearer {key}".encode())])
+        token_headers = [(b"host", b"testserver"), (b"authorization", f"Bearer {key}".encode())]
+        intruder = WebsocketCommunicator(application, path, headers=token_headers)
         connected, _ = await intruder.connect()
         assert connected
         assert (await intruder.receive_output(5))["code"] == 4404

@@ -1,9 +1,5 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
-
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
@@ -204,10 +200,16 @@ class CallRecordingApi(APIView):
     )
     def get(self, request: Request, call_id: int) -> HttpResponseBase:
         call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
-        path = Path(settings.MEDIA_ROOT) / str(call.recording.name) if call.recording else None
-        if path is None or not path.is_file():
+        name = str(call.recording.name) if call.recording else ""
+        if not name or not call.recording.storage.exists(name):
             raise NotFound("This call has no recording.")
-        return ranged_file_response(request, path, "audio/wav", f"call-{call.pk}.wav")
+        return ranged_file_response(
+            request,
+            storage=call.recording.storage,
+            name=name,
+            filename=f"call-{call.pk}.wav",
+            content_type="audio/wav",
+        )
 
 
 class CallDetailApi(APIView):

@@ -143,9 +143,7 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     load_before = os.getloadavg()
     started = time.perf_counter()
     with bench_server(options) as (base, server):
-        result = asyncio.run(
-            _measure(f"{base}/ws/chat/", {**headers, "Origin": base.replace("ws", "http", 1)}, files, server, seconds)
-        )
+        result = asyncio.run(_measure(f"{base}/ws/chat/", headers, files, server, seconds))
     return {
         "files": [name for name, _, _ in files],
         "audio_s": round(sum(len(pcm) for _, _, pcm in files) / 32000, 1),

@@ -1,23 +1,141 @@
-"""Serving a file with HTTP Range support (RFC 9110 §14), so players can seek and resume."""
+"""Serving a stored file: byte ranges (RFC 9110 §14) so players can seek and resume, read in chunks so
+no file is ever held whole in memory, or handed to nginx when it can read the file itself.
 
+Every endpoint that serves a stored file answers through `ranged_file_response`; the headers a file
+answer carries are built in one place, `file_headers`.
+
+Under ASGI (daphne) Django buffers a synchronous streaming iterator whole before sending it
+(`StreamingHttpResponse.__aiter__` falls back to `sync_to_async(list)`), so `StoredFileResponse` gives
+the server an asynchronous iterator too, reading each chunk in a worker thread.
+
+nginx. With `SAWT_ACCEL_REDIRECT=/_protected/` and filesystem storage, the app checks ownership and
+answers an empty 200 with `X-Accel-Redirect: /_protected/<storage name>`; nginx then serves the file,
+Range requests included, from a location that only such a redirect can reach:
+
+    location /_protected/ {
+        internal;                      # a client asking for /_protected/... gets 404
+        alias /srv/sawt/var/media/;    # MEDIA_ROOT, with the trailing slash
+    }
+
+Of the app's headers nginx keeps only Content-Type, Content-Disposition, Accept-Ranges, Set-Cookie,
+Cache-Control and Expires on such a redirect; any other header a file answer needs (for instance
+X-Content-Type-Options) must be repeated in that location, e.g.
+`add_header X-Content-Type-Options $upstream_http_x_content_type_options;`.
+"""
+
+import mimetypes
 import re
-from pathlib import Path
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from contextlib import aclosing
+from urllib.parse import quote
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from sawt.core.errors import error_body
+
+CHUNK_BYTES = 64 * 1024
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
+# What FileResponse answers for a compressed file, so that browsers do not uncompress it.
+_ENCODED_TYPES = {
+    "br": "application/x-brotli",
+    "bzip2": "application/x-bzip",
+    "compress": "application/x-compress",
+    "gzip": "application/gzip",
+    "xz": "application/x-xz",
+}
 
-def ranged_file_response(request: HttpRequest, path: Path, content_type: str, filename: str) -> HttpResponseBase:
-    """The whole file (200), one byte range of it (206), or 416 for a range outside it. Multi-range
-    requests get the whole file, which RFC 9110 allows."""
-    size = path.stat().st_size
-    header = request.headers.get("Range", "").strip()
-    match = _RANGE.match(header) if header else None
+
+class StoredFileChunks:
+    """`length` bytes of a stored file from `start`, read CHUNK_BYTES at a time, synchronously or
+    asynchronously; the file is opened on the first read and closed after the last one."""
+
+    def __init__(self, storage: Storage, name: str, start: int, length: int) -> None:
+        self.storage, self.name, self.start = storage, name, start
+        self._handle: File | None = None
+        self._left = length
+
+    def read_chunk(self) -> bytes:
+        """The next chunk, b"" at the end (and the file closed)."""
+        if self._left <= 0:
+            self.close()
+            return b""
+        if self._handle is None:
+            self._handle = self.storage.open(self.name, "rb")
+            self._handle.seek(self.start)
+        chunk = self._handle.read(min(CHUNK_BYTES, self._left))
+        self._left = self._left - len(chunk) if chunk else 0  # a file cut short ends the answer
+        return chunk
+
+    def close(self) -> None:
+        self._left = 0
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while chunk := self.read_chunk():
+                yield chunk
+        finally:
+            self.close()
+
+    async def __aiter__(self) -> AsyncGenerator[bytes, None]:
+        read = sync_to_async(self.read_chunk, thread_sensitive=False)
+        close = sync_to_async(self.close, thread_sensitive=False)
+        try:
+            while chunk := await read():
+                yield chunk
+        finally:
+            await close()
+
+
+class StoredFileResponse(StreamingHttpResponse):
+    """Streams StoredFileChunks: iterated synchronously under WSGI and the test client, asynchronously
+    under ASGI."""
+
+    _iterator: Iterator[bytes]  # StreamingHttpResponse's, which django-stubs leaves out
+
+    def __init__(self, chunks: StoredFileChunks, *, status: int, headers: dict[str, str]) -> None:
+        super().__init__(chunks, status=status, headers=headers)
+        self._chunks = chunks
+        self._own_iterator = self._iterator
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._iterator is not self._own_iterator:  # a middleware replaced the content: serve that
+            async for part in super().__aiter__():
+                yield part
+            return
+        async with aclosing(aiter(self._chunks)) as chunks:  # a client gone mid-file closes it now
+            async for chunk in chunks:
+                yield chunk
+
+
+def file_headers(*, content_type: str | None, filename: str, as_attachment: bool) -> dict[str, str]:
+    """The headers every answer with a stored file carries, whoever sends the bytes (Django or nginx).
+    No content type: guessed from the file name, as Django's FileResponse does."""
+    if content_type is None:
+        guessed, encoding = mimetypes.guess_type(filename)
+        content_type = _ENCODED_TYPES.get(encoding or "", guessed) or "application/octet-stream"
+    headers = {"Content-Type": content_type, "Accept-Ranges": "bytes"}
+    if disposition := content_disposition_header(as_attachment, filename):
+        headers["Content-Disposition"] = disposition
+    return headers
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) for a single satisfiable `bytes=a-b`, `a-` or `-n`; None for the whole file
+    (no Range, a multi-range or one we do not parse: RFC 9110 lets a server ignore Range);
+    raises ValueError when the range lies outside the file."""
+    match = _RANGE.match(header.strip())
     if match is None or (not match.group(1) and not match.group(2)):
-        response: HttpResponseBase = FileResponse(path.open("rb"), content_type=content_type, filename=filename)
-        response["Accept-Ranges"] = "bytes"
-        return response
+        return None
     first, last = match.groups()
     if first:
         start = int(first)
@@ -26,14 +144,44 @@ def ranged_file_response(request: HttpRequest, path: Path, content_type: str, fi
         start = max(size - int(last), 0)
         end = size - 1
     if start >= size or start > end:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    with path.open("rb") as handle:
-        handle.seek(start)
-        body = handle.read(end - start + 1)
-    response = HttpResponse(body, status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+        raise ValueError(header)
+    return start, end
+
+
+def ranged_file_response(
+    request: HttpRequest,
+    *,
+    storage: Storage,
+    name: str,
+    filename: str,
+    content_type: str | None = None,
+    as_attachment: bool = False,
+) -> HttpResponseBase:
+    """The stored file `name` of `storage`: whole (200), one byte range of it (206), or 416 for a range
+    outside it. With SAWT_ACCEL_REDIRECT and filesystem storage, an empty 200 that nginx fills.
+    `filename` is what the browser is told (Content-Disposition); the caller checks the file exists."""
+    headers = file_headers(content_type=content_type, filename=filename, as_attachment=as_attachment)
+    prefix = settings.SAWT_ACCEL_REDIRECT
+    if prefix and isinstance(storage, FileSystemStorage):
+        accel = HttpResponse(headers=headers)
+        accel["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
+        return accel
+
+    size = storage.size(name)
+    try:
+        byte_range = _byte_range(request.headers.get("Range", ""), size)
+    except ValueError:
+        refused = JsonResponse(
+            error_body("range_not_satisfiable", f"The file has {size} bytes.", {"size": size}), status=416
+        )
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    start, end = byte_range if byte_range else (0, size - 1)
+    length = end - start + 1
+    # HEAD: the headers of GET and no body, so nothing is read.
+    chunks = StoredFileChunks(storage, name, start, 0 if request.method == "HEAD" else length)
+    response = StoredFileResponse(chunks, status=206 if byte_range else 200, headers=headers)
+    response["Content-Length"] = str(length)
+    if byte_range:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
     return response

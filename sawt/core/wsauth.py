@@ -1,11 +1,17 @@
 """WebSocket authentication: session cookie, `Authorization` header, or a one-time `?ticket=`.
 
-A socket whose credentials fail is accepted and closed with 4401 by `reject_unauthenticated`;
-consumers call it first. A socket for an object the user may not see is closed with 4404.
+A ticket or header, when present, authenticates the socket alone (the cookie is then ignored, even if
+the ticket or header is no good). That decides the Origin check in sawt/asgi.py: only a socket that
+the cookie may authenticate is checked against ALLOWED_HOSTS, because a browser sends the cookie to any
+page that opens a socket to us (cross-site WebSocket hijacking); no other site can make it send our
+header or ticket, so a socket carrying one is accepted with any Origin or none (scripts send none).
+
+A socket whose credentials fail is accepted and closed with 4401 by `SawtConsumer.connect`; one for
+an object the user may not see is closed with 4404.
 """
 
 import secrets
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddleware
@@ -52,20 +58,32 @@ def _user_for_header(header: str) -> Any:
     return user_for_authorization_header(header)
 
 
+def _ticket_or_header(scope: dict[str, Any]) -> tuple[Literal["ticket", "header"], str] | None:
+    query = parse_qs(scope.get("query_string", b"").decode())
+    if query.get("ticket"):
+        return "ticket", query["ticket"][0]
+    headers = dict(scope.get("headers", []))
+    if b"authorization" in headers:
+        return "header", headers[b"authorization"].decode("latin-1")
+    return None
+
+
+def authenticates_without_cookie(scope: dict[str, Any]) -> bool:
+    """Whether a ticket or an Authorization header, not the session cookie, authenticates this socket."""
+    return _ticket_or_header(scope) is not None
+
+
 class _CredentialsMiddleware(AuthMiddleware):
     """After the session was read: a ticket or an Authorization header takes precedence."""
 
     async def resolve_scope(self, scope: dict[str, Any]) -> None:
         await super().resolve_scope(scope)
-        query = parse_qs(scope.get("query_string", b"").decode())
-        headers = dict(scope.get("headers", []))
-        user = None
-        if query.get("ticket"):
-            user = await _user_for_ticket(query["ticket"][0]) or AnonymousUser()
-        elif b"authorization" in headers:
-            user = await _user_for_header(headers[b"authorization"].decode("latin-1")) or AnonymousUser()
-        if user is not None:
-            scope["user"]._wrapped = user
+        credential = _ticket_or_header(scope)
+        if credential is None:
+            return
+        kind, value = credential
+        user = await (_user_for_ticket(value) if kind == "ticket" else _user_for_header(value))
+        scope["user"]._wrapped = user or AnonymousUser()
 
 
 def WebSocketAuthMiddleware(inner: Any) -> Any:  # noqa: N802 - mirrors channels' AuthMiddlewareStack

@@ -177,6 +177,9 @@ STORAGES: dict[str, dict[str, str]] = {
 MEDIA_URL = "/media/"
 # Uploads live outside the static root and are only ever served through views that check ownership.
 MEDIA_ROOT = Path(env.str("SAWT_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# A URL prefix such as "/_protected/": stored files are then sent by nginx (X-Accel-Redirect) once a view
+# has checked ownership; empty: Django streams them. The nginx location it needs: sawt/core/ranges.py.
+SAWT_ACCEL_REDIRECT = env.str("SAWT_ACCEL_REDIRECT", default="")
 
 # Size limits. JSON and form bodies are small; audio uploads have their own limit.
 SAWT_MAX_BODY_BYTES = env.int("SAWT_MAX_BODY_BYTES", default=2 * 1024 * 1024)

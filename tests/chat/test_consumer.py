@@ -19,7 +19,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 async def open_chat(user, path="/ws/chat/"):
     _, key = await database_sync_to_async(api_token_create)(user=user, name="chat")
     headers = [
-        (b"origin", b"http://testserver"),
         (b"host", b"testserver"),
         (b"authorization", f"Bearer {key}".encode()),
     ]

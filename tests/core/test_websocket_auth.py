@@ -76,3 +76,93 @@ async def test_it_answers_bad_frames_with_error_frames_and_stays_open(owner):
     await socket.send_to(text_data=json.dumps({"event": "ping"}))
     assert await socket.receive_json_from(5) == {"type": "pong"}
     await socket.disconnect()
+
+
+# The Origin policy, through the application daphne serves: a cookie socket must come from this site's
+# pages (cross-site WebSocket hijacking); a header or ticket socket comes from anywhere, scripts send no Origin.
+OWN_ORIGIN = (b"origin", b"http://testserver")
+FOREIGN_ORIGIN = (b"origin", b"https://attacker.example")
+
+
+async def open_notifications(*headers, path="/ws/notifications/"):
+    from sawt.asgi import application
+
+    socket = WebsocketCommunicator(application, path, headers=[(b"host", b"testserver"), *headers])
+    connected, _ = await socket.connect()
+    return socket, connected
+
+
+async def hears_own_notifications(socket, user) -> bool:
+    from sawt.accounts.notifications import user_notify
+
+    # Frames are handled in order, so the answer to this one means the socket has joined the user's group.
+    await socket.send_json_to({"event": "hello"})
+    assert (await socket.receive_json_from(5))["code"] == "unknown_event"
+    await database_sync_to_async(user_notify)(user_id=user.pk, event={"type": "meeting.ready", "meeting": 7})
+    heard = await socket.receive_json_from(5) == {"type": "meeting.ready", "meeting": 7}
+    await socket.disconnect()
+    return heard
+
+
+@database_sync_to_async
+def token_header(user) -> tuple[bytes, bytes]:
+    return (b"authorization", f"Token {api_token_create(user=user, name='script')[1]}".encode())
+
+
+@database_sync_to_async
+def session_cookie(user) -> tuple[bytes, bytes]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+async def test_it_accepts_a_token_socket_that_sends_no_origin_as_scripts_do(owner):
+    socket, connected = await open_notifications(await token_header(owner))
+    assert connected
+    assert await hears_own_notifications(socket, owner)
+
+
+async def test_it_accepts_a_ticket_socket_that_sends_no_origin(owner):
+    ticket, _ = await database_sync_to_async(issue_ticket)(owner.pk)
+    socket, connected = await open_notifications(path=f"/ws/notifications/?ticket={ticket}")
+    assert connected
+    assert await hears_own_notifications(socket, owner)
+
+
+async def test_it_accepts_a_token_socket_from_another_origin(owner):
+    socket, connected = await open_notifications(FOREIGN_ORIGIN, await token_header(owner))
+    assert connected
+    assert await hears_own_notifications(socket, owner)
+
+
+async def test_it_accepts_a_cookie_socket_from_this_site(owner):
+    socket, connected = await open_notifications(OWN_ORIGIN, await session_cookie(owner))
+    assert connected
+    assert await hears_own_notifications(socket, owner)
+
+
+async def test_it_refuses_a_cookie_socket_from_another_origin(owner):
+    _, connected = await open_notifications(FOREIGN_ORIGIN, await session_cookie(owner))
+    assert not connected
+
+
+async def test_it_refuses_a_cookie_socket_that_sends_no_origin(owner):
+    _, connected = await open_notifications(await session_cookie(owner))
+    assert not connected
+
+
+async def test_it_never_lets_a_bad_ticket_from_another_origin_ride_on_the_cookie(owner):
+    cookie = await session_cookie(owner)
+    socket, connected = await open_notifications(FOREIGN_ORIGIN, cookie, path="/ws/notifications/?ticket=guessed")
+    assert connected  # the ticket, not the cookie, authenticates it: and it is no good
+    assert await socket.receive_output(5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_it_refuses_a_socket_without_credentials_or_origin_and_closes_one_with_an_origin_with_4401():
+    _, connected = await open_notifications()
+    assert not connected
+    socket, connected = await open_notifications(OWN_ORIGIN)
+    assert connected
+    assert await socket.receive_output(5) == {"type": "websocket.close", "code": 4401}

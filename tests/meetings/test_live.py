@@ -13,7 +13,7 @@ from sawt.asgi import application
 from tests.meetings.factories import MeetingFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+HEADERS = [(b"host", b"testserver")]
 
 
 def _auth(user) -> list[tuple[bytes, bytes]]:

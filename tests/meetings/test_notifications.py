@@ -23,7 +23,8 @@ HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 def _auth(user) -> list[tuple[bytes, bytes]]:
     from sawt.accounts.services import api_token_create
 
-    return [*HEADERS, (b"authorization", f"Bearer {api_token_create(user=user, name='ws')[1]}".encode())]
+    _, key = api_token_create(user=user, name="ws")
+    return [(b"host", b"testserver"), (b"authorization", f"Bearer {key}".encode())]
 
 
 async def _listen(user) -> WebsocketCommunicator:

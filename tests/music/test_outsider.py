@@ -35,11 +35,18 @@ def test_an_outsider_sees_neither_the_owners_library_nor_history(api, outsider_a
     assert Turn.objects.filter(owner=owner).count() == 1
 
 
-def test_an_outsider_cannot_fetch_the_owners_spoken_reply(outsider_api, owner):
+def test_an_outsider_cannot_fetch_the_owners_spoken_reply(api, outsider_api, owner):
     from tests.music.owned import _turn
 
     turn_id = _turn(owner)
     assert outsider_api.get(f"/api/v1/music/turns/{turn_id}/audio").status_code == 404
+    # The owner can, and can seek in it.
+    whole = api.get(f"/api/v1/music/turns/{turn_id}/audio")
+    part = api.get(f"/api/v1/music/turns/{turn_id}/audio", HTTP_RANGE="bytes=4-7")
+    assert whole.status_code == 200 and whole["Content-Type"] == "audio/wav" and whole["Accept-Ranges"] == "bytes"
+    assert whole["Content-Disposition"] == 'inline; filename="owned-reply.wav"'
+    assert part.status_code == 206 and part["Content-Range"] == "bytes 4-7/12"
+    assert b"".join(part.streaming_content) == b"0000"
 
 
 def test_a_stranger_must_sign_in(client, db):

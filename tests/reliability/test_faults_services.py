@@ -97,7 +97,7 @@ def test_it_survives_a_redis_restart_during_a_live_chat_stream(
             restarted.append(seconds)
 
     with _daphne(tmp_path, settings, redis_server, database_url()) as server:
-        headers = {"Authorization": f"Bearer {token}", "Origin": server.url}
+        headers = {"Authorization": f"Bearer {token}"}
         url = f"{server.ws_url}/ws/chat/"
         first = asyncio.run(asyncio.wait_for(_stream(url, headers, pcm, during=restart_redis), 120))
         print("stream through a Redis restart:", {k: first[k] for k in ("done", "errors", "close_code")})
@@ -224,7 +224,7 @@ async def _live_meeting(server, redis, token: str, meeting_id: int, pcm: bytes) 
     """Record in real time with a watcher on; restart Redis at 2 s; a second watcher joins at 4 s."""
     import websockets
 
-    headers = {"Authorization": f"Bearer {token}", "Origin": server.url}
+    headers = {"Authorization": f"Bearer {token}"}
     base = f"{server.ws_url}/ws/meetings/{meeting_id}"
     seen: dict[str, Any] = {"recorder": [], "watcher": [], "rejoined": [], "rejoin_connects": 0}
     stop = asyncio.Event()

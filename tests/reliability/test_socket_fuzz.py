@@ -20,7 +20,7 @@ from tests.ownership import OWNED_OBJECTS, SOCKET_OPENERS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUTES = [r.pattern.regex.pattern for r in websocket_urlpatterns]
-BASE_HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+BASE_HEADERS = [(b"host", b"testserver")]
 SERVER_ERROR = 1011
 
 

@@ -96,6 +96,21 @@ def test_it_lists_calls_with_their_latency_and_turns(api, owner):
     assert detail["turns"][0]["caller_text"] == "table for two" and detail["turns"][0]["asr_ms"] == 60
 
 
+def test_it_serves_a_byte_range_of_a_call_recording_to_the_business_only(api, outsider_api, owner):
+    from django.core.files.base import ContentFile
+
+    recording = bytes(range(256))
+    call = CallFactory(business=business_for(owner), recording=ContentFile(recording, name="call.wav"))
+    url = f"/api/v1/voicebot/calls/{call.pk}/recording"
+
+    part = api.get(url, HTTP_RANGE="bytes=-16")
+
+    assert part.status_code == 206 and part["Content-Range"] == "bytes 240-255/256"
+    assert part["Content-Type"] == "audio/wav" and part["Content-Disposition"] == f'inline; filename="call-{call.pk}.wav"'
+    assert b"".join(part.streaming_content) == recording[-16:]
+    assert outsider_api.get(url).status_code == 404
+
+
 def test_the_staff_pages_show_todays_reservations_calls_and_consents(client, owner):
     business = business_for(owner)
     caller = services.caller_get_or_create(business=business, phone="+919812345678")
