@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -288,54 +286,6 @@ class SearchApi(APIView):
             for s in page or []
         ]
         return paginator.get_paginated_response(results)
-
-
-class StreamApi(APIView):
-    """Server-Sent Events: the transcript lines and job progress as they are written."""
-
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
-    def get(self, request: Request, meeting_id: int) -> StreamingHttpResponse:
-        meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-        once = request.query_params.get("once") == "1"
-        response = StreamingHttpResponse(_events(meeting.pk, once), content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        return response
-
-
-def _events(meeting_id: int, once: bool) -> Iterator[str]:
-    from meetings.models import Meeting, ProcessingJob, Segment
-
-    sent: set[int] = set()
-    last_progress: tuple[str, int] | None = None
-    deadline = time.monotonic() + 3600
-    while time.monotonic() < deadline:
-        for segment in Segment.objects.filter(meeting_id=meeting_id).exclude(pk__in=sent).select_related("speaker"):
-            sent.add(segment.pk)
-            yield _sse(
-                "final",
-                {
-                    "id": segment.pk,
-                    "start": segment.start,
-                    "end": segment.end,
-                    "text": segment.text,
-                    "speaker": segment.speaker.name if segment.speaker else None,
-                },
-            )
-        job = ProcessingJob.objects.filter(meeting_id=meeting_id).first()
-        if job and (job.stage, job.progress) != last_progress:
-            last_progress = (job.stage, job.progress)
-            yield _sse("progress", {"stage": job.stage, "progress": job.progress, "status": job.status})
-        state = Meeting.objects.filter(pk=meeting_id).values_list("status", flat=True).first()
-        if once or state in (Meeting.Status.COMPLETED, Meeting.Status.FAILED, None):
-            yield _sse("end", {"status": state})
-            return
-        yield ": keep-alive\n\n"
-        time.sleep(1.0)
-
-
-def _sse(event: str, data: dict[str, Any]) -> str:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
 class ChunkedUploadCreateApi(APIView):

@@ -7,5 +7,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        # Registers the account-deletion cleanup of recording files.
-        from meetings import services  # noqa: F401
+        # Registers the account-deletion cleanups of recording files and unfinished upload parts.
+        from meetings import services, uploads  # noqa: F401

@@ -140,6 +140,8 @@ def meeting_delete(*, meeting: Meeting) -> None:
     """Soft delete: invisible at once, the recording file is purged after the retention period."""
     meeting.deleted_at = timezone.now()
     meeting.save(update_fields=["deleted_at", "updated"])
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: meeting_notify(meeting_id=meeting_id, event={"type": "deleted"}))
 
 
 def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from meetings.models import ChunkedUpload, Meeting, ProcessingJob, Recording
 from meetings.services import _queue_job
+from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, PayloadTooLarge, ValidationFailed
 
 
@@ -114,3 +116,16 @@ def _finish(upload: ChunkedUpload) -> None:
     upload.meeting = meeting
     upload.save(update_fields=["meeting", "updated"])
     _queue_job(job)
+
+
+@on_account_delete
+def uploads_delete_for_account(user: Any) -> None:
+    """The rows go by CASCADE with the account; the parts of unfinished uploads must go too (a finished
+    upload's file is its meeting's recording, removed with it)."""
+    parts = list(ChunkedUpload.objects.filter(owner=user, meeting__isnull=True).values_list("path", flat=True))
+    transaction.on_commit(lambda: _parts_delete(parts))
+
+
+def _parts_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

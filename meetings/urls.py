@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from meetings import apis
+from meetings import apis, stream
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", apis.MeetingListCreateApi.as_view(), name="meeting-list"),
@@ -18,7 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("<int:meeting_id>/export/", apis.ExportApi.as_view(), name="meeting-export"),
     path("<int:meeting_id>/audio/", apis.AudioApi.as_view(), name="meeting-audio"),
-    path("<int:meeting_id>/stream/", apis.StreamApi.as_view(), name="meeting-stream"),
+    path("<int:meeting_id>/stream/", stream.meeting_stream, name="meeting-stream"),
     path("<int:meeting_id>/participants/", apis.ParticipantListCreateApi.as_view(), name="meeting-participants"),
     path("participants/<int:participant_id>/", apis.ParticipantDeleteApi.as_view(), name="meeting-participant"),
     path("segments/<int:segment_id>/", apis.SegmentUpdateApi.as_view(), name="meeting-segment"),

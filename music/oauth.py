@@ -22,7 +22,12 @@ class AccountRevoked(Exception):
 
 
 class SpotifyBackend(SpotifyOAuth2):
-    """social-core's Spotify backend with its provider URLs and credentials from settings."""
+    """social-core's Spotify backend with its provider URLs and credentials from settings.
+
+    Association only: it links Spotify to the signed-in Sawt user and never signs anyone in.
+    """
+
+    ASSOCIATION_ONLY = True
 
     def authorization_url(self) -> str:
         return f"{settings.MUSIC_SPOTIFY_ACCOUNTS_URL}/authorize"
@@ -41,8 +46,12 @@ class SpotifyBackend(SpotifyOAuth2):
 
 
 class SoundCloudBackend(BaseOAuth2PKCE):
-    """SoundCloud's current OAuth 2.1: authorization code with PKCE (S256) and an `OAuth` token header."""
+    """SoundCloud's current OAuth 2.1: authorization code with PKCE (S256) and an `OAuth` token header.
 
+    Association only, like Spotify: it links SoundCloud to the signed-in Sawt user and never signs anyone in.
+    """
+
+    ASSOCIATION_ONLY = True
     name = "soundcloud"
     title = "SoundCloud"
     ID_KEY = "id"
@@ -77,9 +86,16 @@ class SoundCloudBackend(BaseOAuth2PKCE):
 
 
 def require_signed_in_user(backend: Any, user: Any = None, **kwargs: Any) -> None:
-    """Connecting a music account never creates or logs in a Sawt user."""
-    if user is None or not user.is_authenticated:
+    """Connecting a music account never creates or logs in a Sawt user.
+
+    The pipeline's `user` is whoever social_user() found linked to the provider account, so it is no
+    proof of a session: the request itself must be signed in, as that same user.
+    """
+    signed_in = getattr(backend.strategy.request, "user", None)
+    if signed_in is None or not signed_in.is_authenticated:
         raise AuthPolicyError(backend, "Sign in to Sawt before connecting a music account.")
+    if user is None or user.pk != signed_in.pk:
+        raise AuthPolicyError(backend, "This music account is connected to another Sawt user.")
 
 
 def store_tokens(

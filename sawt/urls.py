@@ -4,10 +4,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from sawt.core import health, views
 
-admin.site.site_header = "Sawt administration"
-admin.site.site_title = "Sawt"
-admin.site.index_title = "Sawt"
-
 api_v1 = [
     path("auth/", include("sawt.accounts.api_urls")),
     path("chat/", include("sawt.chat.api_urls")),
@@ -27,7 +23,6 @@ urlpatterns = [
     path("meetings/", include("meetings.page_urls")),
     path("music/", include("music.page_urls")),
     path("voicebot/", include("voicebot.page_urls")),
-    path("oauth/", include("social_django.urls", namespace="social")),
     path("api/v1/", include(api_v1)),
     path("v1/", include("sawt.core.openai_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,7 +16,7 @@ OWNED_OBJECTS: dict[str, Callable[[Any], Any]] = {}
 
 # URL names whose keywords are not objects (password reset links carry a signed token).
 NOT_OBJECT_URLS = {"password_reset_confirm"}
-NOT_OBJECT_NAMESPACES = {"admin", "social"}
+NOT_OBJECT_NAMESPACES = {"admin"}
 
 
 # How to open a socket as its rightful user, per route regex: async (owner) -> (path, headers).

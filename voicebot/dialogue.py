@@ -48,6 +48,8 @@ class Reply:
 # The keypad digit that switches a call to a language, and the language's name as the caller hears it.
 LANGUAGE_DIGITS = {"en": "8", "hi": "9"}
 LANGUAGE_NAMES = {"en": gettext_lazy("English"), "hi": gettext_lazy("Hindi")}
+# Unclear answers to the consent question it is asked again for; after that, privacy is the default.
+CONSENT_REPEATS = 2
 
 
 @dataclass
@@ -72,6 +74,7 @@ class DialogueState:
     misunderstood: int = 0
     outcome: str = ""
     transcript_consent: bool = False  # the caller's answer to the consent question
+    consent_repeats: int = 0  # times the consent question was asked again after an unclear answer
 
 
 def _hindi() -> bool:
@@ -226,8 +229,12 @@ class Dialogue:
             text = hindi.to_english(text)
         if self.state.stage == "consent":
             answer = nlu.yes_no(text)
+            if answer is None and not self._holds_request(text) and self.state.consent_repeats < CONSENT_REPEATS:
+                # "Maybe", "what for?": ask again rather than guess.
+                self.state.consent_repeats += 1
+                return Reply(_("Sorry, I didn't catch that.") + " " + self._consent_question(), "consent")
             # Anything but a clear yes is a no: privacy is the default.
-            return self._consent(bool(answer), Consent.How.VOICE, text if answer is None else "")
+            return self._consent(answer is True, Consent.How.VOICE, text if answer is None else "")
         return self._dispatch(text)
 
     def _switch_language(self, language: str) -> Reply:
@@ -254,10 +261,13 @@ class Dialogue:
         )
         self.state.stage = "open"
         self.state.transcript_consent = granted
-        if rest.strip() and (nlu.intent(rest) or nlu.party_size(rest) or nlu.date_phrase(rest)):
+        if self._holds_request(rest):
             return self._dispatch(rest)
         lead = _("Thank you.") if granted else _("No problem, we won't keep anything.")
         return Reply(lead + " " + _("How can I help you today?"), "consent")
+
+    def _holds_request(self, text: str) -> bool:
+        return bool(text.strip() and (nlu.intent(text) or nlu.party_size(text) or nlu.date_phrase(text)))
 
     # --- routing ----------------------------------------------------------------------
 
@@ -649,8 +659,10 @@ class Dialogue:
         if target is None:
             return self._start("book", text)
         if answer is None:
+            # A new day, time or size is proposed afresh; anything else unclear gets the same question again.
             self.state.stage = "change_collect"
-            return self._change_collect(text)
+            self._read_change(text, target)
+            return self._propose_change(target)
         if not answer:
             self.state.stage = "change_collect"
             return Reply(_("Okay. What would you like instead?"), "change")

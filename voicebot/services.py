@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from sawt.accounts.services import on_account_delete
 from sawt.core import crypto
 from sawt.core.errors import Conflict, ValidationFailed
 from voicebot import selectors
@@ -30,6 +31,27 @@ def business_create(*, user: Any, **fields: Any) -> Business:
         business = Business.objects.create(**fields)
         Membership.objects.create(business=business, user=user, role=Membership.Role.OWNER)
     return business
+
+
+def business_delete(*, business: Business) -> None:
+    """The business with its callers, consents, calls, reservations and messages; recordings go on commit."""
+    with transaction.atomic():
+        _recordings_delete(Call.objects.filter(business=business))
+        business.delete()
+
+
+@on_account_delete
+def businesses_release_for_account(user: Any) -> None:
+    """A business the leaving user owned alone is deleted; one with another owner stays with that owner.
+
+    The user's memberships go with the account (CASCADE). Each business is locked first, so two owners
+    leaving at once cannot both count on the other one staying.
+    """
+    owned = Business.objects.filter(members__user=user, members__role=Membership.Role.OWNER).values("pk")
+    for business in Business.objects.select_for_update().filter(pk__in=owned).order_by("pk"):
+        others = business.members.filter(role=Membership.Role.OWNER).exclude(user=user)
+        if not others.exists():
+            business_delete(business=business)
 
 
 def _number_is_free(number: str, business_id: int | None) -> None:

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -9,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sawt.accounts import services
+from sawt.accounts.authentication import InvalidCredentials, login_attempt, password_confirm
 from sawt.accounts.models import ApiToken, User
 from sawt.accounts.serializers import (
     AccountDeleteInput,
@@ -20,32 +20,8 @@ from sawt.accounts.serializers import (
     TokenObtainOutput,
     WsTicketOutput,
 )
-from sawt.core import ratelimit
-from sawt.core.errors import SawtError
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.wsauth import issue_ticket
-
-
-class InvalidCredentials(SawtError):
-    code = "invalid_credentials"
-    message = "Wrong username or password."
-    status_code = status.HTTP_400_BAD_REQUEST
-
-
-def check_login_attempt(request: Request | Any, username: str, password: str) -> User:
-    """Authenticates; failed attempts count toward the `auth` limit, and over it every attempt gets 429."""
-    ident = ratelimit.identity(request)
-    retry_after = ratelimit.peek("auth", ident)
-    if retry_after is not None:
-        raise ratelimit.RateLimited(retry_after)
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        retry_after = ratelimit.hit("auth", ident)
-        if retry_after is not None:
-            raise ratelimit.RateLimited(retry_after)
-        raise InvalidCredentials()
-    assert isinstance(user, User)
-    return user
 
 
 class TokenObtainApi(APIView):
@@ -57,7 +33,10 @@ class TokenObtainApi(APIView):
     def post(self, request: Request) -> Response:
         data = TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = check_login_attempt(request, data.validated_data["username"], data.validated_data["password"])
+        # The username and password are the proof here: no current_password on top.
+        user = login_attempt(
+            request=request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
         token, key = services.api_token_create(user=user, name=data.validated_data["name"])
         return Response({"token": key, "id": token.id}, status=status.HTTP_201_CREATED)
 
@@ -80,7 +59,9 @@ class ApiTokenListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = ApiTokenCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token, key = services.api_token_create(user=request.user, name=data.validated_data["name"])  # type: ignore[arg-type]
+        assert isinstance(request.user, User)
+        password_confirm(request=request, user=request.user, password=data.validated_data.get("current_password"))
+        token, key = services.api_token_create(user=request.user, name=data.validated_data["name"])
         body = ApiTokenOutput(token).data | {"token": key}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -105,6 +86,14 @@ class MeApi(generics.RetrieveUpdateAPIView[User]):
     def get_object(self) -> User:
         assert isinstance(self.request.user, User)
         return self.request.user
+
+    def perform_update(self, serializer: MeSerializer) -> None:  # type: ignore[override]
+        # A new e-mail receives the password resets: changing it takes the password, not just a session or token.
+        user = self.get_object()
+        password = serializer.validated_data.pop("current_password", None)
+        if "email" in serializer.validated_data and serializer.validated_data["email"] != user.email:
+            password_confirm(request=self.request, user=user, password=password)
+        serializer.save()
 
     @extend_schema(request=AccountDeleteInput, responses={204: None}, tags=["auth"])
     def delete(self, request: Request) -> Response:

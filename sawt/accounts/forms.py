@@ -1,8 +1,11 @@
 import zoneinfo
+from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from sawt.accounts.authentication import InvalidCredentials, login_attempt
 from sawt.accounts.models import User
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -17,8 +20,41 @@ class SignupForm(UserCreationForm[User]):
         fields = ("username", "email", "time_zone")
 
 
+class LoginAttemptMixin:
+    """Django's login form checked by login_attempt(), so it counts failures like every other door.
+
+    Over a limit it raises RateLimited out of is_valid(); the view answers 429 (views.refuse_when_rate_limited).
+    """
+
+    request: Any
+    cleaned_data: dict[str, Any]
+    user_cache: User | None
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_attempt(request=self.request, username=username, password=password)
+            except InvalidCredentials:
+                raise self.get_invalid_login_error() from None  # type: ignore[attr-defined]
+            self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]
+        return self.cleaned_data
+
+
+class LoginForm(LoginAttemptMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LoginAttemptMixin, AdminAuthenticationForm):
+    pass
+
+
 class ProfileForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    current_password = forms.CharField(
+        widget=forms.PasswordInput, required=False, strip=False, help_text="Needed only to change your e-mail."
+    )
 
     class Meta:
         model = User
@@ -27,6 +63,9 @@ class ProfileForm(forms.ModelForm[User]):
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, initial="My script")
+    current_password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput, strip=False, help_text="A new token needs your password."
+    )
 
 
 class AccountDeleteForm(forms.Form):

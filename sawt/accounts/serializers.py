@@ -22,6 +22,10 @@ class ApiTokenOutput(serializers.ModelSerializer[ApiToken]):
 
 class ApiTokenCreateInput(serializers.Serializer[None]):
     name = serializers.CharField(max_length=100)
+    current_password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, required=False, allow_blank=True,
+        help_text="The account's password: a session or a token alone cannot create tokens.",
+    )
 
 
 class ApiTokenCreateOutput(ApiTokenOutput):
@@ -38,10 +42,14 @@ class WsTicketOutput(serializers.Serializer[None]):
 
 class MeSerializer(serializers.ModelSerializer[User]):
     time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone], required=False)
+    current_password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, required=False, allow_blank=True, write_only=True,
+        help_text="The account's password; required to change the e-mail.",
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "time_zone", "meeting_emails", "date_joined"]
+        fields = ["id", "username", "email", "time_zone", "meeting_emails", "date_joined", "current_password"]
         read_only_fields = ["id", "username", "date_joined"]
 
 

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from sawt.accounts.models import ApiToken, User, hash_token_key
 
-# Apps register cleanups for what the database cascade cannot remove (files on disk, remote tokens).
+# Apps register cleanups for what the database cascade cannot remove (files on disk, remote tokens) or
+# must not remove blindly (a business the user owns with others). They run inside the deletion's
+# transaction, so their rows go or stay with the account; files are best deleted on commit.
 _account_cleanups: list[Callable[[User], None]] = []
 
 
@@ -41,9 +43,14 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revokes every active token of the user (after a password change or reset): answers how many."""
+    return ApiToken.objects.active().filter(owner=user).update(revoked_at=timezone.now())
+
+
 def account_delete(*, user: User) -> None:
     """Deletes the user and every object they own in every app (database cascade plus app cleanups)."""
-    for cleanup in _account_cleanups:
-        cleanup(user)
     with transaction.atomic():
+        for cleanup in _account_cleanups:
+            cleanup(user)
         user.delete()

@@ -1,17 +1,23 @@
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from sawt.accounts import services
-from sawt.accounts.forms import AccountDeleteForm, ProfileForm, SignupForm, TokenCreateForm
+from sawt.accounts.authentication import PasswordRequired, password_confirm, password_reset_check
+from sawt.accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm, TokenCreateForm
 from sawt.accounts.models import ApiToken, User
 from sawt.core import ratelimit
+from sawt.core.errors import RateLimited
 from sawt.core.ownership import get_owned_or_404
 
 
@@ -21,20 +27,34 @@ def too_many_attempts(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
+def refuse_when_rate_limited(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A page view whose checks may raise RateLimited: answers it with the 429 page and Retry-After."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except RateLimited as exc:
+            return too_many_attempts(request, exc.retry_after)
+
+    return wrapped
+
+
+@method_decorator(refuse_when_rate_limited, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's login page; failed attempts count toward the `auth` rate limit."""
+    """Django's login page; attempts go through login_attempt() (limits per address and per username)."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        retry_after = ratelimit.peek("auth", ratelimit.identity(request))
-        if retry_after is not None:
-            return too_many_attempts(request, retry_after)
-        return super().post(request, *args, **kwargs)
+    authentication_form = LoginForm
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        retry_after = ratelimit.hit("auth", ratelimit.identity(self.request))
-        if retry_after is not None:
-            return too_many_attempts(self.request, retry_after)
-        return super().form_invalid(form)
+
+def _confirm_on_form(request: HttpRequest, user: User, form: Any, purpose: str) -> None:
+    """password_confirm() for a page: a missing or wrong password becomes the field's error."""
+    password = form.cleaned_data.get("current_password")
+    try:
+        password_confirm(request=request, user=user, password=password)
+    except PasswordRequired:
+        message = "That is not your password." if password else f"Type your password {purpose}."
+        form.add_error("current_password", message)
 
 
 def signup(request: HttpRequest) -> HttpResponseBase:
@@ -54,24 +74,32 @@ def signup(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
+@refuse_when_rate_limited
 def profile(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your settings are saved.")
-        return redirect("profile")
+        # A new e-mail receives the password resets: a signed-in session alone cannot change it.
+        if "email" in form.changed_data:
+            _confirm_on_form(request, request.user, form, "to change your e-mail")
+        if not form.errors:
+            form.save()
+            messages.success(request, "Your settings are saved.")
+            return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
 
 
 @login_required
+@refuse_when_rate_limited
 def tokens(request: HttpRequest) -> HttpResponseBase:
     assert isinstance(request.user, User)
     form = TokenCreateForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = TokenCreateForm()
+        _confirm_on_form(request, request.user, form, "to create a token")
+        if not form.errors:
+            _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            form = TokenCreateForm()
     return render(
         request,
         "accounts/tokens.html",
@@ -99,3 +127,32 @@ def delete_account(request: HttpRequest) -> HttpResponseBase:
             return redirect("home")
         form.add_error("password", "That is not your password.")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; every API token of the account is revoked with the old password."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.api_tokens_revoke_all(user=form.user)
+        return response
+
+
+@method_decorator(refuse_when_rate_limited, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and per e-mail typed (known or not, alike)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        password_reset_check(request=self.request, email=form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password page of a reset link; every API token of the account is revoked."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.api_tokens_revoke_all(user=form.user)
+        return response

@@ -1,26 +1,36 @@
-"""Export one user's data to a zip and restore it: meetings with their recordings, dictation items
-with their audio, attempts and tags, and the reservations of the voicebot businesses they own.
+"""Export one user's data to a sealed archive and restore it: meetings with their recordings, dictation
+items with their audio, attempts and tags, and the callers (with their consents) and reservations of the
+voicebot businesses they own.
 
-The archive is `manifest.json` plus the media files under `files/`. Rows are written field by field
-with each model field's own string form (dates ISO 8601, JSON as JSON), so the manifest follows the
-models without a hand-kept schema. Import creates new rows with new primary keys and copies files
-into MEDIA_ROOT under generated names; nothing in the archive names a path on the target machine.
-Encrypted fields (callers' phone numbers) are written decrypted: the archive is as sensitive as the
-database and should be stored like a database dump.
+The archive is a zip sealed with `crypto.ArchiveWriter` (AES-256-GCM under SAWT_BACKUP_KEYS) and
+written with mode 0600. Inside, the zip is `manifest.json` plus the media files under `files/`. Rows
+are written field by field with each model field's own string form (dates ISO 8601, JSON as JSON), so
+the manifest follows the models without a hand-kept schema. Encrypted fields (callers' phone numbers)
+are in the manifest in clear, so an archive moves between servers with other encryption keys; lookup
+hashes are recomputed on import under the importing server's key. Import creates new rows with new
+primary keys and copies files into MEDIA_ROOT under generated names; nothing in the archive names a
+path on the target machine.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
+
+from sawt.core import crypto
+from sawt.core.fields import lookup_hashes
 
 FORMAT = "sawt-user-export"
 VERSION = 1
@@ -43,13 +53,73 @@ def _row(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 def _build(model: type[models.Model], data: dict[str, Any], **relations: Any) -> Any:
-    """An unsaved instance from `_row` output; unknown keys (a newer archive) are ignored."""
+    """An unsaved instance from `_row` output; unknown keys (a newer archive) are ignored. Lookup hashes
+    are recomputed: the archive's were keyed with the exporting server's SAWT_LOOKUP_HASH_KEY."""
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if field.name in data and not field.primary_key and not field.is_relation:
             raw = data[field.name]
             values[field.name] = raw if raw is None or isinstance(field, models.JSONField) else field.to_python(raw)
-    return model(**values, **relations)
+    instance = model(**values, **relations)
+    for entry in lookup_hashes(model):
+        entry.fill(instance)
+    return instance
+
+
+def _create_private(path: Path) -> IO[bytes]:
+    """A new file only its owner can read, whatever the umask; an existing file is never overwritten."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+@contextmanager
+def archive_read(*, archive_path: Path) -> Iterator[zipfile.ZipFile]:
+    """The zip inside a sealed archive, unsealed into an unnamed temporary file that vanishes on close."""
+    with archive_path.open("rb") as raw, tempfile.TemporaryFile() as plain:
+        try:
+            for chunk in crypto.archive_open(raw):
+                plain.write(chunk)
+        except crypto.DecryptionError as exc:
+            raise BackupError(str(exc)) from exc
+        plain.seek(0)
+        try:
+            archive = zipfile.ZipFile(plain)
+        except zipfile.BadZipFile as exc:
+            raise BackupError("not a Sawt export: the sealed content is not a zip") from exc
+        with archive:
+            yield archive
+
+
+def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        manifest = json.loads(_read_member(archive, "manifest.json"))
+    except (KeyError, ValueError) as exc:
+        raise BackupError("not a Sawt export: manifest.json missing or unreadable") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        found = manifest if isinstance(manifest, dict) else {}
+        raise BackupError(f"unsupported archive: {found.get('format')} v{found.get('version')}")
+    return manifest
+
+
+@contextmanager
+def _sealed_zip(output: Path) -> Iterator[zipfile.ZipFile]:
+    """A zip written straight into a sealed, private file; a failed export leaves no file behind."""
+    with _create_private(output) as raw:
+        try:
+            sealed = crypto.ArchiveWriter(raw)
+            with zipfile.ZipFile(sealed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                yield archive
+            sealed.finish()
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
+
+
+def archive_username(*, archive_path: Path) -> str:
+    """The username an archive was exported from."""
+    with archive_read(archive_path=archive_path) as archive:
+        return str(_manifest(archive)["username"])
 
 
 def user_data_export(*, user: Any, output: Path) -> dict[str, int]:
@@ -58,8 +128,9 @@ def user_data_export(*, user: Any, output: Path) -> dict[str, int]:
     from voicebot.models import Business, Membership
 
     counts = {"meetings": 0, "recordings": 0, "items": 0, "item_audio": 0, "attempts": 0, "tags": 0, "reservations": 0}
+    counts["consents"] = 0
     media = Path(settings.MEDIA_ROOT)
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with _sealed_zip(output) as archive:
         meetings = []
         for meeting in Meeting.objects.filter(owner=user, deleted_at__isnull=True).order_by("pk"):
             entry: dict[str, Any] = _row(meeting, exclude=("deleted_at",))
@@ -91,7 +162,11 @@ def user_data_export(*, user: Any, output: Path) -> dict[str, int]:
         businesses = []
         owned = Business.objects.filter(members__user=user, members__role=Membership.Role.OWNER).distinct()
         for business in owned.order_by("pk"):
-            callers = {c.pk: {**_row(c), "key": c.pk} for c in business.callers.all()}
+            callers = {
+                c.pk: {**_row(c), "key": c.pk, "consents": [_row(k) for k in c.consents.order_by("at", "pk")]}
+                for c in business.callers.order_by("pk")
+            }
+            counts["consents"] += sum(len(c["consents"]) for c in callers.values())
             reservations = [
                 {**_row(r), "caller": r.caller_id} for r in business.reservations.order_by("date", "time", "pk")
             ]
@@ -122,18 +197,14 @@ def user_data_import(*, archive_path: Path, user: Any) -> dict[str, int]:
     """Restore an export as `user`'s data, all or nothing; returns what was created."""
     from dictation.models import Attempt, Item, Tag
     from meetings.models import Meeting, Recording, Segment, Speaker, Summary
-    from voicebot.models import Business, Caller, Membership, Reservation
+    from voicebot.models import Business, Caller, Consent, Membership, Reservation
 
     counts = {"meetings": 0, "recordings": 0, "items": 0, "item_audio": 0, "attempts": 0, "tags": 0, "reservations": 0}
+    counts["consents"] = 0
     written: list[Path] = []
     media = Path(settings.MEDIA_ROOT)
-    with zipfile.ZipFile(archive_path) as archive:
-        try:
-            manifest = json.loads(_read_member(archive, "manifest.json"))
-        except (KeyError, ValueError) as exc:
-            raise BackupError("not a Sawt export: manifest.json missing or unreadable") from exc
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            raise BackupError(f"unsupported archive: {manifest.get('format')} v{manifest.get('version')}")
+    with archive_read(archive_path=archive_path) as archive:
+        manifest = _manifest(archive)
         try:
             with transaction.atomic():
                 for entry in manifest["meetings"]:
@@ -198,11 +269,21 @@ def user_data_import(*, archive_path: Path, user: Any) -> dict[str, int]:
                         raise BackupError(f"business {data['phone_number']} exists and {user} does not own it")
                     callers = {}
                     for caller_data in data["callers"]:
-                        caller = business.callers.filter(phone_hash=caller_data["phone_hash"]).first()
-                        if caller is None:
-                            caller = _build(Caller, caller_data, business=business)
+                        caller = _build(Caller, caller_data, business=business)
+                        existing = business.callers.filter(phone_hash=caller.phone_hash).first()
+                        if existing is None:
                             caller.save()
+                        else:
+                            caller = existing
                         callers[caller_data["key"]] = caller
+                        for consent_data in caller_data.get("consents", []):  # none in archives before consents
+                            consent = _build(Consent, consent_data, caller=caller)
+                            known = caller.consents.filter(
+                                kind=consent.kind, granted=consent.granted, how=consent.how, at=consent.at
+                            )
+                            if existing is None or not known.exists():
+                                consent.save()
+                                counts["consents"] += 1
                     for reservation in data["reservations"]:
                         _build(
                             Reservation, reservation, business=business, caller=callers.get(reservation["caller"])

@@ -1,5 +1,13 @@
-"""Rate limits counted in Redis, per user (per client IP when anonymous), one window per identity."""
+"""Rate limits counted in Redis, per user (per client IP when anonymous), one window per identity.
 
+A limit is a scope (its rate in SAWT_RATE_LIMITS) and an identity: a user, a client address, or a name
+people type (a username, an e-mail). Sign-ins and password resets count against several at once
+(peek_all/hit_all), so one address's failures never lock out a whole office and one username's never
+lock out anyone else.
+"""
+
+import hashlib
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +41,18 @@ def identity(request: "HttpRequest | Request") -> str:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     return f"ip:{client_ip(request)}"
+
+
+def client_identity(request: "HttpRequest | Request") -> str:
+    """The client address, even for a signed-in user (limits on what people type come per address)."""
+    return f"ip:{client_ip(request)}"
+
+
+def name_identity(kind: str, name: str) -> str:
+    """An identity for a typed name: its spellings in another case or with spaces share one counter,
+    and the name itself never lands in Redis."""
+    digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:32]
+    return f"{kind}:{digest}"
 
 
 def _key(scope: str) -> tuple[int, int]:
@@ -73,6 +93,21 @@ def peek(scope: str, ident: str) -> int | None:
     pipe.ttl(key)
     count, ttl = pipe.execute()
     return max(1, int(ttl)) if int(count or 0) >= limit else None
+
+
+Limit = tuple[str, str]  # (scope, identity)
+
+
+def peek_all(limits: Iterable[Limit]) -> int | None:
+    """peek() on each limit: the longest wait among those already reached, else None."""
+    waits = [wait for scope, ident in limits if (wait := peek(scope, ident)) is not None]
+    return max(waits, default=None)
+
+
+def hit_all(limits: Iterable[Limit]) -> int | None:
+    """hit() on each limit (every one counts): the longest wait among those now over, else None."""
+    waits = [wait for scope, ident in limits if (wait := hit(scope, ident)) is not None]
+    return max(waits, default=None)
 
 
 def check(scope: str, request: "HttpRequest | Request") -> None:

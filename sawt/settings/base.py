@@ -28,7 +28,7 @@ SAWT_VERSION = "0.1.0"
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "sawt.accounts.apps.SawtAdminConfig",  # django.contrib.admin with Sawt's site (its login is limited)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -206,6 +206,8 @@ SAWT_PUBLIC_URL = env.str("SAWT_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Encryption at rest (tokens, phone numbers). Comma-separated base64 32-byte keys, newest first.
 SAWT_ENCRYPTION_KEYS = env.list("SAWT_ENCRYPTION_KEYS", default=[])
 SAWT_LOOKUP_HASH_KEY = env.str("SAWT_LOOKUP_HASH_KEY", default="")
+# Archives of export_user_data: comma-separated base64 32-byte keys, newest first (older ones still read).
+SAWT_BACKUP_KEYS = env.list("SAWT_BACKUP_KEYS", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -245,9 +247,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Rate limits: "<count>/<seconds>" per scope, counted in Redis per user (per IP when anonymous).
+# Failed sign-ins (token API, login page, admin login, password confirmations) count per client address
+# (auth) and per username (auth_account); password reset requests per address and per e-mail.
 SAWT_RATE_LIMITS = {
     "api": env.str("SAWT_RATE_LIMIT_API", default="600/60"),
     "auth": env.str("SAWT_RATE_LIMIT_AUTH", default="20/300"),
+    "auth_account": env.str("SAWT_RATE_LIMIT_AUTH_ACCOUNT", default="10/900"),
+    "password_reset": env.str("SAWT_RATE_LIMIT_PASSWORD_RESET", default="5/3600"),
     "upload": env.str("SAWT_RATE_LIMIT_UPLOAD", default="60/3600"),
     "websocket": env.str("SAWT_RATE_LIMIT_WEBSOCKET", default="60/60"),
 }
@@ -434,6 +440,10 @@ MUSIC_ASR_PROMPT = env.str(
     default="Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "
     "play Butta Bomma, play Kesariya on Spotify, pause, next, play it on SoundCloud.",
 )
+# social_django's strategy completes through django.contrib.auth.authenticate(), so the backends must be listed
+# here; they are association-only (they never sign anyone in), the pipeline refuses a request that is not
+# signed in, and social_django's own routes (which would call login()) are not mounted: the music adapter's
+# login-required views are the only way in.
 AUTHENTICATION_BACKENDS += ["music.oauth.SpotifyBackend", "music.oauth.SoundCloudBackend"]
 SOCIAL_AUTH_SPOTIFY_SCOPE = MUSIC_SPOTIFY_SCOPES
 SOCIAL_AUTH_NEW_ASSOCIATION_REDIRECT_URL = "/music/"

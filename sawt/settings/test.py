@@ -15,6 +15,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SAWT_ENCRYPTION_KEYS = ["c2F3dC10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE="]
 SAWT_LOOKUP_HASH_KEY = "test-lookup-hash-key"
+SAWT_BACKUP_KEYS = ["c2F3dC10ZXN0LWJhY2t1cC1rZXktMDEyMzQ1Njc4OWE="]
 # Each pytest-xdist worker or run shares Redis; a prefix keeps runs from seeing each other's counters.
 CACHES["default"]["KEY_PREFIX"] = f"sawt-test-{os.getpid()}"
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"sawt-test-{os.getpid()}"

@@ -220,9 +220,12 @@ def decode_batch(
     if prompt_text.strip():
         previous = tokenizer.encode(" " + prompt_text.strip())[-(_MAX_PROMPT_TOKENS):]
         prompt = [tokenizer.sot_prev, *previous, *prompt]
-    # Speech runs at about 3 tokens a second; the cap stops a hallucinated loop early. CTranslate2
-    # counts the prompt in max_length (and crashes when the prompt is longer).
-    max_length = min(448, len(prompt) + min(224, int(longest / SAMPLE_RATE * 6) + 12))
+    # Speech runs at about 3 tokens a second; the cap (twice that) stops a hallucinated loop early.
+    # CTranslate2 generates at most min(max_length / 2, max_length - the prompt before the start
+    # token) new tokens, Whisper's split of its 448-token context between prompt and text, and
+    # crashes past 448: the cap goes in doubled (passed as is, quick speech lost its last words).
+    new_tokens = min(224, int(longest / SAMPLE_RATE * 6) + 12)
+    max_length = min(448, max(2 * new_tokens, len(prompt) - 1 + new_tokens))
     results = model.model.generate(
         encoded,
         [prompt] * len(audios),

@@ -47,7 +47,7 @@ def test_it_stops_accepting_a_revoked_token(owner):
 
 
 def test_it_creates_named_tokens_and_shows_the_key_once(api):
-    response = api.post("/api/v1/auth/tokens/", {"name": "laptop"}, format="json")
+    response = api.post("/api/v1/auth/tokens/", {"name": "laptop", "current_password": PASSWORD}, format="json")
     assert response.status_code == 201
     assert response.json()["token"].startswith("sawt_")
     listed = api.get("/api/v1/auth/tokens/").json()
@@ -103,3 +103,97 @@ def test_it_sends_a_password_reset_email(owner, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def test_it_refuses_to_create_a_token_without_the_current_password(api, owner):
+    for body in ({"name": "stolen"}, {"name": "stolen", "current_password": "guess"}):
+        response = api.post("/api/v1/auth/tokens/", body, format="json")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "password_required"
+    assert not ApiToken.objects.filter(owner=owner, name="stolen").exists()
+
+
+def test_it_refuses_to_change_the_email_without_the_current_password(api, owner):
+    for body in ({"email": "thief@example.com"}, {"email": "thief@example.com", "current_password": "guess"}):
+        response = api.patch("/api/v1/auth/me/", body, format="json")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "password_required"
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.com"
+    response = api.patch("/api/v1/auth/me/", {"email": "new@example.com", "current_password": PASSWORD}, format="json")
+    assert response.status_code == 200 and "current_password" not in response.json()
+    owner.refresh_from_db()
+    assert owner.email == "new@example.com"
+    # The same e-mail again, or other settings, need no password.
+    assert api.patch("/api/v1/auth/me/", {"email": "new@example.com", "meeting_emails": False}, format="json").status_code == 200
+
+
+def test_it_counts_wrong_current_passwords_like_failed_logins(api, owner, settings):
+    settings.SAWT_RATE_LIMITS = settings.SAWT_RATE_LIMITS | {"auth_account": "3/900"}
+    statuses = [
+        api.post("/api/v1/auth/tokens/", {"name": "x", "current_password": "guess"}, format="json").status_code
+        for _ in range(4)
+    ]
+    assert statuses == [403, 403, 403, 429]
+    assert obtain().status_code == 429
+
+
+def test_it_asks_for_the_password_to_create_a_token_or_change_the_email_on_the_pages(owner):
+    client = Client()
+    client.force_login(owner)
+    page = client.post("/accounts/tokens/", {"name": "laptop", "current_password": "guess"})
+    assert page.status_code == 200 and b"That is not your password." in page.content and b"new-token" not in page.content
+    page = client.post("/accounts/tokens/", {"name": "laptop", "current_password": PASSWORD})
+    assert b"new-token" in page.content
+    assert ApiToken.objects.filter(owner=owner, name="laptop").count() == 1
+
+    settings = {"email": "thief@example.com", "time_zone": "UTC", "meeting_emails": "on"}
+    page = client.post("/accounts/profile/", settings)
+    assert page.status_code == 200 and b"Type your password to change your e-mail." in page.content
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.com"
+    assert client.post("/accounts/profile/", settings | {"current_password": PASSWORD}).status_code == 302
+    owner.refresh_from_db()
+    assert owner.email == "thief@example.com"
+    # Other settings need no password.
+    assert client.post("/accounts/profile/", settings | {"time_zone": "Asia/Kolkata"}).status_code == 302
+
+
+def test_it_revokes_every_api_token_when_the_password_changes(api, owner):
+    client = Client()
+    client.force_login(owner)
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+        follow=True,
+    )
+    assert response.status_code == 200 and b"API tokens are revoked" in response.content
+    assert api.get("/api/v1/auth/me/").status_code == 401
+    assert not ApiToken.objects.filter(owner=owner, revoked_at__isnull=True).exists()
+
+
+def test_it_revokes_every_api_token_when_the_password_is_reset(api, owner, mailoutbox):
+    import re
+
+    client = Client()
+    assert client.post("/accounts/password/reset/", {"email": owner.email}).status_code == 302
+    link = re.search(r"http://[^/\s]+(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}, follow=True
+    )
+    assert response.status_code == 200 and b"API tokens are revoked" in response.content
+    assert api.get("/api/v1/auth/me/").status_code == 401
+
+
+def test_it_revokes_every_api_token_when_an_admin_sets_the_password(api, owner):
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/accounts/user/{owner.pk}/password/",
+        {"password1": "a brand new passphrase", "password2": "a brand new passphrase", "usable_password": "true"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"/admin/accounts/user/{owner.pk}/change/")
+    assert api.get("/api/v1/auth/me/").status_code == 401

@@ -41,3 +41,89 @@ def test_it_limits_api_calls_per_user(api, outsider_api):
     assert statuses[5:] == [429, 429]
     # Another user has their own budget.
     assert outsider_api.get("/api/v1/auth/tokens/").status_code == 200
+
+
+PASSWORD = "correct horse battery staple"
+# Per address 8 failures in 5 minutes, per username 4 in 15 minutes, 3 password resets an hour.
+LOGIN_LIMITS = {"api": "600/60", "auth": "8/300", "auth_account": "4/900", "password_reset": "3/3600",
+                "upload": "60/3600", "websocket": "60/60"}
+
+
+def api_login(username: str, password: str, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
+    return Client(REMOTE_ADDR=address).post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_locks_a_username_with_too_many_failures_but_not_the_others_behind_the_same_address(owner, outsider):
+    statuses = [api_login("outsider", "wrong").status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]
+    locked = api_login("outsider", PASSWORD)
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert locked.json()["error"]["code"] == "rate_limited"
+    # The same address, another username: still signs in.
+    assert api_login("owner", PASSWORD).status_code == 201
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_locks_a_username_guessed_from_many_addresses_and_only_that_username(owner, outsider):
+    for n in range(4):
+        assert api_login("owner", "wrong", address=f"10.0.0.{n}").status_code == 400
+    assert api_login("owner", PASSWORD, address="10.0.1.1").status_code == 429
+    assert api_login("OWNER ", "wrong", address="10.0.1.2").status_code == 429  # one counter for its spellings
+    assert api_login("outsider", PASSWORD, address="10.0.1.3").status_code == 201
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_still_limits_one_address_trying_many_usernames(owner):
+    statuses = [api_login(f"someone{n}", "wrong").status_code for n in range(9)]
+    assert statuses[:8] == [400] * 8 and statuses[8] == 429
+    assert api_login("owner", PASSWORD).status_code == 429
+    assert api_login("owner", PASSWORD, address="10.0.0.9").status_code == 201
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_counts_page_logins_per_username_the_same_way(owner, outsider):
+    client = Client()
+    for _ in range(4):
+        assert client.post("/accounts/login/", {"username": "outsider", "password": "wrong"}).status_code == 200
+    locked = client.post("/accounts/login/", {"username": "outsider", "password": PASSWORD})
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert b"Too many attempts" in locked.content
+    assert api_login("outsider", PASSWORD, address="10.0.0.5").status_code == 429  # one counter for every door
+    assert client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}).status_code == 302
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_counts_admin_logins_the_same_way(owner):
+    from tests.factories import UserFactory
+
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client = Client()
+    for _ in range(4):
+        assert client.post("/admin/login/", {"username": "boss", "password": "wrong"}).status_code == 200
+    locked = client.post("/admin/login/", {"username": "boss", "password": PASSWORD})
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert api_login("boss", PASSWORD, address="10.0.0.5").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_limits_password_resets_per_email_alike_for_known_and_unknown_addresses(owner, mailoutbox):
+    def reset(email: str, address: str) -> int:
+        return Client(REMOTE_ADDR=address).post("/accounts/password/reset/", {"email": email}).status_code
+
+    known = [reset(owner.email, f"10.0.0.{n}") for n in range(4)]
+    unknown = [reset("nobody@example.com", f"10.0.1.{n}") for n in range(4)]
+    assert known == unknown == [302, 302, 302, 429]
+    assert len(mailoutbox) == 3
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_limits_password_resets_per_address(owner, mailoutbox):
+    client = Client()
+    statuses = [client.post("/accounts/password/reset/", {"email": f"u{n}@example.com"}).status_code for n in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert Client(REMOTE_ADDR="10.0.0.7").post("/accounts/password/reset/", {"email": owner.email}).status_code == 302
+    assert len(mailoutbox) == 1

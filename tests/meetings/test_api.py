@@ -184,14 +184,3 @@ def test_it_serves_the_original_audio_to_the_owner_only(api, outsider_api, owner
     meeting_id = response.json()["id"]
     assert b"".join(api.get(f"/api/v1/meetings/{meeting_id}/audio/").streaming_content) == b"not audio at all" * 4
     assert outsider_api.get(f"/api/v1/meetings/{meeting_id}/audio/").status_code == 404
-
-
-def test_it_streams_transcript_lines_as_server_sent_events(api, owner):
-    meeting = MeetingFactory(owner=owner, status="completed")
-    SegmentFactory(meeting=meeting, text="First line.", speaker=SpeakerFactory(meeting=meeting, display_name="Diane"))
-    response = api.get(f"/api/v1/meetings/{meeting.pk}/stream/", {"once": "1"})
-    assert response["Content-Type"] == "text/event-stream"
-    body = b"".join(response.streaming_content).decode()
-    assert 'event: final\ndata: {"id": ' in body
-    assert '"text": "First line.", "speaker": "Diane"' in body
-    assert body.rstrip().endswith('event: end\ndata: {"status": "completed"}')

@@ -37,3 +37,26 @@ def test_it_assembles_chunks_in_order_resumes_and_starts_processing(api, setting
         assert handle.read() == content
     # Not audio: the job fails with the reason, the meeting stays.
     assert ProcessingJob.objects.get(meeting=meeting).error_code == "not_audio"
+
+
+def test_deleting_the_account_removes_its_unfinished_uploads_and_their_parts(
+    api, owner, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from meetings.models import ChunkedUpload
+    from sawt.accounts.services import account_delete
+
+    settings.MEETINGS_CHUNK_BYTES = 10
+    content = b"half of a long recording"
+    upload_id = api.post("/api/v1/meetings/uploads/", {"filename": "long.wav", "size": len(content)}, format="json")
+    upload_id = upload_id.json()["upload"]
+    _put(api, upload_id, content[:10], 0, len(content))
+    part = ChunkedUpload.objects.get(pk=upload_id).path
+    assert default_storage.size(part) == 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=owner)
+
+    assert not ChunkedUpload.objects.filter(pk=upload_id).exists()
+    assert not default_storage.exists(part)

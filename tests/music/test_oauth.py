@@ -94,3 +94,62 @@ def test_it_refreshes_a_token_that_is_about_to_expire_before_using_it(api, spoti
     assert reply["status"] == "ok"
     assert len(spotify.server.requests_to("/api/token")) == 1
     assert MusicAccount.objects.get(pk=spotify_account.pk).access_token != old
+
+
+def test_it_never_signs_an_anonymous_visitor_in_through_an_already_linked_provider_account(
+    client, owner, spotify, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert round_trip(client, "spotify") == "/music/"
+    assert UserSocialAuth.objects.filter(user=owner, provider="spotify").exists()
+
+    # Someone holding the same Spotify account, not signed in to Sawt, runs social-auth's own login flow.
+    from django.test import Client
+
+    stranger = Client()
+    start = stranger.post("/oauth/login/spotify/")  # social_django begins on POST
+    if start.status_code == 302:
+        consent = requests.get(start["Location"], allow_redirects=False, timeout=5)
+        back = urlsplit(consent.headers["Location"])
+        stranger.get(f"{back.path}?{back.query}")
+    else:
+        assert start.status_code == 404
+    assert "_auth_user_id" not in stranger.session
+    assert stranger.get("/accounts/profile/").status_code == 302  # still signed out
+
+    # And the music callback itself refuses an anonymous visitor: it sends them to sign in.
+    callback = stranger.get("/api/v1/music/adapter/spotify/callback?code=x&state=y")
+    assert callback.status_code == 302 and callback["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in stranger.session
+
+
+def test_it_refuses_to_link_a_provider_account_for_a_request_that_is_not_signed_in(rf, owner, spotify):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from social_core.exceptions import AuthPolicyError
+    from social_django.utils import load_backend, load_strategy
+
+    from music.oauth import require_signed_in_user
+
+    request = rf.get("/api/v1/music/adapter/spotify/callback")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    backend = load_backend(load_strategy(request), "spotify", redirect_uri="/api/v1/music/adapter/spotify/callback")
+    # social_user() found the provider account already linked to the owner: the request is still nobody's.
+    with pytest.raises(AuthPolicyError):
+        require_signed_in_user(backend, user=owner)
+
+
+def test_it_refuses_to_link_a_provider_account_already_linked_to_someone_else(
+    client, owner, outsider, spotify, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        round_trip(client, "spotify")
+    other = type(client)()
+    other.force_login(outsider)
+    assert round_trip(other, "spotify") == "/music/"
+    assert int(other.session["_auth_user_id"]) == outsider.pk
+    assert not MusicAccount.objects.filter(owner=outsider).exists()
+    assert UserSocialAuth.objects.get(provider="spotify").user == owner

@@ -1,7 +1,10 @@
 """`export_user_data` / `import_user_data`: a user's data survives a round trip through an archive."""
 
+import base64
 import datetime as dt
 import json
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -48,6 +51,8 @@ def _user_with_data():  # type: ignore[no-untyped-def]
     business = BusinessFactory(name="Dosa Corner", phone_number="+918000000001")
     MembershipFactory(business=business, user=user)
     caller = services.caller_get_or_create(business=business, phone="+919812345678")
+    services.consent_record(caller=caller, kinds=["transcript", "whatsapp"], granted=True, how="keypad")
+    services.consent_record(caller=caller, kinds=["whatsapp"], granted=False, how="message")
     Reservation.objects.create(
         business=business, caller=caller, date=dt.date(2030, 5, 1), time=dt.time(19, 30), party_size=4, name="Ravi"
     )
@@ -60,7 +65,7 @@ def _user_with_data():  # type: ignore[no-untyped-def]
 def _snapshot(user):  # type: ignore[no-untyped-def]
     from dictation.models import Attempt, Item
     from meetings.models import Meeting
-    from voicebot.models import Reservation
+    from voicebot.models import Consent, Reservation
 
     meetings = []
     for meeting in Meeting.objects.filter(owner=user, deleted_at__isnull=True).order_by("title"):
@@ -94,7 +99,33 @@ def _snapshot(user):  # type: ignore[no-untyped-def]
         (r.business.phone_number, r.date, r.time, r.party_size, r.name, r.caller.phone if r.caller else None)
         for r in Reservation.objects.filter(business__members__user=user, business__members__role="owner")
     )
-    return {"meetings": meetings, "items": items, "attempts": attempts, "reservations": reservations}
+    consents = sorted(
+        (c.caller.business.phone_number, c.caller.phone, c.kind, c.granted, c.how, c.at)
+        for c in Consent.objects.filter(caller__business__members__user=user, caller__business__members__role="owner")
+    )
+    return {
+        "meetings": meetings,
+        "items": items,
+        "attempts": attempts,
+        "reservations": reservations,
+        "consents": consents,
+    }
+
+
+def _manifest(archive: Path) -> dict:  # type: ignore[type-arg]
+    from sawt.core import backup
+
+    with backup.archive_read(archive_path=archive) as zipped:
+        return json.loads(zipped.read("manifest.json"))
+
+
+def _sealed(path: Path, content: bytes) -> None:
+    from sawt.core import crypto
+
+    with path.open("wb") as raw:
+        writer = crypto.ArchiveWriter(raw)
+        writer.write(content)
+        writer.finish()
 
 
 def test_it_restores_a_users_data_from_an_export_after_the_account_is_gone(tmp_path):
@@ -108,8 +139,7 @@ def test_it_restores_a_users_data_from_an_export_after_the_account_is_gone(tmp_p
 
     call_command("export_user_data", "--user", "asha", "--output", str(archive))
 
-    with zipfile.ZipFile(archive) as zipped:
-        manifest = json.loads(zipped.read("manifest.json"))
+    manifest = _manifest(archive)
     assert [m["title"] for m in manifest["meetings"]] == ["Budget review"]
     assert [b["phone_number"] for b in manifest["voicebot"]["businesses"]] == ["+918000000001"]
 
@@ -150,9 +180,80 @@ def test_it_imports_into_another_account_with_new_keys_and_file_names(tmp_path):
 
 
 def test_it_refuses_an_archive_that_is_not_an_export(tmp_path):
+    import io
+
     UserFactory(username="asha")
-    bogus = tmp_path / "bogus.zip"
-    with zipfile.ZipFile(bogus, "w") as zipped:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zipped:
         zipped.writestr("manifest.json", json.dumps({"format": "something-else", "username": "asha"}))
+    bogus = tmp_path / "bogus.backup"
+    _sealed(bogus, inner.getvalue())
+    with pytest.raises(CommandError, match="unsupported archive"):
+        call_command("import_user_data", str(bogus), "--as-user", "asha")
     with pytest.raises(CommandError, match="unsupported archive"):
         call_command("import_user_data", str(bogus))
+    plain = tmp_path / "plain.zip"  # an unsealed zip could come from anyone: refused
+    plain.write_bytes(inner.getvalue())
+    with pytest.raises(CommandError, match="not a sealed Sawt archive"):
+        call_command("import_user_data", str(plain), "--as-user", "asha")
+
+
+def test_it_writes_a_sealed_archive_only_its_owner_can_read(tmp_path):
+    _user_with_data()
+    archive = tmp_path / "asha.backup"
+    umask = os.umask(0o022)  # the usual umask, which leaves a new file readable by every local user
+    try:
+        call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    finally:
+        os.umask(umask)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    content = archive.read_bytes()
+    assert not zipfile.is_zipfile(archive)
+    for secret in (b"9812345678", b"Budget review", b"Where is the station", RECORDING[:64]):
+        assert secret not in content
+    assert _manifest(archive)["voicebot"]["businesses"][0]["callers"][0]["phone"] == "+919812345678"
+
+
+def test_it_refuses_an_archive_sealed_with_another_key_or_altered(tmp_path, settings):
+    _user_with_data()
+    archive = tmp_path / "asha.backup"
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    UserFactory(username="twin")
+    written_with = settings.SAWT_BACKUP_KEYS[0]
+
+    settings.SAWT_BACKUP_KEYS = [base64.b64encode(os.urandom(32)).decode()]
+    with pytest.raises(CommandError, match="SAWT_BACKUP_KEYS"):
+        call_command("import_user_data", str(archive), "--as-user", "twin")
+
+    settings.SAWT_BACKUP_KEYS = [written_with]
+    altered = tmp_path / "altered.backup"
+    content = bytearray(archive.read_bytes())
+    content[len(content) // 2] ^= 1
+    altered.write_bytes(bytes(content))
+    truncated = tmp_path / "truncated.backup"
+    truncated.write_bytes(archive.read_bytes()[:-100])
+    for bad in (altered, truncated):
+        with pytest.raises(CommandError, match="failed authentication"):
+            call_command("import_user_data", str(bad), "--as-user", "twin")
+
+
+def test_an_import_under_another_lookup_key_finds_the_caller_by_phone(tmp_path, settings):
+    from voicebot import selectors
+    from voicebot.models import Business
+
+    user = _user_with_data()
+    before = _snapshot(user)
+    archive = tmp_path / "asha.backup"
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    Business.objects.filter(phone_number="+918000000001").delete()
+    user.delete()
+    restored = UserFactory(username="asha")
+
+    settings.SAWT_LOOKUP_HASH_KEY = "the-lookup-key-of-another-server"
+    call_command("import_user_data", str(archive))
+
+    business = Business.objects.get(phone_number="+918000000001")
+    caller = selectors.caller_find(business=business, phone="+91 98123 45678")
+    assert caller is not None and caller.has_consent("transcript") and not caller.has_consent("whatsapp")
+    assert _snapshot(restored) == before

@@ -50,6 +50,13 @@ def heard(text: str) -> str:
         ("जी नहीं", False),
         ("nahi", False),
         ("नहीं, धन्यवाद", False),
+        ("नहीं, रिकॉर्ड मत कीजिए।", False),
+        ("मत करो", False),
+        ("nahin ji", False),
+        ("haan ji, theek hai", True),
+        ("bilkul", True),
+        ("शायद", None),
+        ("पता नहीं", None),
         ("राहुल", None),
     ],
 )
@@ -187,6 +194,20 @@ def test_it_books_a_table_from_a_hindi_conversation():
     assert (booking.date, booking.time, booking.party_size, booking.name) == (tomorrow, dt.time(19, 30), 4, "राहुल")
     bye = dialogue.respond("नहीं, धन्यवाद")
     assert bye.end_call and DEVANAGARI.search(bye.text)
+
+
+def test_it_asks_for_consent_again_in_hindi_and_takes_a_hindi_refusal_as_one():
+    _, call, dialogue = hindi_call(record_calls=True)
+    dialogue.greeting()
+
+    again = dialogue.respond("पता नहीं")
+    refused = dialogue.respond("नहीं, रिकॉर्ड मत कीजिए।")
+
+    assert again.text.startswith("माफ़ कीजिए, मैं समझ नहीं पाया।") and "रिकॉर्ड" in again.text, again.text
+    assert not LATIN.search(again.text), again.text
+    call.refresh_from_db()
+    assert (call.recording_consented, call.transcript_kept) == (False, False)
+    assert refused.intent == "consent" and DEVANAGARI.search(refused.text)
 
 
 def test_it_explains_a_refusal_in_hindi():

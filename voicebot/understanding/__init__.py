@@ -1,4 +1,4 @@
-"""Offline understanding of what a caller said: intent, yes/no, party size, date, time, name.
+"""Offline understanding of what a caller said: intent, yes/no (`answers`), party size, date, time, name.
 
 Rules first (phone requests are formulaic and rules are instant), the engine's `dates` (dateparser
 underneath) for the date phrase the rules cut out, and sentence embeddings against example phrases when
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache
 
 from sawt.speech import dates
+from voicebot.understanding.answers import yes_no as yes_no
 
 NUMBER_WORDS = {
     "one": 1,
@@ -61,11 +62,6 @@ INTENT_EXAMPLES = {
     "transfer": ["I want to talk to the owner", "connect me to the restaurant"],
 }
 
-YES = re.compile(
-    r"\b(yes|please|yeah|yep|yup|sure|okay|ok|fine|please do|go ahead|correct|right|sounds good|that works|"
-    r"perfect|great|absolutely|of course|alright|all right|agreed)\b"
-)
-NO = re.compile(r"\b(no|nope|nah|don't|do not|not really|negative|wrong|neither)\b")
 BACKCHANNELS = frozenset(
     {
         "hmm",
@@ -120,14 +116,6 @@ def normalize(text: str) -> str:
 def is_backchannel(text: str) -> bool:
     words = normalize(text).replace("-", " ")
     return not words or words in BACKCHANNELS or all(w in BACKCHANNELS for w in words.split())
-
-
-def yes_no(text: str) -> bool | None:
-    t = normalize(text)
-    no, yes = NO.search(t), YES.search(t)
-    if no and (not yes or no.start() < yes.start()):
-        return False
-    return True if yes else None
 
 
 def intent(text: str) -> str | None:

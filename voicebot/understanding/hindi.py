@@ -59,6 +59,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "no": ("नहीं", "नही", "जी नहीं", "नहीं जी", "नहीं चाहिए", "nahi", "nahin", "nahi chahiye", "ji nahi"),
     "don't": ("मत", "mat"),
     "wrong": ("गलत", "galat"),
+    "maybe": ("शायद", "shayad"),
+    "i don't know": ("पता नहीं", "मालूम नहीं", "pata nahi", "pata nahin", "maloom nahi", "malum nahi"),
     # dates
     "today": ("आज", "aaj", "aj"),
     "tonight": ("आज रात", "aaj raat"),
@@ -145,6 +147,12 @@ for _phrase in ("के लिए", "के लिये", "ke liye", "ke lie", 
 # Stems whose endings vary (बदलना, बदलनी, बदलवाना): the first word starting with one.
 _STEMS = (("बदल", "change"), ("खुल", "open"), ("कैंसल", "cancel"), ("रद्द", "cancel"), ("बुकिंग", "booking"))
 _LONGEST = max(len(key) for key in _TABLE)
+# The phrases of a yes or a no: what `answer_words` rewrites.
+_ANSWER_TABLE = {
+    key: english
+    for key, english in _TABLE.items()
+    if english in {"yes", "okay", "correct", "absolutely", "go ahead", "no", "don't", "wrong", "maybe", "i don't know"}
+}
 _WHOLE_ANSWERS = {"जी": "yes", "ji": "yes", "ना": "no", "na": "no"}
 _NAME_UNDER = re.compile(r"(?:(\S+) )?(\S+) (?:के|की|ke|ki) (?:नाम|naam|nam) (?:से|पर|se|par)(?!\S)")
 
@@ -163,25 +171,40 @@ def to_english(text: str) -> str:
     if cleaned in _WHOLE_ANSWERS:
         return _WHOLE_ANSWERS[cleaned]
     cleaned = _NAME_UNDER.sub(_under, cleaned)
-    words = cleaned.split()
+    joined = " ".join(w for w in _rewrite(cleaned.split(), _TABLE, _STEMS) if w)
+    joined = re.sub(r"\b(\d{1,2}) for_", r"for \1", joined)
+    joined = re.sub(r"\b(\d{1,2}) bajkar (\d{1,2})(?: minutes)?\b", r"\1:\2", joined)
+    joined = re.sub(r"\b(\d{1,2}) (?:तारीख|tarikh|tareekh)\b", lambda m: f"the {_ordinal(int(m.group(1)))}", joined)
+    return re.sub(r"\s+", " ", joined.replace("for_", " ")).strip()
+
+
+def answer_words(text: str) -> str:
+    """Only the words of a yes or a no rewritten ("Haan ji, theek hai" -> "yes okay"), the rest left as it is.
+
+    For reading an answer on a call in any language: callers say "haan" and "nahi" on English calls too.
+    """
+    cleaned = _clean(text).strip()
+    if cleaned in _WHOLE_ANSWERS:
+        return _WHOLE_ANSWERS[cleaned]
+    return " ".join(_rewrite(cleaned.split(), _ANSWER_TABLE, ()))
+
+
+def _rewrite(words: list[str], table: dict[tuple[str, ...], str], stems: tuple[tuple[str, str], ...]) -> list[str]:
+    """The words with each phrase of `table` replaced, longest first, then each word starting with a stem."""
     out: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(_LONGEST, len(words) - i), 0, -1):
-            english = _TABLE.get(tuple(words[i : i + size]))
+            english = table.get(tuple(words[i : i + size]))
             if english is not None:
                 out.append(english)
                 i += size
                 break
         else:
             word = words[i]
-            out.append(next((english for stem, english in _STEMS if word.startswith(stem)), word))
+            out.append(next((english for stem, english in stems if word.startswith(stem)), word))
             i += 1
-    joined = " ".join(w for w in out if w)
-    joined = re.sub(r"\b(\d{1,2}) for_", r"for \1", joined)
-    joined = re.sub(r"\b(\d{1,2}) bajkar (\d{1,2})(?: minutes)?\b", r"\1:\2", joined)
-    joined = re.sub(r"\b(\d{1,2}) (?:तारीख|tarikh|tareekh)\b", lambda m: f"the {_ordinal(int(m.group(1)))}", joined)
-    return re.sub(r"\s+", " ", joined.replace("for_", " ")).strip()
+    return out
 
 
 def _ordinal(n: int) -> str:

@@ -1,4 +1,4 @@
-"""`manage.py import_user_data FILE.zip [--as-user NAME]`: restore an export (new keys, new file names)."""
+"""`manage.py import_user_data FILE [--as-user NAME]`: restore an export (new keys, new file names)."""
 
 import zipfile
 from pathlib import Path
@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sawt.core.backup import BackupError, user_data_import
+from sawt.core.backup import BackupError, archive_username, user_data_import
 
 
 class Command(BaseCommand):
     help = "Restore a user's data from an export_user_data archive, as that user or another existing one."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archive", help="zip written by export_user_data")
+        parser.add_argument("archive", help="sealed archive written by export_user_data")
         parser.add_argument(
             "--as-user", default=None, help="existing username to own the data (default: the exported one)"
         )
@@ -25,12 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path} not found")
         username = options["as_user"]
         if username is None:
-            import json
-
             try:
-                with zipfile.ZipFile(path) as archive:
-                    username = json.loads(archive.read("manifest.json"))["username"]
-            except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+                username = archive_username(archive_path=path)
+            except (BackupError, KeyError) as exc:
                 raise CommandError(f"{path} is not a Sawt export: {exc}") from exc
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
