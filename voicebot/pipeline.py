@@ -332,9 +332,11 @@ class CallPipeline:
         finally:
             for job in jobs:
                 job.cancel()
-            if clock is None:
+            if clock is None or not clock.first_byte_at:
+                # Untimed (a greeting, a keypad answer), or cut off before its first byte by a hang-up or
+                # barge-in: the caller's words were still heard, acted on and shown; the turn is kept.
                 await self._record_untimed(index, caller_text, reply, interrupted)
-            elif interrupted and clock.first_byte_at:
+            elif interrupted:
                 task = asyncio.create_task(self._mark_interrupted(index))
                 self._background.add(task)
                 task.add_done_callback(self._background.discard)

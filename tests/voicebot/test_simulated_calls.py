@@ -4,6 +4,7 @@ These prove the acceptance lines end to end (answer webhook -> signed stream -> 
 dialogue -> TTS frames), faster than real time where timing does not matter.
 """
 
+import asyncio
 import datetime as dt
 import re
 from urllib.parse import urlsplit
@@ -270,3 +271,71 @@ async def test_a_recorded_call_keeps_both_sides_only_with_consent(client, owner,
         assert not c.recording and not os.path.exists(path)
 
     await sync_to_async(check)()
+
+
+class _PageSide:
+    """The test-call page's end of the socket: notes the `turn` events the page shows as it reads."""
+
+    def __init__(self, communicator: WebsocketCommunicator) -> None:
+        self.inner = CommunicatorTransport(communicator)
+        self.shown: list[str] = []
+
+    async def send(self, message: dict) -> None:
+        await self.inner.send(message)
+
+    async def receive(self) -> dict | None:
+        message = await self.inner.receive()
+        if message is not None and message.get("event") == "turn":
+            self.shown.append(message["caller"])
+        return message
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_it_keeps_a_turn_whose_answer_the_caller_hung_up_on_before_hearing_it(owner, tmp_path, monkeypatch):
+    """The page showed the caller's question and the bot's answer; hanging up while the answer is still
+    being synthesized must not lose the turn from the call's transcript."""
+    from sawt.speech import config
+    from tests.meetings.test_live import _auth
+    from tests.voicebot.factories import business_for
+    from voicebot.simulator import SILENCE, speech_frames
+
+    # An empty TTS cache: the answer takes its real synthesis time, in which the caller hangs up.
+    monkeypatch.setattr(config, "_config", config.get_config().replace(tts_cache_dir=str(tmp_path / "tts")))
+    business = await sync_to_async(business_for)(owner)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/voicebot/plivo/{business.pk}/", headers=await sync_to_async(_auth)(owner)
+    )
+    assert (await communicator.connect())[0]
+    page = _PageSide(communicator)
+    caller = SimulatedCaller(page, provider="plivo", realtime=False)
+    await caller.start()
+    await caller.dtmf("1")  # consent to a transcript
+    await caller.listen(30, new=True)
+    answers_before = len(caller.replies)
+    await caller.speak(await sync_to_async(speech_frames)("What time do you open tomorrow?"))
+    for _ in range(5000):  # silence until the page shows the turn, then hang up at once
+        if any("open" in said.lower() for said in page.shown):
+            break
+        await page.send(caller._media(SILENCE))
+        await asyncio.sleep(0.002)
+    await page.send({"event": "stop", "streamId": caller.stream_id})
+
+    def settled() -> list[tuple[str, str, bool]] | None:
+        call = Call.objects.get()
+        if call.ended_at is None:
+            return None
+        return list(call.turns.order_by("index").values_list("caller_text", "bot_text", "interrupted"))
+
+    for _ in range(300):
+        turns = await sync_to_async(settled)()
+        if turns is not None:
+            break
+        await asyncio.sleep(0.1)
+    await caller.hang_up()
+    assert len(caller.replies) == answers_before, "the answer was heard before the hang-up"
+    assert turns is not None and len(turns) == 3, turns
+    caller_text, bot_text, interrupted = turns[2]
+    assert "open tomorrow" in caller_text.lower()
+    assert "we are open" in bot_text.lower() and interrupted
