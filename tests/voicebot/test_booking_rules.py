@@ -24,6 +24,8 @@ def check(business, day, time, size=2):  # type: ignore[no-untyped-def]
 def test_it_applies_hours_holidays_party_size_lead_time_and_horizon():
     business = BusinessFactory(horizon_days=10, max_party_size=6, lead_minutes=120)
     soon = business.now().date() + dt.timedelta(days=3)
+    while soon.weekday() in (6, 0):  # neither Monday (closed below) nor the day before it (its holiday)
+        soon += dt.timedelta(days=1)
     business.holidays = [(soon + dt.timedelta(days=1)).isoformat()]
     business.opening_hours = {**business.opening_hours, "mon": []}
     business.save()

@@ -287,7 +287,9 @@ def test_the_multilingual_model_hears_espeak_hindi_as_hindi():
     assert config is not None and config.asr_model == "multilingual"
     _, _, probabilities = asr.get_asr_model(config).detect_language(samples)
     assert max(probabilities, key=lambda pair: pair[1])[0] == "hi"
-    text = asr.transcribe(samples, language="hi", config=config, word_timestamps=False).text
+    # Greedy only: on garbled speech Whisper's fallback schedule samples at higher temperatures, and a
+    # sampled transcript is another script on another run (seen in CI: Urdu letters).
+    text = asr.transcribe(samples, language="hi", config=config, word_timestamps=False, temperature=0.0).text
     letters = [ch for ch in text if ch.isalpha()]
     assert letters and sum(bool(DEVANAGARI.match(ch)) for ch in letters) / len(letters) > 0.8, text
 
