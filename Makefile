@@ -38,7 +38,7 @@ types: install
 	$(BIN)/mypy sawt dictation meetings music voicebot
 
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 	@# With DATABASE_URL set (CI), also a smoke run on the default: SQLite and the embedded Redis.
 	@if [ -n "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then \
 	  echo "smoke run on SQLite + embedded Redis"; \
