@@ -101,7 +101,7 @@ def test_it_takes_an_uploaded_meeting_to_a_renamed_shared_exported_transcript_th
     guest.get_by_role("link", name=title).click()
     expect(guest.locator("#transcript")).to_contain_text("Amira")
     expect(guest.locator("#transcript [contenteditable]")).to_have_count(0)
-    guest.wait_for_function("document.getElementById('player').duration > 30")  # the guest may play it too
+    guest.wait_for_function("() => document.getElementById('player').duration > 30")  # the guest may play it too
     guest.screenshot(path="/tmp/rehearsal-meeting-guest.png", full_page=True)
     guest_context.close()
     assert guest_errors == []
