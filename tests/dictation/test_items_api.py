@@ -175,6 +175,8 @@ def test_it_serves_byte_ranges_of_the_audio(api, create_item):
     assert part.status_code == 206 and b"".join(part.streaming_content) == whole[:44]
     assert part["Content-Range"] == f"bytes 0-43/{len(whole)}"
     assert part["Content-Disposition"] == f'inline; filename="item-{item["id"]}.wav"'
+    assert part["Content-Type"] == "audio/wav"
+    assert (part["X-Content-Type-Options"], part["Content-Security-Policy"]) == ("nosniff", "sandbox")
     tail = api.get(url, HTTP_RANGE="bytes=-10")
     assert tail.status_code == 206 and b"".join(tail.streaming_content) == whole[-10:]
     open_ended = api.get(url, HTTP_RANGE=f"bytes={len(whole) - 5}-")
