@@ -8,6 +8,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from sawt.core.middleware import WebSocketAccessLog  # noqa: E402
 from sawt.core.wsauth import WebSocketAuthMiddleware, authenticates_without_cookie  # noqa: E402
 from sawt.routing import websocket_urlpatterns  # noqa: E402
 from voicebot.routing import TELEPHONY_PATH_PREFIXES  # noqa: E402
@@ -35,6 +36,6 @@ def origin_checked(inner):  # type: ignore[no-untyped-def]
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": origin_checked(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": WebSocketAccessLog(origin_checked(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )
