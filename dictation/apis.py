@@ -158,6 +158,7 @@ class ItemAudioApi(APIView):
             name=item.audio_file,
             filename=f"item-{item.pk}.wav",
             content_type="audio/wav",
+            as_attachment=False,  # speech the server synthesized
         )
 
 

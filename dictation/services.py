@@ -259,13 +259,18 @@ def tts_task_run(*, tts_task_id: int, last_try: bool) -> None:
 
 
 def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
+    """The audio file's name, sample rate and duration, and whether it was reused from an earlier item
+    of the same owner. Audio is shared with other users' identical items too (the same text in the same
+    voice), but `reused` must not tell a user that someone else has such an item."""
     name = audio_name(digest=task.content_hash)
     path = Path(settings.MEDIA_ROOT) / name
     if not task.force and path.is_file():
         identical = TTSTask.objects.filter(content_hash=task.content_hash, status=TTSStatus.COMPLETED)
-        if identical.exclude(pk=task.pk).exists():
+        identical = identical.exclude(pk=task.pk)
+        if identical.exists():
             with wave.open(str(path), "rb") as wav:
-                return name, wav.getframerate(), wav.getnframes() / wav.getframerate(), True
+                rate, frames = wav.getframerate(), wav.getnframes()
+            return name, rate, frames / rate, identical.filter(item__owner_id=item.owner_id).exists()
     synthesis = tts.synthesize(item.text, language=item.locale, voice=item.voice)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name and renamed, so a player never gets half a file.

@@ -41,7 +41,7 @@ from meetings.serializers import (
 from meetings.uploads import chunked_upload_append, chunked_upload_cancel, chunked_upload_create
 from sawt.core.errors import NotFound, ValidationFailed
 from sawt.core.pagination import SawtPagination, paginated_response
-from sawt.core.ranges import ranged_file_response
+from sawt.core.ranges import file_headers, ranged_file_response
 
 
 class MeetingListCreateApi(APIView):
@@ -144,17 +144,19 @@ class ExportApi(APIView):
         fmt = request.query_params.get("format", "txt")
         if fmt not in FORMATS:
             raise ValidationFailed(f"format must be one of {', '.join(FORMATS)}.")
-        response = HttpResponse(meeting_export(meeting=meeting, fmt=fmt), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.{fmt}"'
-        return response
+        return HttpResponse(
+            meeting_export(meeting=meeting, fmt=fmt),
+            headers=file_headers(content_type=FORMATS[fmt], filename=f"meeting-{meeting.pk}.{fmt}", as_attachment=True),
+        )
 
 
 class AudioApi(APIView):
-    """The original upload, for owner and participants only."""
+    """The original upload, for owner and participants only: always an attachment, typed as what the
+    job's decoder found it to be (application/octet-stream before that, or if it is no audio)."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("download", str, description="1: as an attachment"),
+            OpenApiParameter("download", str, description="Ignored: the upload is always an attachment"),
             OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False),
         ],
         responses={(200, "*/*"): OpenApiTypes.BINARY, (206, "*/*"): OpenApiTypes.BINARY},
@@ -169,7 +171,8 @@ class AudioApi(APIView):
             storage=recording.file.storage,
             name=recording.file.name,
             filename=recording.original_name or f"meeting-{meeting.pk}",
-            as_attachment=request.query_params.get("download") == "1",
+            content_type=recording.content_type or "application/octet-stream",
+            as_attachment=True,
         )
 
 

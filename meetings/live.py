@@ -78,6 +78,7 @@ def live_meeting_finish(*, meeting_id: int) -> ProcessingJob | None:
                     "file": File(handle, name="live.wav"),
                     "original_name": "live.wav",
                     "format": "wav/pcm_s16le",
+                    "content_type": "audio/wav",
                     "size": wav_path.stat().st_size,
                     "duration": duration,
                     "checksum": hashlib.sha256(wav_path.read_bytes()).hexdigest(),

@@ -85,6 +85,9 @@ class Recording(models.Model):
     file = models.FileField(upload_to=recording_upload_to, max_length=200)
     original_name = models.CharField(max_length=255, blank=True, default="")
     format = models.CharField(max_length=32, blank=True, default="")
+    # What the decoder found the file to be (sawt.speech.audio.audio_content_type), never what its name
+    # or the uploading client said; empty until the job has read it, served as application/octet-stream.
+    content_type = models.CharField(max_length=64, blank=True, default="")
     size = models.BigIntegerField(default=0)
     duration = models.FloatField(null=True, blank=True)
     checksum = models.CharField(max_length=64, blank=True, default="")  # sha256 hex

@@ -106,7 +106,8 @@ def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
     info = probe_audio(recording.file.path)
     duration = len(audio.samples) / 16000
     recording.format, recording.duration = f"{info.format}/{info.codec}", duration
-    recording.save(update_fields=["format", "duration"])
+    recording.content_type = info.content_type
+    recording.save(update_fields=["format", "content_type", "duration"])
     Meeting.objects.filter(pk=job.meeting_id).update(duration=duration)
 
 

@@ -134,7 +134,12 @@ class TurnAudioApi(APIView):
     def get(self, request: Request, turn_id: int) -> HttpResponseBase:
         name = services.turn_audio_name(user=me(request), turn_id=turn_id)
         return ranged_file_response(
-            request, storage=default_storage, name=name, filename=PurePosixPath(name).name, content_type="audio/wav"
+            request,
+            storage=default_storage,
+            name=name,
+            filename=PurePosixPath(name).name,
+            content_type="audio/wav",
+            as_attachment=False,  # speech the server synthesized
         )
 
 

@@ -8,7 +8,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from sawt.core.middleware import BodySizeLimitApp  # noqa: E402
+from sawt.core.middleware import BodySizeLimitApp, WebSocketAccessLog  # noqa: E402
 from sawt.core.wsauth import WebSocketAuthMiddleware, authenticates_without_cookie  # noqa: E402
 from sawt.routing import websocket_urlpatterns  # noqa: E402
 from voicebot.routing import TELEPHONY_PATH_PREFIXES  # noqa: E402
@@ -37,6 +37,6 @@ application = ProtocolTypeRouter(
     {
         # Django reads the whole body before its middleware runs: refuse oversized bodies before that.
         "http": BodySizeLimitApp(django_asgi_app),
-        "websocket": origin_checked(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": WebSocketAccessLog(origin_checked(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )

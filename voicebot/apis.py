@@ -209,6 +209,7 @@ class CallRecordingApi(APIView):
             name=name,
             filename=f"call-{call.pk}.wav",
             content_type="audio/wav",
+            as_attachment=False,  # a recording the server wrote itself
         )
 
 

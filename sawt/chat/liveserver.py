@@ -28,6 +28,10 @@ class DaphneServer:
         self.port = free_port()
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path
+        # Replaceable, for a test that runs daphne exactly as a Procfile line does.
+        self.command = [
+            sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "sawt.asgi:application"
+        ]
         self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod
@@ -71,7 +75,7 @@ class DaphneServer:
     def start(self, timeout: float = 60.0) -> DaphneServer:
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "sawt.asgi:application"],
+            self.command,
             cwd=REPO_ROOT,
             env=self.env,
             stdout=log,

@@ -42,9 +42,17 @@ _SENSITIVE_KEYS = {
     "email", "transcript", "text", "payload", "caller", "secret", "ticket",
 }
 REDACTED = "[redacted]"
+# The token of a password-reset link (/accounts/password/reset/<uidb64>/<token>/) sets the password.
+_RESET_TOKEN = re.compile(r"(/password/reset/[\w-]+/)(?!set-password/)[\w-]+")
+
+
+def redact_path(path: str) -> str:
+    """A URL path as logs may carry it: without secrets in its segments (query strings never go in)."""
+    return _RESET_TOKEN.sub(lambda m: f"{m.group(1)}{REDACTED}", path)
 
 
 def redact_text(text: str) -> str:
+    text = redact_path(text)
     text = _TOKEN.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     text = _EMAIL.sub(REDACTED, text)
     return _PHONE.sub(REDACTED, text)

@@ -12,11 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_resolver
 
 from sawt.core.errors import PayloadTooLarge, error_body, error_response
-from sawt.core.logs import bind_request, bind_user
+from sawt.core.logs import bind_request, bind_user, redact_path
 
 logger = logging.getLogger("sawt.access")
 
 API_PREFIXES = ("/api/", "/v1/")
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 
 
 def is_api_path(path: str) -> bool:
@@ -38,29 +43,80 @@ class RequestIdMiddleware:
 
 
 class AccessLogMiddleware:
-    """One JSON line per request: method, path, status, duration; never bodies or query strings."""
+    """One JSON line per request: method, path, status, duration; never bodies, query strings or
+    secrets in the path (redact_path). The web process's only access log (daphne's own is off, see the
+    Procfile), so it sits right after RequestIdMiddleware: requests that a later middleware answers
+    (413, redirects, static files, CORS preflights) are logged too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            bind_user(str(user.pk))
         response = self.get_response(request)
         user = getattr(request, "user", None)
         logger.info(
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": redact_path(request.path),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": str(user.pk) if user is not None and user.is_authenticated else "-",
             },
         )
         return response
+
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        """Every log line of the view carries the signed-in user (the session's; an API token's user
+        is known only inside DRF's view, and reaches the access line above)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            bind_user(str(user.pk))
+
+
+class WebSocketAccessLog:
+    """The access line of a WebSocket, as AccessLogMiddleware writes one per HTTP request (sockets do
+    not pass through Django's middleware): once, when the handshake is answered, 101 accepted or 403
+    refused; the path without its query string, where tickets travel. Outermost, so that sockets the
+    Origin check refuses are logged too; it also gives each socket a request id for its log lines."""
+
+    def __init__(self, inner: ASGIApp) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.inner(scope, receive, send)
+            return
+        bind_request(uuid.uuid4().hex)
+        started = time.perf_counter()
+        answered = False
+
+        def log(status: int) -> None:
+            nonlocal answered
+            answered = True
+            logger.info(
+                "request",
+                extra={
+                    "method": "WEBSOCKET",
+                    "path": redact_path(scope["path"]),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": "-",
+                },
+            )
+
+        async def logged_send(message: Message) -> None:
+            if not answered and message["type"] in ("websocket.accept", "websocket.close"):
+                log(101 if message["type"] == "websocket.accept" else 403)
+            await send(message)
+
+        try:
+            await self.inner(scope, receive, logged_send)
+        except Exception:
+            if not answered:
+                log(500)
+            raise
 
 
 def upload_limit_for(path: str) -> int:

@@ -2,7 +2,8 @@
 no file is ever held whole in memory, or handed to nginx when it can read the file itself.
 
 Every endpoint that serves a stored file answers through `ranged_file_response`; the headers a file
-answer carries are built in one place, `file_headers`.
+answer carries (a file built in memory, such as a meeting export, too) are built in one place,
+`file_headers`.
 
 Under ASGI (daphne) Django buffers a synchronous streaming iterator whole before sending it
 (`StreamingHttpResponse.__aiter__` falls back to `sync_to_async(list)`), so `StoredFileResponse` gives
@@ -15,15 +16,22 @@ Range requests included, from a location that only such a redirect can reach:
     location /_protected/ {
         internal;                      # a client asking for /_protected/... gets 404
         alias /srv/sawt/var/media/;    # MEDIA_ROOT, with the trailing slash
+        add_header X-Content-Type-Options nosniff always;
+        add_header Content-Security-Policy "sandbox" always;
     }
 
 Of the app's headers nginx keeps only Content-Type, Content-Disposition, Accept-Ranges, Set-Cookie,
-Cache-Control and Expires on such a redirect; any other header a file answer needs (for instance
-X-Content-Type-Options) must be repeated in that location, e.g.
-`add_header X-Content-Type-Options $upstream_http_x_content_type_options;`.
+Cache-Control and Expires on such a redirect; the other headers of `file_headers` are therefore
+repeated in that location, as above (and in deploy/nginx.conf).
+
+What a stored file is served as. A user's upload could be anything (an HTML page named "minutes.wav"
+runs scripts on this origin if a browser renders it), so: the content type is one the server decided
+(what it wrote, or what its decoder found an upload to be), never a guess from the file name or what
+the uploading client said; browsers must not sniff another (`nosniff`); a file opened on its own runs
+nothing (`Content-Security-Policy: sandbox`); and only audio the server generated itself is `inline`,
+an upload is an `attachment` (an <audio> element plays it all the same).
 """
 
-import mimetypes
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from contextlib import aclosing
@@ -41,15 +49,6 @@ from sawt.core.errors import error_body
 CHUNK_BYTES = 64 * 1024
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-# What FileResponse answers for a compressed file, so that browsers do not uncompress it.
-_ENCODED_TYPES = {
-    "br": "application/x-brotli",
-    "bzip2": "application/x-bzip",
-    "compress": "application/x-compress",
-    "gzip": "application/gzip",
-    "xz": "application/x-xz",
-}
 
 
 class StoredFileChunks:
@@ -117,13 +116,14 @@ class StoredFileResponse(StreamingHttpResponse):
                 yield chunk
 
 
-def file_headers(*, content_type: str | None, filename: str, as_attachment: bool) -> dict[str, str]:
-    """The headers every answer with a stored file carries, whoever sends the bytes (Django or nginx).
-    No content type: guessed from the file name, as Django's FileResponse does."""
-    if content_type is None:
-        guessed, encoding = mimetypes.guess_type(filename)
-        content_type = _ENCODED_TYPES.get(encoding or "", guessed) or "application/octet-stream"
-    headers = {"Content-Type": content_type, "Accept-Ranges": "bytes"}
+def file_headers(*, content_type: str, filename: str, as_attachment: bool) -> dict[str, str]:
+    """The headers every answer with a stored or exported file carries, whoever sends the bytes
+    (Django or nginx). `content_type` is what the server itself made or found the file to be."""
+    headers = {
+        "Content-Type": content_type,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+    }
     if disposition := content_disposition_header(as_attachment, filename):
         headers["Content-Disposition"] = disposition
     return headers
@@ -154,13 +154,15 @@ def ranged_file_response(
     storage: Storage,
     name: str,
     filename: str,
-    content_type: str | None = None,
-    as_attachment: bool = False,
+    content_type: str,
+    as_attachment: bool,
 ) -> HttpResponseBase:
     """The stored file `name` of `storage`: whole (200), one byte range of it (206), or 416 for a range
     outside it. With SAWT_ACCEL_REDIRECT and filesystem storage, an empty 200 that nginx fills.
-    `filename` is what the browser is told (Content-Disposition); the caller checks the file exists."""
+    `filename` is what the browser is told (Content-Disposition); the caller checks the file exists.
+    `as_attachment` is False only for audio the server generated (see the module's docstring)."""
     headers = file_headers(content_type=content_type, filename=filename, as_attachment=as_attachment)
+    headers["Accept-Ranges"] = "bytes"
     prefix = settings.SAWT_ACCEL_REDIRECT
     if prefix and isinstance(storage, FileSystemStorage):
         accel = HttpResponse(headers=headers)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sawt.core.middleware.RequestIdMiddleware",
+    "sawt.core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -66,7 +67,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sawt.accounts.middleware.UserTimezoneMiddleware",
-    "sawt.core.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "sawt.urls"

@@ -51,6 +51,34 @@ class AudioDecodeError(Exception):
         return f"AudioDecodeError({self.code!r}, {self.message!r})"
 
 
+# The MIME type of each accepted demuxer (PyAV's `container.format.name`), for serving the file back.
+_CONTAINER_TYPES = {
+    "wav": "audio/wav",
+    "w64": "audio/x-w64",
+    "flac": "audio/flac",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "matroska,webm": "audio/webm",
+    "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+    "aiff": "audio/aiff",
+    "aac": "audio/aac",
+    "caf": "audio/x-caf",
+    "amr": "audio/amr",
+    "asf": "audio/x-ms-asf",
+    "au": "audio/basic",
+}
+_WEBM_CODECS = {"opus", "vorbis"}
+
+
+def audio_content_type(container: str, codec: str) -> str:
+    """The MIME type of audio the decoder read as `container`/`codec`; application/octet-stream for
+    anything else. Never from a file name or a client's Content-Type: a file is served back as what
+    the server itself found it to be."""
+    if container == "matroska,webm" and codec not in _WEBM_CODECS:
+        return "audio/x-matroska"
+    return _CONTAINER_TYPES.get(container, "application/octet-stream")
+
+
 @dataclass(frozen=True)
 class AudioInfo:
     duration: float | None  # seconds, None when the container does not say
@@ -58,6 +86,10 @@ class AudioInfo:
     codec: str
     sample_rate: int
     channels: int
+
+    @property
+    def content_type(self) -> str:
+        return audio_content_type(self.format, self.codec)
 
 
 def _open(source: AudioSource) -> av.container.InputContainer:

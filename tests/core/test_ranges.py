@@ -14,6 +14,7 @@ from django.test import AsyncRequestFactory
 
 from sawt.accounts.services import api_token_create
 from sawt.core.ranges import CHUNK_BYTES
+from sawt.settings.env import BASE_DIR
 from tests.meetings.factories import MeetingFactory, RecordingFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,12 @@ SIZE = len(BODY)
 
 def _meeting_with_audio(owner, content: bytes = BODY, original_name: str = "standup.wav"):
     meeting = MeetingFactory(owner=owner)
-    RecordingFactory(meeting=meeting, file=ContentFile(content, name="standup.wav"), original_name=original_name)
+    RecordingFactory(
+        meeting=meeting,
+        file=ContentFile(content, name="standup.wav"),
+        original_name=original_name,
+        content_type="audio/wav",
+    )
     return meeting
 
 
@@ -80,16 +86,19 @@ def test_it_answers_the_whole_file_with_accept_ranges_without_a_range_or_with_se
         assert b"".join(response.streaming_content) == BODY
 
 
-def test_it_keeps_the_original_name_inline_or_as_an_attachment(api, owner):
+def test_it_serves_the_upload_as_an_attachment_under_its_original_name_with_the_decoded_type(api, owner):
+    """The original upload is the user's file, not audio the server made: never shown inline, even
+    with a type the decoder found (an <audio> element plays it all the same)."""
     meeting = _meeting_with_audio(owner, original_name="réunion lundi.wav")
 
-    inline = api.get(_audio_url(meeting))
+    plain = api.get(_audio_url(meeting))
     download = api.get(_audio_url(meeting), {"download": "1"}, HTTP_RANGE="bytes=0-3")
 
-    assert inline["Content-Disposition"] == "inline; filename*=utf-8''r%C3%A9union%20lundi.wav"
     assert download.status_code == 206
-    assert download["Content-Disposition"] == "attachment; filename*=utf-8''r%C3%A9union%20lundi.wav"
-    assert inline["Content-Type"] == download["Content-Type"] and inline["Content-Type"].startswith("audio/")
+    for response in (plain, download):
+        assert response["Content-Disposition"] == "attachment; filename*=utf-8''r%C3%A9union%20lundi.wav"
+        assert response["Content-Type"] == "audio/wav"
+        assert (response["X-Content-Type-Options"], response["Content-Security-Policy"]) == ("nosniff", "sandbox")
 
 
 def test_it_answers_head_with_the_headers_of_get_and_no_body(api, owner):
@@ -139,16 +148,27 @@ def test_it_hands_the_file_to_nginx_when_accel_redirect_is_set(api, owner, setti
     settings.SAWT_ACCEL_REDIRECT = "/_protected/"
     stored = default_storage.save("meetings/weekly sync #3.wav", ContentFile(BODY))
     meeting = MeetingFactory(owner=owner)
-    RecordingFactory(meeting=meeting, file=stored, original_name="weekly.wav")
+    RecordingFactory(meeting=meeting, file=stored, original_name="weekly.wav", content_type="audio/wav")
 
     response = api.get(_audio_url(meeting), {"download": "1"}, HTTP_RANGE="bytes=0-9")
 
     assert response.status_code == 200  # nginx answers the Range itself
     assert response["X-Accel-Redirect"] == "/_protected/meetings/weekly%20sync%20%233.wav"
     assert response["Content-Disposition"] == 'attachment; filename="weekly.wav"'
-    assert response["Content-Type"].startswith("audio/")
+    assert response["Content-Type"] == "audio/wav"
+    assert (response["X-Content-Type-Options"], response["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert response.content == b""
     assert "Accept-Ranges" not in response  # nginx adds its own (two would read "bytes, bytes")
+
+
+def test_nginx_repeats_the_headers_it_drops_from_a_handed_over_file():
+    """On an X-Accel-Redirect nginx keeps Content-Type and Content-Disposition but not these two."""
+    conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    start = conf.index("location ${SAWT_ACCEL_REDIRECT} {")
+    protected = conf[start : conf.index("\n        }", start)]
+
+    assert "add_header X-Content-Type-Options nosniff always;" in protected
+    assert 'add_header Content-Security-Policy "sandbox" always;' in protected
 
 
 def test_it_answers_404_for_a_recording_whose_file_is_gone(api, owner):

@@ -166,6 +166,22 @@ def test_it_reuses_identical_audio_and_keeps_it_while_an_item_plays_it(api, crea
     assert api.get(f"{ITEMS}/{b.pk}/audio").status_code == 200
 
 
+def test_the_status_never_tells_a_user_that_someone_else_has_an_item_with_the_same_text(
+    api, outsider_api, create_item, django_capture_on_commit_callbacks
+):
+    mine = create_item(text="Meet me at the old mill at nine.")
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = outsider_api.post(ITEMS, {"locale": "en-US", "text": "Meet me at the old mill at nine."}, format="json")
+
+    mine_status = api.get(f"{ITEMS}/{mine['id']}/tts-status").json()
+    theirs_status = outsider_api.get(f"{ITEMS}/{theirs.json()['id']}/tts-status").json()
+
+    assert mine_status["reused"] is False
+    assert theirs_status["status"] == "completed" and theirs_status["reused"] is False
+    # The audio itself is still shared: it is the same text, said by the same voice.
+    assert Item.objects.get(pk=theirs.json()["id"]).audio_file == Item.objects.get(pk=mine["id"]).audio_file
+
+
 def test_it_serves_byte_ranges_of_the_audio(api, create_item):
     item = create_item(text="Seek inside this sound.")
     url = f"{ITEMS}/{item['id']}/audio"
@@ -175,6 +191,8 @@ def test_it_serves_byte_ranges_of_the_audio(api, create_item):
     assert part.status_code == 206 and b"".join(part.streaming_content) == whole[:44]
     assert part["Content-Range"] == f"bytes 0-43/{len(whole)}"
     assert part["Content-Disposition"] == f'inline; filename="item-{item["id"]}.wav"'
+    assert part["Content-Type"] == "audio/wav"
+    assert (part["X-Content-Type-Options"], part["Content-Security-Policy"]) == ("nosniff", "sandbox")
     tail = api.get(url, HTTP_RANGE="bytes=-10")
     assert tail.status_code == 206 and b"".join(tail.streaming_content) == whole[-10:]
     open_ended = api.get(url, HTTP_RANGE=f"bytes={len(whole) - 5}-")

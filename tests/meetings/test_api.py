@@ -3,6 +3,7 @@ import wave
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
@@ -19,8 +20,6 @@ def _client(user) -> APIClient:
 
 
 def _upload(api, name: str, content: bytes, **extra):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return api.post("/api/v1/meetings/", {"file": SimpleUploadedFile(name, content), **extra}, format="multipart")
 
 
@@ -177,6 +176,9 @@ def test_it_exports_every_format_with_speaker_names(api, owner):
     assert "**Diane**" in bodies["md"].content.decode()
     assert bodies["docx"].content[:2] == b"PK"
     assert api.get(f"/api/v1/meetings/{meeting.pk}/export/", {"format": "exe"}).status_code == 400
+    for fmt, response in bodies.items():
+        assert response["Content-Disposition"] == f'attachment; filename="meeting-{meeting.pk}.{fmt}"'
+        assert (response["X-Content-Type-Options"], response["Content-Security-Policy"]) == ("nosniff", "sandbox")
 
 
 def test_it_serves_the_original_audio_to_the_owner_only(api, outsider_api, owner, django_capture_on_commit_callbacks):
@@ -184,3 +186,46 @@ def test_it_serves_the_original_audio_to_the_owner_only(api, outsider_api, owner
     meeting_id = response.json()["id"]
     assert b"".join(api.get(f"/api/v1/meetings/{meeting_id}/audio/").streaming_content) == b"not audio at all" * 4
     assert outsider_api.get(f"/api/v1/meetings/{meeting_id}/audio/").status_code == 404
+
+
+def test_it_serves_an_uploaded_web_page_as_an_attachment_no_browser_renders(api, django_capture_on_commit_callbacks):
+    """A "meeting" that is an HTML page, shared with a victim, must not run on Sawt's origin."""
+    page = b"<html><body><script>fetch('/api/v1/auth/tokens')</script></body></html>"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/meetings/",
+            {"file": SimpleUploadedFile("minutes.html", page, content_type="text/html")},
+            format="multipart",
+        )
+    assert ProcessingJob.objects.get(pk=response.json()["job"]["id"]).error_code == "not_audio"
+
+    audio = api.get(f"/api/v1/meetings/{response.json()['id']}/audio/")
+
+    assert b"".join(audio.streaming_content) == page
+    assert audio["Content-Type"] == "application/octet-stream"
+    assert audio["Content-Disposition"] == "attachment; filename=\"minutes.html\""
+    assert (audio["X-Content-Type-Options"], audio["Content-Security-Policy"]) == ("nosniff", "sandbox")
+
+
+def test_it_serves_the_upload_with_the_type_its_decoding_found_whatever_its_name(
+    api, django_capture_on_commit_callbacks
+):
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes((np.sin(np.arange(32000) / 5) * 8000).astype(np.int16).tobytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/meetings/",
+            {"file": SimpleUploadedFile("minutes.html", buffer.getvalue(), content_type="text/html")},
+            format="multipart",
+        )
+    meeting = Meeting.objects.get(pk=response.json()["id"])
+    assert meeting.status == "completed"
+
+    audio = api.get(f"/api/v1/meetings/{meeting.pk}/audio/")
+
+    assert meeting.recording.content_type == audio["Content-Type"] == "audio/wav"
+    assert audio["Content-Disposition"] == "attachment; filename=\"minutes.html\""
+    assert (audio["X-Content-Type-Options"], audio["Content-Security-Policy"]) == ("nosniff", "sandbox")
+

@@ -70,6 +70,10 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
             expect(page.locator("#speakers .speaker")).to_have_count(2)
             expect(page.locator("#summary .summary-text")).to_contain_text("Speaker")
             page.screenshot(path="/tmp/sawt-meetings-detail.png", full_page=True)
+            # The player plays the upload, which is served as an attachment (an <audio> element ignores that).
+            page.wait_for_function("() => { const p = document.querySelector('#player'); return p.duration > 10; }")
+            page.evaluate("() => { const p = document.querySelector('#player'); p.muted = true; return p.play(); }")
+            page.wait_for_function("() => document.querySelector('#player').currentTime > 0.2")
             toast = elsewhere.locator("#notifications .toast")
             expect(toast).to_contain_text("“Diane and Sheila” is ready.")
             expect(toast.locator("a")).to_have_attribute("href", page.url.removeprefix(meetings_server.url))

@@ -45,6 +45,7 @@ def test_an_outsider_cannot_fetch_the_owners_spoken_reply(api, outsider_api, own
     part = api.get(f"/api/v1/music/turns/{turn_id}/audio", HTTP_RANGE="bytes=4-7")
     assert whole.status_code == 200 and whole["Content-Type"] == "audio/wav" and whole["Accept-Ranges"] == "bytes"
     assert whole["Content-Disposition"] == 'inline; filename="owned-reply.wav"'
+    assert (whole["X-Content-Type-Options"], whole["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert part.status_code == 206 and part["Content-Range"] == "bytes 4-7/12"
     assert b"".join(part.streaming_content) == b"0000"
 

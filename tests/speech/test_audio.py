@@ -39,19 +39,20 @@ def encode(samples: np.ndarray, rate: int, *, fmt: str, codec: str, out_rate: in
 
 
 FORMATS = [
-    ("ogg", "libopus", 48000, 1, "ogg", "opus"),
-    ("webm", "libopus", 48000, 2, "matroska,webm", "opus"),
-    ("ipod", "aac", 44100, 2, "mov,mp4,m4a,3gp,3g2,mj2", "aac"),
-    ("mp3", "libmp3lame", 22050, 1, "mp3", "mp3"),
-    ("flac", "flac", 8000, 2, "flac", "flac"),
-    ("aiff", "pcm_s16be", 11025, 1, "aiff", "pcm_s16be"),
-    ("wav", "pcm_s16le", 44100, 2, "wav", "pcm_s16le"),
+    ("ogg", "libopus", 48000, 1, "ogg", "opus", "audio/ogg"),
+    ("webm", "libopus", 48000, 2, "matroska,webm", "opus", "audio/webm"),
+    ("matroska", "pcm_s16le", 16000, 1, "matroska,webm", "pcm_s16le", "audio/x-matroska"),
+    ("ipod", "aac", 44100, 2, "mov,mp4,m4a,3gp,3g2,mj2", "aac", "audio/mp4"),
+    ("mp3", "libmp3lame", 22050, 1, "mp3", "mp3", "audio/mpeg"),
+    ("flac", "flac", 8000, 2, "flac", "flac", "audio/flac"),
+    ("aiff", "pcm_s16be", 11025, 1, "aiff", "pcm_s16be", "audio/aiff"),
+    ("wav", "pcm_s16le", 44100, 2, "wav", "pcm_s16le", "audio/wav"),
 ]
 
 
-@pytest.mark.parametrize(("fmt", "codec", "rate", "channels", "demuxer", "codec_name"), FORMATS)
+@pytest.mark.parametrize(("fmt", "codec", "rate", "channels", "demuxer", "codec_name", "mime"), FORMATS)
 def test_it_decodes_each_format_to_16k_mono(
-    piper_speech: Speech, fmt: str, codec: str, rate: int, channels: int, demuxer: str, codec_name: str
+    piper_speech: Speech, fmt: str, codec: str, rate: int, channels: int, demuxer: str, codec_name: str, mime: str
 ) -> None:
     data = encode(
         piper_speech.samples, piper_speech.sample_rate, fmt=fmt, codec=codec, out_rate=rate, channels=channels
@@ -59,6 +60,7 @@ def test_it_decodes_each_format_to_16k_mono(
     info = probe_audio(data)
     assert info.format == demuxer
     assert info.codec.startswith(codec_name[:3])
+    assert info.content_type == mime
     assert info.channels == channels
 
     samples = decode_audio(data)

@@ -107,6 +107,7 @@ def test_it_serves_a_byte_range_of_a_call_recording_to_the_business_only(api, ou
 
     assert part.status_code == 206 and part["Content-Range"] == "bytes 240-255/256"
     assert part["Content-Type"] == "audio/wav" and part["Content-Disposition"] == f'inline; filename="call-{call.pk}.wav"'
+    assert (part["X-Content-Type-Options"], part["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert b"".join(part.streaming_content) == recording[-16:]
     assert outsider_api.get(url).status_code == 404
 
