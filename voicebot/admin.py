@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,11 +18,42 @@ class MembershipInline(admin.TabularInline[Membership, Business]):
     autocomplete_fields = ["user"]
 
 
+class AwaitingApprovalFilter(admin.SimpleListFilter):
+    title = "numbers"
+    parameter_name = "awaiting_approval"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Awaiting approval")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "yes":
+            return queryset
+        changed_transfer = Q(transfer_number__gt="") & ~Q(transfer_number=F("approved_transfer_number"))
+        return queryset.filter(~Q(phone_number=F("approved_phone_number")) | changed_transfer)
+
+
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin[Business]):
-    list_display = ["name", "phone_number", "time_zone", "seats_per_slot", "max_party_size"]
+    list_display = ["name", "phone_number", "transfer_number", "pending_approval", "time_zone", "seats_per_slot"]
+    list_filter = [AwaitingApprovalFilter]
     search_fields = ["name", "phone_number"]
+    readonly_fields = [
+        "approved_phone_number",
+        "approved_transfer_number",
+        "numbers_approved_at",
+        "numbers_approved_by",
+    ]
     inlines = [MembershipInline]
+    actions = ["approve_numbers"]
+
+    @admin.display(description="awaiting approval")
+    def pending_approval(self, business: Business) -> str:
+        return ", ".join(business.numbers_pending_approval()) or "—"
+
+    @admin.action(description="Approve numbers (the phone and transfer numbers as they are now)")
+    def approve_numbers(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
+        count = services.business_numbers_approve(businesses=queryset, user=request.user)
+        self.message_user(request, f"Approved the numbers of {count} business(es).", messages.SUCCESS)
 
 
 @admin.register(Caller)
@@ -100,7 +131,9 @@ class CallAdmin(admin.ModelAdmin[Call]):
         "business",
         "provider",
         "provider_call_id",
+        "started_by",
         "started_at",
+        "stream_opened_at",
         "ended_at",
         "language",
         "transcript_kept",

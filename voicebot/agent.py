@@ -373,7 +373,7 @@ class AgentDialogue(Dialogue):
         }
 
     def _transfer_to_human(self, args: dict[str, Any]) -> dict[str, Any]:
-        if self.business.transfer_number:
+        if self._transfer_number():
             self._did("transfer", Call.Outcome.TRANSFERRED, end_call=True)
             return {"ok": True, "next": "the call is put through to staff after your reply"}
         self._did("voicemail", Call.Outcome.VOICEMAIL, end_call=True)

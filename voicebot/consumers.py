@@ -3,7 +3,10 @@
 Who may open one: a provider with the short-lived signed token from the answer webhook (in the
 URL for Plivo; for Twilio, which drops query strings, in the `start` event's custom parameters,
 which must arrive within VOICEBOT_STREAM_AUTH_WAIT_SECONDS), or a signed-in member of the
-business (a browser test call). No or bad token: 4401. A token or a user for another business: 4404.
+business (a browser test call). No, bad or already used token (a token opens one socket): 4401.
+A token or a user for another business: 4404. A test call's connects count against the user's
+`websocket` rate limit, and over it or over the calls-in-progress limits (VOICEBOT_MAX_CALLS_PER_BUSINESS,
+VOICEBOT_MAX_TEST_CALLS_PER_USER) the page gets an error frame and 4429.
 """
 
 import asyncio
@@ -35,7 +38,7 @@ def _browser_call(business_id: int, user: Any) -> Call | None:
     business = Business.objects.visible_to(user).filter(pk=business_id).first()
     if business is None:
         return None
-    return services.call_start(business=business, provider=Call.Provider.BROWSER)
+    return services.call_start(business=business, provider=Call.Provider.BROWSER, started_by=user)
 
 
 class StreamConsumer(SawtConsumer):
@@ -67,7 +70,17 @@ class StreamConsumer(SawtConsumer):
         if token:
             await self._admit_token(token[0])
         elif self.user is not None and self.user.is_authenticated:
-            call = await database_sync_to_async(_browser_call)(self.business_id, self.user)
+            retry_after = await database_sync_to_async(ratelimit.hit)("websocket", self.rate_identity())
+            if retry_after is not None:
+                await self.send_error("rate_limited", f"Too many connections. Try again in {retry_after} s.")
+                await self.close(code=CLOSE_RATE_LIMITED)
+                return
+            try:
+                call = await database_sync_to_async(_browser_call)(self.business_id, self.user)
+            except services.CallLimitReached as exc:
+                await self.send_error(exc.code, exc.message)
+                await self.close(code=CLOSE_RATE_LIMITED)
+                return
             if call is None:
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
@@ -96,6 +109,10 @@ class StreamConsumer(SawtConsumer):
         business_id, call_id = ids
         if business_id != self.business_id or await database_sync_to_async(_call_for)(business_id, call_id) is None:
             await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not await database_sync_to_async(services.call_stream_claim)(call_id=call_id):
+            logger.warning("stream token used again", extra={"call_id": call_id, "provider": self.protocol.name})
+            await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         await self._admit(call_id)
 

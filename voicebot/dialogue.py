@@ -367,9 +367,13 @@ class Dialogue:
             outcome=self.state.outcome or Call.Outcome.NO_ACTION,
         )
 
+    def _transfer_number(self) -> str:
+        """Where a transfer goes, "" when nowhere: a phone call is put through only to an approved number."""
+        return self.business.transfer_number_for(self.call.provider if self.call is not None else "")
+
     def _transfer(self, apology: bool = False) -> Reply:
         lead = _("Sorry, I'm having trouble helping with that.") + " " if apology else ""
-        if self.business.transfer_number:
+        if self._transfer_number():
             return Reply(
                 lead + _("Let me connect you to a member of our staff."),
                 "transfer",

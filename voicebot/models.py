@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from sawt.core.fields import EncryptedTextField
+from voicebot.telephony import MAX_CALL_SECONDS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -92,6 +93,14 @@ class Business(models.Model):
     record_calls = models.BooleanField(
         default=False, help_text="Ask callers whether the call may be recorded, and keep the audio when they agree."
     )
+    # The numbers as staff last approved them (VOICEBOT_REQUIRE_NUMBER_APPROVAL): an owner who changes a
+    # number makes it differ from its approved value, so it waits for approval again.
+    approved_phone_number = models.CharField(max_length=32, blank=True, editable=False)
+    approved_transfer_number = models.CharField(max_length=32, blank=True, editable=False)
+    numbers_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    numbers_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BusinessQuerySet.as_manager()
@@ -113,6 +122,28 @@ class Business(models.Model):
         """The business's languages that calls can run in, first = default; English when none is."""
         offered = [code for code in self.languages or [] if code in CALL_LANGUAGES]
         return list(dict.fromkeys(offered)) or ["en"]
+
+    def phone_number_approved(self) -> bool:
+        """Whether real calls to the number are answered: staff approved it, or no approval is required."""
+        return not settings.VOICEBOT_REQUIRE_NUMBER_APPROVAL or self.phone_number == self.approved_phone_number
+
+    def transfer_number_approved(self) -> bool:
+        return not settings.VOICEBOT_REQUIRE_NUMBER_APPROVAL or self.transfer_number == self.approved_transfer_number
+
+    def numbers_pending_approval(self) -> list[str]:
+        """The fields whose current number waits for staff approval."""
+        pending = [] if self.phone_number_approved() else ["phone_number"]
+        if self.transfer_number and not self.transfer_number_approved():
+            pending.append("transfer_number")
+        return pending
+
+    def transfer_number_for(self, provider: str) -> str:
+        """Where a call from `provider` is put through to, "" when nowhere: a phone call is only ever put
+        through to an approved number (it is dialled on the operator's bill); a test call in the browser
+        dials nothing, so it never waits for approval."""
+        if provider == Call.Provider.BROWSER or self.transfer_number_approved():
+            return self.transfer_number
+        return ""
 
     def role_of(self, user: Any) -> str | None:
         member = self.members.filter(user=user).first() if user and user.is_authenticated else None
@@ -189,6 +220,12 @@ class CallQuerySet(models.QuerySet["Call"]):
     def visible_to(self, user: Any) -> "CallQuerySet":
         return self.filter(business__in=Business.objects.visible_to(user))
 
+    def in_progress(self) -> "CallQuerySet":
+        """Not ended, and started recently enough that a live process may still be running it."""
+        return self.filter(
+            ended_at__isnull=True, started_at__gte=timezone.now() - dt.timedelta(seconds=MAX_CALL_SECONDS)
+        )
+
 
 class Call(models.Model):
     class Provider(models.TextChoices):
@@ -212,6 +249,12 @@ class Call(models.Model):
     caller = models.ForeignKey(Caller, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls")
     provider = models.CharField(max_length=8, choices=Provider.choices)
     provider_call_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Who started a test call from the staff page (None for phone calls): test calls are limited per user.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When a provider's media stream took the call's stream token: a token opens one socket only.
+    stream_opened_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.ONGOING)

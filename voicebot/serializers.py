@@ -12,14 +12,22 @@ from voicebot.models import BUSINESS_SETTINGS, TURN_FIGURES, Business, Call, Res
 
 class BusinessOutput(serializers.ModelSerializer[Business]):
     role = serializers.SerializerMethodField()
+    numbers_pending_approval = serializers.SerializerMethodField(
+        help_text="phone_number and/or transfer_number while their current value waits for staff approval: "
+        "until then real calls to the number hear it is not in service, and no call is put through to the "
+        "transfer number. Test calls never wait."
+    )
 
     class Meta:
         model = Business
-        fields = ["id", *BUSINESS_SETTINGS, "created_at", "role"]
+        fields = ["id", *BUSINESS_SETTINGS, "created_at", "role", "numbers_pending_approval"]
 
     def get_role(self, business: Business) -> str | None:
         request = self.context.get("request")
         return business.role_of(request.user) if request else None
+
+    def get_numbers_pending_approval(self, business: Business) -> list[str]:
+        return business.numbers_pending_approval()
 
 
 class BusinessInput(serializers.ModelSerializer[Business]):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,12 +17,20 @@ from django.utils.translation import gettext as _
 
 from sawt.accounts.services import on_account_delete
 from sawt.core import crypto
-from sawt.core.errors import Conflict, ValidationFailed
+from sawt.core.errors import Conflict, SawtError, ValidationFailed
 from voicebot import selectors
 from voicebot.messaging import PermanentSendError, TransientSendError, get_sender
 from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
 
 logger = logging.getLogger("voicebot")
+
+
+class CallLimitReached(SawtError):
+    """As many calls as allowed are in progress: for the business, or test calls for the user."""
+
+    code = "too_many_calls"
+    message = "All lines are busy. Try again when a call has ended."
+    status_code = 429
 
 
 def business_create(*, user: Any, **fields: Any) -> Business:
@@ -68,8 +77,21 @@ def business_update(*, business: Business, **fields: Any) -> Business:
         _number_is_free(fields["phone_number"], business.pk)
     for name, value in fields.items():
         setattr(business, name, value)
-    business.save()
+    # Only what the owner changed: never a stale copy of what staff approved meanwhile.
+    business.save(update_fields=list(fields))
     return business
+
+
+def business_numbers_approve(*, businesses: QuerySet[Business], user: Any) -> int:
+    """Staff approve the businesses' current phone and transfer numbers for real calls."""
+    approved = businesses.update(
+        approved_phone_number=F("phone_number"),
+        approved_transfer_number=F("transfer_number"),
+        numbers_approved_at=timezone.now(),
+        numbers_approved_by=user,
+    )
+    logger.info("business numbers approved", extra={"count": approved, "user_id": user.pk})
+    return approved
 
 
 def caller_get_or_create(*, business: Business, phone: str) -> Caller:
@@ -391,14 +413,41 @@ def call_recording_save(*, call_id: int, wav: bytes, seconds: float) -> None:
 # --- calls -------------------------------------------------------------------------
 
 
-def call_start(*, business: Business, provider: str, provider_call_id: str = "", phone: str = "") -> Call:
-    caller = caller_get_or_create(business=business, phone=phone) if selectors.normalize_number(phone) else None
-    return Call.objects.create(
-        business=business,
-        caller=caller,
-        provider=provider,
-        provider_call_id=provider_call_id[:64],
-        language=business.call_languages()[0],
+def call_start(
+    *, business: Business, provider: str, provider_call_id: str = "", phone: str = "", started_by: Any = None
+) -> Call:
+    """A new call in progress; `started_by` is the signed-in user of a test call.
+
+    Raises CallLimitReached when the business already has VOICEBOT_MAX_CALLS_PER_BUSINESS calls in
+    progress, or the user VOICEBOT_MAX_TEST_CALLS_PER_USER test calls: each call holds a pipeline
+    (ASR, dialogue, TTS) for as long as it lasts.
+    """
+    with transaction.atomic():
+        # Calls start one at a time per business (and user), so two cannot both take the last line.
+        Business.objects.select_for_update().filter(pk=business.pk).first()
+        in_progress = Call.objects.in_progress().filter(business=business).count()
+        if in_progress >= settings.VOICEBOT_MAX_CALLS_PER_BUSINESS:
+            raise CallLimitReached()
+        if started_by is not None:
+            get_user_model().objects.select_for_update().filter(pk=started_by.pk).first()
+            open_tests = Call.objects.in_progress().filter(started_by=started_by).count()
+            if open_tests >= settings.VOICEBOT_MAX_TEST_CALLS_PER_USER:
+                raise CallLimitReached("You have as many test calls open as allowed. Hang one up first.")
+        caller = caller_get_or_create(business=business, phone=phone) if selectors.normalize_number(phone) else None
+        return Call.objects.create(
+            business=business,
+            caller=caller,
+            provider=provider,
+            provider_call_id=provider_call_id[:64],
+            language=business.call_languages()[0],
+            started_by=started_by,
+        )
+
+
+def call_stream_claim(*, call_id: int) -> bool:
+    """Takes the call's stream token; False when a socket took it already (a token opens one socket)."""
+    return bool(
+        Call.objects.filter(pk=call_id, stream_opened_at__isnull=True).update(stream_opened_at=timezone.now())
     )
 
 

@@ -18,6 +18,9 @@ from django.conf import settings
 from django.core import signing
 
 _TOKEN_SALT = "voicebot.stream"
+# The longest a call's media stream lasts (Plivo's streamTimeout). A call row still open after this was
+# left by a process that died: it no longer counts as a call in progress.
+MAX_CALL_SECONDS = 1800
 
 
 # --- signatures ----------------------------------------------------------------------
@@ -109,7 +112,7 @@ def plivo_answer_xml(*, stream_url: str, after_url: str, status_url: str) -> str
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Response>'
         f'<Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-mulaw;rate=8000" '
-        f'streamTimeout="1800" statusCallbackUrl={quoteattr(status_url)} statusCallbackMethod="POST">'
+        f'streamTimeout="{MAX_CALL_SECONDS}" statusCallbackUrl={quoteattr(status_url)} statusCallbackMethod="POST">'
         f"{escape(stream_url)}</Stream>"
         f'<Redirect method="POST">{escape(after_url)}</Redirect></Response>'
     )

@@ -1,15 +1,20 @@
 """Plivo and Twilio webhooks under /voicebot/: answer, after-stream, hang-up/status, voicemail, messages.
 
 Every request's signature is checked against the URL the provider called (VOICEBOT_PUBLIC_BASE_URL
-+ path, as the provider saw it behind a proxy); a wrong or missing signature gets 403. Answers are
-Plivo XML / TwiML. Logs carry call ids, never phone numbers.
++ path, as the provider saw it behind a proxy); a wrong or missing signature gets 403. A signed request
+seen again within VOICEBOT_WEBHOOK_REPLAY_SECONDS (the same Plivo nonce, the same Twilio signature)
+gets the first one's answer, stored in the cache (Redis), and changes nothing. Answers are Plivo XML /
+TwiML. Logs carry call ids, never phone numbers.
 """
 
+import hashlib
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -51,34 +56,83 @@ def signed(provider: str) -> Callable[[View], View]:
             if not ok:
                 logger.warning("webhook signature refused", extra={"provider": provider, "path": request.path})
                 return HttpResponseForbidden("bad signature")
-            return view(request)
+            return _first_answer(provider, request, view)
 
         return checked
 
     return decorate
 
 
+_REPLAY_PENDING = "pending"
+_REPLAY_WAIT_SECONDS = 3.0
+
+
+def _first_answer(provider: str, request: HttpRequest, view: View) -> HttpResponse:
+    """The view's answer to the first delivery of this signed request; a repeat gets the same bytes.
+
+    Providers retry a request they got no answer to, and anyone who captured one could send it again:
+    neither may start a second call. A repeat that arrives while the first is still being answered
+    waits for it briefly, then gets 503 (the provider tries again).
+    """
+    window = settings.VOICEBOT_WEBHOOK_REPLAY_SECONDS
+    if window <= 0:
+        return view(request)
+    header = "X-Plivo-Signature-V3-Nonce" if provider == "plivo" else "X-Twilio-Signature"
+    key = f"voicebot:webhook:{provider}:{hashlib.sha256(request.headers.get(header, '').encode()).hexdigest()}"
+    if cache.add(key, _REPLAY_PENDING, timeout=window):
+        try:
+            response = view(request)
+        except BaseException:
+            cache.delete(key)
+            raise
+        cache.set(key, (response.status_code, response.get("Content-Type", ""), response.content), timeout=window)
+        return response
+    deadline = time.monotonic() + _REPLAY_WAIT_SECONDS
+    stored = cache.get(key)
+    while stored == _REPLAY_PENDING and time.monotonic() < deadline:
+        time.sleep(0.05)
+        stored = cache.get(key)
+    logger.info("webhook replay answered", extra={"provider": provider, "path": request.path})
+    if not isinstance(stored, tuple):
+        response = HttpResponse("the first delivery is still being answered", status=503)
+        response["Retry-After"] = "1"
+        return response
+    status, content_type, body = stored
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
 def _xml(body: str) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml")
 
 
-_NOT_IN_SERVICE = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Speak>Sorry, this number is not in service.</Speak>'
-    "<Hangup /></Response>"
-)
+def _spoken_hangup(provider: str, sentence: str) -> HttpResponse:
+    verb = "Speak" if provider == "plivo" else "Say"
+    return _xml(f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><{verb}>{sentence}</{verb}><Hangup /></Response>')
+
+
+_NOT_IN_SERVICE = "Sorry, this number is not in service."
+_ALL_LINES_BUSY = "Sorry, all our lines are busy. Please call again in a few minutes."
 
 
 def _answer(request: HttpRequest, provider: str, call_id_field: str) -> HttpResponse:
     business = selectors.business_by_number(phone_number=request.POST.get("To", ""))
     if business is None:
         logger.warning("call for an unknown number", extra={"provider": provider})
-        return _xml(_NOT_IN_SERVICE if provider == "plivo" else _NOT_IN_SERVICE.replace("Speak>", "Say>"))
-    call = services.call_start(
-        business=business,
-        provider=provider,
-        provider_call_id=request.POST.get(call_id_field, ""),
-        phone=request.POST.get("From", ""),
-    )
+        return _spoken_hangup(provider, _NOT_IN_SERVICE)
+    if not business.phone_number_approved():
+        # Anyone may create a business with any free number: it answers once staff approve it.
+        logger.warning("call for a number awaiting approval", extra={"provider": provider, "business_id": business.pk})
+        return _spoken_hangup(provider, _NOT_IN_SERVICE)
+    try:
+        call = services.call_start(
+            business=business,
+            provider=provider,
+            provider_call_id=request.POST.get(call_id_field, ""),
+            phone=request.POST.get("From", ""),
+        )
+    except services.CallLimitReached:
+        logger.warning("call refused: all lines busy", extra={"provider": provider, "business_id": business.pk})
+        return _spoken_hangup(provider, _ALL_LINES_BUSY)
     token = telephony.stream_token(business_id=business.pk, call_id=call.pk)
     socket = f"{_socket_base(request)}/ws/voicebot/{provider}/{business.pk}/"
     after = public_url(request, reverse(f"voicebot_pages:{provider}_after") + f"?call={call.pk}")
@@ -106,7 +160,7 @@ def _after(request: HttpRequest, provider: str, call_id_field: str) -> HttpRespo
         telephony.after_stream_xml(
             provider=provider,
             outcome=call.outcome,
-            transfer_number=call.business.transfer_number,
+            transfer_number=call.business.transfer_number_for(call.provider),
             record_url=record_url,
         )
     )

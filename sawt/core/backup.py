@@ -263,6 +263,9 @@ def user_data_import(*, archive_path: Path, user: Any) -> dict[str, int]:
                     business = Business.objects.filter(phone_number=data["phone_number"]).first()
                     if business is None:
                         business = _build(Business, data)
+                        # Which numbers may take real calls is this server's staff's decision, not the archive's.
+                        business.approved_phone_number = business.approved_transfer_number = ""
+                        business.numbers_approved_at = None
                         business.save()
                         Membership.objects.create(business=business, user=user, role=Membership.Role.OWNER)
                     elif not business.members.filter(user=user, role=Membership.Role.OWNER).exists():

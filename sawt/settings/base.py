@@ -482,6 +482,15 @@ VOICEBOT_TWILIO_API_URL = env.str("VOICEBOT_TWILIO_API_URL", default="https://ap
 VOICEBOT_STREAM_TOKEN_SECONDS = env.int("VOICEBOT_STREAM_TOKEN_SECONDS", default=60)
 # Twilio cannot put a token in the stream URL; it arrives in the `start` event within this time.
 VOICEBOT_STREAM_AUTH_WAIT_SECONDS = env.float("VOICEBOT_STREAM_AUTH_WAIT_SECONDS", default=2.0)
+# A signed webhook seen again within this time (same Plivo nonce, same Twilio signature) gets the first
+# answer and changes nothing: providers retry, and a captured request must not start a second call.
+VOICEBOT_WEBHOOK_REPLAY_SECONDS = env.int("VOICEBOT_WEBHOOK_REPLAY_SECONDS", default=300)
+# true: a business's new or changed phone number and transfer number serve real calls only once staff
+# approve them in the admin (on by default in production; test calls never wait).
+VOICEBOT_REQUIRE_NUMBER_APPROVAL = env.bool("VOICEBOT_REQUIRE_NUMBER_APPROVAL", default=False)
+# Calls in progress at once: per business (phone and test calls), and test calls per signed-in user.
+VOICEBOT_MAX_CALLS_PER_BUSINESS = env.int("VOICEBOT_MAX_CALLS_PER_BUSINESS", default=20)
+VOICEBOT_MAX_TEST_CALLS_PER_USER = env.int("VOICEBOT_MAX_TEST_CALLS_PER_USER", default=2)
 # WhatsApp follow-ups: "plivo", "twilio" or "" (off).
 VOICEBOT_MESSAGING_PROVIDER = env.str("VOICEBOT_MESSAGING_PROVIDER", default="")
 VOICEBOT_WHATSAPP_SENDER = env.str("VOICEBOT_WHATSAPP_SENDER", default="")

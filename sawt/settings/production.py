@@ -14,3 +14,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Nobody's phone number answers, and no transfer number is dialled on the operator's bill, before staff approve it.
+VOICEBOT_REQUIRE_NUMBER_APPROVAL = env.bool("VOICEBOT_REQUIRE_NUMBER_APPROVAL", default=True)

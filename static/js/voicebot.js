@@ -11,6 +11,7 @@ let pending = [];
 let playing = [];
 let playHead = 0;
 let callUrl = null;
+let lastError = null; // what the server said before it closed the call (busy lines, too many test calls)
 
 function muLawEncode(sample) {
   const BIAS = 0x84;
@@ -103,12 +104,14 @@ function onMessage(event) {
   } else if (message.event === "call") {
     callUrl = message.url; // this test call's transcript and latency, linked once it ends
   } else if (message.type === "error") {
+    lastError = message.message;
     status.textContent = `Error: ${message.message}`;
   }
 }
 
 async function startCall() {
   callUrl = null;
+  lastError = null;
   document.getElementById("conversation").replaceChildren();
   context = new AudioContext();
   await context.audioWorklet.addModule(panel.dataset.worklet);
@@ -124,7 +127,8 @@ async function startCall() {
   };
   socket.onmessage = onMessage;
   socket.onclose = (e) => {
-    status.textContent = e.code === 1000 || e.code === 1005 ? "Call ended. " : `Call ended (${e.code}). `;
+    if (lastError) status.textContent = `Call ended: ${lastError} `;
+    else status.textContent = e.code === 1000 || e.code === 1005 ? "Call ended. " : `Call ended (${e.code}). `;
     if (callUrl) {
       const link = document.createElement("a");
       link.href = callUrl;

@@ -154,6 +154,23 @@ def test_it_restores_a_users_data_from_an_export_after_the_account_is_gone(tmp_p
     assert Recording.objects.get(meeting__owner=restored).file.name != old_recording
 
 
+def test_a_restored_business_waits_for_staff_to_approve_its_numbers_again(tmp_path, settings):
+    from voicebot import services
+    from voicebot.models import Business
+
+    settings.VOICEBOT_REQUIRE_NUMBER_APPROVAL = True
+    user = _user_with_data()
+    services.business_numbers_approve(businesses=Business.objects.all(), user=user)
+    archive = tmp_path / "asha.zip"
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    Business.objects.filter(phone_number="+918000000001").delete()
+
+    call_command("import_user_data", str(archive))
+
+    restored = Business.objects.get(phone_number="+918000000001")
+    assert restored.numbers_pending_approval() == ["phone_number"] and restored.numbers_approved_at is None
+
+
 def test_it_imports_into_another_account_with_new_keys_and_file_names(tmp_path):
     from dictation.models import Item
     from meetings.models import Meeting

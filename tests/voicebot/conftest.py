@@ -24,6 +24,19 @@ def _voicebot_settings(settings):  # type: ignore[no-untyped-def]
     settings.VOICEBOT_PLAYBACK_LEAD_SECONDS = 600.0
 
 
+@pytest.fixture(autouse=True)
+def _forget_webhook_answers():  # type: ignore[no-untyped-def]
+    """Remembered webhook answers (replay protection) live in Redis, outside the test's transaction."""
+    from django.conf import settings
+
+    from sawt.core.ratelimit import redis_client
+
+    yield
+    keys = list(redis_client().scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*:voicebot:webhook:*"))
+    if keys:
+        redis_client().delete(*keys)
+
+
 def plivo_post(client, path: str, data: dict, *, token: str = PLIVO_TOKEN):  # type: ignore[no-untyped-def]
     """POSTs form data signed the way Plivo signs it (X-Plivo-Signature-V3)."""
     nonce = uuid.uuid4().hex
