@@ -99,7 +99,7 @@ async def test_a_simulated_plivo_call_books_a_table_and_sends_a_whatsapp_confirm
         with connection.cursor() as cursor:
             cursor.execute("SELECT phone FROM voicebot_caller")
             raw = cursor.fetchone()[0]
-        assert raw.startswith("v1:") and "9812345678" not in raw
+        assert raw.startswith("v2:") and "9812345678" not in raw
         assert Caller.objects.get().phone == CALLER
         [sent] = whatsapp.requests
         assert sent.json()["dst"] == CALLER and "Priya" in sent.json()["text"]
