@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from rest_framework.test import APIClient
@@ -157,7 +158,7 @@ def test_the_admin_masks_numbers_shows_latency_and_erases_callers(client, owner)
     ]:
         page = client.get(url)
         assert page.status_code == 200, url
-        assert "9812345678" not in page.content.decode() and "v1:" not in page.content.decode(), url
+        assert "9812345678" not in page.content.decode() and not re.search(r"v[12]:", page.content.decode()), url
     assert "77" in client.get(f"/admin/voicebot/call/{call.pk}/change/").content.decode()
     client.post("/admin/voicebot/caller/", {"action": "erase", "_selected_action": [caller.pk]})
     assert not business.callers.exists()
