@@ -241,9 +241,7 @@ class ParticipantListCreateApi(APIView):
         if user is not None:
             services.meeting_share(meeting=meeting, user=user, role=role)
         message = f"If “{username}” has an account, they can now open this meeting."
-        return Response(
-            ShareOutput({"username": username, "role": role, "message": message}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return Response({"username": username, "role": role, "message": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class ParticipantDeleteApi(APIView):
