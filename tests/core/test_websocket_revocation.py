@@ -202,3 +202,16 @@ async def test_it_keeps_a_socket_open_while_nothing_changes(owner, quick_recheck
 
     assert await stays_open(socket)
     await socket.disconnect()
+
+
+@pytest.mark.slow  # the chat socket loads the speech model on connect
+async def test_it_closes_a_chat_socket_with_4401_once_its_user_logs_out(owner):
+    browser, cookie = await signed_in_browser(owner)
+    chat = WebsocketCommunicator(application, "/ws/chat/", headers=cookie)
+    assert (await chat.connect(timeout=60))[0]
+    await chat.send_json_to({"event": "start", "language": "xx"})  # answered once the model is warm
+    assert (await chat.receive_json_from(60))["code"] == "invalid_language"
+
+    assert (await database_sync_to_async(browser.post)("/accounts/logout/")).status_code == 302
+
+    assert await close_code(chat) == 4401  # it does not listen on the channel layer: its own re-check
