@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest bench install migrate demo clean browsers rehearse
+.PHONY: run test lint types pytest fuzz bench install migrate demo clean browsers rehearse
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/torch.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ pytest: install
 	fi
 
 test: install lint types pytest
+
+# Schemathesis over the whole API schema, longer than CI runs it (see README, Tests).
+fuzz: install
+	SAWT_FUZZ_EXAMPLES=$${SAWT_FUZZ_EXAMPLES:-50} SAWT_FUZZ_SCENARIOS=$${SAWT_FUZZ_SCENARIOS:-500} \
+	  SAWT_FUZZ_STEPS=$${SAWT_FUZZ_STEPS:-12} $(BIN)/python -m pytest -q -p no:logging tests/reliability/test_api_fuzz.py
 
 bench: install
 	$(BIN)/python manage.py bench asr

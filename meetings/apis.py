@@ -32,6 +32,7 @@ from meetings.serializers import (
     ParticipantOutput,
     SegmentUpdateInput,
     ShareInput,
+    ShareOutput,
     SpeakerMergeInput,
     SpeakerUpdateInput,
     SummaryOutput,
@@ -229,18 +230,21 @@ class ParticipantListCreateApi(APIView):
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         return Response(ParticipantOutput(meeting.participants.select_related("user"), many=True).data)
 
-    @extend_schema(request=ShareInput, responses={201: ParticipantOutput})
+    @extend_schema(request=ShareInput, responses={202: ShareOutput})
     def post(self, request: Request, meeting_id: int) -> Response:
+        """Answers alike whether or not the username exists, so that it cannot be used to probe
+        for accounts; only a real account becomes a participant."""
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         if meeting.owner_id != request.user.pk:
             raise selectors.ReadOnly("Only the owner can share a meeting.")
         data = ShareInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = get_user_model().objects.filter(username=data.validated_data["username"]).first()
-        if user is None:
-            raise ValidationFailed("No such user.")
-        participant = services.meeting_share(meeting=meeting, user=user, role=data.validated_data["role"])
-        return Response(ParticipantOutput(participant).data, status=status.HTTP_201_CREATED)
+        username, role = data.validated_data["username"], data.validated_data["role"]
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None:
+            services.meeting_share(meeting=meeting, user=user, role=role)
+        message = f"If “{username}” has an account, they can now open this meeting."
+        return Response({"username": username, "role": role, "message": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class ParticipantDeleteApi(APIView):

@@ -20,18 +20,14 @@ from sawt.speech.streaming import Done, Final, Partial, StreamingTranscriber
 
 
 class MeetingEventsConsumer(SawtConsumer):
-    meeting_id: int = 0
+    """Listens on the meeting's group: its events, and `sockets_recheck` when it is unshared or deleted."""
 
     async def authorize(self) -> bool:
-        self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
-        visible = await database_sync_to_async(_visible)(self.user, self.meeting_id)
-        if visible:
-            await self.channel_layer.group_add(meeting_group(self.meeting_id), self.channel_name)
-        return visible
+        meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+        return bool(await database_sync_to_async(_visible)(self.user, meeting_id))
 
-    async def disconnect(self, code: int) -> None:
-        if self.meeting_id:
-            await self.channel_layer.group_discard(meeting_group(self.meeting_id), self.channel_name)
+    def listen_groups(self) -> list[str]:
+        return [meeting_group(int(self.scope["url_route"]["kwargs"]["meeting_id"]))]
 
     async def meeting_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
@@ -42,7 +38,8 @@ class MeetingLiveConsumer(SawtConsumer):
     lines through `/ws/meetings/<id>/`, which listens on the meeting's group.
 
     Like /ws/chat/, this socket does not listen on the channel layer: a blocking Redis read on a loop
-    that is busy with audio could time out and drop the recording. It only sends to the group.
+    that is busy with audio could time out and drop the recording. It only sends to the group. So an
+    unshare or a delete reaches it through SawtConsumer's periodic re-check, not a message.
     """
 
     channel_layer_alias = "unused"
@@ -53,11 +50,12 @@ class MeetingLiveConsumer(SawtConsumer):
     can_record = False
 
     async def authorize(self) -> bool:
+        first = not self.meeting_id
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         visible = await database_sync_to_async(_visible)(self.user, self.meeting_id)
-        if visible:
+        if visible and first:  # decided once: a recording in progress is finished by whoever started it
             self.can_record = await database_sync_to_async(_recordable)(self.user, self.meeting_id)
-        return visible
+        return bool(visible)
 
     async def on_connected(self) -> None:
         if self.can_record:

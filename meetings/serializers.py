@@ -109,6 +109,12 @@ class ShareInput(serializers.Serializer[None]):
     role = serializers.ChoiceField(choices=Participant.Role.choices, default=Participant.Role.VIEWER)
 
 
+class ShareOutput(serializers.Serializer[None]):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Participant.Role.choices)
+    message = serializers.CharField()
+
+
 class ParticipantOutput(serializers.ModelSerializer[Participant]):
     username = serializers.CharField(source="user.username")
 

@@ -19,6 +19,7 @@ from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segm
 from sawt.accounts.notifications import group_push, user_notify
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
+from sawt.core.wsauth import sockets_recheck
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
     meeting.save(update_fields=["deleted_at", "updated"])
     meeting_id = meeting.pk
     transaction.on_commit(lambda: meeting_notify(meeting_id=meeting_id, event={"type": "deleted"}))
+    transaction.on_commit(lambda: sockets_recheck(group=meeting_group(meeting_id)))  # they close with 4404
 
 
 def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:
@@ -152,7 +154,10 @@ def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:
 
 
 def meeting_unshare(*, meeting: Meeting, user_id: int) -> None:
+    """The user loses access, and the sockets they have open on the meeting close (4404)."""
     Participant.objects.filter(meeting=meeting, user_id=user_id).delete()
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: sockets_recheck(group=meeting_group(meeting_id)))
 
 
 def segment_update(*, segment: Segment, text: str | None = None, speaker: Speaker | None = None) -> Segment:

@@ -1,6 +1,7 @@
 """What the generated outsider test needs to know: how to make an object owned by `owner` for each
-URL keyword. Every object-level URL or socket route's keyword must be registered, or the test fails,
-so a new endpoint cannot ship without its outsider check.
+URL keyword, and for each object id a request carries in its body or query string (`@id_input`).
+Every object-level URL or socket route's keyword, and every id-like field of the API schema, must be
+registered, or the test fails, so a new endpoint cannot ship without its outsider check.
 
 Each app registers its keywords in `tests/<app>/owned.py` with `@owned("<kwarg>")`; they are all
 imported here.
@@ -9,6 +10,7 @@ imported here.
 import importlib
 import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,37 @@ OWNED_OBJECTS: dict[str, Callable[[Any], Any]] = {}
 # URL names whose keywords are not objects (password reset links carry a signed token).
 NOT_OBJECT_URLS = {"password_reset_confirm"}
 NOT_OBJECT_NAMESPACES = {"admin"}
+
+# URL keywords that name no object (a social-auth backend), with the value to walk them with.
+NOT_OBJECT_KWARGS: dict[str, str] = {"backend": "spotify"}
+
+
+
+@dataclass(frozen=True)
+class IdInput:
+    """An object id carried in a request body or query string rather than the URL.
+
+    `setup(user)` makes what the request needs, owned by `user`, and answers the URL keywords and
+    the body or query (holding `field`) with which `user` may rightly make it."""
+
+    method: str
+    path: str  # as in the OpenAPI schema: /api/v1/meetings/segments/{segment_id}/
+    field: str
+    where: str  # "body" or "query"
+    setup: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]
+
+
+ID_INPUTS: dict[tuple[str, str, str, str], IdInput] = {}
+
+
+def id_input(
+    method: str, path: str, field: str, where: str = "body"
+) -> Callable[[Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]], Callable[[Any], Any]]:
+    def register(setup: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]) -> Callable[[Any], Any]:
+        ID_INPUTS[(method, path, field, where)] = IdInput(method, path, field, where, setup)
+        return setup
+
+    return register
 
 
 # How to open a socket as its rightful user, per route regex: async (owner) -> (path, headers).

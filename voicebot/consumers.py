@@ -41,6 +41,10 @@ def _browser_call(business_id: int, user: Any) -> Call | None:
     return services.call_start(business=business, provider=Call.Provider.BROWSER, started_by=user)
 
 
+def _is_member(business_id: int, user: Any) -> bool:
+    return Business.objects.visible_to(user).filter(pk=business_id).exists()
+
+
 class StreamConsumer(SawtConsumer):
     require_auth = False
     token_in_start_event = False
@@ -86,6 +90,7 @@ class StreamConsumer(SawtConsumer):
                 return
             await self._admit(call.pk, on_turn=self._show_turn)
             if self.call_id is not None:
+                await self.watch()  # the staff member's sign-in and membership are re-checked while it lasts
                 # Only the staff page hears these (providers never sign in): where the call's page will be,
                 # then each turn's words as they are spoken (`turn`).
                 url = reverse("voicebot_pages:call", args=[call.pk])
@@ -95,6 +100,10 @@ class StreamConsumer(SawtConsumer):
             self._deadline = asyncio.create_task(self._close_unless_admitted())
         else:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def authorize(self) -> bool:
+        """For a staff member's browser call (re-checked while it lasts): still a member of the business."""
+        return bool(await database_sync_to_async(_is_member)(self.business_id, self.user))
 
     async def _close_unless_admitted(self) -> None:
         await asyncio.sleep(settings.VOICEBOT_STREAM_AUTH_WAIT_SECONDS)

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.http import HttpRequest
 
 from sawt.accounts import services
 from sawt.accounts.models import ApiToken, User
@@ -23,6 +24,11 @@ class SawtUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Preferences", {"fields": ("time_zone",)}))  # type: ignore[misc]
     list_display = ("username", "email", "time_zone", "is_staff", "date_joined")
     change_password_form = PasswordSetByAdminForm
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_deactivate(user=obj)
 
 
 @admin.register(ApiToken)

@@ -9,16 +9,8 @@ from sawt.core.consumers import SawtConsumer
 
 
 class NotificationsConsumer(SawtConsumer):
-    group = ""
-
-    async def authorize(self) -> bool:
-        self.group = user_group(self.user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        return True
-
-    async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    def listen_groups(self) -> list[str]:
+        return [user_group(self.user.pk)]
 
     async def user_notification(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])

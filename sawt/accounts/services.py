@@ -1,10 +1,12 @@
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
 from sawt.accounts.models import ApiToken, User, hash_token_key
+from sawt.core.wsauth import sockets_revoke
 
 # Apps register cleanups for what the database cascade cannot remove (files on disk, remote tokens) or
 # must not remove blindly (a business the user owns with others). They run inside the deletion's
@@ -53,4 +55,12 @@ def account_delete(*, user: User) -> None:
     with transaction.atomic():
         for cleanup in _account_cleanups:
             cleanup(user)
+        transaction.on_commit(partial(sockets_revoke, user_id=user.pk))
         user.delete()
+
+
+def user_deactivate(*, user: User) -> None:
+    """The user can no longer sign in, and every socket they have open closes (4401)."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    transaction.on_commit(partial(sockets_revoke, user_id=user.pk))

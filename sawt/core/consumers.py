@@ -1,19 +1,37 @@
-"""The base of every Sawt WebSocket consumer: auth, connect rate limit, error frames.
+"""The base of every Sawt WebSocket consumer: auth, connect rate limit, error frames, revocation.
 
 Thin by rule: subclasses translate between the socket and services, with handlers named after the
 event they handle. A socket whose credentials fail is accepted, then closed with 4401; one for an
 object the user may not see is closed with 4404.
+
+An open socket is checked again for as long as it stays open (see sawt/core/wsauth.py): it closes
+with 4401 once its credentials no longer sign in an active user (logout, deactivation, a revoked
+token) and with 4404 once `authorize` no longer holds (the object was unshared or deleted). Two
+paths lead there. A socket on the channel layer joins its user's socket group and the groups of
+`listen_groups`, so a service's `sockets_revoke` or `sockets_recheck` reaches it at once. Every
+signed-in socket also re-checks itself every SAWT_WS_RECHECK_SECONDS, a safety net for a lost message
+and the only path for sockets that do not listen on the channel layer on purpose (chat, live
+meetings, telephony: their `channel_layer_alias` names no layer).
 """
 
+import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from sawt.core import ratelimit
-from sawt.core.wsauth import CLOSE_NOT_FOUND, CLOSE_RATE_LIMITED, CLOSE_UNAUTHENTICATED
+from sawt.core.wsauth import (
+    CLOSE_NOT_FOUND,
+    CLOSE_RATE_LIMITED,
+    CLOSE_UNAUTHENTICATED,
+    credentials_hold,
+    user_sockets_group,
+)
 
 logger = logging.getLogger("sawt.ws")
 
@@ -21,6 +39,8 @@ logger = logging.getLogger("sawt.ws")
 class SawtConsumer(AsyncWebsocketConsumer):
     max_frame_bytes = 64 * 1024
     require_auth = True
+    connected = False
+    _recheck_task: "asyncio.Task[None] | None" = None
 
     @property
     def user(self) -> Any:
@@ -39,6 +59,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
         if not await self.authorize():
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        await self.watch()
         self.connected = True
         await self.on_connected()
 
@@ -49,14 +70,85 @@ class SawtConsumer(AsyncWebsocketConsumer):
         return f"ip:{client[0]}"
 
     async def authorize(self) -> bool:
-        """Whether the user may see the object this socket is about (override per route)."""
+        """Whether the user may see the object this socket is about (override per route).
+
+        Asked on connect and again on every re-check while the socket is open, so it must be cheap
+        and change nothing."""
         return True
+
+    def listen_groups(self) -> list[str]:
+        """The channel-layer groups this socket listens on once authorized (e.g. its object's group).
+        A service that changes who may see the object sends `sockets_recheck` to that group."""
+        return []
 
     async def on_connected(self) -> None:
         pass
 
+    async def watch(self) -> None:
+        """Keep checking the admitted socket: join its groups, and start the periodic re-check."""
+        if self.channel_layer is not None:
+            groups = list(self.listen_groups())
+            if self.user is not None and self.user.is_authenticated:
+                groups.append(user_sockets_group(self.user.pk))
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups.append(group)  # channels discards them on disconnect
+        if self.user is not None and self.user.is_authenticated:
+            self._recheck_task = asyncio.create_task(self._recheck_every(settings.SAWT_WS_RECHECK_SECONDS))
+
+    async def close_code_now(self) -> int | None:
+        """The code this socket must close with now, or None while it may stay open."""
+        if not await database_sync_to_async(credentials_hold)(self.scope):
+            return CLOSE_UNAUTHENTICATED
+        if not await self.authorize():
+            return CLOSE_NOT_FOUND
+        return None
+
+    async def revoke(self, code: int) -> None:
+        """Close the socket for good with `code`; frames still in flight are ignored."""
+        if not self.connected:
+            return
+        self.connected = False
+        task, self._recheck_task = self._recheck_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+        logger.info("socket revoked", extra={"code": code, "path": self.scope.get("path", "")})
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await self.close(code=code)
+
+    async def _recheck_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                code = await self.close_code_now()
+            except Exception:  # a database hiccup is no reason to close; the next check decides
+                logger.warning("socket re-check failed", exc_info=True)
+                continue
+            if code is not None:
+                await self.revoke(code)
+                return
+
+    async def socket_revoke(self, message: dict[str, Any]) -> None:
+        """`sockets_revoke`: the user signed out or lost their account."""
+        await self.revoke(int(message.get("code", CLOSE_UNAUTHENTICATED)))
+
+    async def socket_recheck(self, message: dict[str, Any]) -> None:
+        """`sockets_recheck`: who may see this socket's object changed; check now, not in a few seconds."""
+        if not self.connected:
+            return
+        code = await self.close_code_now()
+        if code is not None:
+            await self.revoke(code)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.connected = False
+        if self._recheck_task is not None:
+            self._recheck_task.cancel()
+            self._recheck_task = None
+        await super().websocket_disconnect(message)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not getattr(self, "connected", False):
+        if not self.connected:
             return
         if bytes_data is not None:
             if len(bytes_data) > self.max_frame_bytes:

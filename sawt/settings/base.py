@@ -261,6 +261,8 @@ SAWT_RATE_LIMITS = {
 }
 SAWT_RATE_LIMIT_ENABLED = env.bool("SAWT_RATE_LIMIT_ENABLED", default=True)
 SAWT_WS_TICKET_SECONDS = 60
+# How often an open socket checks that its user is still signed in and may still see its object.
+SAWT_WS_RECHECK_SECONDS = 5.0
 
 # Celery: JSON only, at-least-once (acks late + reject on lost worker), bounded tasks.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

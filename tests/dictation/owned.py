@@ -1,5 +1,5 @@
 from tests.dictation.factories import AttemptFactory, ItemFactory, TagFactory
-from tests.ownership import owned
+from tests.ownership import id_input, owned
 
 
 @owned("item_id")
@@ -15,3 +15,19 @@ def _attempt(owner):
 @owned("tag_id")
 def _tag(owner):
     return TagFactory(owner=owner).pk
+
+
+# Item ids in bodies and query strings.
+@id_input("POST", "/api/v1/dictation/attempts", "item_id")
+def _attempt_on_item(user):
+    return {}, {"item_id": ItemFactory(owner=user).pk, "text": "hello"}
+
+
+@id_input("GET", "/api/v1/dictation/attempts", "item_id", where="query")
+def _attempts_of_item(user):
+    return {}, {"item_id": AttemptFactory(item=ItemFactory(owner=user)).item_id}
+
+
+@id_input("GET", "/api/v1/dictation/stats/progress", "item_id", where="query")
+def _progress_of_item(user):
+    return {}, {"item_id": AttemptFactory(item=ItemFactory(owner=user)).item_id}

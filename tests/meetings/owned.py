@@ -7,8 +7,9 @@ from tests.meetings.factories import (
     RecordingFactory,
     SegmentFactory,
     SpeakerFactory,
+    SummaryFactory,
 )
-from tests.ownership import owned
+from tests.ownership import id_input, owned
 
 
 @owned("meeting_id")
@@ -16,6 +17,7 @@ def _meeting(owner: Any) -> int:
     meeting = MeetingFactory(owner=owner)
     RecordingFactory(meeting=meeting)
     SegmentFactory(meeting=meeting)
+    SummaryFactory(meeting=meeting)
     return meeting.pk
 
 
@@ -44,3 +46,17 @@ def _upload(owner: Any) -> int:
 @owned("participant_id")
 def _participant(owner: Any) -> int:
     return ParticipantFactory(meeting=MeetingFactory(owner=owner)).pk
+
+
+# Speaker ids in bodies: the path's object is the user's own, the id in the body is what is tried.
+@id_input("PATCH", "/api/v1/meetings/segments/{segment_id}/", "speaker_id")
+def _segment_speaker(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    meeting = MeetingFactory(owner=user)
+    segment = SegmentFactory(meeting=meeting)
+    return {"segment_id": segment.pk}, {"speaker_id": SpeakerFactory(meeting=meeting).pk}
+
+
+@id_input("POST", "/api/v1/meetings/speakers/{speaker_id}/merge/", "into")
+def _merge_into(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    meeting = MeetingFactory(owner=user)
+    return {"speaker_id": SpeakerFactory(meeting=meeting).pk}, {"into": SpeakerFactory(meeting=meeting).pk}

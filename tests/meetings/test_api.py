@@ -150,12 +150,34 @@ def test_it_shares_a_meeting_and_hides_it_once_deleted(api, owner):
         api.post(
             f"/api/v1/meetings/{meeting.pk}/participants/", {"username": "friend", "role": "viewer"}, format="json"
         ).status_code
-        == 201
+        == 202
     )
     assert _client(friend).get(f"/api/v1/meetings/{meeting.pk}/").json()["role"] == "viewer"
     assert api.delete(f"/api/v1/meetings/{meeting.pk}/").status_code == 204
     assert _client(friend).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert api.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_it_answers_sharing_with_an_unknown_username_as_with_a_known_one(api, owner):
+    meeting = MeetingFactory(owner=owner)
+    UserFactory(username="friend")
+    url = f"/api/v1/meetings/{meeting.pk}/participants/"
+
+    known = api.post(url, {"username": "friend", "role": "editor"}, format="json")
+    unknown = api.post(url, {"username": "no-such-person", "role": "editor"}, format="json")
+
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == {
+        "username": "friend",
+        "role": "editor",
+        "message": "If “friend” has an account, they can now open this meeting.",
+    }
+    assert unknown.json() == {
+        "username": "no-such-person",
+        "role": "editor",
+        "message": "If “no-such-person” has an account, they can now open this meeting.",
+    }
+    assert [p["username"] for p in api.get(url).json()] == ["friend"]  # the owner's list: real people only
 
 
 def test_it_exports_every_format_with_speaker_names(api, owner):

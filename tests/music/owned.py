@@ -25,3 +25,13 @@ def _turn(owner: Any) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"RIFF0000WAVE")
     return int(TurnFactory(owner=owner, audio_path=relative).pk)
+
+
+@owned("association_id")
+def _social_login(owner: Any) -> int:
+    """A link to a Spotify login, as social-auth's `disconnect_individual` URL names it."""
+    import uuid
+
+    from social_django.models import UserSocialAuth
+
+    return int(UserSocialAuth.objects.create(user=owner, provider="spotify", uid=uuid.uuid4().hex).pk)
