@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from sawt.settings.env import EMBEDDED_REDIS_URL
+from tests.browsers import CHROMIUM, CHROMIUM_ARGS
 
 # The production rehearsal runs against a live stack under deploy/rehearse (make rehearse), with its own plugin.
 collect_ignore = ["rehearsal"]
@@ -93,16 +94,6 @@ def shared_data() -> str:
     return path
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture

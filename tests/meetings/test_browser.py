@@ -7,17 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.browsers import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct horse battery staple"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context()
             page = context.new_page()
@@ -133,7 +127,7 @@ def test_it_records_a_live_meeting_from_the_microphone(meetings_server, speech_w
         f"--use-file-for-fake-audio-capture={speech_wav}",
     ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             context = browser.new_context()
             page = context.new_page()

@@ -18,19 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
+from tests.browsers import CHROMIUM, CHROMIUM_ARGS, FAKE_MEDIA_ARGS
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -127,7 +115,7 @@ def browser(browser_args: list[str], certificate: Path) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *browser_args])
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS, *browser_args])
         try:
             yield chromium
         finally:
@@ -144,3 +132,12 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert errors == [], f"script errors on the page: {errors}"
+
+
+def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
+    """Through the login page, as a person does, landing on `next_path`."""
+    page.goto(f"{base_url}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}")

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.rehearsal.plugin import log_in
 from tests.rehearsal.prepare import SPEECH
 
 MODEL_TIMEOUT_MS = 120_000  # the first chat of a stack loads Whisper in the web process
@@ -44,13 +45,6 @@ def _sign_up(page: Any, base_url: str, username: str, password: str) -> None:
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}/")
 
-
-def _log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +85,7 @@ def test_it_signs_up_logs_out_and_logs_in_again_through_the_pages(page: Any, bas
     expect(page.locator(".nav-account")).to_contain_text("Log in")
     assert page.request.get(f"{base_url}/api/v1/auth/me/").status == 401
 
-    _log_in(page, base_url, username, password, "/accounts/profile/")
+    log_in(page, base_url, username, password, "/accounts/profile/")
     expect(page.locator(".nav-account")).to_contain_text(username)
     me = page.request.get(f"{base_url}/api/v1/auth/me/")
     assert me.status == 200, me.text()
@@ -104,7 +98,7 @@ def test_it_shows_the_words_said_into_the_microphone_and_saves_them(
 ) -> None:
     from playwright.sync_api import expect
 
-    _log_in(page, base_url, *member, "/chat/")
+    log_in(page, base_url, *member, "/chat/")
     page.click("#chat-mic")
     expect(page.locator("#chat-status")).to_contain_text("Listening", timeout=30_000)
     finals = page.locator("#chat-finals")
@@ -131,7 +125,7 @@ def test_it_creates_a_dictation_item_makes_its_audio_and_scores_a_practice(
     from playwright.sync_api import expect
 
     sentence = "My brother drinks coffee every morning."
-    _log_in(page, base_url, *member, "/dictation/new")
+    log_in(page, base_url, *member, "/dictation/new")
     page.fill("#s-text", sentence)
     page.fill("#s-hint", "Seven words about a habit.")
     page.click("#single-form button[type=submit]")
@@ -168,7 +162,7 @@ def test_it_answers_a_typed_music_command_without_a_connected_account(
     from playwright.sync_api import expect
 
     command = "play bohemian rhapsody by queen on spotify"
-    _log_in(page, base_url, *member, "/music/")
+    log_in(page, base_url, *member, "/music/")
     expect(page.locator("#accounts")).to_contain_text("Not connected")
     page.fill("#command-text", command)
     page.click("#command-form button[type=submit]")

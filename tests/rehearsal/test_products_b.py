@@ -18,6 +18,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.rehearsal.plugin import log_in
+
 MEETING_TIMEOUT_MS = 150_000  # upload -> transcribed, diarized and summarised by the worker on 2 cores
 
 
@@ -26,13 +28,6 @@ def browser_args(question_wav: Path) -> list[str]:
     """The caller's microphone: a pause (the greeting plays), the question, a pause; Chromium loops it."""
     return [f"--use-file-for-fake-audio-capture={question_wav}"]
 
-
-def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_path}")
 
 
 def sign_up(page: Any, base_url: str, username: str, password: str) -> None:
