@@ -162,14 +162,14 @@ def ranged_file_response(
     `filename` is what the browser is told (Content-Disposition); the caller checks the file exists.
     `as_attachment` is False only for audio the server generated (see the module's docstring)."""
     headers = file_headers(content_type=content_type, filename=filename, as_attachment=as_attachment)
-    headers["Accept-Ranges"] = "bytes"
     prefix = settings.SAWT_ACCEL_REDIRECT
     if prefix and isinstance(storage, FileSystemStorage):
         accel = HttpResponse(headers=headers)
+        # No Accept-Ranges here: nginx answers ranges and says so itself; ours would be a second one.
         accel["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
-        del accel["Accept-Ranges"]  # nginx answers ranges and says so itself; ours would be a second one
         return accel
 
+    headers["Accept-Ranges"] = "bytes"
     size = storage.size(name)
     try:
         byte_range = _byte_range(request.headers.get("Range", ""), size)
