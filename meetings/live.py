@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Recording, Segment
+from sawt.core.jobs.models import JobState
 from meetings.services import _queue_job
 
 
@@ -60,6 +61,7 @@ def live_meeting_finish(*, meeting_id: int) -> ProcessingJob | None:
             return ProcessingJob.objects.create(
                 meeting=meeting,
                 status=ProcessingJob.Status.FAILED,
+                state=JobState.FAILED,
                 error_code="empty_audio",
                 error="No audio was recorded.",
             )

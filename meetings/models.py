@@ -4,6 +4,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from sawt.core.jobs.models import Job, JobEvent
 
 
 def recording_upload_to(instance: "Recording", filename: str) -> str:
@@ -97,7 +100,9 @@ class Recording(models.Model):
         return self.original_name or str(self.file.name)
 
 
-class ProcessingJob(models.Model):
+class ProcessingJob(Job):
+    """Processing of one meeting's recording; `status` is what clients read, mirrored from the job state."""
+
     class Stage(models.TextChoices):
         UPLOAD = "upload"  # decode check
         TRANSCRIBE = "transcribe"
@@ -112,19 +117,20 @@ class ProcessingJob(models.Model):
         COMPLETED = "completed"
         FAILED = "failed"
 
+    task_name = "meetings.tasks.process_meeting"
+    max_attempts = 5
+    retry_backoff = 60.0
+    # The speech queue may hold hours of other meetings: only a row waiting longer than this was lost.
+    queued_timeout = 3600.0
+    transient_errors = (OSError, ConnectionError, TimeoutError)
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="jobs")
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.UPLOAD)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error_code = models.CharField(max_length=40, blank=True, default="")
-    error = models.TextField(blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
     # Seconds per stage, and the diarization turns so "align" can resume without re-diarizing.
     timings = models.JSONField(default=dict, blank=True)
     turns = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     # When the owner was told the outcome (page notification, e-mail): once per job.
     notified_at = models.DateTimeField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
@@ -134,6 +140,29 @@ class ProcessingJob(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.pk} ({self.stage}, {self.status})"
+
+    @classmethod
+    def fields_for(cls, event: JobEvent) -> dict[str, Any]:
+        # A transient failure shows as "failed" (error_code "transient") until its retry is queued.
+        status = {
+            JobEvent.CLAIMED: cls.Status.RUNNING,
+            JobEvent.SUCCEEDED: cls.Status.COMPLETED,
+            JobEvent.RETRYING: cls.Status.FAILED,
+            JobEvent.REQUEUED: cls.Status.QUEUED,
+            JobEvent.FAILED: cls.Status.FAILED,
+        }[event]
+        fields: dict[str, Any] = {"status": status, "updated": timezone.now()}
+        if event == JobEvent.SUCCEEDED:
+            fields["progress"] = 100
+        return fields
+
+    def job_changed(self, event: JobEvent) -> None:
+        from meetings.services import job_changed
+
+        job_changed(job=self, event=event)
+
+    def progress_channel(self) -> tuple[str, str] | None:
+        return f"meetings.{self.meeting_id}", "meeting.event"
 
 
 class Speaker(models.Model):

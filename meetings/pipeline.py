@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from meetings.services import attempts_bump, job_outcome_notify, job_progress, meeting_notify, summary_save
+from meetings.services import job_progress, meeting_notify, summary_save
+from sawt.core.jobs.runtime import JobFailed, run_job
 from sawt.speech.audio import AudioDecodeError
 
 log = logging.getLogger(__name__)
@@ -45,14 +45,11 @@ class _Audio:
 
 
 def job_run(*, job_id: int) -> None:
-    claimed = ProcessingJob.objects.filter(pk=job_id, status=ProcessingJob.Status.QUEUED).update(
-        status=ProcessingJob.Status.RUNNING, started_at=timezone.now(), updated=timezone.now()
-    )
-    if not claimed:
-        return  # gone, already running elsewhere, or finished
-    job = ProcessingJob.objects.select_related("meeting", "meeting__recording").get(pk=job_id)
-    attempts_bump(job=job)
-    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.PROCESSING)
+    """Runs (or resumes, at its stage) one processing job; a second delivery finds nothing to claim."""
+    run_job(ProcessingJob, job_id, _process)
+
+
+def _process(job: ProcessingJob) -> None:
     audio = _Audio(job)
     try:
         for stage in ORDER[ORDER.index(Stage(job.stage)) :]:
@@ -65,33 +62,15 @@ def job_run(*, job_id: int) -> None:
             ProcessingJob.objects.filter(pk=job.pk).update(stage=following, timings=job.timings)
             job.stage = following
     except AudioDecodeError as exc:
-        _fail(job, exc.code, exc.message)
-        return
+        raise JobFailed(exc.code, exc.message) from exc
     except TRANSIENT as exc:
         log.warning("meeting job %s: transient failure in %s", job.pk, job.stage, exc_info=True)
-        _fail(job, "transient", f"Temporary failure in {job.stage}: {exc}. It will be retried.")
-        return
+        raise JobFailed(
+            "transient", f"Temporary failure in {job.stage}: {exc}. It will be retried.", transient=True
+        ) from exc
     except Exception as exc:
         log.exception("meeting job %s failed in %s", job.pk, job.stage)
-        _fail(job, "processing_error", f"Processing failed in {job.stage}: {type(exc).__name__}.")
-        return
-    now = timezone.now()
-    ProcessingJob.objects.filter(pk=job.pk).update(
-        status=ProcessingJob.Status.COMPLETED, progress=100, finished_at=now, updated=now
-    )
-    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.COMPLETED)
-    meeting_notify(meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title})
-    job_outcome_notify(job_id=job.pk)
-
-
-def _fail(job: ProcessingJob, code: str, message: str) -> None:
-    now = timezone.now()
-    ProcessingJob.objects.filter(pk=job.pk).update(
-        status=ProcessingJob.Status.FAILED, error_code=code, error=message, finished_at=now, updated=now
-    )
-    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.FAILED)
-    meeting_notify(meeting_id=job.meeting_id, event={"type": "failed", "job": job.pk, "code": code, "message": message})
-    job_outcome_notify(job_id=job.pk)
+        raise JobFailed("processing_error", f"Processing failed in {job.stage}: {type(exc).__name__}.") from exc
 
 
 def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:

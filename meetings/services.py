@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
 from sawt.accounts.notifications import group_push, user_notify
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
+from sawt.core.jobs import runtime
+from sawt.core.jobs.models import JobEvent, JobState
 from sawt.core.wsauth import sockets_recheck
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,33 @@ def meeting_notify(*, meeting_id: int, event: dict[str, Any]) -> None:
     group_push(meeting_group(meeting_id), "meeting.event", event)
 
 
+def job_changed(*, job: ProcessingJob, event: JobEvent) -> None:
+    """Mirrors a job transition into its meeting, and tells the meeting's sockets and its owner."""
+    meeting_status = {
+        JobEvent.CLAIMED: Meeting.Status.PROCESSING,
+        JobEvent.SUCCEEDED: Meeting.Status.COMPLETED,
+        JobEvent.RETRYING: Meeting.Status.FAILED,
+        JobEvent.REQUEUED: Meeting.Status.QUEUED,
+        JobEvent.FAILED: Meeting.Status.FAILED,
+    }[event]
+    Meeting.objects.filter(pk=job.meeting_id).update(status=meeting_status)
+    if event == JobEvent.SUCCEEDED:
+        meeting_notify(meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title})
+    elif event in (JobEvent.RETRYING, JobEvent.FAILED):
+        meeting_notify(
+            meeting_id=job.meeting_id,
+            event={"type": "failed", "job": job.pk, "code": job.error_code, "message": job.error},
+        )
+    if event in (JobEvent.SUCCEEDED, JobEvent.FAILED):
+        job_outcome_notify(job_id=job.pk)
+
+
 def job_outcome_notify(*, job_id: int) -> bool:
     """Tell the owner a job has finished: a notification on every page they have open and, when they
-    have an address and want it, an e-mail. Once per job (claimed by `notified_at`); a failure that beat
-    will retry is not an outcome yet."""
+    have an address and want it, an e-mail. Once per job (claimed by `notified_at`); a failure that will
+    be retried is not an outcome yet."""
     job = ProcessingJob.objects.select_related("meeting", "meeting__owner").get(pk=job_id)
-    if job.status not in {ProcessingJob.Status.COMPLETED, ProcessingJob.Status.FAILED}:
-        return False
-    if job.error_code == "transient" and job.attempts < settings.MEETINGS_MAX_ATTEMPTS:
+    if job.state not in {JobState.SUCCEEDED, JobState.FAILED}:
         return False
     if not ProcessingJob.objects.filter(pk=job.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
         return False
@@ -88,10 +108,7 @@ def _sha256(upload: UploadedFile) -> str:
 
 
 def _queue_job(job: ProcessingJob) -> None:
-    from meetings.tasks import process_meeting
-
-    job_id = job.pk
-    transaction.on_commit(lambda: process_meeting.delay(job_id))
+    runtime.publish(ProcessingJob, job.pk)
 
 
 @transaction.atomic
@@ -231,14 +248,8 @@ def summary_regenerate(*, meeting: Meeting) -> None:
 
 def job_retry(*, job: ProcessingJob) -> ProcessingJob:
     """Re-queue a failed job; it resumes at the stage it failed in."""
-    updated = ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.FAILED).update(
-        status=ProcessingJob.Status.QUEUED, error="", error_code=""
-    )
-    if not updated:
+    if not runtime.restart(job):
         raise Conflict("Only failed jobs can be retried.")
-    Meeting.objects.filter(pk=job.meeting_id).update(status=Meeting.Status.QUEUED)
-    job.refresh_from_db()
-    _queue_job(job)
     return job
 
 
@@ -256,29 +267,6 @@ def summary_save(*, meeting_id: int, result: Any) -> Summary:
     return summary
 
 
-def failed_jobs_retry(*, now: Any = None) -> int:
-    """Beat: retry failed jobs whose error is transient, with exponential backoff (1, 2, 4... min)."""
-    now = now or timezone.now()
-    count = 0
-    limit = settings.MEETINGS_MAX_ATTEMPTS
-    for job in ProcessingJob.objects.filter(
-        status=ProcessingJob.Status.FAILED, error_code="transient", attempts__lt=limit
-    ):
-        if job.finished_at and job.finished_at + timedelta(minutes=2 ** max(0, job.attempts - 1)) > now:
-            continue
-        job_retry(job=job)
-        count += 1
-    # Jobs left "running" by a killed worker: re-queue them so they resume from their stage.
-    stale = now - timedelta(seconds=settings.MEETINGS_STALE_JOB_SECONDS)
-    for job in ProcessingJob.objects.filter(status=ProcessingJob.Status.RUNNING, updated__lt=stale, attempts__lt=limit):
-        if ProcessingJob.objects.filter(pk=job.pk, status=ProcessingJob.Status.RUNNING).update(
-            status=ProcessingJob.Status.QUEUED
-        ):
-            _queue_job(job)
-            count += 1
-    return count
-
-
 def deleted_recordings_purge(*, now: Any = None) -> int:
     """Beat: remove soft-deleted meetings and their files after MEETINGS_RETENTION_DAYS."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.MEETINGS_RETENTION_DAYS)
@@ -293,15 +281,9 @@ def deleted_recordings_purge(*, now: Any = None) -> int:
 
 
 def job_progress(*, job: ProcessingJob, stage: str, progress: int) -> None:
-    ProcessingJob.objects.filter(pk=job.pk).update(stage=stage, progress=progress, updated=timezone.now())
-    job.stage, job.progress = stage, progress
-    meeting_notify(
-        meeting_id=job.meeting_id, event={"type": "progress", "job": job.pk, "stage": stage, "progress": progress}
-    )
-
-
-def attempts_bump(*, job: ProcessingJob) -> None:
-    ProcessingJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+    ProcessingJob.objects.filter(pk=job.pk).update(stage=stage, updated=timezone.now())
+    job.stage = stage
+    runtime.job_progress(job, progress, stage=stage)
 
 
 @on_account_delete

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from meetings.models import Meeting
 from meetings.pipeline import job_run, meeting_summarize
-from meetings.services import deleted_recordings_purge, failed_jobs_retry, outcome_email_send
+from meetings.services import deleted_recordings_purge, outcome_email_send
 from meetings.uploads import abandoned_uploads_sweep
 
 
@@ -31,11 +31,6 @@ def summarize_missing() -> int:
     for meeting_id in ids:
         summarize_meeting.delay(meeting_id)
     return len(ids)
-
-
-@shared_task(name="meetings.tasks.retry_failed_jobs")
-def retry_failed_jobs() -> int:
-    return failed_jobs_retry()
 
 
 @shared_task(name="meetings.tasks.purge_deleted")

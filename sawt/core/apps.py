@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from sawt.core import speech_config
+        from sawt.core.jobs import tasks  # noqa: F401  (registers the job sweep with Celery)
 
         speech_config.configure_engine()

@@ -288,6 +288,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Job runtime (sawt/core/jobs): a running job whose worker stopped renewing its lease this long is run again.
+SAWT_JOB_LEASE_SECONDS = env.int("SAWT_JOB_LEASE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["jobs-sweep"] = {"task": "sawt.core.jobs.tasks.sweep", "schedule": 60}
 
 # Speech engine (sawt/speech): every model is a setting.
 SAWT_ASR_MODEL = env.str("SAWT_ASR_MODEL", default="tiny.en")
@@ -399,8 +402,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 MEETINGS_MAX_FILE_BYTES = env.int("MEETINGS_MAX_FILE_BYTES", default=4 * 1024**3)
 MEETINGS_MAX_SECONDS = env.float("MEETINGS_MAX_SECONDS", default=4 * 3600.0)
 MEETINGS_RETENTION_DAYS = env.int("MEETINGS_RETENTION_DAYS", default=30)
-MEETINGS_MAX_ATTEMPTS = env.int("MEETINGS_MAX_ATTEMPTS", default=5)
-MEETINGS_STALE_JOB_SECONDS = env.int("MEETINGS_STALE_JOB_SECONDS", default=3 * 3600 + 300)
 MEETINGS_VOICE_MATCH = env.float("MEETINGS_VOICE_MATCH", default=0.95)
 MEETINGS_CHUNK_BYTES = env.int("MEETINGS_CHUNK_BYTES", default=16 * 1024 * 1024)
 MEETINGS_MAX_CHUNKED_BYTES = env.int("MEETINGS_MAX_CHUNKED_BYTES", default=4 * 1024**3)
@@ -408,7 +409,6 @@ CELERY_TASK_ROUTES["meetings.tasks.process_meeting"] = {"queue": "speech"}
 CELERY_TASK_ROUTES["meetings.tasks.summarize_meeting"] = {"queue": "speech"}
 CELERY_TASK_ROUTES["meetings.tasks.send_outcome_email"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["meetings-summarize-missing"] = {"task": "meetings.tasks.summarize_missing", "schedule": 600}
-CELERY_BEAT_SCHEDULE["meetings-retry-failed"] = {"task": "meetings.tasks.retry_failed_jobs", "schedule": 60}
 CELERY_BEAT_SCHEDULE["meetings-purge-deleted"] = {"task": "meetings.tasks.purge_deleted", "schedule": 3600}
 CELERY_BEAT_SCHEDULE["meetings-sweep-abandoned-uploads"] = {
     "task": "meetings.tasks.sweep_abandoned_uploads",

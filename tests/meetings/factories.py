@@ -2,6 +2,7 @@ import factory
 from django.core.files.base import ContentFile
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
+from sawt.core.jobs.models import JobState
 from tests.factories import UserFactory
 
 
@@ -32,6 +33,12 @@ class JobFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     stage = ProcessingJob.Stage.DONE
     status = ProcessingJob.Status.COMPLETED
+    # The job runtime's state for the status a test gives (a transient failure waits for its retry).
+    state = factory.LazyAttribute(
+        lambda job: {"queued": JobState.QUEUED, "running": JobState.RUNNING, "completed": JobState.SUCCEEDED}.get(
+            job.status, JobState.FAILED
+        )
+    )
     progress = 100
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Summary
-from meetings.tasks import purge_deleted, retry_failed_jobs, summarize_missing
+from meetings.tasks import purge_deleted, summarize_missing
+from sawt.core.jobs.tasks import sweep
 from tests.meetings.factories import JobFactory, MeetingFactory, RecordingFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,8 @@ def test_it_retries_transient_failures_after_their_backoff(owner, django_capture
         error_code="transient",
         attempts=1,
         finished_at=now - timedelta(minutes=2),
+        state="queued",
+        next_attempt_at=now - timedelta(minutes=1),
     )
     waiting = JobFactory(
         meeting=MeetingFactory(owner=owner, status="failed"),
@@ -40,6 +43,8 @@ def test_it_retries_transient_failures_after_their_backoff(owner, django_capture
         error_code="transient",
         attempts=3,
         finished_at=now - timedelta(minutes=2),
+        state="queued",
+        next_attempt_at=now + timedelta(minutes=2),
     )
     permanent = JobFactory(
         meeting=MeetingFactory(owner=owner, status="failed"),
@@ -50,7 +55,7 @@ def test_it_retries_transient_failures_after_their_backoff(owner, django_capture
         finished_at=now - timedelta(hours=1),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert retry_failed_jobs() == 1
+        assert sweep() == 1
     statuses = dict(ProcessingJob.objects.values_list("pk", "status"))
     assert statuses == {due.pk: "completed", waiting.pk: "failed", permanent.pk: "failed"}
     assert Meeting.objects.get(pk=due.meeting_id).status == "completed"

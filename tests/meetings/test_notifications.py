@@ -87,14 +87,14 @@ async def test_it_tells_the_owner_why_a_meeting_failed_without_mail_when_switche
 
 
 def test_it_waits_for_the_last_retry_before_telling_of_a_transient_failure(owner, settings):
-    settings.MEETINGS_MAX_ATTEMPTS = 3
     job = JobFactory(
-        meeting__owner=owner, status=ProcessingJob.Status.FAILED, error_code="transient", error="Disk busy.", attempts=1
+        meeting__owner=owner, status=ProcessingJob.Status.FAILED, error_code="transient", error="Disk busy.", attempts=1,
+        state="queued",  # its retry is due later
     )
     assert job_outcome_notify(job_id=job.pk) is False  # beat retries it
     assert mail.outbox == []
 
-    ProcessingJob.objects.filter(pk=job.pk).update(attempts=3)
+    ProcessingJob.objects.filter(pk=job.pk).update(attempts=ProcessingJob.max_attempts, state="failed")
     assert job_outcome_notify(job_id=job.pk) is True
     assert mail.outbox[0].subject == f"Your meeting “{job.meeting.title}” could not be processed"
     assert "Disk busy." in mail.outbox[0].body
