@@ -166,7 +166,7 @@ class CallAdmin(admin.ModelAdmin[Call]):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin[Message]):
-    list_display = ["id", "reservation", "kind", "status", "attempts", "sent_at", "last_error"]
+    list_display = ["id", "reservation", "kind", "status", "attempts", "sent_at", "error"]
     list_filter = ["kind", "status"]
     readonly_fields = [
         "reservation",
@@ -174,7 +174,7 @@ class MessageAdmin(admin.ModelAdmin[Message]):
         "status",
         "attempts",
         "provider_message_id",
-        "last_error",
+        "error",
         "next_attempt_at",
         "sent_at",
     ]

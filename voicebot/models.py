@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 
 from sawt.core.fields import EncryptedTextField
+from sawt.core.jobs.models import Job, JobEvent
+from voicebot.messaging import TransientSendError
 from voicebot.telephony import MAX_CALL_SECONDS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -342,8 +344,9 @@ class Reservation(models.Model):
         return dt.datetime.combine(self.date, self.time, tzinfo=self.business.tzinfo)
 
 
-class Message(models.Model):
-    """A WhatsApp follow-up; one per reservation and kind, so queuing twice sends once."""
+class Message(Job):
+    """A WhatsApp follow-up, sent as a job; one per reservation and kind, so queuing twice sends once.
+    `status` is what staff and the provider's callbacks see; the job state drives the sending."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation"
@@ -357,16 +360,16 @@ class Message(models.Model):
         FAILED = "failed"
         SKIPPED = "skipped"
 
+    task_name = "voicebot.tasks.message_send"
+    max_attempts = 5
+    retry_backoff = 60.0
+    retry_backoff_max = 7680.0
+    transient_errors = (TransientSendError,)
+
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
     provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # When the current attempt took the row ("sending"); a row left sending past the lease was
-    # abandoned by a dead worker and is checked with the provider before it is sent again.
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -375,3 +378,15 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for reservation {self.reservation_id}: {self.status}"
+
+    @classmethod
+    def fields_for(cls, event: JobEvent) -> dict[str, Any]:
+        return {
+            "status": {
+                JobEvent.CLAIMED: cls.Status.SENDING,
+                JobEvent.SUCCEEDED: cls.Status.SENT,
+                JobEvent.RETRYING: cls.Status.FAILED,
+                JobEvent.REQUEUED: cls.Status.QUEUED,
+                JobEvent.FAILED: cls.Status.FAILED,
+            }[event]
+        }

@@ -11,15 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from sawt.accounts.services import on_account_delete
 from sawt.core import crypto
 from sawt.core.errors import Conflict, SawtError, ValidationFailed
-from voicebot import selectors
-from voicebot.messaging import PermanentSendError, TransientSendError, get_sender
+from voicebot import followups, selectors
 from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
 
 logger = logging.getLogger("voicebot")
@@ -127,9 +125,7 @@ def caller_opt_out(*, business: Business, phone: str) -> bool:
     caller.whatsapp_opted_out = True
     caller.save(update_fields=["whatsapp_opted_out"])
     consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=False, how=Consent.How.MESSAGE)
-    Message.objects.filter(
-        reservation__caller=caller, status__in=[Message.Status.QUEUED, Message.Status.FAILED]
-    ).update(status=Message.Status.SKIPPED, last_error="opted out")
+    followups.messages_skip(Message.objects.filter(reservation__caller=caller), reason="opted out")
     return True
 
 
@@ -181,7 +177,7 @@ def reservation_book(
             name=name.strip()[:120],
             source_call=source_call,
         )
-        message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
+        followups.message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
     logger.info("reservation booked", extra={"reservation_id": reservation.pk, "party_size": party_size})
     return reservation
 
@@ -208,7 +204,7 @@ def reservation_change(
         Message.objects.filter(
             reservation=reservation, status__in=[Message.Status.SENT, Message.Status.DELIVERED]
         ).delete()
-        message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
+        followups.message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)
     return reservation
 
 
@@ -216,7 +212,9 @@ def _reservation_settle(reservation: Reservation, status: str) -> Reservation:
     """The booking will not be kept: no message still queued for it goes out."""
     reservation.status = status
     reservation.save(update_fields=["status", "updated_at"])
-    Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED).update(status=Message.Status.SKIPPED)
+    followups.messages_skip(
+        Message.objects.filter(reservation=reservation, status=Message.Status.QUEUED), reason="booking not kept"
+    )
     return reservation
 
 
@@ -227,149 +225,6 @@ def reservation_mark_no_show(*, reservation: Reservation) -> Reservation:
 
 def reservation_cancel(*, reservation: Reservation) -> Reservation:
     return _reservation_settle(reservation, Reservation.Status.CANCELLED)
-
-
-# --- WhatsApp follow-ups -------------------------------------------------------
-
-
-def message_queue(*, reservation: Reservation, kind: str) -> Message | None:
-    """Idempotent per reservation and kind; sent after commit only with consent and no opt-out."""
-    caller = reservation.caller
-    if caller is None or caller.whatsapp_opted_out or not caller.has_consent(Consent.Kind.WHATSAPP):
-        return None
-    message, created = Message.objects.get_or_create(reservation=reservation, kind=kind)
-    if created or message.status == Message.Status.QUEUED:
-        from voicebot.tasks import message_send
-
-        transaction.on_commit(lambda: message_send.delay(message.pk))
-    return message
-
-
-def message_text(message: Message) -> str:
-    """The WhatsApp text, in the language of the call that booked (English for other bookings).
-
-    The same message always gets the same text: a resend is matched against the provider's log by it.
-    """
-    r = message.reservation
-    language = r.source_call.language if r.source_call else "en"
-    with translation.override(language):
-        day = formats.date_format(r.date, "D d M")
-        when = _("%(day)s at %(time)s") % {"day": day, "time": f"{r.time:%H:%M}"}
-        values = {"size": r.party_size, "business": r.business.name, "when": when, "name": r.name}
-        if message.kind == Message.Kind.REMINDER:
-            text = _("Reminder: your table for %(size)s at %(business)s is %(when)s. Reply STOP to opt out.")
-        else:
-            text = _("Booked: a table for %(size)s at %(business)s on %(when)s, under %(name)s. Reply STOP to opt out.")
-        return text % values
-
-
-def _send_lease_expired_before() -> dt.datetime:
-    return timezone.now() - dt.timedelta(seconds=settings.VOICEBOT_MESSAGE_SEND_LEASE_SECONDS)
-
-
-def message_send(*, message_id: int) -> tuple[str, float | None]:
-    """Claims a queued/failed (or abandoned) message and sends it once.
-
-    Returns the new status and, after a transient failure with attempts left, the backoff in
-    seconds before the next try (the task re-queues itself; the beat job catches any it lost).
-    A row some dead worker left "sending" is sent again only when the provider has no record of it.
-    """
-    now = timezone.now()
-    claim = {"status": Message.Status.SENDING, "attempts": F("attempts") + 1, "claimed_at": now}
-    abandoned_since = (
-        Message.objects.filter(
-            pk=message_id, status=Message.Status.SENDING, claimed_at__lt=_send_lease_expired_before()
-        )
-        .values_list("claimed_at", flat=True)
-        .first()
-    )
-    if abandoned_since is not None:
-        claimed = Message.objects.filter(
-            pk=message_id, status=Message.Status.SENDING, claimed_at=abandoned_since
-        ).update(**claim)
-    else:
-        claimed = Message.objects.filter(
-            Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED), pk=message_id
-        ).update(**claim)
-    if not claimed:
-        return "not_claimed", None
-    message = Message.objects.select_related("reservation__caller", "reservation__business").get(pk=message_id)
-    caller = message.reservation.caller
-    sender = get_sender()
-    if (
-        sender is None
-        or caller is None
-        or caller.whatsapp_opted_out
-        or message.reservation.status != Reservation.Status.BOOKED
-    ):
-        message.status, message.last_error = Message.Status.SKIPPED, "no provider, no caller or opted out"
-        message.save(update_fields=["status", "last_error"])
-        return message.status, None
-    try:
-        earlier = (
-            sender.find_sent(to=caller.phone, text=message_text(message), since=abandoned_since)
-            if abandoned_since is not None
-            else None
-        )
-        message.provider_message_id = earlier or sender.send(to=caller.phone, text=message_text(message))
-    except TransientSendError as exc:
-        backoff = dt.timedelta(seconds=30 * 2 ** min(message.attempts, 8))
-        message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
-        message.next_attempt_at = timezone.now() + backoff
-        message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        logger.warning(
-            "whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts}
-        )
-        retry = message.attempts < settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS
-        return message.status, backoff.total_seconds() if retry else None
-    except PermanentSendError as exc:
-        message.status, message.last_error = Message.Status.FAILED, str(exc)[:300]
-        message.next_attempt_at = None
-        message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        return message.status, None
-    message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
-    message.save(update_fields=["status", "sent_at", "provider_message_id", "last_error"])
-    logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind, "found_sent": bool(earlier)})
-    return message.status, None
-
-
-def message_status_update(*, provider_message_id: str, status: str) -> None:
-    mapped = {
-        "delivered": Message.Status.DELIVERED,
-        "read": Message.Status.DELIVERED,
-        "failed": Message.Status.FAILED,
-        "undelivered": Message.Status.FAILED,
-    }.get(status.lower())
-    if mapped and provider_message_id:
-        Message.objects.filter(provider_message_id=provider_message_id).update(status=mapped)
-
-
-def reminders_queue() -> int:
-    now = timezone.now()
-    horizon = now + dt.timedelta(hours=settings.VOICEBOT_REMINDER_HOURS)
-    queued = 0
-    candidates = Reservation.objects.active().filter(
-        date__range=(now.date() - dt.timedelta(days=1), horizon.date() + dt.timedelta(days=1))
-    )
-    for reservation in candidates.exclude(messages__kind=Message.Kind.REMINDER).select_related("business", "caller"):
-        if now < reservation.starts_at <= horizon:
-            with transaction.atomic():
-                queued += message_queue(reservation=reservation, kind=Message.Kind.REMINDER) is not None
-    return queued
-
-
-def messages_retry() -> int:
-    due = Message.objects.filter(
-        Q(status=Message.Status.FAILED, next_attempt_at__isnull=False, next_attempt_at__lte=timezone.now())
-        | Q(status=Message.Status.SENDING, claimed_at__lt=_send_lease_expired_before()),
-        attempts__lt=settings.VOICEBOT_MESSAGE_MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)
-    from voicebot.tasks import message_send
-
-    ids = list(due)
-    for message_id in ids:
-        message_send.delay(message_id)
-    return len(ids)
 
 
 def retention_purge() -> int:

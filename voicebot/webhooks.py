@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from voicebot import selectors, services, telephony
+from voicebot import followups, selectors, services, telephony
 from voicebot.models import Call
 
 logger = logging.getLogger("voicebot")
@@ -191,7 +191,7 @@ def _message(request: HttpRequest, text_field: str, id_field: str, status_field:
         if business is not None and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
             services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
     elif request.POST.get(status_field):
-        services.message_status_update(
+        followups.message_status_update(
             provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field]
         )
     return HttpResponse(status=204)

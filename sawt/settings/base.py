@@ -496,10 +496,6 @@ VOICEBOT_MAX_TEST_CALLS_PER_USER = env.int("VOICEBOT_MAX_TEST_CALLS_PER_USER", d
 # WhatsApp follow-ups: "plivo", "twilio" or "" (off).
 VOICEBOT_MESSAGING_PROVIDER = env.str("VOICEBOT_MESSAGING_PROVIDER", default="")
 VOICEBOT_WHATSAPP_SENDER = env.str("VOICEBOT_WHATSAPP_SENDER", default="")
-VOICEBOT_MESSAGE_MAX_ATTEMPTS = env.int("VOICEBOT_MESSAGE_MAX_ATTEMPTS", default=5)
-# A message still "sending" this long after its worker took it was abandoned (longer than the task's
-# 90 s hard limit); the next try first asks the provider whether it went out.
-VOICEBOT_MESSAGE_SEND_LEASE_SECONDS = env.int("VOICEBOT_MESSAGE_SEND_LEASE_SECONDS", default=120)
 VOICEBOT_REMINDER_HOURS = env.int("VOICEBOT_REMINDER_HOURS", default=3)
 # Phone endpointing (ms): silence that ends a turn, and when speculative transcription starts.
 VOICEBOT_ENDPOINT_SILENCE_MS = env.int("VOICEBOT_ENDPOINT_SILENCE_MS", default=500)
@@ -526,7 +522,6 @@ VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)
 VOICEBOT_MULTILINGUAL_ASR_MODEL = env.str("VOICEBOT_MULTILINGUAL_ASR_MODEL", default="multilingual")
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}
-CELERY_BEAT_SCHEDULE["voicebot-retry-messages"] = {"task": "voicebot.tasks.messages_retry", "schedule": 300}
 CELERY_BEAT_SCHEDULE["voicebot-retention"] = {"task": "voicebot.tasks.retention_purge", "schedule": 3600}
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from sawt.core.fakeserver import FakeServer, running
+from sawt.core.jobs.tasks import sweep
 from tests.voicebot.factories import BusinessFactory, CallFactory
-from voicebot import services
+from voicebot import followups, services
 from voicebot.models import Caller, Consent, Message, Reservation, Turn
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +48,7 @@ def plivo_whatsapp(settings):  # type: ignore[no-untyped-def]
 def test_it_sends_one_whatsapp_confirmation_per_booking_through_plivo(plivo_whatsapp):
     business = BusinessFactory()
     reservation = book(business, consenting_caller(business))
-    services.message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)  # queued twice, sent once
+    followups.message_queue(reservation=reservation, kind=Message.Kind.CONFIRMATION)  # queued twice, sent once
     [request] = plivo_whatsapp.requests
     body = request.json()
     assert body["type"] == "whatsapp" and body["dst"] == "+919812345678" and "Asha" in body["text"]
@@ -97,17 +98,24 @@ def test_it_retries_a_failed_send_with_backoff_and_tracks_the_status(settings):
         settings.VOICEBOT_TWILIO_API_URL = server.url
         business = BusinessFactory()
         book(business, consenting_caller(business))
+        for _ in range(2):  # each failure waits for its backoff, then the beat sweep sends it again
+            waiting = Message.objects.get()
+            assert (waiting.status, waiting.state) == ("failed", "queued")
+            assert waiting.next_attempt_at > timezone.now() + dt.timedelta(seconds=30)
+            Message.objects.update(next_attempt_at=timezone.now())
+            sweep()
     message = Message.objects.get()
     assert len(attempts) == 3 and attempts[0].form()["To"] == "whatsapp:+919812345678"
     assert (message.status, message.provider_message_id, message.attempts) == ("sent", "SM1", 3)
-    services.message_status_update(provider_message_id="SM1", status="delivered")
+    followups.message_status_update(provider_message_id="SM1", status="delivered")
     assert Message.objects.get().status == "delivered"
 
 
 def abandon_mid_send(message: Message) -> None:
     """What a worker killed during the provider call leaves behind: the row "sending" past its lease."""
     Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now() - dt.timedelta(minutes=5)
+        status=Message.Status.SENDING, state="running", attempts=1, started_at=timezone.now() - dt.timedelta(minutes=5),
+        lease_until=timezone.now() - dt.timedelta(minutes=4),
     )
 
 
@@ -126,7 +134,7 @@ def test_a_send_abandoned_by_a_dead_worker_is_finished_once_through_plivo(settin
     with running(server):
         settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
         settings.VOICEBOT_PLIVO_API_URL = server.url
-        assert services.messages_retry() == 1  # the beat sweep finds it
+        assert sweep() == 1  # the beat sweep finds it
     [lookup] = server.requests_to("/v1/Account/MAPLIVOTEST/Message/")[:1]
     assert lookup.method == "GET" and lookup.query["message_direction"] == ["outbound"]
     sends = [r for r in server.requests if r.method == "POST"]
@@ -143,16 +151,16 @@ def test_a_send_abandoned_by_a_dead_worker_is_found_in_twilios_message_list(sett
     business = BusinessFactory()
     message = Message.objects.get(reservation=book(business, consenting_caller(business)))
     abandon_mid_send(message)
-    text = services.message_text(message)
+    text = followups.message_text(message)
     server = FakeServer()
     server.add("GET", "/2010-04-01/Accounts/ACTWILIOTEST/Messages.json", lambda req: (200, {}, {"messages": [
         {"sid": "SMother", "body": "Some other message"}, {"sid": "SMearlier", "body": text}]}))
     with running(server):
         settings.VOICEBOT_MESSAGING_PROVIDER = "twilio"
         settings.VOICEBOT_TWILIO_API_URL = server.url
-        assert services.message_send(message_id=message.pk) == ("sent", None)
+        assert followups.message_send(message_id=message.pk) == "sent"
         # A second delivery of the same task finds nothing to claim.
-        assert services.message_send(message_id=message.pk) == ("not_claimed", None)
+        assert followups.message_send(message_id=message.pk) == "not_claimed"
     [lookup] = server.requests
     assert lookup.query["To"] == ["whatsapp:+919812345678"] and "DateSent>" in lookup.query
     message.refresh_from_db()
@@ -162,9 +170,12 @@ def test_a_send_abandoned_by_a_dead_worker_is_found_in_twilios_message_list(sett
 def test_a_message_still_within_its_lease_is_left_to_the_worker_sending_it(plivo_whatsapp):
     business = BusinessFactory()
     message = Message.objects.get(reservation=book(business, consenting_caller(business)))
-    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING, claimed_at=timezone.now())
-    assert services.messages_retry() == 0
-    assert services.message_send(message_id=message.pk) == ("not_claimed", None)
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENDING, state="running", started_at=timezone.now(),
+        lease_until=timezone.now() + dt.timedelta(seconds=60),
+    )
+    assert sweep() == 0
+    assert followups.message_send(message_id=message.pk) == "not_claimed"
 
 
 def test_it_queues_reminders_for_bookings_starting_soon(plivo_whatsapp, settings):
@@ -180,8 +191,8 @@ def test_it_queues_reminders_for_bookings_starting_soon(plivo_whatsapp, settings
         party_size=2,
         name="Asha",
     )
-    assert services.reminders_queue() == 1
-    assert services.reminders_queue() == 0
+    assert followups.reminders_queue() == 1
+    assert followups.reminders_queue() == 0
     assert "Reminder" in plivo_whatsapp.requests[-1].json()["text"]
 
 

@@ -98,10 +98,10 @@ def renew(job: Job) -> bool:
 
 def succeed(job: Job, **fields: Any) -> bool:
     now = timezone.now()
-    done = _held(job).update(
-        state=JobState.SUCCEEDED, finished_at=now, lease_until=None, error_code="", error="",
-        **{**type(job).fields_for(JobEvent.SUCCEEDED), **fields},
-    )
+    done = _held(job).update(**{
+        "state": JobState.SUCCEEDED, "finished_at": now, "lease_until": None, "error_code": "", "error": "",
+        **type(job).fields_for(JobEvent.SUCCEEDED), **fields,
+    })
     if done:
         job.refresh_from_db()
         _changed(job, JobEvent.SUCCEEDED)
@@ -294,3 +294,11 @@ def restart(job: Job) -> bool:
     _changed(job, JobEvent.REQUEUED)
     publish(model, job.pk)
     return True
+
+
+def cancel(jobs: Any, *, reason: str) -> int:
+    """Rows of `jobs` (a queryset) still queued will never run: they fail with code "cancelled"."""
+    return int(jobs.filter(state=JobState.QUEUED).update(
+        state=JobState.FAILED, error_code="cancelled", error=reason, next_attempt_at=None,
+        finished_at=timezone.now(),
+    ))
