@@ -10,9 +10,9 @@ class TTSTaskInline(admin.TabularInline[TTSTask, Item]):
     model = TTSTask
     extra = 0
     can_delete = False
-    readonly_fields = ["status", "attempts", "retryable", "reused", "error", "queued_at", "started_at",
+    readonly_fields = ["status", "attempts", "reused", "error", "queued_at", "started_at",
                        "finished_at", "synthesis_seconds", "sample_rate", "file"]
-    fields = ("status", "attempts", "retryable", "reused", "error", "queued_at", "started_at", "finished_at",
+    fields = ("status", "attempts", "reused", "error", "queued_at", "started_at", "finished_at",
               "synthesis_seconds", "sample_rate", "file")
 
     def has_add_permission(self, request: HttpRequest, obj: Item | None = None) -> bool:

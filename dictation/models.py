@@ -2,11 +2,14 @@
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from sawt.core.jobs.models import Job, JobEvent
 
 
 class TTSStatus(models.TextChoices):
@@ -82,22 +85,24 @@ class Item(models.Model):
         return [self.text, *self.alternatives]
 
 
-class TTSTask(models.Model):
-    """One run of audio generation for an item; the row is the job's state and its claim."""
+class TTSTask(Job):
+    """One run of audio generation for an item, as a job; `status` (and the item's `tts_status`) is what
+    clients read, mirrored from the job state."""
+
+    task_name = "dictation.tasks.generate_item_audio"
+    max_attempts = 8
+    retry_backoff = 5.0
+    retry_backoff_max = 300.0
+    # A job still pending this long after it was queued lost its message.
+    queued_timeout = 300.0
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="tts_tasks")
     status = models.CharField(max_length=10, choices=TTSStatus.choices, default=TTSStatus.PENDING)
     content_hash = models.CharField(max_length=64)
     force = models.BooleanField(default=False, help_text="Synthesize again instead of reusing identical audio.")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    retryable = models.BooleanField(default=False, help_text="Failed on a transient error; the sweep retries it.")
-    error = models.TextField(blank=True)
     reused = models.BooleanField(default=False, help_text="Audio came from an identical earlier item.")
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
     file = models.CharField(max_length=200, blank=True)
-    queued_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     synthesis_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
@@ -109,6 +114,28 @@ class TTSTask(models.Model):
 
     def __str__(self) -> str:
         return f"TTS for item {self.item_id}: {self.status}"
+
+    @classmethod
+    def fields_for(cls, event: JobEvent) -> dict[str, Any]:
+        return {"status": _TTS_STATUS_FOR[event]}
+
+    def job_changed(self, event: JobEvent) -> None:
+        """The item shows its latest job (success writes the item with its audio, in the job's work)."""
+        if event == JobEvent.SUCCEEDED:
+            return
+        fields: dict[str, Any] = {"tts_status": _TTS_STATUS_FOR[event], "updated_at": timezone.now()}
+        if event in (JobEvent.RETRYING, JobEvent.FAILED):
+            fields["tts_error"] = self.error
+        Item.objects.filter(pk=self.item_id).update(**fields)
+
+
+_TTS_STATUS_FOR = {
+    JobEvent.CLAIMED: TTSStatus.RUNNING,
+    JobEvent.SUCCEEDED: TTSStatus.COMPLETED,
+    JobEvent.RETRYING: TTSStatus.PENDING,
+    JobEvent.REQUEUED: TTSStatus.PENDING,
+    JobEvent.FAILED: TTSStatus.FAILED,
+}
 
 
 class Attempt(models.Model):

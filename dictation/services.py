@@ -10,7 +10,6 @@ import time
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -24,6 +23,7 @@ from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
 from sawt.accounts.models import User
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
+from sawt.core.jobs import runtime
 from sawt.speech import tts
 from sawt.speech.config import get_config
 
@@ -127,20 +127,18 @@ def _new_item(owner: User, draft: ItemDraft) -> Item:
 def _queue_audio(task_ids: Sequence[int]) -> None:
     """Queues one audio job per TTSTask once the transaction commits. Many jobs go out through one
     fan-out task, so a bulk request does not wait for a hundred broker round trips."""
-    from dictation.tasks import generate_item_audio, queue_item_audio
+    from dictation.tasks import queue_item_audio
 
     ids = list(task_ids)
     if len(ids) == 1:
-        transaction.on_commit(lambda: generate_item_audio.delay(ids[0]))
+        runtime.publish(TTSTask, ids[0])
     elif ids:
         transaction.on_commit(lambda: queue_item_audio.delay(ids))
 
 
 def audio_jobs_queue(*, tts_task_ids: Sequence[int]) -> None:
-    from dictation.tasks import generate_item_audio
-
     for tts_task_id in tts_task_ids:
-        generate_item_audio.delay(tts_task_id)
+        runtime.publish(TTSTask, tts_task_id)
 
 
 def item_create(*, owner: User, draft: ItemDraft) -> Item:
@@ -204,9 +202,9 @@ def _delete_account_audio(user: User) -> None:
 def item_regenerate_audio(*, item: Item) -> TTSTask:
     """Synthesizes the item's audio again (the admin's action); earlier unfinished jobs are superseded."""
     with transaction.atomic():
-        TTSTask.objects.filter(item=item, status__in=[TTSStatus.PENDING, TTSStatus.FAILED]).update(
-            status=TTSStatus.FAILED, retryable=False, error="Superseded by a regeneration."
-        )
+        unfinished = TTSTask.objects.filter(item=item, status__in=[TTSStatus.PENDING, TTSStatus.FAILED])
+        runtime.cancel(unfinished, reason="Superseded by a regeneration.")
+        unfinished.update(status=TTSStatus.FAILED, error="Superseded by a regeneration.")
         task = TTSTask.objects.create(item=item, content_hash=item.content_hash, force=True)
         Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.PENDING, tts_error="", updated_at=timezone.now())
         _queue_audio([task.pk])
@@ -220,42 +218,33 @@ def audio_name(*, digest: str) -> str:
     return f"{settings.DICTATION_AUDIO_DIR}/{digest[:2]}/{digest}.wav"
 
 
-def tts_task_run(*, tts_task_id: int, last_try: bool) -> None:
-    """Generates (or reuses) the audio of one TTSTask. Safe to run twice: the first run claims the row.
+def tts_task_run(*, tts_task_id: int) -> None:
+    """Generates (or reuses) the audio of one TTSTask, as a job: safe to run twice (the first run claims
+    the row). Transient errors are retried with backoff until the job's tries are spent; others fail the
+    item at once."""
+    runtime.run_job(TTSTask, tts_task_id, _generate)
 
-    Transient errors re-raise for the caller to retry, except on the last try, when the item is marked
-    failed (retryable, so the sweep tries again later). Permanent errors fail the item at once.
-    """
-    claimed = TTSTask.objects.filter(pk=tts_task_id, status=TTSStatus.PENDING).update(
-        status=TTSStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return
-    task = TTSTask.objects.select_related("item").get(pk=tts_task_id)
+
+def _generate(task: TTSTask) -> dict[str, object]:
     item = task.item
-    Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.RUNNING)
     started = time.perf_counter()
     try:
         name, sample_rate, duration, reused = _audio_for(task, item)
     except tts.TTSError as exc:
-        _tts_failed(task, f"Speech synthesis failed: {exc}", retryable=False)
-        return
+        _tts_failed(task, f"Speech synthesis failed: {exc}")
+        raise runtime.JobFailed("tts_error", f"Speech synthesis failed: {exc}") from exc
     except TRANSIENT_TTS_ERRORS as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        if last_try:
-            _tts_failed(task, f"Gave up after {task.attempts} tries: {reason}", retryable=True)
-            return
-        TTSTask.objects.filter(pk=task.pk).update(status=TTSStatus.PENDING, error=reason)
-        Item.objects.filter(pk=item.pk).update(tts_status=TTSStatus.PENDING, tts_error=reason)
-        raise
+        if task.attempts >= TTSTask.max_attempts:
+            reason = f"Gave up after {task.attempts} tries: {reason}"
+            _tts_failed(task, reason)
+        raise runtime.JobFailed("transient", reason, transient=True) from exc
     finished = timezone.now()
-    TTSTask.objects.filter(pk=task.pk).update(
-        status=TTSStatus.COMPLETED, finished_at=finished, file=name, sample_rate=sample_rate, reused=reused,
-        error="", retryable=False, synthesis_seconds=time.perf_counter() - started,
-    )
     Item.objects.filter(pk=item.pk).update(
         tts_status=TTSStatus.COMPLETED, audio_file=name, duration=duration, tts_error="", updated_at=finished
     )
+    return {"file": name, "sample_rate": sample_rate, "reused": reused,
+            "synthesis_seconds": time.perf_counter() - started}
 
 
 def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
@@ -284,33 +273,8 @@ def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
     return name, synthesis.sample_rate, synthesis.duration, False
 
 
-def _tts_failed(task: TTSTask, reason: str, *, retryable: bool) -> None:
+def _tts_failed(task: TTSTask, reason: str) -> None:
     logger.warning("dictation audio failed", extra={"tts_task_id": task.pk, "reason": reason})
-    now = timezone.now()
-    TTSTask.objects.filter(pk=task.pk).update(status=TTSStatus.FAILED, finished_at=now, error=reason,
-                                              retryable=retryable)
-    Item.objects.filter(pk=task.item_id).update(tts_status=TTSStatus.FAILED, tts_error=reason, updated_at=now)
-
-
-def tts_sweep() -> int:
-    """Re-queues jobs that are stuck: pending too long (lost message), running past the time limit (dead
-    worker), or failed on a transient error with tries left. Returns how many were queued."""
-    now = timezone.now()
-    dead = TTSTask.objects.filter(
-        status=TTSStatus.RUNNING, started_at__lt=now - timedelta(seconds=settings.DICTATION_TTS_TIME_LIMIT)
-    )
-    stale = now - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS)
-    retry_failed = TTSTask.objects.filter(
-        status=TTSStatus.FAILED, retryable=True, attempts__lt=settings.DICTATION_TTS_MAX_ATTEMPTS,
-        finished_at__lt=stale,
-    )
-    stuck_pending = TTSTask.objects.filter(status=TTSStatus.PENDING, queued_at__lt=stale)
-    ids = [pk for jobs in (dead, retry_failed, stuck_pending) for pk in jobs.values_list("pk", flat=True)]
-    with transaction.atomic():
-        TTSTask.objects.filter(pk__in=ids).update(status=TTSStatus.PENDING, queued_at=now, retryable=False)
-        Item.objects.filter(tts_tasks__pk__in=ids).update(tts_status=TTSStatus.PENDING)
-        _queue_audio(ids)
-    return len(ids)
 
 
 def audio_cleanup_orphans() -> int:

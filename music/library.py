@@ -7,7 +7,6 @@ ends), and tracks in no saved list or playlist, and playlists deleted there, are
 
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,46 +19,23 @@ from music.oauth import AccountRevoked, account_fresh, account_refresh_token
 from music.platforms import Page, PlatformError, TokenExpired
 from music.platforms.soundcloud import SoundCloudAdapter
 from music.platforms.spotify import SpotifyAdapter
+from sawt.core.jobs import runtime
+from sawt.core.jobs.models import JobState
+from sawt.core.jobs.runtime import JobDeferred, JobFailed
 
 log = logging.getLogger(__name__)
-ACTIVE = (SyncRun.Status.PENDING, SyncRun.Status.RUNNING)
-
-
-def _stale_after() -> timedelta:
-    """A run "running" this long lost its worker (longer than the task's hard time limit)."""
-    return timedelta(seconds=settings.MUSIC_SYNC_STALE_SECONDS)
-
-
-class Requeue(Exception):
-    def __init__(self, countdown: int) -> None:
-        super().__init__(countdown)
-        self.countdown = countdown
+ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 
 
 def sync_run_start(*, account: MusicAccount) -> SyncRun:
     """A new run, or the one already pending or running for this account."""
-    from music.tasks import library_sync
-
     with transaction.atomic():
         MusicAccount.objects.select_for_update().filter(pk=account.pk).first()
-        run = SyncRun.objects.filter(account=account, status__in=ACTIVE).first()
+        run = SyncRun.objects.filter(account=account, state__in=ACTIVE).first()
         if run is None:
             run = SyncRun.objects.create(owner_id=account.owner_id, account=account)
-            transaction.on_commit(lambda: library_sync.delay(run.pk))
+            runtime.publish(SyncRun, run.pk)
     return run
-
-
-def sync_run_claim(*, run_id: int) -> SyncRun | None:
-    """Claims a pending run (or a running one whose worker vanished); None if another worker has it."""
-    now = timezone.now()
-    claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.PENDING).update(
-        status=SyncRun.Status.RUNNING, started_at=now
-    )
-    if not claimed:
-        claimed = SyncRun.objects.filter(
-            pk=run_id, status=SyncRun.Status.RUNNING, started_at__lt=now - _stale_after()
-        ).update(started_at=now)
-    return SyncRun.objects.select_related("account").filter(pk=run_id).first() if claimed else None
 
 
 def _tracks_upsert(run: SyncRun, items: list[dict[str, Any]], saved: bool) -> dict[str, int]:
@@ -168,9 +144,12 @@ def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
 
 
 def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
-    run = sync_run_claim(run_id=run_id)
-    if run is None:
-        return
+    """Runs (or resumes, from its cursor) one sync as a job; a second delivery finds nothing to claim.
+    A Retry-After longer than MUSIC_SYNC_MAX_INLINE_WAIT gives the worker back: the run is due again then."""
+    runtime.run_job(SyncRun, run_id, lambda run: _sync(run, sleep))
+
+
+def _sync(run: SyncRun, sleep: Any) -> dict[str, Any]:
     account = run.account
     try:
         account = account_fresh(account=account)
@@ -189,20 +168,17 @@ def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
                 run.save(update_fields=["rate_limited"])
                 wait = int(exc.retry_after or 1)
                 if wait > settings.MUSIC_SYNC_MAX_INLINE_WAIT:
-                    SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.PENDING)
-                    raise Requeue(wait) from exc
+                    raise JobDeferred(wait) from exc
                 sleep(wait)
-    except AccountRevoked:
-        _finish(run, SyncRun.Status.FAILED, "The platform refused the stored access; reconnect the account.")
-        return
+    except AccountRevoked as exc:
+        raise JobFailed("revoked", "The platform refused the stored access; reconnect the account.") from exc
     except PlatformError as exc:
-        _finish(run, SyncRun.Status.FAILED, exc.message)
-        return
+        raise JobFailed("platform_error", exc.message) from exc
     with transaction.atomic():
         _stale_rows(run, Playlist).delete()
         _stale_rows(run, LibraryTrack).delete()
-        _finish(run, SyncRun.Status.DONE, "")
     MusicAccount.objects.filter(pk=account.pk).update(last_synced_at=timezone.now())
+    return {}
 
 
 def _stale_rows(run: SyncRun, model: type[LibraryTrack] | type[Playlist]) -> Any:
@@ -218,22 +194,12 @@ def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
     )
 
 
-def _finish(run: SyncRun, status: str, error: str) -> None:
-    run.status, run.error, run.finished_at = status, error, timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
-
-
 def libraries_refresh_all() -> int:
-    """Beat: a sync for every connected account that has none running; stuck runs are queued again and
-    resume from their cursor."""
-    from music.tasks import library_sync
-
-    stale = SyncRun.objects.filter(status__in=ACTIVE, created_at__lt=timezone.now() - _stale_after())
-    for run_id in stale.values_list("pk", flat=True):
-        library_sync.delay(run_id)
+    """Beat: a sync for every connected account that has none pending or running (the job sweep takes
+    care of stuck runs)."""
     started = 0
     for account in MusicAccount.objects.filter(needs_reconnect=False):
-        if not SyncRun.objects.filter(account=account, status__in=ACTIVE).exists():
+        if not SyncRun.objects.filter(account=account, state__in=ACTIVE).exists():
             sync_run_start(account=account)
             started += 1
     return started

@@ -1,10 +1,12 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from sawt.core.fields import EncryptedTextField
+from sawt.core.jobs.models import Job, JobEvent
 
 
 class Platform(models.TextChoices):
@@ -117,14 +119,19 @@ class PlaylistTrack(models.Model):
         return f"{self.playlist_id}#{self.position}"
 
 
-class SyncRun(models.Model):
-    """One library sync; `cursor` is where to resume after a crash, a 429 or a worker restart."""
+class SyncRun(Job):
+    """One library sync, as a job; `cursor` is where to resume after a crash, a 429 or a worker restart.
+    `status` is what clients read, mirrored from the job state."""
 
     class Status(models.TextChoices):
         PENDING = "pending"
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed"
+
+    task_name = "music.tasks.library_sync"
+    max_attempts = 5
+    retry_backoff = 60.0
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="music_sync_runs")
     account = models.ForeignKey(MusicAccount, on_delete=models.CASCADE, related_name="sync_runs")
@@ -134,16 +141,25 @@ class SyncRun(models.Model):
     tracks_synced = models.PositiveIntegerField(default=0)
     playlists_synced = models.PositiveIntegerField(default=0)
     rate_limited = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"sync {self.pk} ({self.status})"
+
+    @classmethod
+    def fields_for(cls, event: JobEvent) -> dict[str, Any]:
+        return {
+            "status": {
+                JobEvent.CLAIMED: cls.Status.RUNNING,
+                JobEvent.SUCCEEDED: cls.Status.DONE,
+                JobEvent.RETRYING: cls.Status.PENDING,
+                JobEvent.REQUEUED: cls.Status.PENDING,
+                JobEvent.FAILED: cls.Status.FAILED,
+            }[event]
+        }
 
 
 class Turn(models.Model):

@@ -377,17 +377,11 @@ DICTATION_MAX_TEXT_CHARS = env.int("DICTATION_MAX_TEXT_CHARS", default=500)
 DICTATION_MAX_BULK_ITEMS = env.int("DICTATION_MAX_BULK_ITEMS", default=200)
 DICTATION_MAX_ALTERNATIVES = 10
 DICTATION_AUDIO_DIR = "dictation/audio"  # under MEDIA_ROOT, one WAV per content hash
-DICTATION_TTS_RETRY_SECONDS = env.int("DICTATION_TTS_RETRY_SECONDS", default=5)
-DICTATION_TTS_MAX_ATTEMPTS = env.int("DICTATION_TTS_MAX_ATTEMPTS", default=8)
-DICTATION_TTS_SWEEP_AFTER_SECONDS = env.int("DICTATION_TTS_SWEEP_AFTER_SECONDS", default=300)
-# Hard time limit of one audio job, in seconds; the sweep takes a job "running" for longer as left by a dead worker.
-DICTATION_TTS_TIME_LIMIT = env.int("DICTATION_TTS_TIME_LIMIT", default=180)
 DICTATION_ORPHAN_GRACE_SECONDS = env.int("DICTATION_ORPHAN_GRACE_SECONDS", default=3600)
 # Audio jobs and their bulk fan-out; a deployment (or the benchmark) may give them a queue of their own.
 DICTATION_TTS_QUEUE = env.str("DICTATION_TTS_QUEUE", default="speech")
 CELERY_TASK_ROUTES["dictation.tasks.generate_item_audio"] = {"queue": DICTATION_TTS_QUEUE}
 CELERY_TASK_ROUTES["dictation.tasks.queue_item_audio"] = {"queue": DICTATION_TTS_QUEUE}
-CELERY_BEAT_SCHEDULE["dictation-sweep-stuck-audio"] = {"task": "dictation.tasks.sweep_stuck_audio", "schedule": 60}
 CELERY_BEAT_SCHEDULE["dictation-cleanup-orphan-audio"] = {
     "task": "dictation.tasks.cleanup_orphan_audio", "schedule": 3600,
 }
@@ -434,9 +428,6 @@ MUSIC_HTTP_TIMEOUT = env.float("MUSIC_HTTP_TIMEOUT", default=8.0)
 MUSIC_HOT_CACHE_SECONDS = env.int("MUSIC_HOT_CACHE_SECONDS", default=600)
 MUSIC_SEARCH_CACHE_DAYS = env.int("MUSIC_SEARCH_CACHE_DAYS", default=7)
 MUSIC_SYNC_MAX_INLINE_WAIT = env.int("MUSIC_SYNC_MAX_INLINE_WAIT", default=10)
-# A sync "running" this long lost its worker: the redelivered task or the beat job resumes it from its
-# cursor (longer than the sync task's 1900 s hard time limit).
-MUSIC_SYNC_STALE_SECONDS = env.int("MUSIC_SYNC_STALE_SECONDS", default=3600)
 MUSIC_DIALOG_TURNS = 5
 MUSIC_USE_LLM = env.bool("MUSIC_USE_LLM", default=True)
 # Whisper base (multilingual, from its wheels) follows the transliteration prompt; "" = the engine's default model.

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dictation import services, tasks
 from dictation.models import Item, TTSStatus, TTSTask
+from sawt.core.jobs.tasks import sweep
 from tests.dictation.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,29 +20,27 @@ def queued_item(owner, **fields):
     return item, task
 
 
-@pytest.fixture
-def eager_retries():
-    """Eager tasks retry in place only when their errors are not re-raised at once."""
-    from sawt.celery import app
-
-    before = app.conf.task_eager_propagates
-    app.conf.update(task_eager_propagates=False)
-    yield
-    app.conf.update(task_eager_propagates=before)
-
-
-def test_it_marks_the_item_failed_with_the_reason_after_the_last_try(owner, settings, tmp_path, eager_retries):
+def test_it_marks_the_item_failed_with_the_reason_after_the_last_try(
+    owner, settings, tmp_path, django_capture_on_commit_callbacks
+):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("the audio folder cannot be made under a file")
     settings.MEDIA_ROOT = str(blocker)
     item, task = queued_item(owner, text="The disk is broken today.")
 
     tasks.generate_item_audio.delay(task.pk)
+    for _ in range(TTSTask.max_attempts - 1):  # each retry once its backoff has passed
+        item.refresh_from_db()
+        assert item.tts_status == TTSStatus.PENDING and "OSError" in item.tts_error
+        TTSTask.objects.filter(pk=task.pk).update(next_attempt_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep()
 
     item.refresh_from_db()
     task.refresh_from_db()
-    assert item.tts_status == TTSStatus.FAILED and "Gave up after 4 tries" in item.tts_error
-    assert task.attempts == 4 and task.retryable and task.status == TTSStatus.FAILED
+    tries = TTSTask.max_attempts
+    assert item.tts_status == TTSStatus.FAILED and f"Gave up after {tries} tries" in item.tts_error
+    assert task.attempts == tries and task.error_code == "transient" and task.status == TTSStatus.FAILED
     assert Item.objects.filter(pk=item.pk).exists()
 
 
@@ -53,7 +52,7 @@ def test_it_fails_at_once_on_an_error_that_would_repeat(owner):
     item.refresh_from_db()
     task.refresh_from_db()
     assert item.tts_status == TTSStatus.FAILED and "Unknown Piper voice" in item.tts_error
-    assert task.attempts == 1 and not task.retryable
+    assert task.attempts == 1 and task.state == "failed" and task.next_attempt_at is None
 
 
 def test_running_a_job_twice_synthesizes_once(owner):
@@ -77,20 +76,21 @@ def test_a_job_for_a_deleted_item_ends_quietly(owner):
 
 
 def test_the_sweep_requeues_stuck_and_retryable_jobs(owner, django_capture_on_commit_callbacks, settings):
-    old = timezone.now() - timedelta(seconds=settings.DICTATION_TTS_SWEEP_AFTER_SECONDS + 60)
+    old = timezone.now() - timedelta(seconds=TTSTask.queued_timeout + 60)
     stuck, stuck_task = queued_item(owner, text="I was lost in the queue.")
     TTSTask.objects.filter(pk=stuck_task.pk).update(queued_at=old)
-    failed, failed_task = queued_item(owner, text="The disk was full then.", tts_status=TTSStatus.FAILED)
-    TTSTask.objects.filter(pk=failed_task.pk).update(status=TTSStatus.FAILED, retryable=True, attempts=4,
-                                                     finished_at=old)
+    failed, failed_task = queued_item(owner, text="The disk was full then.", tts_status=TTSStatus.PENDING)
+    TTSTask.objects.filter(pk=failed_task.pk).update(status=TTSStatus.PENDING, attempts=4, error_code="transient",
+                                                     next_attempt_at=old)  # a retry now due
     hopeless, hopeless_task = queued_item(owner, tts_status=TTSStatus.FAILED)
-    TTSTask.objects.filter(pk=hopeless_task.pk).update(status=TTSStatus.FAILED, retryable=False, finished_at=old)
+    TTSTask.objects.filter(pk=hopeless_task.pk).update(status=TTSStatus.FAILED, state="failed", finished_at=old)
     dead, dead_task = queued_item(owner, text="My worker died mid-sentence.", tts_status=TTSStatus.RUNNING)
-    TTSTask.objects.filter(pk=dead_task.pk).update(status=TTSStatus.RUNNING, started_at=old - timedelta(hours=1))
+    TTSTask.objects.filter(pk=dead_task.pk).update(status=TTSStatus.RUNNING, state="running", attempts=1,
+                                                   started_at=old - timedelta(hours=1), lease_until=old)
     fresh, _ = queued_item(owner)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_stuck_audio.delay().get() == 3
+        assert sweep.delay().get() == 3
 
     statuses = {i.pk: i.tts_status for i in Item.objects.all()}
     assert statuses[stuck.pk] == statuses[failed.pk] == statuses[dead.pk] == TTSStatus.COMPLETED
