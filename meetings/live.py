@@ -20,8 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Recording, Segment
-from sawt.core.jobs.models import JobState
 from meetings.services import _queue_job
+from sawt.core.jobs.models import JobState
 
 
 def live_meeting_create(*, owner: Any, title: str = "", language: str = "en") -> Meeting:

@@ -45,7 +45,9 @@ def job_changed(*, job: ProcessingJob, event: JobEvent) -> None:
     }[event]
     Meeting.objects.filter(pk=job.meeting_id).update(status=meeting_status)
     if event == JobEvent.SUCCEEDED:
-        meeting_notify(meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title})
+        meeting_notify(
+            meeting_id=job.meeting_id, event={"type": "completed", "job": job.pk, "title": job.meeting.title}
+        )
     elif event in (JobEvent.RETRYING, JobEvent.FAILED):
         meeting_notify(
             meeting_id=job.meeting_id,

@@ -83,7 +83,9 @@ def _send(message: Message) -> dict[str, Any]:
         earlier = sender.find_sent(to=caller.phone, text=text, since=since) if since is not None else None
         provider_id = earlier or sender.send(to=caller.phone, text=text)
     except TransientSendError as exc:
-        logger.warning("whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts})
+        logger.warning(
+            "whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts}
+        )
         raise runtime.JobFailed("transient", str(exc)[:300], transient=True) from exc
     except PermanentSendError as exc:
         raise runtime.JobFailed("refused", str(exc)[:300]) from exc

@@ -31,7 +31,7 @@ def test_it_marks_the_item_failed_with_the_reason_after_the_last_try(
     tasks.generate_item_audio.delay(task.pk)
     for _ in range(TTSTask.max_attempts - 1):  # each retry once its backoff has passed
         item.refresh_from_db()
-        assert item.tts_status == TTSStatus.PENDING and "OSError" in item.tts_error
+        assert item.tts_status == TTSStatus.PENDING and "Not a directory" in item.tts_error
         TTSTask.objects.filter(pk=task.pk).update(next_attempt_at=timezone.now())
         with django_capture_on_commit_callbacks(execute=True):
             sweep()

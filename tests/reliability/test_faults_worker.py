@@ -1,9 +1,9 @@
 """A worker killed with SIGKILL in the middle of a long task, then restarted: the job finishes once.
 
 Celery delivers at least once (acks_late + reject_on_worker_lost): after the kill the unacked
-message comes back once the broker's visibility timeout (8 s here) has passed, and the products'
-beat sweeps re-queue job rows left "running". Each task claims its row, so a second delivery is a
-no-op and nothing is written twice.
+message comes back once the broker's visibility timeout (8 s here) has passed, and the job runtime's
+beat sweep re-queues job rows whose lease has passed. Each task claims its row, so a second delivery is
+a no-op and nothing is written twice.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     meeting = MeetingFactory(owner=owner, status="queued", duration=11.0, language="en")
     RecordingFactory(meeting=meeting, file=ContentFile(audio, name="jfk.flac"), size=len(audio))
     job = JobFactory(meeting=meeting, stage="upload", status="queued", progress=0)
-    # The beat sweep treats a "running" row untouched for 2 s as left behind by a dead worker.
-    extra = {"MEETINGS_STALE_JOB_SECONDS": "2"}
+    # A "running" row whose lease was not renewed for 2 s was left behind by a dead worker.
+    extra = {"SAWT_JOB_LEASE_SECONDS": "2"}
     worker = start_worker(**extra)
 
     task_id = send_task(redis_server.url, "meetings.tasks.process_meeting", [job.pk], "speech")
@@ -96,7 +96,7 @@ def test_it_finishes_a_meeting_transcription_once_after_the_worker_is_killed_mid
     assert not Segment.objects.filter(meeting=meeting).exists()
 
     worker = restart_for_redelivery(start_worker, extra, sent_at, "meetings.tasks.process_meeting", task_id)
-    send_task(redis_server.url, "meetings.tasks.retry_failed_jobs", [], "default")  # what beat runs every minute
+    send_task(redis_server.url, "sawt.core.jobs.tasks.sweep", [], "default")  # what beat runs every minute
     wait_for(
         lambda: ProcessingJob.objects.filter(pk=job.pk, status__in=["completed", "failed"]).exists(),
         timeout=150,
@@ -152,7 +152,7 @@ def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(r
             "VOICEBOT_TWILIO_ACCOUNT_SID": "ACFAULTS",
             "VOICEBOT_TWILIO_AUTH_TOKEN": "token",
             "VOICEBOT_WHATSAPP_SENDER": "+14155238886",
-            "VOICEBOT_MESSAGE_SEND_LEASE_SECONDS": "2",
+            "SAWT_JOB_LEASE_SECONDS": "2",
         }
         worker = start_worker(**extra)
         task_id = send_task(redis_server.url, "voicebot.tasks.message_send", [message.pk], "io")
@@ -161,8 +161,8 @@ def test_it_sends_a_whatsapp_message_once_when_the_worker_dies_during_the_send(r
         worker.kill()
 
         worker = restart_for_redelivery(start_worker, extra, sent_at, "voicebot.tasks.message_send", task_id)
-        sweep_id = send_task(redis_server.url, "voicebot.tasks.messages_retry", [], "default")  # the beat sweep
-        wait_for(lambda: worker.finished("voicebot.tasks.messages_retry", sweep_id), timeout=30, what="the sweep")
+        sweep_id = send_task(redis_server.url, "sawt.core.jobs.tasks.sweep", [], "default")  # the beat sweep
+        wait_for(lambda: worker.finished("sawt.core.jobs.tasks.sweep", sweep_id), timeout=30, what="the sweep")
 
     sends = [r for r in server.requests if r.method == "POST"]
     assert len(sends) == 1, "the provider was asked to send the confirmation twice"
@@ -181,12 +181,9 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     text = " ".join(["The train to the coast leaves at seven in the morning."] * 6) + f" Ticket {uuid.uuid4().hex[:8]}."
     item = ItemFactory(owner=owner, text=text)
     task = TTSTask.objects.create(item=item, content_hash=item.content_hash)
-    # The sweep treats a job "running" longer than the audio job's time limit as left by a dead worker
-    # (30 s here, not 180, still ample for the synthesis), and re-queues pending jobs queued more than
-    # DICTATION_TTS_SWEEP_AFTER_SECONDS ago.
+    # A "running" job whose lease was not renewed for 2 s was left by a dead worker.
     extra = {
-        "DICTATION_TTS_TIME_LIMIT": "30",
-        "DICTATION_TTS_SWEEP_AFTER_SECONDS": "1",
+        "SAWT_JOB_LEASE_SECONDS": "2",
         "SAWT_TTS_CACHE_DIR": str(tmp_path / "tts-cache"),
     }
     worker = start_worker(**extra)
@@ -209,7 +206,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
     deadline = time.monotonic() + 240
     while not TTSTask.objects.filter(pk=task.pk, status__in=[TTSStatus.COMPLETED, TTSStatus.FAILED]).exists():
         assert time.monotonic() < deadline, "timed out after 240 s waiting for the re-queued synthesis to finish"
-        send_task(redis_server.url, "dictation.tasks.sweep_stuck_audio", [], "default")
+        send_task(redis_server.url, "sawt.core.jobs.tasks.sweep", [], "default")
         time.sleep(10)
     done = TTSTask.objects.get(pk=task.pk)
     assert (done.status, done.error) == (TTSStatus.COMPLETED, ""), worker.log()[-3000:]
@@ -247,7 +244,7 @@ def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(ow
             "MUSIC_SPOTIFY_API_URL": spotify.url,
             "MUSIC_SPOTIFY_CLIENT_ID": spotify.client_id,
             "MUSIC_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
-            "MUSIC_SYNC_STALE_SECONDS": "2",
+            "SAWT_JOB_LEASE_SECONDS": "2",
         }
         worker = start_worker(**extra)
         task_id = send_task(redis_server.url, "music.tasks.library_sync", [run.pk], "default")

@@ -56,14 +56,14 @@ def _changed(job: Job, event: JobEvent) -> None:
 
 
 def _held(job: Job) -> Any:
-    return type(job).objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts)
+    return type(job)._default_manager.filter(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts)
 
 
 def claim(model: type[J], job_id: int, *, now: datetime | None = None) -> J | None:
     """Takes a queued row that is due, or a running one whose lease has passed; None if there is nothing
     to take (gone, not yet due, finished, or held by a live worker)."""
     now = now or timezone.now()
-    row = model.objects.filter(pk=job_id).values("state", "attempts", "lease_until", "next_attempt_at",
+    row = model._default_manager.filter(pk=job_id).values("state", "attempts", "lease_until", "next_attempt_at",
                                                   "started_at", "error_code").first()
     if row is None:
         return None
@@ -72,20 +72,20 @@ def claim(model: type[J], job_id: int, *, now: datetime | None = None) -> J | No
     if not (expired or due):
         return None
     abandoned = expired or (row["state"] == JobState.QUEUED and row["error_code"] == "abandoned")
-    current = model.objects.filter(pk=job_id, state=row["state"], attempts=row["attempts"])
+    current = model._default_manager.filter(pk=job_id, state=row["state"], attempts=row["attempts"])
     if row["attempts"] >= model.max_attempts:
         # Every try so far died with its worker (or the row was queued by hand past its limit).
         if current.update(**_failed_fields(model, "abandoned", "The job stopped its worker too many times.", now)):
-            job = model.objects.get(pk=job_id)
+            job = model._default_manager.get(pk=job_id)
             _changed(job, JobEvent.FAILED)
         return None
     claimed = current.update(
-        state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now, next_attempt_at=None,
-        error_code="", error="", lease_until=now + timedelta(seconds=lease_seconds()), **model.fields_for(JobEvent.CLAIMED),
+        state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now, next_attempt_at=None, error_code="",
+        error="", lease_until=now + timedelta(seconds=lease_seconds()), **model.fields_for(JobEvent.CLAIMED),
     )
     if not claimed:
         return None
-    job = model.objects.get(pk=job_id)
+    job = model._default_manager.get(pk=job_id)
     job.abandoned_since = row["started_at"] if abandoned else None
     _changed(job, JobEvent.CLAIMED)
     return job
@@ -150,7 +150,7 @@ def defer(job: Job, *, seconds: float) -> bool:
 def job_progress(job: Job, progress: int, **event: Any) -> None:
     """Records progress (0-100) and pushes `{"type": "progress", "job", "progress", **event}` to the
     job's channel group; a lost lease or a down channel layer never fails the work."""
-    type(job).objects.filter(pk=job.pk).update(progress=progress)
+    type(job)._default_manager.filter(pk=job.pk).update(progress=progress)
     job.progress = progress
     channel = job.progress_channel()
     if channel is not None:
@@ -227,7 +227,7 @@ def run_job(model: type[J], job_id: int, work: Callable[[J], dict[str, Any] | No
             succeed(job, **fields)
     if retry_in is not None:
         publish(model, job_id, countdown=retry_in)
-    return JobState(model.objects.filter(pk=job_id).values_list("state", flat=True).first() or JobState.FAILED)
+    return JobState(model._default_manager.filter(pk=job_id).values_list("state", flat=True).first() or JobState.FAILED)
 
 
 def job_models() -> list[type[Job]]:
@@ -246,17 +246,17 @@ def sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     published = 0
     for model in job_models():
-        for job in model.objects.filter(state=JobState.RUNNING, lease_until__lt=now)[:SWEEP_BATCH]:
+        for job in model._default_manager.filter(state=JobState.RUNNING, lease_until__lt=now)[:SWEEP_BATCH]:
             published += _requeue_abandoned(job, now)
-        due = model.objects.filter(state=JobState.QUEUED, next_attempt_at__lte=now)
-        lost = model.objects.filter(
+        due = model._default_manager.filter(state=JobState.QUEUED, next_attempt_at__lte=now)
+        lost = model._default_manager.filter(
             state=JobState.QUEUED, next_attempt_at__isnull=True,
             queued_at__lt=now - timedelta(seconds=model.queued_timeout),
         )
         rows = [*due.values_list("pk", "queued_at")[:SWEEP_BATCH], *lost.values_list("pk", "queued_at")[:SWEEP_BATCH]]
         for pk, queued_at in rows:
             # Republished once per queued_timeout at most, so a stopped worker pool is not flooded.
-            if model.objects.filter(pk=pk, state=JobState.QUEUED, queued_at=queued_at).filter(
+            if model._default_manager.filter(pk=pk, state=JobState.QUEUED, queued_at=queued_at).filter(
                 Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
             ).update(queued_at=now, next_attempt_at=None):
                 publish(model, pk)
@@ -285,7 +285,7 @@ def _requeue_abandoned(job: Job, now: datetime) -> int:
 def restart(job: Job) -> bool:
     """Queues a job that failed for good once more, with its tries counted afresh (a person asked)."""
     model = type(job)
-    if not model.objects.filter(pk=job.pk, state=JobState.FAILED).update(
+    if not model._default_manager.filter(pk=job.pk, state=JobState.FAILED).update(
         state=JobState.QUEUED, attempts=0, error_code="", error="", next_attempt_at=None, finished_at=None,
         queued_at=timezone.now(), **model.fields_for(JobEvent.REQUEUED),
     ):
