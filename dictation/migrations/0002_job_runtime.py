@@ -4,24 +4,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def states_from_statuses(apps, schema_editor):
-    """The job runtime's state from the old status: a job failed on a transient error with tries left is a
-    queued retry (due now), one left running is due for the sweep (its lease passed: old workers renewed
-    none)."""
-    TTSTask = apps.get_model("dictation", "TTSTask")
-    now = django.utils.timezone.now()
-    TTSTask.objects.filter(status="running").update(state="running", lease_until=now)
-    TTSTask.objects.filter(status="completed").update(state="succeeded")
-    TTSTask.objects.filter(status="failed").update(state="failed")
-    TTSTask.objects.filter(status="failed", retryable=True).update(error_code="transient")
-    TTSTask.objects.filter(status="failed", retryable=True, attempts__lt=8).update(state="queued", next_attempt_at=now)
-
-
-def retryable_from_states(apps, schema_editor):
-    TTSTask = apps.get_model("dictation", "TTSTask")
-    TTSTask.objects.filter(error_code="transient").update(retryable=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -63,10 +45,5 @@ class Migration(migrations.Migration):
             model_name='ttstask',
             name='error',
             field=models.TextField(blank=True, default=''),
-        ),
-        migrations.RunPython(states_from_statuses, retryable_from_states),
-        migrations.RemoveField(
-            model_name='ttstask',
-            name='retryable',
         ),
     ]

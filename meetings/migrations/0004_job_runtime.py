@@ -4,24 +4,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def states_from_statuses(apps, schema_editor):
-    """The job runtime's state from the old status; a transient failure with tries left is a queued retry,
-    and a row left running is due for the sweep (its lease passed: old workers renewed none)."""
-    ProcessingJob = apps.get_model("meetings", "ProcessingJob")
-    now = django.utils.timezone.now()
-    ProcessingJob.objects.update(queued_at=models.F("created"))
-    ProcessingJob.objects.filter(status="running").update(state="running", lease_until=now)
-    ProcessingJob.objects.filter(status="completed").update(state="succeeded")
-    ProcessingJob.objects.filter(status="failed").update(state="failed")
-    ProcessingJob.objects.filter(status="failed", error_code="transient", attempts__lt=5).update(
-        state="queued", next_attempt_at=now
-    )
-
-
-def statuses_kept(apps, schema_editor):
-    """`status` was never changed: nothing to undo."""
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,5 +36,4 @@ class Migration(migrations.Migration):
             name='attempts',
             field=models.PositiveIntegerField(default=0),
         ),
-        migrations.RunPython(states_from_statuses, statuses_kept),
     ]

@@ -4,21 +4,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def states_from_statuses(apps, schema_editor):
-    """The job runtime's state from the old status; a run left running is due for the sweep (its lease
-    passed: old workers renewed none) and resumes from its cursor."""
-    SyncRun = apps.get_model("music", "SyncRun")
-    now = django.utils.timezone.now()
-    SyncRun.objects.update(queued_at=models.F("created_at"))
-    SyncRun.objects.filter(status="running").update(state="running", lease_until=now, attempts=1)
-    SyncRun.objects.filter(status="done").update(state="succeeded", attempts=1)
-    SyncRun.objects.filter(status="failed").update(state="failed", attempts=1)
-
-
-def statuses_kept(apps, schema_editor):
-    """`status` was never changed: nothing to undo."""
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -66,5 +51,4 @@ class Migration(migrations.Migration):
             name='error',
             field=models.TextField(blank=True, default=''),
         ),
-        migrations.RunPython(states_from_statuses, statuses_kept),
     ]

@@ -2,26 +2,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def states_from_statuses(apps, schema_editor):
-    """The job runtime's state from the old status. A failed message with a retry time and tries left is a
-    queued retry; one left "sending" is running with its lease passed, so the sweep takes it (and asks the
-    provider before sending it again)."""
-    Message = apps.get_model("voicebot", "Message")
-    now = django.utils.timezone.now()
-    Message.objects.update(queued_at=models.F("created_at"))
-    Message.objects.filter(status="sending").update(state="running", lease_until=now)
-    Message.objects.filter(status__in=["sent", "delivered"]).update(state="succeeded", finished_at=models.F("sent_at"))
-    Message.objects.filter(status="skipped").update(state="failed", error_code="cancelled")
-    Message.objects.filter(status="failed").update(state="failed")
-    Message.objects.filter(status="failed", next_attempt_at__isnull=False, attempts__lt=5).update(
-        state="queued", error_code="transient"
-    )
-
-
-def statuses_kept(apps, schema_editor):
-    """`status` was never changed: nothing to undo."""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("voicebot", "0005_number_approval_call_limits"),
@@ -48,5 +28,4 @@ class Migration(migrations.Migration):
             model_name="message", name="queued_at", field=models.DateTimeField(default=django.utils.timezone.now)
         ),
         migrations.AddField(model_name="message", name="finished_at", field=models.DateTimeField(blank=True, null=True)),
-        migrations.RunPython(states_from_statuses, statuses_kept),
     ]
