@@ -283,9 +283,11 @@ def _requeue_abandoned(job: Job, now: datetime) -> int:
 
 
 def restart(job: Job) -> bool:
-    """Queues a job that failed for good once more, with its tries counted afresh (a person asked)."""
+    """Queues a failed job (for good, or waiting for its retry) at once, with its tries counted afresh
+    (a person asked)."""
     model = type(job)
-    if not model._default_manager.filter(pk=job.pk, state=JobState.FAILED).update(
+    failed = Q(state=JobState.FAILED) | Q(state=JobState.QUEUED, next_attempt_at__isnull=False)
+    if not model._default_manager.filter(failed, pk=job.pk).update(
         state=JobState.QUEUED, attempts=0, error_code="", error="", next_attempt_at=None, finished_at=None,
         queued_at=timezone.now(), **model.fields_for(JobEvent.REQUEUED),
     ):
