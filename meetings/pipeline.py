@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
 from meetings.services import attempts_bump, job_outcome_notify, job_progress, meeting_notify, summary_save
+from sawt.core.storage import local_copy
 from sawt.speech.audio import AudioDecodeError
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,16 @@ class _Audio:
     @property
     def samples(self) -> np.ndarray:
         if self._samples is None:
-            from sawt.speech.audio import decode_audio
-
-            recording = self.job.meeting.recording
-            self._samples = decode_audio(recording.file.path, max_seconds=settings.MEETINGS_MAX_SECONDS)
+            file = self.job.meeting.recording.file
+            with local_copy(file.storage, str(file.name)) as path:
+                self.decode(path)
+        assert self._samples is not None
         return self._samples
+
+    def decode(self, path: Path) -> None:
+        from sawt.speech.audio import decode_audio
+
+        self._samples = decode_audio(path, max_seconds=settings.MEETINGS_MAX_SECONDS)
 
 
 def job_run(*, job_id: int) -> None:
@@ -103,7 +110,9 @@ def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
         raise AudioDecodeError(
             "too_large", f"The file is larger than the {settings.MEETINGS_MAX_FILE_BYTES // 2**20} MB limit."
         )
-    info = probe_audio(recording.file.path)
+    with local_copy(recording.file.storage, str(recording.file.name)) as path:  # one copy for both reads
+        info = probe_audio(path)
+        audio.decode(path)
     duration = len(audio.samples) / 16000
     recording.format, recording.duration = f"{info.format}/{info.codec}", duration
     recording.content_type = info.content_type

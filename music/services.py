@@ -1,10 +1,9 @@
 import logging
 import secrets
-import shutil
-from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,7 @@ from music.library import sync_run_start
 from music.models import LibraryTrack, MusicAccount, PlayerState, Playlist, SearchCache, Turn
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound, ValidationFailed
+from sawt.core.storage import delete_folder
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +119,7 @@ def turn_speak(*, turn: Turn) -> None:
         log.exception("music reply could not be spoken")
         return
     relative = f"{REPLIES_DIR}/{turn.owner_id}/{secrets.token_hex(16)}.wav"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(wav)
-    turn.audio_path = relative
+    turn.audio_path = default_storage.save(relative, ContentFile(wav))
     turn.save(update_fields=["audio_path"])
 
 
@@ -168,11 +165,11 @@ def player_state_report(
 
 def replies_delete(user: User) -> None:
     """Account deletion: the spoken replies on disk and the user's cache entries go with the rows."""
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / REPLIES_DIR / str(user.pk), ignore_errors=True)
+    delete_folder(default_storage, f"{REPLIES_DIR}/{user.pk}")
     SearchCache.objects.filter(scope=user_scope(user.pk)).delete()
 
 
 def chat_history_clear(*, user: User) -> None:
     for turn in Turn.objects.filter(owner=user).exclude(audio_path=""):
-        (Path(settings.MEDIA_ROOT) / turn.audio_path).unlink(missing_ok=True)
+        default_storage.delete(turn.audio_path)
     Turn.objects.filter(owner=user).delete()

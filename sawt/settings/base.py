@@ -170,10 +170,28 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("SAWT_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES: dict[str, dict[str, str]] = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Stored files (uploads, recordings, generated audio): the folder MEDIA_ROOT, or with SAWT_STORAGE=s3 an
+# S3 bucket, so that web and worker machines share no disk. Credentials: boto3's own AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or an instance role); SAWT_S3_ENDPOINT_URL for a store other than AWS.
+SAWT_STORAGE = env.str("SAWT_STORAGE", default="filesystem")
+if SAWT_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SAWT_S3_BUCKET"),
+            "endpoint_url": env.str("SAWT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": None,  # private, as the bucket is; files are served only through the app
+        },
+    }
+elif SAWT_STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SAWT_STORAGE must be filesystem or s3, not {SAWT_STORAGE!r}.")
 MEDIA_URL = "/media/"
 # Uploads live outside the static root and are only ever served through views that check ownership.
 MEDIA_ROOT = Path(env.str("SAWT_MEDIA_ROOT", default=str(VAR_DIR / "media")))
