@@ -151,8 +151,9 @@ def test_a_resumable_upload_is_stored_in_parts_then_joined_into_the_recording(
 
 
 def test_a_dictation_items_speech_is_generated_into_the_bucket_and_served(
-    api, bucket, django_capture_on_commit_callbacks
+    api, bucket, settings, django_capture_on_commit_callbacks
 ):
+    settings.SAWT_ACCEL_REDIRECT = "/_protected/"  # nginx cannot read a bucket: the app streams it itself
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
             "/api/v1/dictation/items", {"locale": "en-US", "text": "The bucket holds my voice."}, format="json"
@@ -166,10 +167,26 @@ def test_a_dictation_items_speech_is_generated_into_the_bucket_and_served(
     with wave.open(io.BytesIO(audio)) as wav:
         assert wav.getnframes() / wav.getframerate() > 0.5
     _assert_served_with_ranges(api, f"/api/v1/dictation/items/{item_id}/audio", audio)
+    assert "X-Accel-Redirect" not in api.get(f"/api/v1/dictation/items/{item_id}/audio")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(f"/api/v1/dictation/items/{item_id}").status_code == 204
     assert bucket.stored() == []
+
+
+def test_the_cleanup_deletes_audio_no_item_plays_from_the_bucket(owner, bucket, settings):
+    from dictation.services import audio_cleanup_orphans
+    from tests.dictation.factories import ItemFactory
+
+    settings.DICTATION_ORPHAN_GRACE_SECONDS = -60  # every file is old enough
+    used, orphan = (f"{settings.DICTATION_AUDIO_DIR}/ab/{name}.wav" for name in ("used", "orphan"))
+    for key in (used, orphan):
+        bucket.client.put_object(Bucket=bucket.name, Key=key, Body=b"RIFF")
+    ItemFactory(owner=owner, audio_file=used)
+
+    assert audio_cleanup_orphans() == 1
+
+    assert bucket.stored() == [used]
 
 
 def test_the_health_check_writes_to_the_bucket(client, bucket):
