@@ -211,3 +211,4 @@ def uploads_delete_for_account(user: Any) -> None:
 def _parts_delete(paths: list[str]) -> None:
     for path in paths:
         delete_folder(default_storage, _parts_folder(path))
+        default_storage.delete(path)  # what a join cut short may have left
