@@ -47,7 +47,7 @@ pytest: install
 
 test: install lint types pytest
 
-# Schemathesis over the whole API schema, longer than CI runs it (see README, Tests).
+# Schemathesis over the whole API schema, longer than CI runs it (see docs/testing.md).
 fuzz: install
 	SAWT_FUZZ_EXAMPLES=$${SAWT_FUZZ_EXAMPLES:-50} SAWT_FUZZ_SCENARIOS=$${SAWT_FUZZ_SCENARIOS:-500} \
 	  SAWT_FUZZ_STEPS=$${SAWT_FUZZ_STEPS:-12} $(BIN)/python -m pytest -q -p no:logging tests/reliability/test_api_fuzz.py
