@@ -1,8 +1,9 @@
 """Settings shared by every environment: Django's core here, each other topic in its own module.
 
-Values come from sawt.settings.env (the one reader of the environment). The topics, in the order they
-are combined below: services (database, Redis), files (static, media, uploads), mail, security,
-api (REST framework, OpenAPI), celery, speech (the engine), then one module per product.
+Values come from sawt.settings.env (the one reader of the environment). The topics combined below:
+services (database, Redis), files (static, media, uploads), mail, security, api (REST framework, OpenAPI),
+celery, speech (the engine), then one module per product (dictation, meetings, music, voicebot).
+deployment.py (HTTPS only) is added by production.py, and by default.py when DEBUG is off.
 """
 
 import django_stubs_ext
@@ -111,15 +112,16 @@ LOGGING = {
 
 SAWT_TEST_DATA = env.str("SAWT_TEST_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
 
-# The topics. Platform first; then one module per product, each app editing only its own.
-from sawt.settings.services import *  # noqa: E402
-from sawt.settings.files import *  # noqa: E402
-from sawt.settings.mail import *  # noqa: E402
-from sawt.settings.security import *  # noqa: E402
+# The topics, one module each (products edit only their own). A product adds its routes, beat jobs, schema
+# names and sign-in backends to the shared objects in place, so the order of these imports does not matter.
 from sawt.settings.api import *  # noqa: E402
 from sawt.settings.celery import *  # noqa: E402
-from sawt.settings.speech import *  # noqa: E402
 from sawt.settings.dictation import *  # noqa: E402
+from sawt.settings.files import *  # noqa: E402
+from sawt.settings.mail import *  # noqa: E402
 from sawt.settings.meetings import *  # noqa: E402
 from sawt.settings.music import *  # noqa: E402
+from sawt.settings.security import *  # noqa: E402
+from sawt.settings.services import *  # noqa: E402
+from sawt.settings.speech import *  # noqa: E402
 from sawt.settings.voicebot import *  # noqa: E402
