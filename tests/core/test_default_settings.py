@@ -100,3 +100,23 @@ def test_the_engine_defaults_are_the_settings_defaults():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True"), result.stdout
+
+
+# Variables read by the processes and tools rather than by the settings (Procfile, make rehearse, make fuzz).
+_NOT_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE", "SAWT_PORT", "SAWT_BIND", "SAWT_WORKER_CONCURRENCY", "SAWT_IO_CONCURRENCY",
+    "SAWT_REHEARSE_PORT", "SAWT_FUZZ_EXAMPLES", "SAWT_FUZZ_SCENARIOS", "SAWT_FUZZ_STEPS",
+}
+
+
+def test_each_environment_variable_is_read_once_and_listed_in_env_example():
+    import re
+
+    read = [
+        name
+        for path in sorted((ROOT / "sawt" / "settings").glob("*.py"))
+        for name in re.findall(r'\benv\.[a-z_]+\(\s*"([A-Z0-9_]+)"', path.read_text())
+    ]
+    assert sorted(read) == sorted(set(read)), "read twice: " + ", ".join(n for n in set(read) if read.count(n) > 1)
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert set(read) == listed - _NOT_SETTINGS
