@@ -18,7 +18,7 @@ $(STAMP): requirements/base.txt requirements/dev.txt requirements/torch.txt
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -53,8 +53,8 @@ fuzz: install
 	  SAWT_FUZZ_STEPS=$${SAWT_FUZZ_STEPS:-12} $(BIN)/python -m pytest -q -p no:logging tests/reliability/test_api_fuzz.py
 
 bench: install
-	$(BIN)/python manage.py bench asr
-	$(BIN)/python manage.py bench tts
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py bench asr
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py bench tts
 
 # The whole stack under production settings behind nginx (TLS), driven through https:// and wss:// only.
 rehearse: install

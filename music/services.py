@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("ok", "needs_account", "no_device", "premium_required", "not_found", "rate_limited", "error")
 REPLIES_DIR = "music/replies"
+# A spoken command is a few words: greedy decoding (1) answers sooner than the engine's beam search.
+ASR_BEAM_SIZE = 1
+ASR_PROMPT = (
+    "Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "
+    "play Butta Bomma, play Kesariya on Spotify, pause, next, play it on SoundCloud."
+)
 
 
 def _reply(turn: Turn, transcript: str | None) -> dict[str, Any]:
@@ -91,8 +97,8 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
         [heard] = decode_batch(
             [speech],
             language="en",
-            beam_size=settings.MUSIC_ASR_BEAM_SIZE,
-            prompt_text=settings.MUSIC_ASR_PROMPT,
+            beam_size=ASR_BEAM_SIZE,
+            prompt_text=ASR_PROMPT,
             config=asr_config(),
         )
         transcript = heard.text.strip()
