@@ -103,3 +103,17 @@ def test_it_falls_back_to_the_offline_parser_when_the_llm_answers_nonsense(api, 
     answers.append(json.dumps({"action": "DANCE", "parameters": {}}))
     reply = api.post("/api/v1/music/chat/message", {"text": "play butta bomma"}, format="json").json()
     assert (reply["action"], reply["status"]) == ("PLAY", "ok")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("set volume to thirty five", 35),
+        ("volume to five", 5),
+        ("set the volume to 40 percent", 40),
+        ("volume max", 100),
+    ],
+)
+def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
+    intent = parse_grammar(text)
+    assert intent is not None and intent.as_dict() == {"action": "VOLUME", "parameters": {"volume": level}}
