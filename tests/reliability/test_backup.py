@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from tests.dictation.factories import AttemptFactory, ItemFactory, TagFactory
 from tests.factories import UserFactory
 from tests.meetings.factories import MeetingFactory, RecordingFactory, SegmentFactory, SpeakerFactory, SummaryFactory
+from tests.storage.test_s3 import bucket, s3_endpoint  # noqa: F401  (fixtures: the default storage in a bucket)
 from tests.voicebot.factories import BusinessFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +327,22 @@ def test_it_restores_the_music_library_and_history_but_never_exports_account_tok
 
     assert _music_of(restored) == before
     assert not restored.music_accounts.exists()  # the user connects again: no token came back
+
+
+def test_it_round_trips_stored_files_through_an_s3_bucket(tmp_path, bucket):  # noqa: F811 (the fixture)
+    from voicebot.models import Business
+
+    user = _user_with_data()
+    before = _snapshot(user)
+    archive = tmp_path / "asha.backup"
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    Business.objects.filter(phone_number="+918000000001").delete()
+    user.delete()
+    restored = UserFactory(username="asha")
+
+    call_command("import_user_data", str(archive))
+
+    assert _snapshot(restored) == before
+    recording = restored.meetings.get().recording.file.name
+    audio = restored.dictation_items.exclude(audio_file="").get().audio_file
+    assert {recording, audio} <= set(bucket.stored())
