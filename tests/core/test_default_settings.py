@@ -102,10 +102,12 @@ def test_the_engine_defaults_are_the_settings_defaults():
     assert result.stdout.startswith("True"), result.stdout
 
 
-# Variables read by the processes and tools rather than by the settings (Procfile, make rehearse, make fuzz).
+# Variables read by the processes and tools rather than by the settings (Procfile, make rehearse, make fuzz,
+# boto3's own credentials for SAWT_STORAGE=s3).
 _NOT_SETTINGS = {
     "DJANGO_SETTINGS_MODULE", "SAWT_PORT", "SAWT_BIND", "SAWT_WORKER_CONCURRENCY", "SAWT_IO_CONCURRENCY",
     "SAWT_REHEARSE_PORT", "SAWT_FUZZ_EXAMPLES", "SAWT_FUZZ_SCENARIOS", "SAWT_FUZZ_STEPS",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
 }
 
 
