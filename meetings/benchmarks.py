@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sawt.core.bench import register
+from sawt.core.bench import load_seed, register
 
 
 def _english_files(data: Path) -> list[tuple[Path, str]]:
@@ -180,7 +180,7 @@ async def _live_one(base: str, headers: dict[str, str], meeting_id: int, pcm: by
     import asyncio
     import contextlib
 
-    from sawt.chat.streamclient import play
+    from sawt.testing.streamclient import play
 
     seen: list[tuple[str, float, float]] = []
     watcher = asyncio.create_task(_watch(f"{base}/ws/meetings/{meeting_id}/", headers, seen))
@@ -200,7 +200,7 @@ async def _live_measure(
     import asyncio
 
     from sawt.chat.benchmarks import stream_figures
-    from sawt.chat.streamclient import play
+    from sawt.testing.streamclient import play
 
     references = {name: reference for name, reference, _ in files}
     ids = list(ids)
@@ -276,3 +276,32 @@ def bench_live_meeting(options: dict[str, Any]) -> dict[str, Any]:
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         "bench_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+@load_seed
+def seed_load(user: Any) -> list[str]:
+    """`bench load`'s meetings: 20 transcribed ones, each with 2 speakers, 60 lines and a summary."""
+    from meetings.models import Meeting, Segment, Speaker, Summary
+
+    meetings = []
+    for n in range(20):
+        meeting = Meeting.objects.create(
+            owner=user, title=f"Weekly sync {n}", status=Meeting.Status.COMPLETED, duration=600.0, language="en"
+        )
+        speakers = [Speaker.objects.create(meeting=meeting, label=f"SPEAKER_0{s}") for s in range(2)]
+        Segment.objects.bulk_create(
+            Segment(
+                meeting=meeting,
+                index=i,
+                start=i * 5.0,
+                end=i * 5.0 + 4.0,
+                speaker=speakers[i % 2],
+                text=f"Line {i}: we agreed to ship the report on Friday.",
+            )
+            for i in range(60)
+        )
+        Summary.objects.create(meeting=meeting, text="Shipping the report.", generator="bench")
+        meetings.append(meeting)
+    paths = ["/api/v1/meetings/"]
+    paths += [f"/api/v1/meetings/{m.pk}/" for m in meetings[:5]]
+    return paths + [f"/api/v1/meetings/{m.pk}/transcript/" for m in meetings[:5]]

@@ -66,7 +66,7 @@ def _business() -> Any:
 
 
 def _booking_success() -> dict[str, Any]:
-    from voicebot.scripted_calls import run_text_call, scripted_calls
+    from sawt.testing.scripted_calls import run_text_call, scripted_calls
 
     business = _business()
     try:
@@ -110,7 +110,7 @@ async def _one_call(business_id: int, n: int, lines: list[list[bytes]]) -> list[
     from channels.testing import WebsocketCommunicator
 
     from sawt.asgi import application
-    from voicebot.simulator import CommunicatorTransport, SimulatedCaller
+    from sawt.testing.voicebot_simulator import CommunicatorTransport, SimulatedCaller
 
     path = await sync_to_async(_new_call)(business_id, n)
     communicator = WebsocketCommunicator(application, path)
@@ -137,7 +137,7 @@ def _script(n: int) -> list[str]:
 
 
 def _synthesize(scripts: list[list[str]]) -> list[list[list[bytes]]]:
-    from voicebot.simulator import speech_frames
+    from sawt.testing.voicebot_simulator import speech_frames
 
     return [[speech_frames(line) for line in script] for script in scripts]
 

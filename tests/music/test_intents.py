@@ -59,7 +59,7 @@ def test_it_normalises_queries_so_spellings_of_one_title_share_a_cache_key():
 @pytest.fixture
 def llm_server(settings):  # type: ignore[no-untyped-def]
     from sawt.speech import config as speech_config
-    from sawt.speech.testing import FakeOpenAIServer
+    from sawt.testing.llm_server import FakeOpenAIServer
 
     answers: list = []
     server = FakeOpenAIServer(lambda body: answers.pop(0) if answers else "not json")

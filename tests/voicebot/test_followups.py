@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sawt.core.fakeserver import FakeServer, running
+from sawt.testing.fakeserver import FakeServer, running
 from tests.voicebot.factories import BusinessFactory, CallFactory
 from voicebot import services
 from voicebot.models import Caller, Consent, Message, Reservation, Turn
