@@ -396,6 +396,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 
 
 # --- meetings ---
+# A meeting's status and a participant's role each appear in several components; their schema names stay.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "MeetingOutputStatusEnum": "meetings.models.Meeting.Status",
+    "RoleEnum": "meetings.models.Participant.Role",
+}
 MEETINGS_MAX_FILE_BYTES = env.int("MEETINGS_MAX_FILE_BYTES", default=4 * 1024**3)
 MEETINGS_MAX_SECONDS = env.float("MEETINGS_MAX_SECONDS", default=4 * 3600.0)
 MEETINGS_RETENTION_DAYS = env.int("MEETINGS_RETENTION_DAYS", default=30)
