@@ -19,6 +19,7 @@ from dictation.serializers import (
     AttemptOutput,
     DifficultyInput,
     ItemBulkCreateInput,
+    ItemBulkOutput,
     ItemCreateInput,
     ItemListFilter,
     ItemOutput,
@@ -67,7 +68,7 @@ class ItemListCreateApi(APIView):
 
 
 class ItemBulkCreateApi(APIView):
-    @extend_schema(request=ItemBulkCreateInput, responses={202: dict}, tags=TAGS)
+    @extend_schema(request=ItemBulkCreateInput, responses={202: ItemBulkOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
         """Creates the valid rows and reports each row: `{"index", "ok", "item"}` or `{"index", "ok":
         false, "error"}`. Invalid rows do not stop the others."""
