@@ -1,5 +1,6 @@
-"""The meetings API: one view per operation; reads via selectors, writes via services, answers via Output
-serializers, so that the OpenAPI schema says what each operation serves."""
+"""The meetings API: one view per URL with one method per operation (the URLs are public, so list and
+create share theirs); reads via selectors, writes via services, bodies and query parameters through Input
+serializers, answers through Output serializers, so that the OpenAPI schema says what each operation serves."""
 
 from __future__ import annotations
 
