@@ -12,6 +12,8 @@ from dictation import services
 from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
 from dictation.selectors import ITEM_SORTS, Window
 
+MAX_ALTERNATIVES = 10  # accepted answers besides the item text
+
 
 class TagListField(serializers.ListField):
     child = serializers.CharField(max_length=50)
@@ -37,9 +39,9 @@ class ItemCreateInput(serializers.Serializer[None]):
         return text
 
     def validate_alternatives(self, value: list[str]) -> list[str]:
-        if len(value) > settings.DICTATION_MAX_ALTERNATIVES:
+        if len(value) > MAX_ALTERNATIVES:
             raise serializers.ValidationError(
-                f"At most {settings.DICTATION_MAX_ALTERNATIVES} alternative answers.", code="max_length")
+                f"At most {MAX_ALTERNATIVES} alternative answers.", code="max_length")
         return [self.validate_text(v) for v in value]
 
     def validate_locale(self, value: str) -> str:

@@ -6,7 +6,7 @@
 - WER: the meeting transcript (words after speaker alignment) against raw faster-whisper on the
   same files, both against the references (manifest rows in English, pyannote_sample from its STM).
 - DER (pyannote.metrics definition, no collar, overlap scored) on every `<stem>.rttm` in DIR, with
-  false alarm, miss and confusion; on the same files, the voice similarities `MEETINGS_VOICE_MATCH`
+  false alarm, miss and confusion; on the same files, the voice similarities `pipeline.VOICE_MATCH`
   must separate (a voice against itself in another cut, different voices against each other).
 """
 
@@ -75,11 +75,10 @@ def meeting_transcript(
 
 
 def _voice_match(key: str, samples: np.ndarray, skip: float = 8.0) -> dict[str, Any]:
-    """What MEETINGS_VOICE_MATCH separates: each voice against itself in another cut of the recording
+    """What pipeline.VOICE_MATCH separates: each voice against itself in another cut of the recording
     (from `skip` s on; the lowest best match) and the different voices of the recording against each
     other (the highest)."""
-    from django.conf import settings
-
+    from meetings.pipeline import VOICE_MATCH
     from sawt.speech.diarize import diarize, similarity
 
     whole, cut = diarize(samples).embeddings, diarize(samples[int(skip * 16000) :]).embeddings
@@ -89,7 +88,7 @@ def _voice_match(key: str, samples: np.ndarray, skip: float = 8.0) -> dict[str, 
     return {
         f"voice_same_{key}_min": round(min(same), 3) if same else None,
         f"voice_other_{key}_max": round(max(others), 3) if others else None,
-        "voice_match_threshold": settings.MEETINGS_VOICE_MATCH,
+        "voice_match_threshold": VOICE_MATCH,
     }
 
 

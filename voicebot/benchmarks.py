@@ -192,6 +192,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
 
     from sawt.speech import asr, tts
     from voicebot import understanding
+    from voicebot.pipeline import ENDPOINT_SILENCE_MS
 
     asr.get_asr_model()
     tts.synthesize("Warming up.", sample_rate=8000)
@@ -199,7 +200,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "cpu_count": os.cpu_count(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "endpoint_silence_ms": settings.VOICEBOT_ENDPOINT_SILENCE_MS,
+        "endpoint_silence_ms": ENDPOINT_SILENCE_MS,
         "asr_model": settings.SAWT_ASR_MODEL,
     }
     result.update(_booking_success())

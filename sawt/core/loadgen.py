@@ -223,6 +223,8 @@ def start_servers(count: int) -> list[Any]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or settings.SECRET_KEY,
     }
+    if settings.SETTINGS_MODULE == "sawt.settings.default":  # which is HTTPS-only with DEBUG off: stay on http://
+        env["DJANGO_SETTINGS_MODULE"] = "sawt.settings.development"
     servers = []
     try:
         for n in range(count):

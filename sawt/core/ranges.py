@@ -35,16 +35,17 @@ an upload is an `attachment` (an <audio> element plays it all the same).
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from contextlib import aclosing
+from typing import IO
 from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from sawt.core.errors import error_body
+from sawt.core.storage import open_at
 
 CHUNK_BYTES = 64 * 1024
 
@@ -56,8 +57,8 @@ class StoredFileChunks:
     asynchronously; the file is opened on the first read and closed after the last one."""
 
     def __init__(self, storage: Storage, name: str, start: int, length: int) -> None:
-        self.storage, self.name, self.start = storage, name, start
-        self._handle: File | None = None
+        self.storage, self.name, self.start, self.length = storage, name, start, length
+        self._handle: IO[bytes] | None = None
         self._left = length
 
     def read_chunk(self) -> bytes:
@@ -66,8 +67,7 @@ class StoredFileChunks:
             self.close()
             return b""
         if self._handle is None:
-            self._handle = self.storage.open(self.name, "rb")
-            self._handle.seek(self.start)
+            self._handle = open_at(self.storage, self.name, self.start, self.length)
         chunk = self._handle.read(min(CHUNK_BYTES, self._left))
         self._left = self._left - len(chunk) if chunk else 0  # a file cut short ends the answer
         return chunk
