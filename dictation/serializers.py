@@ -296,3 +296,25 @@ class TagOutput(serializers.ModelSerializer[Tag]):
     class Meta:
         model = Tag
         fields = ["id", "name", "items_count", "created_at"]
+
+
+class ItemBulkRowErrorOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField(help_text='{"fields": {"<field>": ["<message>", ...]}}')
+
+
+class ItemBulkRowOutput(serializers.Serializer[Any]):
+    """One row of a bulk create, by its place in the request: `item` when it was created (`ok`), `error`
+    when it was not valid."""
+
+    index = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    item = ItemOutput(required=False)
+    error = ItemBulkRowErrorOutput(required=False)
+
+
+class ItemBulkOutput(serializers.Serializer[Any]):
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = ItemBulkRowOutput(many=True)

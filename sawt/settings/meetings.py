@@ -1,5 +1,6 @@
 """meetings: recordings transcribed, split by speaker and summarized by the speech worker."""
 
+from sawt.settings.api import SPECTACULAR_SETTINGS
 from sawt.settings.celery import CELERY_BEAT_SCHEDULE, CELERY_TASK_ROUTES
 from sawt.settings.env import env
 
@@ -19,4 +20,10 @@ CELERY_BEAT_SCHEDULE["meetings-purge-deleted"] = {"task": "meetings.tasks.purge_
 CELERY_BEAT_SCHEDULE["meetings-sweep-abandoned-uploads"] = {
     "task": "meetings.tasks.sweep_abandoned_uploads",
     "schedule": 3600,
+}
+# A meeting's status and a participant's role each appear in several components; their schema names stay.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "MeetingOutputStatusEnum": "meetings.models.Meeting.Status",
+    "RoleEnum": "meetings.models.Participant.Role",
 }
