@@ -10,19 +10,9 @@ Under ASGI (daphne) Django buffers a synchronous streaming iterator whole before
 the server an asynchronous iterator too, reading each chunk in a worker thread.
 
 nginx. With `SAWT_ACCEL_REDIRECT=/_protected/` and filesystem storage, the app checks ownership and
-answers an empty 200 with `X-Accel-Redirect: /_protected/<storage name>`; nginx then serves the file,
-Range requests included, from a location that only such a redirect can reach:
-
-    location /_protected/ {
-        internal;                      # a client asking for /_protected/... gets 404
-        alias /srv/sawt/var/media/;    # MEDIA_ROOT, with the trailing slash
-        add_header X-Content-Type-Options nosniff always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-Of the app's headers nginx keeps only Content-Type, Content-Disposition, Accept-Ranges, Set-Cookie,
-Cache-Control and Expires on such a redirect; the other headers of `file_headers` are therefore
-repeated in that location, as above (and in deploy/nginx.conf).
+answers an empty 200 with `X-Accel-Redirect: /_protected/<storage name>`; nginx serves the file from an
+`internal` location (deploy/nginx.conf). On such a redirect nginx keeps only some of the app's headers,
+so that location repeats the others of `file_headers`.
 
 What a stored file is served as. A user's upload could be anything (an HTML page named "minutes.wav"
 runs scripts on this origin if a browser renders it), so: the content type is one the server decided
