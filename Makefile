@@ -18,7 +18,7 @@ $(STAMP): requirements/base.txt requirements/dev.txt requirements/torch.txt
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -47,14 +47,14 @@ pytest: install
 
 test: install lint types pytest
 
-# Schemathesis over the whole API schema, longer than CI runs it (see README, Tests).
+# Schemathesis over the whole API schema, longer than CI runs it (see docs/testing.md).
 fuzz: install
 	SAWT_FUZZ_EXAMPLES=$${SAWT_FUZZ_EXAMPLES:-50} SAWT_FUZZ_SCENARIOS=$${SAWT_FUZZ_SCENARIOS:-500} \
 	  SAWT_FUZZ_STEPS=$${SAWT_FUZZ_STEPS:-12} $(BIN)/python -m pytest -q -p no:logging tests/reliability/test_api_fuzz.py
 
 bench: install
-	$(BIN)/python manage.py bench asr
-	$(BIN)/python manage.py bench tts
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py bench asr
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py bench tts
 
 # The whole stack under production settings behind nginx (TLS), driven through https:// and wss:// only.
 rehearse: install

@@ -4,7 +4,7 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.development")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.default")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

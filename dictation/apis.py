@@ -19,6 +19,7 @@ from dictation.serializers import (
     AttemptOutput,
     DifficultyInput,
     ItemBulkCreateInput,
+    ItemBulkOutput,
     ItemCreateInput,
     ItemListFilter,
     ItemOutput,
@@ -35,18 +36,13 @@ from dictation.serializers import (
     WindowInput,
     item_rows_validate,
 )
-from sawt.accounts.models import User
+from sawt.accounts.signed_in import request_user
 from sawt.core.errors import Conflict, NotFound, error_body
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
 from sawt.core.ranges import ranged_file_response
 
 TAGS = ["dictation"]
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _owned_item(request: Request, item_id: int) -> Item:
@@ -59,20 +55,20 @@ class ItemListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         filters = ItemListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        items = selectors.item_list(owner=_user(request), **filters.selector_args())
+        items = selectors.item_list(owner=request_user(request), **filters.selector_args())
         return paginated_response(request, self, items, ItemOutput)
 
     @extend_schema(request=ItemCreateInput, responses={202: ItemOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
         data = ItemCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.item_create(owner=_user(request), draft=data.draft())
+        item = services.item_create(owner=request_user(request), draft=data.draft())
         item.refresh_from_db()
         return Response(ItemOutput(item).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ItemBulkCreateApi(APIView):
-    @extend_schema(request=ItemBulkCreateInput, responses={202: dict}, tags=TAGS)
+    @extend_schema(request=ItemBulkCreateInput, responses={202: ItemBulkOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
         """Creates the valid rows and reports each row: `{"index", "ok", "item"}` or `{"index", "ok":
         false, "error"}`. Invalid rows do not stop the others."""
@@ -86,7 +82,7 @@ class ItemBulkCreateApi(APIView):
             else:
                 body = error_body("invalid", "The item is not valid.", {"fields": row})
                 results.append({"index": index, "ok": False, **body})
-        items = services.item_bulk_create(owner=_user(request), drafts=[d for _, d in drafts])
+        items = services.item_bulk_create(owner=request_user(request), drafts=[d for _, d in drafts])
         fresh = Item.objects.prefetch_related("tags").in_bulk([i.pk for i in items])
         created = ItemOutput([fresh[i.pk] for i in items], many=True).data
         for (index, _), item in zip(drafts, created, strict=True):
@@ -171,7 +167,7 @@ class AttemptListCreateApi(APIView):
         item_id = filters.validated_data.get("item_id")
         if item_id is not None:
             _owned_item(request, item_id)
-        attempts = selectors.attempt_list(owner=_user(request), item_id=item_id, window=filters.window())
+        attempts = selectors.attempt_list(owner=request_user(request), item_id=item_id, window=filters.window())
         return paginated_response(request, self, attempts, AttemptOutput)
 
     @extend_schema(request=AttemptCreateInput, responses={201: AttemptOutput}, tags=TAGS)
@@ -179,10 +175,10 @@ class AttemptListCreateApi(APIView):
         data = AttemptCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            item = Item.objects.get(pk=data.validated_data["item_id"], owner=_user(request))
+            item = Item.objects.get(pk=data.validated_data["item_id"], owner=request_user(request))
         except Item.DoesNotExist as exc:
             raise NotFound("No such item.", code="item_not_found") from exc
-        attempt = services.attempt_create(owner=_user(request), item=item, text=data.validated_data["text"])
+        attempt = services.attempt_create(owner=request_user(request), item=item, text=data.validated_data["text"])
         return Response(AttemptOutput(attempt).data, status=status.HTTP_201_CREATED)
 
 
@@ -198,7 +194,8 @@ class StatsSummaryApi(APIView):
     def get(self, request: Request) -> Response:
         window = WindowInput(data=request.query_params)
         window.is_valid(raise_exception=True)
-        return Response(StatsSummaryOutput(selectors.stats_summary(owner=_user(request), window=window.window())).data)
+        summary = selectors.stats_summary(owner=request_user(request), window=window.window())
+        return Response(StatsSummaryOutput(summary).data)
 
 
 class StatsPracticeLogApi(APIView):
@@ -207,7 +204,7 @@ class StatsPracticeLogApi(APIView):
     def get(self, request: Request) -> Response:
         filters = PracticeLogFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        rows = selectors.stats_practice_log(owner=_user(request), window=filters.window())
+        rows = selectors.stats_practice_log(owner=request_user(request), window=filters.window())
         return paginated_response(request, self, rows, PracticeLogRowOutput)
 
 
@@ -221,7 +218,7 @@ class StatsItemApi(APIView):
 class StatsProgressApi(APIView):
     @extend_schema(parameters=[ProgressInput], responses=ProgressOutput, tags=TAGS)
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = ProgressInput(data=request.query_params, context={"tzinfo": user.tzinfo})
         data.is_valid(raise_exception=True)
         item_id = data.validated_data.get("item_id")
@@ -238,20 +235,20 @@ class TagListCreateApi(APIView):
 
     @extend_schema(responses=TagOutput(many=True), tags=TAGS)
     def get(self, request: Request) -> Response:
-        return Response(TagOutput(selectors.tag_list(owner=_user(request)), many=True).data)
+        return Response(TagOutput(selectors.tag_list(owner=request_user(request)), many=True).data)
 
     @extend_schema(request=TagCreateInput, responses={201: TagOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
         data = TagCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tag = services.tag_create(owner=_user(request), name=data.validated_data["name"])
+        tag = services.tag_create(owner=request_user(request), name=data.validated_data["name"])
         return Response(TagOutput(tag).data, status=status.HTTP_201_CREATED)
 
 
 class TagDetailApi(APIView):
     @extend_schema(responses=TagOutput, tags=TAGS)
     def get(self, request: Request, tag_id: int) -> Response:
-        tag = get_owned_or_404(selectors.tag_list(owner=_user(request)), request.user, pk=tag_id)
+        tag = get_owned_or_404(selectors.tag_list(owner=request_user(request)), request.user, pk=tag_id)
         return Response(TagOutput(tag).data)
 
     @extend_schema(responses={204: None}, tags=TAGS)

@@ -9,4 +9,4 @@ class DictationConfig(AppConfig):
     def ready(self) -> None:
         # Registers the account-deletion cleanup of audio files in every process, not only in those
         # that happened to import the services.
-        from dictation import services  # noqa: F401
+        from dictation import backup, panels, services  # noqa: F401  (backup section, home panel)

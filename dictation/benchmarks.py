@@ -28,7 +28,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from sawt.core.bench import register
+from sawt.core.bench import load_seed, register
 
 WORDS = (
     "river", "garden", "morning", "window", "teacher", "yellow", "quiet", "market", "bright", "winter", "coffee",
@@ -281,3 +281,48 @@ def _stats(api: Any, user: Any, rng: random.Random, attempts: int, runs: int) ->
         figures[f"stats_{name}_p95_ms"] = _ms(p95)
     figures["stats_worst_p95_ms"] = _ms(worst)
     return figures
+
+
+@load_seed
+def seed_load(user: Any) -> list[str]:
+    """`bench load`'s dictation rows: 200 items with their audio ready, 600 attempts, 5 tags."""
+    from dictation.models import Attempt, Item, Tag, TTSStatus
+
+    tags = [Tag.objects.create(owner=user, name=f"set{n}") for n in range(5)]
+    items = Item.objects.bulk_create(
+        Item(
+            owner=user,
+            text=f"Sentence number {n} is about the weather.",
+            locale="en-US",
+            difficulty=1 + n % 5,
+            voice="default",
+            tts_status=TTSStatus.COMPLETED,
+        )
+        for n in range(200)
+    )
+    for n, item in enumerate(items):
+        item.tags.add(tags[n % len(tags)])
+    Attempt.objects.bulk_create(
+        Attempt(
+            owner=user,
+            item=item,
+            text=item.text,
+            wer=0.1 * (n % 3),
+            cer=0.05,
+            reference_words=8,
+            hits=7,
+            substitutions=1,
+            deletions=0,
+            insertions=0,
+            typos=0,
+            mistakes=1,
+        )
+        for n, item in enumerate(items * 3)
+    )
+    paths = [
+        "/api/v1/dictation/items",
+        "/api/v1/dictation/stats/summary",
+        "/api/v1/dictation/attempts",
+        "/api/v1/dictation/stats/progress",
+    ]
+    return paths + [f"/api/v1/dictation/items/{item.pk}" for item in items[:20]]

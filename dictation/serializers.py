@@ -12,6 +12,8 @@ from dictation import services
 from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
 from dictation.selectors import ITEM_SORTS, Window
 
+MAX_ALTERNATIVES = 10  # accepted answers besides the item text
+
 
 class TagListField(serializers.ListField):
     child = serializers.CharField(max_length=50)
@@ -37,9 +39,9 @@ class ItemCreateInput(serializers.Serializer[None]):
         return text
 
     def validate_alternatives(self, value: list[str]) -> list[str]:
-        if len(value) > settings.DICTATION_MAX_ALTERNATIVES:
+        if len(value) > MAX_ALTERNATIVES:
             raise serializers.ValidationError(
-                f"At most {settings.DICTATION_MAX_ALTERNATIVES} alternative answers.", code="max_length")
+                f"At most {MAX_ALTERNATIVES} alternative answers.", code="max_length")
         return [self.validate_text(v) for v in value]
 
     def validate_locale(self, value: str) -> str:
@@ -294,3 +296,25 @@ class TagOutput(serializers.ModelSerializer[Tag]):
     class Meta:
         model = Tag
         fields = ["id", "name", "items_count", "created_at"]
+
+
+class ItemBulkRowErrorOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField(help_text='{"fields": {"<field>": ["<message>", ...]}}')
+
+
+class ItemBulkRowOutput(serializers.Serializer[Any]):
+    """One row of a bulk create, by its place in the request: `item` when it was created (`ok`), `error`
+    when it was not valid."""
+
+    index = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    item = ItemOutput(required=False)
+    error = ItemBulkRowErrorOutput(required=False)
+
+
+class ItemBulkOutput(serializers.Serializer[Any]):
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = ItemBulkRowOutput(many=True)

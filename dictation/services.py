@@ -2,18 +2,17 @@
 
 import functools
 import logging
-import os
 import re
 import subprocess
-import tempfile
 import time
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +23,7 @@ from sawt.accounts.models import User
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
 from sawt.core.jobs import runtime
+from sawt.core.storage import save_replacing, walk
 from sawt.speech import tts
 from sawt.speech.config import get_config
 
@@ -188,7 +188,7 @@ def _delete_unused_audio(names: Iterable[str]) -> None:
     wanted = set(names)
     in_use = set(Item.objects.filter(audio_file__in=wanted).values_list("audio_file", flat=True))
     for name in wanted - in_use:
-        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+        default_storage.delete(name)
 
 
 @on_account_delete
@@ -196,7 +196,7 @@ def _delete_account_audio(user: User) -> None:
     names = set(Item.objects.filter(owner=user).exclude(audio_file="").values_list("audio_file", flat=True))
     shared = set(Item.objects.exclude(owner=user).filter(audio_file__in=names).values_list("audio_file", flat=True))
     for name in names - shared:
-        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+        default_storage.delete(name)
 
 
 def item_regenerate_audio(*, item: Item) -> TTSTask:
@@ -252,24 +252,16 @@ def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
     of the same owner. Audio is shared with other users' identical items too (the same text in the same
     voice), but `reused` must not tell a user that someone else has such an item."""
     name = audio_name(digest=task.content_hash)
-    path = Path(settings.MEDIA_ROOT) / name
-    if not task.force and path.is_file():
+    if not task.force and default_storage.exists(name):
         identical = TTSTask.objects.filter(content_hash=task.content_hash, status=TTSStatus.COMPLETED)
         identical = identical.exclude(pk=task.pk)
         if identical.exists():
-            with wave.open(str(path), "rb") as wav:
+            with default_storage.open(name, "rb") as handle, wave.open(handle, "rb") as wav:
                 rate, frames = wav.getframerate(), wav.getnframes()
             return name, rate, frames / rate, identical.filter(item__owner_id=item.owner_id).exists()
     synthesis = tts.synthesize(item.text, language=item.locale, voice=item.voice)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name and renamed, so a player never gets half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    # mkstemp makes the file 0600; stored files get the storage's mode, so that the proxy serving them
-    # with X-Accel-Redirect (another user) can read them.
-    os.fchmod(fd, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(synthesis.wav_bytes())
-    os.replace(tmp, path)
+    # Replaced whole, so a player never gets half a file.
+    save_replacing(default_storage, name, synthesis.wav_bytes())
     return name, synthesis.sample_rate, synthesis.duration, False
 
 
@@ -280,18 +272,16 @@ def _tts_failed(task: TTSTask, reason: str) -> None:
 def audio_cleanup_orphans() -> int:
     """Deletes audio files no item plays (and abandoned temporary files), once they are old enough
     that a job which just wrote one has committed its row. Returns how many files went."""
-    root = Path(settings.MEDIA_ROOT)
-    folder = root / settings.DICTATION_AUDIO_DIR
-    if not folder.is_dir():
-        return 0
-    cutoff = time.time() - settings.DICTATION_ORPHAN_GRACE_SECONDS
-    candidates = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime < cutoff]
-    names = {p.relative_to(root).as_posix() for p in candidates}
-    in_use = set(Item.objects.filter(audio_file__in=names).values_list("audio_file", flat=True))
+    cutoff = timezone.now() - timedelta(seconds=settings.DICTATION_ORPHAN_GRACE_SECONDS)
+    candidates = [
+        name for name in walk(default_storage, settings.DICTATION_AUDIO_DIR)
+        if default_storage.get_modified_time(name) < cutoff
+    ]
+    in_use = set(Item.objects.filter(audio_file__in=candidates).values_list("audio_file", flat=True))
     removed = 0
-    for path in candidates:
-        if path.relative_to(root).as_posix() not in in_use:
-            path.unlink(missing_ok=True)
+    for name in candidates:
+        if name not in in_use:
+            default_storage.delete(name)
             removed += 1
     return removed
 

@@ -21,13 +21,8 @@ from dictation.serializers import (
     TagsInput,
     item_rows_validate,
 )
-from sawt.accounts.models import User
+from sawt.accounts.signed_in import request_user
 from sawt.core.ownership import get_owned_or_404
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required
@@ -36,12 +31,12 @@ def index(request: HttpRequest) -> HttpResponse:
     filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != ""})
     valid = filters.is_valid()
     args = filters.selector_args() if valid else {"sort": "-created"}
-    page = Paginator(selectors.item_list(owner=_user(request), **args), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.item_list(owner=request_user(request), **args), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "dictation/index.html", {
         "page": page, "filters": request.GET, "filter_errors": None if valid else filters.errors,
-        "query": query.urlencode(), "tags": selectors.tag_list(owner=_user(request)),
+        "query": query.urlencode(), "tags": selectors.tag_list(owner=request_user(request)),
         "sorts": [("-created", "Newest"), ("created", "Oldest"), ("difficulty", "Easiest"),
                   ("-difficulty", "Hardest"), ("-practiced", "Recently practised"), ("text", "Text A-Z")],
     })
@@ -91,7 +86,7 @@ def editor(request: HttpRequest) -> HttpResponse:
         if len(drafts) < len(rows):
             context["row_errors"] = [(n + 1, row) for n, row in enumerate(rows) if isinstance(row, dict)]
             return render(request, "dictation/editor.html", context, status=400)
-        services.item_bulk_create(owner=_user(request), drafts=drafts)
+        services.item_bulk_create(owner=request_user(request), drafts=drafts)
         messages.success(request, f"Added {len(rows)} items; their audio is on its way.")
         return redirect("dictation_pages:index")
     if request.method == "POST":
@@ -99,7 +94,7 @@ def editor(request: HttpRequest) -> HttpResponse:
         if not single.is_valid():
             context["errors"] = single.errors
             return render(request, "dictation/editor.html", context, status=400)
-        item = services.item_create(owner=_user(request), draft=single.draft())
+        item = services.item_create(owner=request_user(request), draft=single.draft())
         messages.success(request, "Item added; its audio is on its way.")
         return redirect("dictation_pages:practice", item_id=item.pk)
     return render(request, "dictation/editor.html", context)
@@ -143,7 +138,7 @@ def delete(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(request, "dictation/stats.html", {
         "summary": selectors.stats_summary(owner=user),
         "log": selectors.stats_practice_log(owner=user)[:20],

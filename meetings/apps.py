@@ -8,4 +8,4 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the account-deletion cleanups of recording files and unfinished upload parts.
-        from meetings import services, uploads  # noqa: F401
+        from meetings import backup, panels, services, uploads  # noqa: F401  (and the backup section, home panel)

@@ -6,7 +6,7 @@
 - WER: the meeting transcript (words after speaker alignment) against raw faster-whisper on the
   same files, both against the references (manifest rows in English, pyannote_sample from its STM).
 - DER (pyannote.metrics definition, no collar, overlap scored) on every `<stem>.rttm` in DIR, with
-  false alarm, miss and confusion; on the same files, the voice similarities `MEETINGS_VOICE_MATCH`
+  false alarm, miss and confusion; on the same files, the voice similarities `pipeline.VOICE_MATCH`
   must separate (a voice against itself in another cut, different voices against each other).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sawt.core.bench import register
+from sawt.core.bench import load_seed, register
 
 
 def _english_files(data: Path) -> list[tuple[Path, str]]:
@@ -75,11 +75,10 @@ def meeting_transcript(
 
 
 def _voice_match(key: str, samples: np.ndarray, skip: float = 8.0) -> dict[str, Any]:
-    """What MEETINGS_VOICE_MATCH separates: each voice against itself in another cut of the recording
+    """What pipeline.VOICE_MATCH separates: each voice against itself in another cut of the recording
     (from `skip` s on; the lowest best match) and the different voices of the recording against each
     other (the highest)."""
-    from django.conf import settings
-
+    from meetings.pipeline import VOICE_MATCH
     from sawt.speech.diarize import diarize, similarity
 
     whole, cut = diarize(samples).embeddings, diarize(samples[int(skip * 16000) :]).embeddings
@@ -89,7 +88,7 @@ def _voice_match(key: str, samples: np.ndarray, skip: float = 8.0) -> dict[str, 
     return {
         f"voice_same_{key}_min": round(min(same), 3) if same else None,
         f"voice_other_{key}_max": round(max(others), 3) if others else None,
-        "voice_match_threshold": settings.MEETINGS_VOICE_MATCH,
+        "voice_match_threshold": VOICE_MATCH,
     }
 
 
@@ -181,7 +180,7 @@ async def _live_one(base: str, headers: dict[str, str], meeting_id: int, pcm: by
     import asyncio
     import contextlib
 
-    from sawt.chat.streamclient import play
+    from sawt.testing.streamclient import play
 
     seen: list[tuple[str, float, float]] = []
     watcher = asyncio.create_task(_watch(f"{base}/ws/meetings/{meeting_id}/", headers, seen))
@@ -201,7 +200,7 @@ async def _live_measure(
     import asyncio
 
     from sawt.chat.benchmarks import stream_figures
-    from sawt.chat.streamclient import play
+    from sawt.testing.streamclient import play
 
     references = {name: reference for name, reference, _ in files}
     ids = list(ids)
@@ -277,3 +276,32 @@ def bench_live_meeting(options: dict[str, Any]) -> dict[str, Any]:
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         "bench_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+@load_seed
+def seed_load(user: Any) -> list[str]:
+    """`bench load`'s meetings: 20 transcribed ones, each with 2 speakers, 60 lines and a summary."""
+    from meetings.models import Meeting, Segment, Speaker, Summary
+
+    meetings = []
+    for n in range(20):
+        meeting = Meeting.objects.create(
+            owner=user, title=f"Weekly sync {n}", status=Meeting.Status.COMPLETED, duration=600.0, language="en"
+        )
+        speakers = [Speaker.objects.create(meeting=meeting, label=f"SPEAKER_0{s}") for s in range(2)]
+        Segment.objects.bulk_create(
+            Segment(
+                meeting=meeting,
+                index=i,
+                start=i * 5.0,
+                end=i * 5.0 + 4.0,
+                speaker=speakers[i % 2],
+                text=f"Line {i}: we agreed to ship the report on Friday.",
+            )
+            for i in range(60)
+        )
+        Summary.objects.create(meeting=meeting, text="Shipping the report.", generator="bench")
+        meetings.append(meeting)
+    paths = ["/api/v1/meetings/"]
+    paths += [f"/api/v1/meetings/{m.pk}/" for m in meetings[:5]]
+    return paths + [f"/api/v1/meetings/{m.pk}/transcript/" for m in meetings[:5]]

@@ -1,9 +1,9 @@
 """Live meetings: a meeting that is recorded and transcribed as it happens.
 
 Finals from the streaming transcriber are saved as segments while the meeting runs; the raw PCM is
-appended to a file next to the media. On stop the PCM becomes the meeting's WAV recording and a
-processing job starts at "diarize", so speakers and the summary come from the full recording while
-the live transcript is kept.
+appended to a file on the local disk of the process recording it (which also finishes the meeting). On
+stop the PCM becomes the meeting's WAV recording, saved to storage, and a processing job starts at
+"diarize", so speakers and the summary come from the full recording while the live transcript is kept.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
@@ -22,6 +21,7 @@ from django.utils import timezone
 from meetings.models import Meeting, ProcessingJob, Recording, Segment
 from meetings.services import _queue_job
 from sawt.core.jobs.models import JobState
+from sawt.core.storage import scratch_folder
 
 
 def live_meeting_create(*, owner: Any, title: str = "", language: str = "en") -> Meeting:
@@ -35,9 +35,7 @@ def live_meeting_create(*, owner: Any, title: str = "", language: str = "en") ->
 
 
 def live_pcm_path(*, meeting_id: int) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "meetings" / "live"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{meeting_id}.pcm"
+    return scratch_folder("meetings-live") / f"{meeting_id}.pcm"
 
 
 def live_segment_append(*, meeting_id: int, text: str, start: float, end: float) -> Segment:

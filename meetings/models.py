@@ -225,7 +225,7 @@ class ChunkedUpload(models.Model):
     filename = models.CharField(max_length=255)
     size = models.BigIntegerField()
     received = models.BigIntegerField(default=0)
-    path = models.CharField(max_length=200)  # relative to MEDIA_ROOT, generated
+    path = models.CharField(max_length=200)  # the storage name of the recording it becomes, generated
     title = models.CharField(max_length=200, blank=True, default="")
     language = models.CharField(max_length=12, blank=True, default="")
     min_speakers = models.PositiveSmallIntegerField(null=True, blank=True)

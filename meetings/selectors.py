@@ -1,15 +1,17 @@
-"""Reads for meetings: what a user may see, transcripts, search."""
+"""Reads for meetings: what a user may see, transcripts, search, sharing and uploads."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from sawt.core.errors import SawtError
+from meetings.models import ChunkedUpload, Meeting, Participant, ProcessingJob, Segment, Speaker
+from sawt.core.errors import SawtError, ValidationFailed
 from sawt.core.ownership import get_owned_or_404
 
 
@@ -25,6 +27,14 @@ def meeting_get(*, user: Any, meeting_id: int, edit: bool = False) -> Meeting:
     meeting = get_owned_or_404(Meeting.objects.select_related("owner"), user, pk=meeting_id)
     if edit and not Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists():
         raise ReadOnly()
+    return meeting
+
+
+def meeting_get_as_owner(*, user: Any, meeting_id: int, refusal: str) -> Meeting:
+    """The meeting, for its owner only: a participant is refused (403, `refusal`), an outsider gets 404."""
+    meeting = meeting_get(user=user, meeting_id=meeting_id)
+    if meeting.owner_id != user.pk:
+        raise ReadOnly(refusal)
     return meeting
 
 
@@ -66,6 +76,32 @@ def speaker_get(*, user: Any, speaker_id: int, edit: bool = False) -> Speaker:
     speaker = _child_or_404(Speaker.objects.all(), user, speaker_id)
     meeting_get(user=user, meeting_id=speaker.meeting_id, edit=edit)
     return speaker
+
+
+def meeting_speaker_get(*, meeting_id: int, speaker_id: int) -> Speaker:
+    """A speaker named in a request about `meeting_id`; one of another meeting is an invalid request."""
+    speaker = Speaker.objects.filter(pk=speaker_id, meeting_id=meeting_id).first()
+    if speaker is None:
+        raise ValidationFailed("No such speaker in this meeting.")
+    return speaker
+
+
+def account_by_username(*, username: str) -> Any | None:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def participant_list(*, meeting: Meeting) -> QuerySet[Participant]:
+    return meeting.participants.select_related("user")
+
+
+def participant_get(*, owner: Any, participant_id: int) -> Participant:
+    """A participant of one of `owner`'s meetings (only the owner manages sharing); 404 otherwise."""
+    visible = Participant.objects.filter(meeting__owner_id=owner.pk, meeting__deleted_at__isnull=True)
+    return get_object_or_404(visible.select_related("meeting"), pk=participant_id)
+
+
+def chunked_upload_get(*, owner: Any, upload_id: int) -> ChunkedUpload:
+    return get_object_or_404(ChunkedUpload, pk=upload_id, owner_id=owner.pk)
 
 
 def job_get(*, user: Any, job_id: int) -> ProcessingJob:

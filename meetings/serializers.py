@@ -1,8 +1,15 @@
+"""Input and Output serializers of the meetings API: what each operation reads and answers, so that
+its OpenAPI schema is what it serves."""
+
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings.models import Meeting, Participant, ProcessingJob, Summary
+from meetings.exports import FORMATS
+from meetings.models import ChunkedUpload, Meeting, Participant, ProcessingJob, Segment, Speaker, Summary
 
 
 class JobOutput(serializers.ModelSerializer[ProcessingJob]):
@@ -45,9 +52,36 @@ class MeetingOutput(serializers.ModelSerializer[Meeting]):
             "job",
         ]
 
+    @extend_schema_field(JobOutput(allow_null=True))
     def get_job(self, meeting: Meeting) -> dict[str, Any] | None:
         job = next(iter(meeting.jobs.all()), None)
         return JobOutput(job).data if job else None
+
+
+class MeetingDetailOutput(MeetingOutput):
+    """A meeting as its reader sees it: `role` is theirs (owner, editor or viewer). Give `user` in the context."""
+
+    role = serializers.SerializerMethodField()
+
+    class Meta(MeetingOutput.Meta):
+        fields = [*MeetingOutput.Meta.fields, "role"]
+
+    # A plain enum, not a ChoiceField: a second `role` choice set would collide with Participant's in the schema.
+    @extend_schema_field({"type": "string", "enum": ["owner", *Participant.Role.values]})
+    def get_role(self, meeting: Meeting) -> str | None:
+        return meeting.role_of(self.context["user"])
+
+
+class QueryTextField(serializers.CharField):
+    """Search words as typed: a NUL byte is refused by the database (400 `invalid_value`), as everywhere else."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class MeetingListInput(serializers.Serializer[None]):
+    q = QueryTextField(required=False, allow_blank=True, default="", help_text="Title or transcript words")
 
 
 class MeetingPageOutput(serializers.Serializer[None]):
@@ -57,10 +91,19 @@ class MeetingPageOutput(serializers.Serializer[None]):
     results = MeetingOutput(many=True)
 
 
-class UploadAcceptedOutput(serializers.Serializer[None]):
+class UploadAcceptedOutput(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     status = serializers.CharField()  # a Meeting status; a second enum here would collide in the schema
     job = JobOutput()
+
+
+class LiveOutput(serializers.Serializer[Meeting]):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    socket = serializers.SerializerMethodField(help_text="Stream PCM16 16 kHz frames to this WebSocket path")
+
+    def get_socket(self, meeting: Meeting) -> str:
+        return f"/ws/meetings/{meeting.pk}/live/"
 
 
 class UploadInput(serializers.Serializer[None]):
@@ -109,10 +152,15 @@ class ShareInput(serializers.Serializer[None]):
     role = serializers.ChoiceField(choices=Participant.Role.choices, default=Participant.Role.VIEWER)
 
 
-class ShareOutput(serializers.Serializer[None]):
+class ShareOutput(serializers.Serializer[dict[str, Any]]):
+    """The same answer whether or not `username` has an account (see `services.meeting_share_by_username`)."""
+
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=Participant.Role.choices)
-    message = serializers.CharField()
+    message = serializers.SerializerMethodField()
+
+    def get_message(self, share: dict[str, Any]) -> str:
+        return f"If “{share['username']}” has an account, they can now open this meeting."
 
 
 class ParticipantOutput(serializers.ModelSerializer[Participant]):
@@ -127,3 +175,133 @@ class SummaryOutput(serializers.ModelSerializer[Summary]):
     class Meta:
         model = Summary
         fields = ["text", "key_points", "action_items", "decisions", "generator", "created"]
+
+
+class QueuedOutput(serializers.Serializer[dict[str, Any]]):
+    status = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "enum": ["queued"]})  # as `role` above: no colliding enum
+    def get_status(self, body: Any) -> str:
+        return "queued"
+
+
+class WordOutput(serializers.Serializer[dict[str, Any]]):
+    start = serializers.FloatField()
+    end = serializers.FloatField()
+    word = serializers.CharField()
+    probability = serializers.FloatField()
+
+
+class TranscriptSegmentOutput(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    start = serializers.FloatField()
+    end = serializers.FloatField()
+    text = serializers.CharField()
+    speaker = serializers.CharField(allow_null=True)
+    speaker_id = serializers.IntegerField(allow_null=True)
+    color = serializers.IntegerField(allow_null=True)
+    edited = serializers.BooleanField()
+    words = serializers.SerializerMethodField()
+
+    @extend_schema_field(WordOutput(many=True))
+    def get_words(self, segment: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(segment["words"])  # as stored: the engine's word timings
+
+
+class TranscriptSpeakerOutput(serializers.ModelSerializer[Speaker]):
+    name = serializers.CharField()
+    user = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "label", "name", "color", "user"]
+
+
+class TranscriptOutput(serializers.Serializer[dict[str, Any]]):
+    """`selectors.transcript_get`: lines in time order with their speaker, and the speakers."""
+
+    segments = TranscriptSegmentOutput(many=True)
+    speakers = TranscriptSpeakerOutput(many=True)
+
+
+class ExportSummaryOutput(serializers.Serializer[Summary]):
+    text = serializers.CharField()
+    action_items = serializers.JSONField()
+    decisions = serializers.JSONField()
+
+
+class ExportJsonOutput(serializers.Serializer[dict[str, Any]]):
+    """The body of `export/?format=json`, as `meetings.exports` writes it: the transcript with its meeting."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    duration = serializers.FloatField(allow_null=True)
+    segments = TranscriptSegmentOutput(many=True)
+    speakers = TranscriptSpeakerOutput(many=True)
+    summary = ExportSummaryOutput(allow_null=True)
+
+
+class ExportInput(serializers.Serializer[None]):
+    format = serializers.ChoiceField(choices=list(FORMATS), default="txt")
+
+
+class SegmentOutput(serializers.ModelSerializer[Segment]):
+    speaker_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Segment
+        fields = ["id", "text", "speaker_id", "edited"]
+
+
+class SpeakerOutput(serializers.ModelSerializer[Speaker]):
+    name = serializers.CharField()
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "label", "name", "user"]
+
+
+class SpeakerMergeOutput(serializers.ModelSerializer[Speaker]):
+    name = serializers.CharField()
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "name"]
+
+
+class SearchInput(serializers.Serializer[None]):
+    q = QueryTextField(help_text="Words to find in transcript lines")
+
+
+class SearchHitOutput(serializers.Serializer[Segment]):
+    meeting = serializers.IntegerField(source="meeting_id")
+    meeting_title = serializers.CharField(source="meeting.title")
+    segment = serializers.IntegerField(source="pk")
+    start = serializers.FloatField()
+    speaker = serializers.CharField(source="speaker.name", allow_null=True)
+    text = serializers.CharField()
+
+
+class ChunkedUploadOutput(serializers.Serializer[ChunkedUpload]):
+    upload = serializers.IntegerField(source="pk")
+    received = serializers.IntegerField()
+    size = serializers.IntegerField()
+    meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
+    chunk_limit = serializers.SerializerMethodField(help_text="The largest chunk one PUT may carry, in bytes")
+
+    def get_chunk_limit(self, upload: ChunkedUpload) -> int:
+        return int(settings.MEETINGS_CHUNK_BYTES)
+
+
+class ChunkedUploadDoneOutput(ChunkedUploadOutput):
+    """The last chunk arrived: the upload is now a meeting, queued for processing."""
+
+    id = serializers.IntegerField(source="meeting_id")
+    status = serializers.CharField(source="meeting.status")  # a Meeting status, as in UploadAcceptedOutput
+    job = serializers.SerializerMethodField()
+
+    @extend_schema_field(JobOutput(allow_null=True))
+    def get_job(self, upload: ChunkedUpload) -> dict[str, Any] | None:
+        job = upload.meeting.jobs.first() if upload.meeting else None
+        return JobOutput(job).data if job else None

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
+from meetings.selectors import account_by_username
 from sawt.accounts.notifications import group_push, user_notify
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
@@ -170,6 +171,14 @@ def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:
         raise ValidationFailed("The owner already has full access.")
     participant, _ = Participant.objects.update_or_create(meeting=meeting, user=user, defaults={"role": role})
     return participant
+
+
+def meeting_share_by_username(*, meeting: Meeting, username: str, role: str) -> None:
+    """Share with `username` if that account exists. Callers answer alike either way, so that sharing
+    cannot be used to probe for accounts."""
+    user = account_by_username(username=username)
+    if user is not None:
+        meeting_share(meeting=meeting, user=user, role=role)
 
 
 def meeting_unshare(*, meeting: Meeting, user_id: int) -> None:

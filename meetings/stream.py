@@ -12,7 +12,7 @@ database read every POLL_SECONDS in case a message was lost. Between reads it ho
 connection, so an idle stream costs a Redis subscription and nothing else.
 
 A plain async view, not a DRF APIView (which is sync-only and would make daphne buffer the whole stream):
-it is absent from the OpenAPI schema; README's meetings API table lists it. Authentication is the
+it is absent from the OpenAPI schema; docs/meetings.md lists it. Authentication is the
 API's: `Authorization: Bearer|Token <key>` or the session; the `api` rate limit applies.
 """
 

@@ -1,5 +1,9 @@
 """Resumable chunked uploads: `Content-Range: bytes start-end/total` chunks of at most
-MEETINGS_CHUNK_BYTES, appended on disk in order; the last chunk turns the file into a meeting.
+MEETINGS_CHUNK_BYTES, accepted in order; the last chunk turns the file into a meeting.
+
+Each chunk is stored as a part of its own, `<upload.path>.parts/<start>` (an S3 object cannot be written
+at an offset, and a web machine may not see the disk of the one that took the previous chunk); the last
+chunk joins the parts into the recording, stored as `upload.path`, and deletes them.
 
 A client that lost its connection asks for `received` and sends the next chunk from there. The declared
 sizes of a user's unfinished uploads may add up to SAWT_UPLOAD_QUOTA_BYTES; an upload left unfinished
@@ -10,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Sum
@@ -26,6 +31,7 @@ from meetings.models import ChunkedUpload, Meeting, ProcessingJob, Recording
 from meetings.services import _queue_job
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, PayloadTooLarge, ValidationFailed
+from sawt.core.storage import delete_folder, save_replacing, walk
 
 
 class Readable(Protocol):
@@ -35,6 +41,7 @@ class Readable(Protocol):
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 ABANDONED_AFTER = timedelta(days=1)
+PART_IN_MEMORY_BYTES = 8 * 1024 * 1024  # a larger chunk waits on local disk until stored
 
 
 def chunked_upload_create(
@@ -68,9 +75,6 @@ def chunked_upload_create(
                     "size": size,
                 },
             )
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch()
         return ChunkedUpload.objects.create(
             owner=owner,
             filename=filename[:255],
@@ -111,6 +115,20 @@ def abandoned_uploads_sweep(*, now: datetime | None = None) -> int:
 def _discard(upload: ChunkedUpload) -> None:
     upload.delete()
     default_storage.delete(upload.path)
+    delete_folder(default_storage, _parts_folder(upload.path))
+
+
+def chunked_upload_parts(*, upload: ChunkedUpload) -> list[str]:
+    """The storage names of the parts an unfinished upload holds, in order."""
+    return sorted(walk(default_storage, _parts_folder(upload.path)))
+
+
+def _parts_folder(path: str) -> str:
+    return f"{path}.parts"
+
+
+def _part_name(path: str, start: int) -> str:
+    return f"{_parts_folder(path)}/{start:015d}"
 
 
 def chunked_upload_append(*, upload_id: int, content_range: str, stream: Readable) -> ChunkedUpload:
@@ -130,18 +148,20 @@ def chunked_upload_append(*, upload_id: int, content_range: str, stream: Readabl
             return upload  # a retried chunk that already arrived
         if start != upload.received:
             raise Conflict("Chunks must be sent in order.", details={"received": upload.received})
-        written = 0
-        with (Path(settings.MEDIA_ROOT) / upload.path).open("r+b") as handle:
-            handle.seek(start)
+        with tempfile.SpooledTemporaryFile(max_size=PART_IN_MEMORY_BYTES) as part:
+            written = 0
             while written < length:
                 piece = stream.read(min(1 << 20, length - written))
                 if not piece:
                     break
-                handle.write(piece)
+                part.write(piece)
                 written += len(piece)
-            handle.truncate(start + written)
-        if written != length:
-            raise ValidationFailed("The body is shorter than its Content-Range.", details={"received": upload.received})
+            if written != length:
+                raise ValidationFailed(
+                    "The body is shorter than its Content-Range.", details={"received": upload.received}
+                )
+            # Replaces what a chunk sent before at this offset left if its transaction did not commit.
+            save_replacing(default_storage, _part_name(upload.path, start), File(part))
         upload.received = start + written
         upload.save(update_fields=["received", "updated"])
         if upload.received == upload.size:
@@ -150,11 +170,18 @@ def chunked_upload_append(*, upload_id: int, content_range: str, stream: Readabl
 
 
 def _finish(upload: ChunkedUpload) -> None:
-    path = Path(settings.MEDIA_ROOT) / upload.path
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as joined:
+        offset = 0
+        while offset < upload.size:  # each part found by its offset, so nothing stale is joined
+            with default_storage.open(_part_name(upload.path, offset), "rb") as part:
+                for block in part.chunks(1 << 20):
+                    digest.update(block)
+                    joined.write(block)
+                    offset += len(block)
+        if offset != upload.size:
+            raise Conflict("The stored parts of this upload do not add up: cancel it and upload again.")
+        save_replacing(default_storage, upload.path, File(joined))
     meeting = Meeting.objects.create(
         owner=upload.owner,
         title=(upload.title or upload.filename.rsplit(".", 1)[0])[:200] or "Meeting",
@@ -163,22 +190,25 @@ def _finish(upload: ChunkedUpload) -> None:
         max_speakers=upload.max_speakers,
     )
     recording = Recording(meeting=meeting, original_name=upload.filename, size=upload.size, checksum=digest.hexdigest())
-    recording.file.name = upload.path  # already in place under MEDIA_ROOT
+    recording.file.name = upload.path  # stored above
     recording.save()
     job = ProcessingJob.objects.create(meeting=meeting)
     upload.meeting = meeting
     upload.save(update_fields=["meeting", "updated"])
     _queue_job(job)
+    parts = _parts_folder(upload.path)
+    transaction.on_commit(lambda: delete_folder(default_storage, parts))
 
 
 @on_account_delete
 def uploads_delete_for_account(user: Any) -> None:
     """The rows go by CASCADE with the account; the parts of unfinished uploads must go too (a finished
     upload's file is its meeting's recording, removed with it)."""
-    parts = list(ChunkedUpload.objects.filter(owner=user, meeting__isnull=True).values_list("path", flat=True))
-    transaction.on_commit(lambda: _parts_delete(parts))
+    paths = list(ChunkedUpload.objects.filter(owner=user, meeting__isnull=True).values_list("path", flat=True))
+    transaction.on_commit(lambda: _parts_delete(paths))
 
 
-def _parts_delete(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+def _parts_delete(paths: list[str]) -> None:
+    for path in paths:
+        delete_folder(default_storage, _parts_folder(path))
+        default_storage.delete(path)  # what a join cut short may have left

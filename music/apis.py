@@ -23,15 +23,9 @@ from music.serializers import (
     TurnOutput,
     VoiceProcessInput,
 )
-from sawt.accounts.models import User
+from sawt.accounts.signed_in import request_user
 from sawt.core.errors import NotFound
 from sawt.core.ranges import ranged_file_response
-
-
-def me(request: Request) -> User:
-    """The signed-in user (every view here requires one)."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def known_platform(platform: str) -> str:
@@ -47,7 +41,7 @@ class VoiceProcessApi(APIView):
     def post(self, request: Request) -> Response:
         data = VoiceProcessInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.voice_process(user=me(request), audio=data.validated_data["audio"]))
+        return Response(services.voice_process(user=request_user(request), audio=data.validated_data["audio"]))
 
 
 class ChatMessageApi(APIView):
@@ -55,25 +49,26 @@ class ChatMessageApi(APIView):
     def post(self, request: Request) -> Response:
         data = ChatMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.chat_message(user=me(request), text=data.validated_data["text"]))
+        return Response(services.chat_message(user=request_user(request), text=data.validated_data["text"]))
 
 
 class AccountsApi(APIView):
     @extend_schema(responses={200: AccountStatusOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
-        return Response([selectors.account_status(owner=me(request), platform=p) for p in selectors.PLATFORM_NAMES])
+        user = request_user(request)
+        return Response([selectors.account_status(owner=user, platform=p) for p in selectors.PLATFORM_NAMES])
 
 
 class AccountStatusApi(APIView):
     @extend_schema(responses={200: AccountStatusOutput}, tags=["music"])
     def get(self, request: Request, platform: str) -> Response:
-        return Response(selectors.account_status(owner=me(request), platform=known_platform(platform)))
+        return Response(selectors.account_status(owner=request_user(request), platform=known_platform(platform)))
 
 
 class AccountDisconnectApi(APIView):
     @extend_schema(request=None, responses={204: None}, tags=["music"])
     def post(self, request: Request, platform: str) -> Response:
-        services.account_disconnect(user=me(request), platform=known_platform(platform))
+        services.account_disconnect(user=request_user(request), platform=known_platform(platform))
         return Response(status=204)
 
 
@@ -84,7 +79,7 @@ class AccountSyncApi(APIView):
         tags=["music"],
     )
     def post(self, request: Request, platform: str) -> Response:
-        run_id = services.account_sync(user=me(request), platform=known_platform(platform))
+        run_id = services.account_sync(user=request_user(request), platform=known_platform(platform))
         return Response({"sync_run": run_id}, status=202)
 
 
@@ -98,7 +93,7 @@ class LibraryTracksApi(generics.ListAPIView[LibraryTrack]):
     def get_queryset(self) -> QuerySet[LibraryTrack]:
         params = self.request.query_params
         return selectors.library_tracks(
-            owner=me(self.request), search=params.get("search", ""), platform=params.get("platform", "")
+            owner=request_user(self.request), search=params.get("search", ""), platform=params.get("platform", "")
         )
 
 
@@ -110,18 +105,18 @@ class PlaylistsApi(generics.ListAPIView[Playlist]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Playlist]:
-        return selectors.playlists_list(owner=me(self.request))
+        return selectors.playlists_list(owner=request_user(self.request))
 
 
 class HistoryApi(APIView):
     @extend_schema(responses={200: TurnOutput(many=True)}, tags=["music"])
     def get(self, request: Request) -> Response:
-        turns = selectors.turns_recent(owner=me(request), limit=50)
+        turns = selectors.turns_recent(owner=request_user(request), limit=50)
         return Response(TurnOutput(turns, many=True).data)
 
     @extend_schema(responses={204: None}, tags=["music"])
     def delete(self, request: Request) -> Response:
-        services.chat_history_clear(user=me(request))
+        services.chat_history_clear(user=request_user(request))
         return Response(status=204)
 
 
@@ -132,7 +127,7 @@ class TurnAudioApi(APIView):
         tags=["music"],
     )
     def get(self, request: Request, turn_id: int) -> HttpResponseBase:
-        name = services.turn_audio_name(user=me(request), turn_id=turn_id)
+        name = services.turn_audio_name(user=request_user(request), turn_id=turn_id)
         return ranged_file_response(
             request,
             storage=default_storage,
@@ -148,5 +143,5 @@ class PlayerStateApi(APIView):
     def post(self, request: Request) -> Response:
         data = PlayerStateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.player_state_report(user=me(request), **data.validated_data)
+        services.player_state_report(user=request_user(request), **data.validated_data)
         return Response(status=204)

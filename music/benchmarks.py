@@ -54,7 +54,7 @@ def intent_accuracy() -> dict[str, Any]:
 
 @register("music", "music: text command p50 per cache tier, voice command p50, offline intent accuracy")
 def bench_music(options: dict[str, Any]) -> dict[str, Any]:
-    from music.testing import FakeSpotify
+    from sawt.testing.spotify import FakeSpotify
 
     result: dict[str, Any] = {"load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}
     result |= intent_accuracy()

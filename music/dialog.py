@@ -39,6 +39,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 # Strict structured output wants every property required; absent ones come back null and are dropped.
+DIALOG_TURNS = 5  # earlier turns the parser sees (for "play the next one", "louder")
 _PARAMS = INTENT_SCHEMA["properties"]["parameters"]["properties"]
 LLM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -59,7 +60,7 @@ LLM_SCHEMA: dict[str, Any] = {
 class DialogManager:
     def __init__(self, user: User) -> None:
         self.user = user
-        self.history: list[Turn] = turns_recent(owner=user, limit=settings.MUSIC_DIALOG_TURNS)
+        self.history: list[Turn] = turns_recent(owner=user, limit=DIALOG_TURNS)
 
     def understand(self, text: str) -> Intent:
         intent = self._parse(text)

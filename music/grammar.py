@@ -8,6 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
+from sawt.speech.language import parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
 
@@ -128,41 +129,8 @@ _OTHER_SERVICE = re.compile(
 _TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
 # "and"/"an": how speech recognition often hears "on" before the service's name.
 _PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|and|an|from|in|using|via|with)\s+(spotify|soundcloud))$")
-_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-    "5th": 5,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "last": -1,
-}
-_NUMBER_WORDS = {
-    "zero": 0,
-    "ten": 10,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "max": 100,
-    "maximum": 100,
-    "half": 50,
-    "full": 100,
-}
+# Volume levels said as words that are not numbers.
+_LEVELS = {"max": 100, "maximum": 100, "half": 50, "full": 100}
 
 _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     (
@@ -253,7 +221,8 @@ _VOLUME_DOWN = re.compile(
     r"decrease(?: the)? volume|too loud|a bit quieter|make it quieter|less volume|bit quieter|lower it)$"
 )
 _VOLUME_SET = re.compile(
-    r"^(?:set |change |put |turn )?(?:the )?volume (?:to |at )?(\w+)(?: percent)?$|^(\w+) percent volume$"
+    r"^(?:set |change |put |turn )?(?:the )?volume (?:to |at )?(\w+(?: \w+)*?)(?: percent)?$"
+    r"|^(\w+(?: \w+)*?) percent volume$"
 )
 _QUEUE = re.compile(
     r"^(?:queue(?: up)?|add|enqueue|put(?! on)) (.+?)(?: (?:to|in|on) (?:the |my )?queue)?$|^play (.+) next$"
@@ -291,10 +260,17 @@ def _media(query: str) -> tuple[str, str | None]:
     return query, None
 
 
-def _number(word: str) -> int | None:
-    if word.isdigit():
-        return max(0, min(100, int(word)))
-    return _NUMBER_WORDS.get(word)
+def _level(words: str) -> int | None:
+    """A volume level: "35", "thirty five", "max"."""
+    if words in _LEVELS:
+        return _LEVELS[words]
+    number = parse_number(words)
+    return None if number is None else max(0, min(100, number))
+
+
+def _index(word: str) -> int:
+    """Which search result: "second", "2nd", "two"; "last" is -1."""
+    return -1 if word == "last" else parse_ordinal(word) or parse_number(word) or 1
 
 
 def parse_grammar(text: str) -> Intent | None:
@@ -325,7 +301,7 @@ def parse_grammar(text: str) -> Intent | None:
         return Intent("VOLUME", {**params, "volume_delta": -10})
     volume = _VOLUME_SET.match(cleaned)
     if volume:
-        level = _number(volume.group(1) or volume.group(2))
+        level = _level(volume.group(1) or volume.group(2))
         if level is not None:
             return Intent("VOLUME", {**params, "volume": level})
 
@@ -353,7 +329,7 @@ def parse_grammar(text: str) -> Intent | None:
 
     ordinal = _ORDINAL_REF.match(cleaned)
     if ordinal:
-        return Intent("PLAY", {**params, "index": _ORDINALS[ordinal.group(1)], "reference": "it"})
+        return Intent("PLAY", {**params, "index": _index(ordinal.group(1)), "reference": "it"})
     queue = _QUEUE.match(cleaned)
     if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
         query, media = _media(queue.group(1) or queue.group(2))

@@ -4,9 +4,10 @@ LLM path (`music.dialog`) answers in the same shape. Follow-up references ("it",
 as parameters for the DialogManager to resolve against the history.
 """
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from sawt.speech.language import normalize
 
 ACTIONS = (
     "PLAY",
@@ -62,10 +63,9 @@ class Intent:
 
 
 def normalize_text(text: str) -> str:
-    """Lower case, hyphens and punctuation to spaces, apostrophes dropped ("what's" -> "whats")."""
-    text = text.lower().replace("’", "'").replace("'", "")
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    return " ".join(text.split())
+    """The engine's normalisation with apostrophes dropped ("What’s" -> "whats"): case folded, hyphens and
+    punctuation to spaces."""
+    return normalize(text, apostrophes="drop")
 
 
 # Words spoken around a title that do not identify it ("play nuvvu nenantu song" = "Play Nuvvu-Nenantu").

@@ -173,7 +173,7 @@ class Turn(models.Model):
     response_text = models.TextField()
     platform = models.CharField(max_length=20, blank=True)
     transcript = models.TextField(blank=True)
-    # The spoken reply (voice commands only), a generated name under MEDIA_ROOT/music/replies/.
+    # The spoken reply (voice commands only), its generated storage name under music/replies/.
     audio_path = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

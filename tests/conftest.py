@@ -23,6 +23,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path_factory: pytest.TempPathFactory, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path_factory.mktemp("scratch"))  # live recordings in progress
 
 
 @pytest.fixture(autouse=True)

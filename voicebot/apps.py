@@ -8,7 +8,9 @@ class VoicebotConfig(AppConfig):
 
     def ready(self) -> None:
         from sawt.core.fields import register_lookup_hash
-        from voicebot import services  # noqa: F401  (registers the account-deletion handling of businesses)
+
+        # Registers the account-deletion handling of businesses, the backup section and the home panel.
+        from voicebot import backup, panels, services  # noqa: F401
         from voicebot.models import Caller
 
         register_lookup_hash(Caller, hash_field="phone_hash", source_field="phone")

@@ -66,7 +66,7 @@ def _business() -> Any:
 
 
 def _booking_success() -> dict[str, Any]:
-    from voicebot.scripted_calls import run_text_call, scripted_calls
+    from sawt.testing.scripted_calls import run_text_call, scripted_calls
 
     business = _business()
     try:
@@ -110,7 +110,7 @@ async def _one_call(business_id: int, n: int, lines: list[list[bytes]]) -> list[
     from channels.testing import WebsocketCommunicator
 
     from sawt.asgi import application
-    from voicebot.simulator import CommunicatorTransport, SimulatedCaller
+    from sawt.testing.voicebot_simulator import CommunicatorTransport, SimulatedCaller
 
     path = await sync_to_async(_new_call)(business_id, n)
     communicator = WebsocketCommunicator(application, path)
@@ -137,7 +137,7 @@ def _script(n: int) -> list[str]:
 
 
 def _synthesize(scripts: list[list[str]]) -> list[list[list[bytes]]]:
-    from voicebot.simulator import speech_frames
+    from sawt.testing.voicebot_simulator import speech_frames
 
     return [[speech_frames(line) for line in script] for script in scripts]
 
@@ -192,6 +192,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
 
     from sawt.speech import asr, tts
     from voicebot import understanding
+    from voicebot.pipeline import ENDPOINT_SILENCE_MS
 
     asr.get_asr_model()
     tts.synthesize("Warming up.", sample_rate=8000)
@@ -199,7 +200,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "cpu_count": os.cpu_count(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "endpoint_silence_ms": settings.VOICEBOT_ENDPOINT_SILENCE_MS,
+        "endpoint_silence_ms": ENDPOINT_SILENCE_MS,
         "asr_model": settings.SAWT_ASR_MODEL,
     }
     result.update(_booking_success())

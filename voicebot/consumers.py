@@ -2,7 +2,7 @@
 
 Who may open one: a provider with the short-lived signed token from the answer webhook (in the
 URL for Plivo; for Twilio, which drops query strings, in the `start` event's custom parameters,
-which must arrive within VOICEBOT_STREAM_AUTH_WAIT_SECONDS), or a signed-in member of the
+which must arrive within STREAM_AUTH_WAIT_SECONDS), or a signed-in member of the
 business (a browser test call). No, bad or already used token (a token opens one socket): 4401.
 A token or a user for another business: 4404. A test call's connects count against the user's
 `websocket` rate limit, and over it or over the calls-in-progress limits (VOICEBOT_MAX_CALLS_PER_BUSINESS,
@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.urls import reverse
 
 from sawt.core import ratelimit
@@ -26,6 +25,9 @@ from voicebot import services
 from voicebot.models import Business, Call
 from voicebot.pipeline import CallPipeline
 from voicebot.telephony import PlivoProtocol, ProtocolError, TwilioProtocol, read_stream_token
+
+# Twilio cannot put a token in the stream URL; it arrives in the `start` event within this time.
+STREAM_AUTH_WAIT_SECONDS = 2.0
 
 logger = logging.getLogger("voicebot")
 
@@ -106,7 +108,7 @@ class StreamConsumer(SawtConsumer):
         return bool(await database_sync_to_async(_is_member)(self.business_id, self.user))
 
     async def _close_unless_admitted(self) -> None:
-        await asyncio.sleep(settings.VOICEBOT_STREAM_AUTH_WAIT_SECONDS)
+        await asyncio.sleep(STREAM_AUTH_WAIT_SECONDS)
         if self.call_id is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 

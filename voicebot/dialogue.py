@@ -15,133 +15,26 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sawt.core.errors import Conflict
 from voicebot import availability, selectors, services
 from voicebot import understanding as nlu
-from voicebot.models import Business, Call, Caller, Consent, Reservation
+from voicebot.dialogue_changes import ExistingBookingSteps
+from voicebot.dialogue_state import DialogueState, Reply, Slots
+from voicebot.models import Business, Call, Caller, Consent
+from voicebot.phrases import LANGUAGE_DIGITS, LANGUAGE_NAMES, at, both, either, say_date, say_on_date, say_time
 from voicebot.understanding import hindi
+
+__all__ = ["Dialogue", "DialogueState", "Reply", "Slots", "say_date", "say_on_date", "say_time"]
 
 logger = logging.getLogger("voicebot")
 
-
-@dataclass
-class Reply:
-    text: str
-    intent: str = ""
-    end_call: bool = False
-    outcome: str = ""  # a Call.Outcome once the call has achieved something
-    # (language, text) said after `text` in that language's voice: the greeting's language offers.
-    extra: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def full_text(self) -> str:
-        return " ".join([self.text, *(text for _, text in self.extra)])
-
-
-# The keypad digit that switches a call to a language, and the language's name as the caller hears it.
-LANGUAGE_DIGITS = {"en": "8", "hi": "9"}
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "hi": gettext_lazy("Hindi")}
 # Unclear answers to the consent question it is asked again for; after that, privacy is the default.
 CONSENT_REPEATS = 2
-
-
-@dataclass
-class Slots:
-    day: dt.date | None = None
-    time: dt.time | None = None
-    party_size: int | None = None
-    name: str | None = None
-
-    def filled(self) -> tuple[dt.date, dt.time, int, str]:
-        assert self.day and self.time and self.party_size and self.name, "all slots are asked for before use"
-        return self.day, self.time, self.party_size, self.name
-
-
-@dataclass
-class DialogueState:
-    stage: str = "consent"
-    goal: str = ""
-    slots: Slots = field(default_factory=Slots)
-    offers: list[dt.datetime] = field(default_factory=list)
-    target: int | None = None  # reservation id being changed or cancelled
-    misunderstood: int = 0
-    outcome: str = ""
-    transcript_consent: bool = False  # the caller's answer to the consent question
-    consent_repeats: int = 0  # times the consent question was asked again after an unclear answer
-
-
-def _hindi() -> bool:
-    return (translation.get_language() or "en").startswith("hi")
-
-
-_HINDI_WEEKDAYS = ("सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार")
-_HINDI_MONTHS = (
-    "जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
-)  # fmt: skip
-
-
-def say_date(day: dt.date, today: dt.date) -> str:
-    """The day as said in the active language: "tomorrow", "Friday the 5th of December", "कल"."""
-    if _hindi():
-        named = {0: "आज", 1: "कल", 2: "परसों"}.get((day - today).days)
-        return named or f"{_HINDI_WEEKDAYS[day.weekday()]}, {day.day} {_HINDI_MONTHS[day.month - 1]}"
-    if day == today:
-        return "today"
-    if day == today + dt.timedelta(days=1):
-        return "tomorrow"
-    return f"{day:%A} the {day.day}{_ordinal(day.day)} of {day:%B}"
-
-
-def say_on_date(day: dt.date, today: dt.date) -> str:
-    """The day as an adverb: "today", "on Friday the 5th of December", "शुक्रवार, 5 दिसंबर को"."""
-    said = say_date(day, today)
-    if _hindi():
-        return said if (day - today).days in {0, 1, 2} else f"{said} को"
-    return said if said in {"today", "tomorrow"} else f"on {said}"
-
-
-def _ordinal(n: int) -> str:
-    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-
-
-def say_time(time: dt.time) -> str:
-    """The time as said in the active language: "7:30 pm", "शाम साढ़े 7 बजे"."""
-    hour = time.hour % 12 or 12
-    if _hindi():
-        part = "सुबह" if 4 <= time.hour < 12 else "दोपहर" if time.hour < 16 else "शाम" if time.hour < 20 else "रात"
-        part = "रात" if time.hour < 4 else part
-        clock = {
-            0: f"{hour} बजे",
-            15: f"सवा {hour} बजे",
-            30: {1: "डेढ़ बजे", 2: "ढाई बजे"}.get(hour, f"साढ़े {hour} बजे"),
-            45: f"पौने {hour % 12 + 1} बजे",
-        }.get(time.minute, f"{hour} बजकर {time.minute} मिनट")
-        return f"{part} {clock}"
-    return (
-        f"{hour}:{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}"
-        if time.minute
-        else f"{hour} {'pm' if time.hour >= 12 else 'am'}"
-    )
-
-
-def _either(options: list[str]) -> str:
-    return functools.reduce(lambda a, b: _("%(first)s or %(second)s") % {"first": a, "second": b}, options)
-
-
-def _both(parts: list[str]) -> str:
-    return functools.reduce(lambda a, b: _("%(first)s and %(second)s") % {"first": a, "second": b}, parts)
-
-
-def _at(day: str, time: str) -> str:
-    # Translators: a time on a day, "8 pm tomorrow"; Hindi says the day first.
-    return _("%(time)s %(day)s") % {"time": time, "day": day}
 
 
 P = ParamSpec("P")
@@ -159,7 +52,7 @@ def _in_call_language(method: Callable[Concatenate["Dialogue", P], R]) -> Callab
     return wrapper
 
 
-class Dialogue:
+class Dialogue(ExistingBookingSteps):
     def __init__(self, *, business: Business, call: Call | None = None, caller: Caller | None = None) -> None:
         self.business = business
         self.call = call
@@ -394,7 +287,7 @@ class Dialogue:
         when = say_on_date(day, today)
         if not periods:
             return Reply(_("We are closed %(day)s.") % {"day": when}, "hours")
-        spans = _both([_("%(start)s to %(end)s") % {"start": say_time(a), "end": say_time(b)} for a, b in periods])
+        spans = both([_("%(start)s to %(end)s") % {"start": say_time(a), "end": say_time(b)} for a, b in periods])
         opening = _("%(day)s, we are open %(spans)s.") % {"day": when[:1].upper() + when[1:], "spans": spans}
         return Reply(opening, "hours")
 
@@ -410,15 +303,7 @@ class Dialogue:
             slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
         size = nlu.party_size(text)
         if size is None and expecting == "party_size":
-            words = nlu.normalize(text).split()
-            size = next(
-                (
-                    nlu.NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None)
-                    for w in words
-                    if w in nlu.NUMBER_WORDS or w.isdigit()
-                ),
-                None,
-            )
+            size = nlu.first_number(text)
         slots.party_size = size or slots.party_size
         name = nlu.person_name(text, bare=expecting == "name")
         slots.name = name or slots.name
@@ -479,7 +364,7 @@ class Dialogue:
         slots = self.state.slots
         today = self.business.now().date()
         assert slots.day and slots.time, "an offer follows a refused day and time"
-        wanted = _at(say_date(slots.day, today), say_time(slots.time))
+        wanted = at(say_date(slots.day, today), say_time(slots.time))
         self.state.offers = nearest
         slots.time = None
         if not nearest:
@@ -489,9 +374,9 @@ class Dialogue:
                 _("Sorry, %(reason)s. Which other day would suit you?") % {"reason": verdict.explanation}, "book"
             )
         self.state.stage = "offers"
-        options = _either([self._slot(o, nearest[0].date()) for o in nearest])
+        options = either([self._slot(o, nearest[0].date()) for o in nearest])
         if nearest[0].date() != slots.day:
-            options = _at(say_date(nearest[0].date(), today), options)
+            options = at(say_date(nearest[0].date(), today), options)
         return Reply(
             _(
                 "Sorry, %(wanted)s is not possible: %(reason)s. The nearest free times are %(options)s. "
@@ -505,7 +390,7 @@ class Dialogue:
         """A free time offered: just the time on `day`, else the time and its day."""
         if moment.date() == day:
             return say_time(moment.time())
-        return _at(say_date(moment.date(), self.business.now().date()), say_time(moment.time()))
+        return at(say_date(moment.date(), self.business.now().date()), say_time(moment.time()))
 
     def _choose_offer(self, text: str) -> Reply:
         offers, slots = self.state.offers, self.state.slots
@@ -563,119 +448,3 @@ class Dialogue:
         return bool(
             self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
         )
-
-    # --- existing bookings ------------------------------------------------------------
-
-    def _find_booking(self, goal: str, text: str) -> Reply:
-        s = self.state
-        upcoming = list(selectors.caller_upcoming_reservations(caller=self.caller)) if self.caller else []
-        if not upcoming:
-            s.stage, s.goal = "open", ""
-            return Reply(
-                _(
-                    "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
-                    "Would you like to make a new one?"
-                ),
-                goal,
-            )
-        day = nlu.calendar_date(text, self.business.now().date())
-        chosen = next((r for r in upcoming if r.date == day), upcoming[0])
-        s.goal, s.target = goal, chosen.pk
-        found = _("I found your booking for %(size)s %(when)s.") % {
-            "size": chosen.party_size,
-            "when": self._when(chosen),
-        }
-        if goal == "cancel":
-            s.stage = "confirm_cancel"
-            return Reply(found + " " + _("Shall I cancel it?"), goal)
-        s.stage, s.slots = "change_collect", Slots()
-        changes = self._read_change(text, chosen)
-        if changes:
-            return self._propose_change(chosen)
-        return Reply(found + " " + _("What would you like to change it to?"), goal)
-
-    def _when(self, r: Reservation) -> str:
-        return self._day_at(r.date, r.time)
-
-    def _day_at(self, day: dt.date, time: dt.time) -> str:
-        return _("%(day)s at %(time)s") % {"day": say_date(day, self.business.now().date()), "time": say_time(time)}
-
-    def _target(self) -> Reservation | None:
-        if self.state.target is None:
-            return None
-        return Reservation.objects.filter(pk=self.state.target, business=self.business).first()
-
-    def _confirm_cancel(self, text: str) -> Reply:
-        answer, target = nlu.yes_no(text), self._target()
-        if target is None or answer is None:
-            return Reply(_("Should I cancel that booking? Please say yes or no."), "cancel")
-        self.state.goal = ""
-        if not answer:
-            return self._after(Reply(_("Okay, I've left your booking as it is.")), Call.Outcome.INFORMATION)
-        services.reservation_cancel(reservation=target)
-        self.state.outcome = Call.Outcome.CANCELLED
-        return self._after(Reply(_("Your booking is cancelled."), "cancel"), Call.Outcome.CANCELLED)
-
-    def _read_change(self, text: str, target: Reservation) -> bool:
-        before = (self.state.slots.day, self.state.slots.time, self.state.slots.party_size)
-        today = self.business.now().date()
-        slots = self.state.slots
-        slots.day = nlu.calendar_date(text, today) or slots.day
-        hms = nlu.clock_time(text)
-        if hms is not None:
-            day = slots.day or target.date
-            slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
-        slots.party_size = nlu.party_size(text) or slots.party_size
-        return (slots.day, slots.time, slots.party_size) != before
-
-    def _change_collect(self, text: str) -> Reply:
-        target = self._target()
-        if target is None:
-            return self._start("book", text)
-        if not self._read_change(text, target):
-            return Reply(_("Sorry, what day, time or party size would you like instead?"), "change")
-        return self._propose_change(target)
-
-    def _propose_change(self, target: Reservation) -> Reply:
-        slots = self.state.slots
-        day, time, size = slots.day or target.date, slots.time or target.time, slots.party_size or target.party_size
-        verdict, nearest = selectors.availability_check(
-            business=self.business, day=day, time=time, party_size=size, exclude_reservation_id=target.pk
-        )
-        if not verdict.ok:
-            slots.time = None
-            sorry = _("Sorry, %(reason)s.") % {"reason": verdict.explanation}
-            alt = ""
-            if nearest:
-                options = _either([self._slot(n, day) for n in nearest])
-                alt = " " + _("I could do %(options)s.") % {"options": options}
-            return Reply(sorry + alt + " " + _("What would you prefer?"), "change")
-        slots.day, slots.time, slots.party_size = day, time, size
-        self.state.stage = "confirm_change"
-        return Reply(
-            _("Okay. I can move it to %(when)s for %(size)s. Shall I go ahead?")
-            % {"when": self._day_at(day, time), "size": size},
-            "change",
-        )
-
-    def _confirm_change(self, text: str) -> Reply:
-        answer, target = nlu.yes_no(text), self._target()
-        if target is None:
-            return self._start("book", text)
-        if answer is None:
-            # A new day, time or size is proposed afresh; anything else unclear gets the same question again.
-            self.state.stage = "change_collect"
-            self._read_change(text, target)
-            return self._propose_change(target)
-        if not answer:
-            self.state.stage = "change_collect"
-            return Reply(_("Okay. What would you like instead?"), "change")
-        slots = self.state.slots
-        try:
-            services.reservation_change(reservation=target, day=slots.day, time=slots.time, party_size=slots.party_size)
-        except Conflict:
-            self.state.stage = "change_collect"
-            return Reply(_("Sorry, that slot was just taken. What other time would suit you?"), "change")
-        self.state.outcome = Call.Outcome.CHANGED
-        done = _("Done. Your booking is now %(when)s.") % {"when": self._when(target)}
-        return self._after(Reply(done, "change"), Call.Outcome.CHANGED)

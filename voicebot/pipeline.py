@@ -50,6 +50,11 @@ logger = logging.getLogger("voicebot")
 
 FRAME_BYTES = 160  # 20 ms of 8 kHz mu-law
 FRAME_SECONDS = 0.02
+# Phone endpointing (ms): silence that ends a turn, and when speculative transcription starts.
+ENDPOINT_SILENCE_MS = 500
+SPECULATIVE_AFTER_MS = 100
+# Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
+PLAYBACK_LEAD_SECONDS = 0.4
 
 _executor: ThreadPoolExecutor | None = None
 
@@ -107,10 +112,10 @@ class CallPipeline:
         self.protocol = protocol
         self._send = send
         self._hang_up = hang_up
-        endpoint = settings.VOICEBOT_ENDPOINT_SILENCE_MS / 1000
+        endpoint = ENDPOINT_SILENCE_MS / 1000
         self.options = StreamOptions(
             endpoint_silence=endpoint,
-            speculate_after=settings.VOICEBOT_SPECULATIVE_AFTER_MS / 1000,
+            speculate_after=SPECULATIVE_AFTER_MS / 1000,
             min_speech=0.15,
             partial_every=0.4,
         )
@@ -304,7 +309,7 @@ class CallPipeline:
         jobs = [loop.run_in_executor(inference_executor(), synthesize_mulaw, s, lang) for lang, s in sentences]
         # How far ahead of the caller's ear audio may run: enough to absorb network and CPU jitter,
         # little enough that a barge-in `clear` silences the bot at once.
-        lead = settings.VOICEBOT_PLAYBACK_LEAD_SECONDS
+        lead = PLAYBACK_LEAD_SECONDS
         interrupted = True
         try:
             started = time.perf_counter()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 
 _TOKEN_SALT = "voicebot.stream"
+STREAM_TOKEN_SECONDS = 60  # lifetime of the signed token in a media stream URL
 # The longest a call's media stream lasts (Plivo's streamTimeout). A call row still open after this was
 # left by a process that died: it no longer counts as a call in progress.
 MAX_CALL_SECONDS = 1800
@@ -98,9 +99,9 @@ def stream_token(*, business_id: int, call_id: int) -> str:
 
 
 def read_stream_token(token: str) -> tuple[int, int] | None:
-    """(business id, call id) of a token younger than VOICEBOT_STREAM_TOKEN_SECONDS, else None."""
+    """(business id, call id) of a token younger than STREAM_TOKEN_SECONDS, else None."""
     try:
-        data = signing.loads(token, salt=_TOKEN_SALT, max_age=settings.VOICEBOT_STREAM_TOKEN_SECONDS)
+        data = signing.loads(token, salt=_TOKEN_SALT, max_age=STREAM_TOKEN_SECONDS)
         return int(data["b"]), int(data["c"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -2,7 +2,7 @@
 
 Every request's signature is checked against the URL the provider called (VOICEBOT_PUBLIC_BASE_URL
 + path, as the provider saw it behind a proxy); a wrong or missing signature gets 403. A signed request
-seen again within VOICEBOT_WEBHOOK_REPLAY_SECONDS (the same Plivo nonce, the same Twilio signature)
+seen again within REPLAY_SECONDS (the same Plivo nonce, the same Twilio signature)
 gets the first one's answer, stored in the cache (Redis), and changes nothing. Answers are Plivo XML /
 TwiML. Logs carry call ids, never phone numbers.
 """
@@ -63,6 +63,9 @@ def signed(provider: str) -> Callable[[View], View]:
     return decorate
 
 
+# A signed webhook seen again within this time (same Plivo nonce, same Twilio signature) gets the first
+# answer and changes nothing: providers retry, and a captured request must not start a second call.
+REPLAY_SECONDS = 300
 _REPLAY_PENDING = "pending"
 _REPLAY_WAIT_SECONDS = 3.0
 
@@ -74,7 +77,7 @@ def _first_answer(provider: str, request: HttpRequest, view: View) -> HttpRespon
     neither may start a second call. A repeat that arrives while the first is still being answered
     waits for it briefly, then gets 503 (the provider tries again).
     """
-    window = settings.VOICEBOT_WEBHOOK_REPLAY_SECONDS
+    window = REPLAY_SECONDS
     if window <= 0:
         return view(request)
     header = "X-Plivo-Signature-V3-Nonce" if provider == "plivo" else "X-Twilio-Signature"

@@ -20,6 +20,7 @@ from sawt.accounts.serializers import (
     TokenObtainOutput,
     WsTicketOutput,
 )
+from sawt.accounts.signed_in import request_user
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.wsauth import issue_ticket
 
@@ -59,9 +60,9 @@ class ApiTokenListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = ApiTokenCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        password_confirm(request=request, user=request.user, password=data.validated_data.get("current_password"))
-        token, key = services.api_token_create(user=request.user, name=data.validated_data["name"])
+        user = request_user(request)
+        password_confirm(request=request, user=user, password=data.validated_data.get("current_password"))
+        token, key = services.api_token_create(user=user, name=data.validated_data["name"])
         body = ApiTokenOutput(token).data | {"token": key}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -84,8 +85,7 @@ class MeApi(generics.RetrieveUpdateAPIView[User]):
     http_method_names = ["get", "patch", "delete", "options"]
 
     def get_object(self) -> User:
-        assert isinstance(self.request.user, User)
-        return self.request.user
+        return request_user(self.request)
 
     def perform_update(self, serializer: MeSerializer) -> None:  # type: ignore[override]
         # A new e-mail receives the password resets: changing it takes the password, not just a session or token.

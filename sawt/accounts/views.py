@@ -16,6 +16,7 @@ from sawt.accounts import services
 from sawt.accounts.authentication import PasswordRequired, password_confirm, password_reset_check
 from sawt.accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm, TokenCreateForm
 from sawt.accounts.models import ApiToken, User
+from sawt.accounts.signed_in import request_user
 from sawt.core import ratelimit
 from sawt.core.errors import RateLimited
 from sawt.core.ownership import get_owned_or_404
@@ -76,12 +77,12 @@ def signup(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @refuse_when_rate_limited
 def profile(request: HttpRequest) -> HttpResponseBase:
-    assert isinstance(request.user, User)
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = request_user(request)
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         # A new e-mail receives the password resets: a signed-in session alone cannot change it.
         if "email" in form.changed_data:
-            _confirm_on_form(request, request.user, form, "to change your e-mail")
+            _confirm_on_form(request, user, form, "to change your e-mail")
         if not form.errors:
             form.save()
             messages.success(request, "Your settings are saved.")
@@ -92,18 +93,18 @@ def profile(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @refuse_when_rate_limited
 def tokens(request: HttpRequest) -> HttpResponseBase:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     form = TokenCreateForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _confirm_on_form(request, request.user, form, "to create a token")
+        _confirm_on_form(request, user, form, "to create a token")
         if not form.errors:
-            _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            _, new_key = services.api_token_create(user=user, name=form.cleaned_data["name"])
             form = TokenCreateForm()
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": ApiToken.objects.filter(owner=request.user), "new_key": new_key},
+        {"form": form, "tokens": ApiToken.objects.filter(owner=user), "new_key": new_key},
     )
 
 
@@ -118,11 +119,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
 
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponseBase:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if request.user.check_password(form.cleaned_data["password"]):
-            services.account_delete(user=request.user)
+        if user.check_password(form.cleaned_data["password"]):
+            services.account_delete(user=user)
             messages.success(request, "Your account and everything in it are deleted.")
             return redirect("home")
         form.add_error("password", "That is not your password.")

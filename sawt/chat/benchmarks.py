@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from sawt.chat.liveserver import DaphneServer
-from sawt.chat.streamclient import StreamRun, play
 from sawt.core.bench import register
+from sawt.testing.liveserver import DaphneServer
+from sawt.testing.streamclient import StreamRun, play
 
 TAIL_SILENCE = 3.0
 CONCURRENT = 4

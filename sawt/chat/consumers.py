@@ -5,13 +5,17 @@ import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 
 from sawt.chat import services
 from sawt.core.consumers import SawtConsumer
 from sawt.speech import asr
 from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Done, Final, Partial, StreamingTranscriber, StreamOptions
+
+# Seconds of silence that end a spoken segment (its final is decoded as soon as the pause begins).
+ENDPOINT_SILENCE = 0.3
+# Seconds of speech between two partials of one stream; widened automatically under load.
+PARTIAL_EVERY = 0.5
 
 
 def _language(value: Any) -> str | None:
@@ -79,7 +83,7 @@ class ChatConsumer(SawtConsumer):
         session = await database_sync_to_async(services.chat_session_start)(owner=self.user, language=language)
         self.session_id = session.pk
         options = StreamOptions(
-            endpoint_silence=settings.CHAT_ENDPOINT_SILENCE, partial_every=settings.CHAT_PARTIAL_EVERY
+            endpoint_silence=ENDPOINT_SILENCE, partial_every=PARTIAL_EVERY
         )
         self.transcriber = StreamingTranscriber(language=language, options=options)
         self.pump = asyncio.create_task(self._send_events(self.transcriber))

@@ -1,6 +1,11 @@
-"""Export one user's data to a sealed archive and restore it: meetings with their recordings, dictation
-items with their audio, attempts and tags, and the callers (with their consents) and reservations of the
-voicebot businesses they own.
+"""Export one user's data to a sealed archive and restore it.
+
+The platform seals, unseals and checks the archive; what goes in it is the apps'. An app registers a
+section with `register_section(key, export=..., restore=...)` from a module its AppConfig.ready()
+imports, as account-deletion cleanups are registered: `export` answers the JSON kept under `key` in the
+manifest and copies the app's files into the archive, `restore` rebuilds the rows from it. All sections
+restore in one transaction, all or nothing; an archive written before an app had a section restores the
+sections it holds.
 
 The archive is a zip sealed with `crypto.ArchiveWriter` (AES-256-GCM under SAWT_BACKUP_KEYS) and
 written with mode 0600. Inside, the zip is `manifest.json` plus the media files under `files/`. Rows
@@ -8,24 +13,26 @@ are written field by field with each model field's own string form (dates ISO 86
 the manifest follows the models without a hand-kept schema. Encrypted fields (callers' phone numbers)
 are in the manifest in clear, so an archive moves between servers with other encryption keys; lookup
 hashes are recomputed on import under the importing server's key. Import creates new rows with new
-primary keys and copies files into MEDIA_ROOT under generated names; nothing in the archive names a
-path on the target machine.
+primary keys and stores files through the storage API under generated names; nothing in the archive
+names a path on the target machine.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -35,31 +42,122 @@ from sawt.core.fields import lookup_hashes
 FORMAT = "sawt-user-export"
 VERSION = 1
 MAX_MEMBER_BYTES = 2 * 1024**3  # one recording; a guard against a crafted archive, not a product limit
+HEADER_KEYS = ("format", "version", "username", "exported_at")
 
 
 class BackupError(Exception):
     pass
 
 
-def _row(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Concrete, non-relation, non-key fields as their serializable form."""
+@dataclass
+class ExportContext:
+    """What an app's export gets: the user, the counts it reports, and the archive to copy files into."""
+
+    user: Any
+    archive: zipfile.ZipFile
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add_file(self, member: str, *, storage: Storage, name: str) -> bool:
+        """Copies the stored file `name` into the archive as `member` (under `files/`); False when the
+        storage no longer holds it, and then the archive leaves it out."""
+        if not storage.exists(name):
+            return False
+        with storage.open(name, "rb") as source:
+            info = zipfile.ZipInfo(member, date_time=timezone.localtime().timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = getattr(source, "size", 0) or 0  # decides whether the member needs zip64
+            with self.archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1024 * 1024)
+        return True
+
+
+@dataclass
+class ImportContext:
+    """What an app's restore gets: the user who will own the rows, the counts it reports, the archive's
+    files, and a record of the files it stored, deleted again if the import fails."""
+
+    user: Any
+    archive: zipfile.ZipFile
+    counts: Counter[str] = field(default_factory=Counter)
+    stored: list[tuple[Storage, str]] = field(default_factory=list)
+
+    @contextmanager
+    def member(self, name: str) -> Iterator[File[Any]]:
+        """An archive member as a Django File, to hand to `FieldFile.save` (then call `keep`)."""
+        info = self.archive.getinfo(name)  # KeyError for a name the archive does not hold
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise BackupError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes")
+        with self.archive.open(info) as handle:
+            content = File(handle, name=PurePosixPath(name).name)
+            content.size = info.file_size  # not os.path.getsize(the member's name), which File would try
+            yield content
+
+    def save(self, member: str, *, storage: Storage, name: str) -> str:
+        """Stores an archive member as `name` (the storage may change it to keep it unique); the stored name."""
+        with self.member(member) as content:
+            stored = storage.save(name, content)
+        self.keep(storage, stored)
+        return stored
+
+    def keep(self, storage: Storage, name: str) -> None:
+        """Records a file the restore stored, so that a failed import deletes it with the rows."""
+        self.stored.append((storage, name))
+
+
+Exporter = Callable[[ExportContext], Any]
+Restorer = Callable[[ImportContext, Any], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    export: Exporter
+    restore: Restorer
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(key: str, *, export: Exporter, restore: Restorer) -> None:
+    """An app's part of the archive: `export(context)` answers the JSON stored under `key` in the
+    manifest; `restore(context, that JSON)` rebuilds it inside the import's transaction."""
+    if key in HEADER_KEYS:
+        raise ValueError(f"{key!r} is the archive's own manifest key")
+    _sections[key] = Section(key=key, export=export, restore=restore)
+
+
+def sections() -> list[Section]:
+    return list(_sections.values())
+
+
+def row(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Concrete, non-relation, non-key, non-file fields as their serializable form."""
     data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.is_relation or field.name in exclude or isinstance(field, models.FileField):
+    for model_field in obj._meta.concrete_fields:
+        if (
+            model_field.primary_key
+            or model_field.is_relation
+            or model_field.name in exclude
+            or isinstance(model_field, models.FileField)
+        ):
             continue
-        value = field.value_from_object(obj)
-        data[field.name] = value if isinstance(field, models.JSONField) or value is None else field.value_to_string(obj)
+        value = model_field.value_from_object(obj)
+        if isinstance(model_field, models.JSONField) or value is None:
+            data[model_field.name] = value
+        else:
+            data[model_field.name] = model_field.value_to_string(obj)
     return data
 
 
-def _build(model: type[models.Model], data: dict[str, Any], **relations: Any) -> Any:
-    """An unsaved instance from `_row` output; unknown keys (a newer archive) are ignored. Lookup hashes
+def build(model: type[models.Model], data: dict[str, Any], **relations: Any) -> Any:
+    """An unsaved instance from `row` output; unknown keys (a newer archive) are ignored. Lookup hashes
     are recomputed: the archive's were keyed with the exporting server's SAWT_LOOKUP_HASH_KEY."""
     values: dict[str, Any] = {}
-    for field in model._meta.concrete_fields:
-        if field.name in data and not field.primary_key and not field.is_relation:
-            raw = data[field.name]
-            values[field.name] = raw if raw is None or isinstance(field, models.JSONField) else field.to_python(raw)
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in data and not model_field.primary_key and not model_field.is_relation:
+            raw = data[model_field.name]
+            is_json = isinstance(model_field, models.JSONField)
+            values[model_field.name] = raw if raw is None or is_json else model_field.to_python(raw)
     instance = model(**values, **relations)
     for entry in lookup_hashes(model):
         entry.fill(instance)
@@ -89,6 +187,13 @@ def archive_read(*, archive_path: Path) -> Iterator[zipfile.ZipFile]:
             raise BackupError("not a Sawt export: the sealed content is not a zip") from exc
         with archive:
             yield archive
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)  # KeyError for a name the archive does not hold
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise BackupError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes")
+    return archive.read(info)
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
@@ -123,177 +228,33 @@ def archive_username(*, archive_path: Path) -> str:
 
 
 def user_data_export(*, user: Any, output: Path) -> dict[str, int]:
-    from dictation.models import Attempt, Item, Tag
-    from meetings.models import Meeting
-    from voicebot.models import Business, Membership
-
-    counts = {"meetings": 0, "recordings": 0, "items": 0, "item_audio": 0, "attempts": 0, "tags": 0, "reservations": 0}
-    counts["consents"] = 0
-    media = Path(settings.MEDIA_ROOT)
+    """Writes every registered section of `user`'s data to a new sealed archive; returns what it holds."""
     with _sealed_zip(output) as archive:
-        meetings = []
-        for meeting in Meeting.objects.filter(owner=user, deleted_at__isnull=True).order_by("pk"):
-            entry: dict[str, Any] = _row(meeting, exclude=("deleted_at",))
-            recording = getattr(meeting, "recording", None)
-            if recording is not None and recording.file and Path(recording.file.path).is_file():
-                member = f"files/meetings/{meeting.pk}{PurePosixPath(recording.file.name).suffix}"
-                archive.write(recording.file.path, member)
-                entry["recording"] = {**_row(recording), "file": member}
-                counts["recordings"] += 1
-            entry["speakers"] = [{**_row(s), "key": s.pk} for s in meeting.speakers.order_by("pk")]
-            entry["segments"] = [{**_row(s), "speaker": s.speaker_id} for s in meeting.segments.order_by("index")]
-            summary = getattr(meeting, "summary", None)
-            entry["summary"] = _row(summary) if summary is not None else None
-            meetings.append(entry)
-        counts["meetings"] = len(meetings)
-
-        tags = [{**_row(tag), "key": tag.pk} for tag in Tag.objects.filter(owner=user).order_by("pk")]
-        items = []
-        for item in Item.objects.filter(owner=user).prefetch_related("tags").order_by("pk"):
-            entry = {**_row(item, exclude=("audio_file",)), "key": item.pk, "tags": [t.pk for t in item.tags.all()]}
-            if item.audio_file and (media / item.audio_file).is_file():
-                entry["audio"] = f"files/dictation/{item.pk}{PurePosixPath(item.audio_file).suffix}"
-                archive.write(media / item.audio_file, entry["audio"])
-                counts["item_audio"] += 1
-            items.append(entry)
-        attempts = [{**_row(a), "item": a.item_id} for a in Attempt.objects.filter(owner=user).order_by("pk")]
-        counts.update(items=len(items), attempts=len(attempts), tags=len(tags))
-
-        businesses = []
-        owned = Business.objects.filter(members__user=user, members__role=Membership.Role.OWNER).distinct()
-        for business in owned.order_by("pk"):
-            callers = {
-                c.pk: {**_row(c), "key": c.pk, "consents": [_row(k) for k in c.consents.order_by("at", "pk")]}
-                for c in business.callers.order_by("pk")
-            }
-            counts["consents"] += sum(len(c["consents"]) for c in callers.values())
-            reservations = [
-                {**_row(r), "caller": r.caller_id} for r in business.reservations.order_by("date", "time", "pk")
-            ]
-            counts["reservations"] += len(reservations)
-            businesses.append({**_row(business), "callers": list(callers.values()), "reservations": reservations})
-
-        manifest = {
+        context = ExportContext(user=user, archive=archive)
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "username": user.get_username(),
             "exported_at": timezone.now().isoformat(),
-            "meetings": meetings,
-            "dictation": {"tags": tags, "items": items, "attempts": attempts},
-            "voicebot": {"businesses": businesses},
         }
+        for section in sections():
+            manifest[section.key] = section.export(context)
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
-    return counts
-
-
-def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
-    info = archive.getinfo(name)  # KeyError for a name the archive does not hold
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise BackupError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes")
-    return archive.read(info)
+    return dict(context.counts)
 
 
 def user_data_import(*, archive_path: Path, user: Any) -> dict[str, int]:
     """Restore an export as `user`'s data, all or nothing; returns what was created."""
-    from dictation.models import Attempt, Item, Tag
-    from meetings.models import Meeting, Recording, Segment, Speaker, Summary
-    from voicebot.models import Business, Caller, Consent, Membership, Reservation
-
-    counts = {"meetings": 0, "recordings": 0, "items": 0, "item_audio": 0, "attempts": 0, "tags": 0, "reservations": 0}
-    counts["consents"] = 0
-    written: list[Path] = []
-    media = Path(settings.MEDIA_ROOT)
     with archive_read(archive_path=archive_path) as archive:
         manifest = _manifest(archive)
+        context = ImportContext(user=user, archive=archive)
         try:
             with transaction.atomic():
-                for entry in manifest["meetings"]:
-                    meeting = _build(Meeting, entry, owner=user)
-                    meeting.save()
-                    if entry.get("recording"):
-                        recording = _build(Recording, entry["recording"], meeting=meeting)
-                        content = _read_member(archive, entry["recording"]["file"])
-                        # upload_to generates the stored name; the archive's name is only a hint of the suffix.
-                        recording.file.save(PurePosixPath(entry["recording"]["file"]).name, ContentFile(content))
-                        written.append(Path(recording.file.path))
-                        counts["recordings"] += 1
-                    speakers = {}
-                    for data in entry["speakers"]:
-                        speakers[data["key"]] = _build(Speaker, data, meeting=meeting)
-                        speakers[data["key"]].save()
-                    Segment.objects.bulk_create(
-                        _build(Segment, data, meeting=meeting, speaker=speakers.get(data["speaker"]))
-                        for data in entry["segments"]
-                    )
-                    if entry.get("summary"):
-                        _build(Summary, entry["summary"], meeting=meeting).save()
-                    counts["meetings"] += 1
-
-                dictation = manifest["dictation"]
-                tags = {}
-                for data in dictation["tags"]:
-                    tag = Tag.objects.filter(owner=user, name=data["name"]).first()
-                    if tag is None:
-                        tag = _build(Tag, data, owner=user)
-                        tag.save()
-                        counts["tags"] += 1
-                    tags[data["key"]] = tag
-                items = {}
-                for data in dictation["items"]:
-                    item = _build(Item, data, owner=user)
-                    if data.get("audio"):
-                        name = f"{settings.DICTATION_AUDIO_DIR}/{uuid.uuid4().hex}{PurePosixPath(data['audio']).suffix}"
-                        target = media / name
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_bytes(_read_member(archive, data["audio"]))
-                        written.append(target)
-                        item.audio_file = name
-                        counts["item_audio"] += 1
-                    item.save()
-                    item.tags.set([tags[key] for key in data["tags"] if key in tags])
-                    items[data["key"]] = item
-                Attempt.objects.bulk_create(
-                    _build(Attempt, data, owner=user, item=items[data["item"]])
-                    for data in dictation["attempts"]
-                    if data["item"] in items
-                )
-                counts.update(items=len(items), attempts=len(dictation["attempts"]))
-
-                for data in manifest["voicebot"]["businesses"]:
-                    business = Business.objects.filter(phone_number=data["phone_number"]).first()
-                    if business is None:
-                        business = _build(Business, data)
-                        # Which numbers may take real calls is this server's staff's decision, not the archive's.
-                        business.approved_phone_number = business.approved_transfer_number = ""
-                        business.numbers_approved_at = None
-                        business.save()
-                        Membership.objects.create(business=business, user=user, role=Membership.Role.OWNER)
-                    elif not business.members.filter(user=user, role=Membership.Role.OWNER).exists():
-                        raise BackupError(f"business {data['phone_number']} exists and {user} does not own it")
-                    callers = {}
-                    for caller_data in data["callers"]:
-                        caller = _build(Caller, caller_data, business=business)
-                        existing = business.callers.filter(phone_hash=caller.phone_hash).first()
-                        if existing is None:
-                            caller.save()
-                        else:
-                            caller = existing
-                        callers[caller_data["key"]] = caller
-                        for consent_data in caller_data.get("consents", []):  # none in archives before consents
-                            consent = _build(Consent, consent_data, caller=caller)
-                            known = caller.consents.filter(
-                                kind=consent.kind, granted=consent.granted, how=consent.how, at=consent.at
-                            )
-                            if existing is None or not known.exists():
-                                consent.save()
-                                counts["consents"] += 1
-                    for reservation in data["reservations"]:
-                        _build(
-                            Reservation, reservation, business=business, caller=callers.get(reservation["caller"])
-                        ).save()
-                        counts["reservations"] += 1
+                for section in sections():
+                    if section.key in manifest:
+                        section.restore(context, manifest[section.key])
         except Exception:
-            for path in written:  # the rows are rolled back; don't leave their files behind
-                path.unlink(missing_ok=True)
+            for storage, name in context.stored:  # the rows are rolled back; don't leave their files behind
+                storage.delete(name)
             raise
-    return counts
+    return dict(context.counts)

@@ -9,7 +9,7 @@ with 4401 once its credentials no longer sign in an active user (logout, deactiv
 token) and with 4404 once `authorize` no longer holds (the object was unshared or deleted). Two
 paths lead there. A socket on the channel layer joins its user's socket group and the groups of
 `listen_groups`, so a service's `sockets_revoke` or `sockets_recheck` reaches it at once. Every
-signed-in socket also re-checks itself every SAWT_WS_RECHECK_SECONDS, a safety net for a lost message
+signed-in socket also re-checks itself every RECHECK_SECONDS, a safety net for a lost message
 and the only path for sockets that do not listen on the channel layer on purpose (chat, live
 meetings, telephony: their `channel_layer_alias` names no layer).
 """
@@ -22,7 +22,6 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from sawt.core import ratelimit
 from sawt.core.wsauth import (
@@ -34,6 +33,8 @@ from sawt.core.wsauth import (
 )
 
 logger = logging.getLogger("sawt.ws")
+# How often an open socket checks that its user is still signed in and may still see its object.
+RECHECK_SECONDS = 5.0
 
 
 class SawtConsumer(AsyncWebsocketConsumer):
@@ -94,7 +95,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.groups.append(group)  # channels discards them on disconnect
         if self.user is not None and self.user.is_authenticated:
-            self._recheck_task = asyncio.create_task(self._recheck_every(settings.SAWT_WS_RECHECK_SECONDS))
+            self._recheck_task = asyncio.create_task(self._recheck_every(RECHECK_SECONDS))
 
     async def close_code_now(self) -> int | None:
         """The code this socket must close with now, or None while it may stay open."""

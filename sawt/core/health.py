@@ -2,13 +2,15 @@
 
 import logging
 import os
-import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -63,12 +65,17 @@ def check_celery() -> str:
 
 
 def check_storage() -> str:
+    """The file storage (a folder or an S3 bucket) takes a small file and gives it back."""
     try:
-        os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".health-"):
-            pass
-        return OK
-    except OSError:
+        name = default_storage.save(f".health-{uuid.uuid4().hex}", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name, "rb") as handle:
+                back = handle.read()
+        finally:
+            default_storage.delete(name)
+        return OK if back == b"ok" else ERROR
+    except Exception:
+        logger.warning("health: storage check failed", exc_info=True)
         return ERROR
 
 

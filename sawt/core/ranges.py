@@ -10,19 +10,9 @@ Under ASGI (daphne) Django buffers a synchronous streaming iterator whole before
 the server an asynchronous iterator too, reading each chunk in a worker thread.
 
 nginx. With `SAWT_ACCEL_REDIRECT=/_protected/` and filesystem storage, the app checks ownership and
-answers an empty 200 with `X-Accel-Redirect: /_protected/<storage name>`; nginx then serves the file,
-Range requests included, from a location that only such a redirect can reach:
-
-    location /_protected/ {
-        internal;                      # a client asking for /_protected/... gets 404
-        alias /srv/sawt/var/media/;    # MEDIA_ROOT, with the trailing slash
-        add_header X-Content-Type-Options nosniff always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-Of the app's headers nginx keeps only Content-Type, Content-Disposition, Accept-Ranges, Set-Cookie,
-Cache-Control and Expires on such a redirect; the other headers of `file_headers` are therefore
-repeated in that location, as above (and in deploy/nginx.conf).
+answers an empty 200 with `X-Accel-Redirect: /_protected/<storage name>`; nginx serves the file from an
+`internal` location (deploy/nginx.conf). On such a redirect nginx keeps only some of the app's headers,
+so that location repeats the others of `file_headers`.
 
 What a stored file is served as. A user's upload could be anything (an HTML page named "minutes.wav"
 runs scripts on this origin if a browser renders it), so: the content type is one the server decided
@@ -35,16 +25,17 @@ an upload is an `attachment` (an <audio> element plays it all the same).
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from contextlib import aclosing
+from typing import IO
 from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from sawt.core.errors import error_body
+from sawt.core.storage import open_at
 
 CHUNK_BYTES = 64 * 1024
 
@@ -56,8 +47,8 @@ class StoredFileChunks:
     asynchronously; the file is opened on the first read and closed after the last one."""
 
     def __init__(self, storage: Storage, name: str, start: int, length: int) -> None:
-        self.storage, self.name, self.start = storage, name, start
-        self._handle: File | None = None
+        self.storage, self.name, self.start, self.length = storage, name, start, length
+        self._handle: IO[bytes] | None = None
         self._left = length
 
     def read_chunk(self) -> bytes:
@@ -66,8 +57,7 @@ class StoredFileChunks:
             self.close()
             return b""
         if self._handle is None:
-            self._handle = self.storage.open(self.name, "rb")
-            self._handle.seek(self.start)
+            self._handle = open_at(self.storage, self.name, self.start, self.length)
         chunk = self._handle.read(min(CHUNK_BYTES, self._left))
         self._left = self._left - len(chunk) if chunk else 0  # a file cut short ends the answer
         return chunk

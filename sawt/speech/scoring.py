@@ -8,142 +8,24 @@ otherwise: every word is an insertion and the ratio has no denominator.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import jiwer
 
-_APOSTROPHES = str.maketrans({c: "'" for c in "\u2019\u2018\u02bc\u02bb`\u00b4\u2032\uff07"})
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
-
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
-_ORDINAL_IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-                      "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
-
-
-def number_to_words(n: int) -> str:
-    """Cardinal English words without "and" or hyphens: 121 -> "one hundred twenty one"."""
-    if n < 0:
-        return "minus " + number_to_words(-n)
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + (" " + _ONES[ones] if ones else "")
-    for value, name in _SCALES:
-        if n >= value:
-            head, rest = divmod(n, value)
-            return f"{number_to_words(head)} {name}" + (" " + number_to_words(rest) if rest else "")
-    raise AssertionError("unreachable")
-
-
-def ordinal_to_words(n: int) -> str:
-    words = number_to_words(n).split()
-    last = words[-1]
-    if last in _ORDINAL_IRREGULAR:
-        words[-1] = _ORDINAL_IRREGULAR[last]
-    elif last.endswith("y"):
-        words[-1] = last[:-1] + "ieth"
-    else:
-        words[-1] = last + "th"
-    return " ".join(words)
-
-
-def _digits(digits: str) -> str:
-    # Very long digit strings (phone or card numbers) are read digit by digit.
-    return number_to_words(int(digits)) if len(digits) < 13 else " ".join(_ONES[int(c)] for c in digits)
-
-
-def _time(match: re.Match[str]) -> str:
-    hours, minutes = int(match.group(1)), match.group(2)
-    if minutes == "00":
-        return number_to_words(hours)
-    spoken = number_to_words(int(minutes)) if minutes[0] != "0" else "oh " + _ONES[int(minutes[1])]
-    return f"{number_to_words(hours)} {spoken}"
-
-
-def _decimal(match: re.Match[str]) -> str:
-    whole, fraction = match.group(1).replace(",", ""), match.group(2)
-    return f"{_digits(whole)} point " + " ".join(_ONES[int(c)] for c in fraction)
-
-
-_NUMBER_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"\b(\d{1,2}):(\d\d)\b"), _time),
-    (re.compile(r"\$(\d[\d,]*(?:\.\d+)?)"), lambda m: _spell_numbers(m.group(1)) + " dollars"),
-    (re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?%"), lambda m: _spell_numbers(m.group(1)) + " percent"),
-    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal_to_words(int(m.group(1)))),
-    (re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\.(\d+)\b"), _decimal),
-    (re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\b"), lambda m: _digits(m.group(1).replace(",", ""))),
-]
-
-
-def _spell_numbers(text: str) -> str:
-    for pattern, repl in _NUMBER_RULES:
-        text = pattern.sub(repl, text)
-    return text
-
-
-def _strip_punctuation(text: str) -> str:
-    out: list[str] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        cat = unicodedata.category(ch)
-        if cat[0] not in "PS":
-            out.append(ch)
-            continue
-        prev = text[i - 1] if i else ""
-        nxt = text[i + 1] if i + 1 < n else ""
-        if ch == "'" and prev.isalnum() and nxt.isalnum():
-            out.append(ch)  # don't, it's, O'Brien
-        elif ch in ".:" and prev.isdigit() and nxt.isdigit():
-            out.append(ch)  # 3.5, 7:30
-        elif ch == "," and prev.isdigit() and nxt.isdigit():
-            continue  # 1,000 -> 1000
-        else:
-            out.append(" ")
-    return "".join(out)
+from sawt.speech.language import normalize
+from sawt.speech.language import number_to_words as number_to_words
+from sawt.speech.language import ordinal_to_words as ordinal_to_words
 
 
 def normalize_text(
     text: str, *, case_sensitive: bool = False, keep_punctuation: bool = False, numbers: bool = False
 ) -> str:
-    """Normalise text before comparing it.
-
-    Steps, in order:
-
-    1. Unicode NFKC (full-width forms, ligatures, non-breaking spaces).
-    2. Apostrophe variants (’ ‘ ʼ ʻ ` ´ ′) become ``'``; dash variants (‐ ‑ ‒ – — ― −)
-       become ``-``.
-    3. Case folding (``str.casefold``) unless ``case_sensitive``.
-    4. ``numbers=True`` spells digits as English words, so "21", "twenty-one" and
-       "twenty one" compare equal: integers ("1,000" -> "one thousand"), decimals
-       ("3.5" -> "three point five"), ordinals ("21st" -> "twenty first"), times
-       ("7:30" -> "seven thirty", "7:05" -> "seven oh five", "7:00" -> "seven"),
-       "$5" -> "five dollars", "50%" -> "fifty percent".
-    5. Unless ``keep_punctuation``: every Unicode punctuation or symbol character
-       becomes a space, except an apostrophe between two letters/digits ("don't"),
-       and "." or ":" between digits ("3.5", "7:30"); "," between digits is dropped
-       ("1,000" -> "1000").  Hyphens therefore split words ("well-known" ->
-       "well known") because recognisers hyphenate inconsistently.  Combining marks
-       (Indic vowel signs etc.) are letters, never stripped.
-    6. Whitespace collapsed to single spaces and trimmed.
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_DASHES)
-    if not case_sensitive:
-        text = text.casefold()
-    if numbers:
-        text = _spell_numbers(text)
-        if not keep_punctuation:
-            text = text.replace("-", " ")
-    if not keep_punctuation:
-        text = _strip_punctuation(text)
-    return " ".join(text.split())
+    """The engine's normalisation (:func:`sawt.speech.language.normalize`, which lists its steps): NFKC,
+    apostrophe and dash variants unified, case folded unless ``case_sensitive``, punctuation to spaces
+    unless ``keep_punctuation``, digits spelled as words with ``numbers``."""
+    return normalize(text, case_sensitive=case_sensitive, keep_punctuation=keep_punctuation, numbers=numbers)
 
 
 @dataclass(frozen=True)

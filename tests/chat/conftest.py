@@ -43,7 +43,7 @@ def jfk_pcm() -> bytes:
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory):
     """A real daphne serving the app against its own SQLite file (reachable from both processes)."""
-    from sawt.chat.liveserver import DaphneServer
+    from sawt.testing.liveserver import DaphneServer
 
     folder = tmp_path_factory.mktemp("chat-server")
     log = os.environ.get("SAWT_CHAT_SERVER_LOG")

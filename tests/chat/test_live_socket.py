@@ -5,8 +5,8 @@ import urllib.request
 
 import pytest
 
-from sawt.chat.streamclient import play
 from sawt.speech.scoring import normalize_text
+from sawt.testing.streamclient import play
 from tests.chat.conftest import silence
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 import httpx
 
-from sawt.core.fakeserver import FakeServer, running
+from sawt.testing.fakeserver import FakeServer, running
 
 
 def test_it_serves_routes_and_records_requests():

@@ -10,10 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from meetings.models import Meeting, ProcessingJob
-from sawt.core.fakeserver import FakeServer, running
 from sawt.core.jobs import runtime
 from sawt.core.jobs.models import JobState
 from sawt.core.jobs.tasks import sweep
+from sawt.testing.fakeserver import FakeServer, running
 from tests.meetings.factories import JobFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

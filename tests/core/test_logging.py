@@ -94,8 +94,8 @@ def test_the_procfiles_run_daphne_without_its_own_access_log(tmp_path):
     from urllib.error import HTTPError
     from urllib.request import urlopen
 
-    from sawt.chat.liveserver import DaphneServer
     from sawt.settings.env import BASE_DIR
+    from sawt.testing.liveserver import DaphneServer
 
     web = {
         name: next(line.removeprefix("web:").strip() for line in (BASE_DIR / name).read_text().splitlines()

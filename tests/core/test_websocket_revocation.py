@@ -74,8 +74,10 @@ async def stays_open(socket: WebsocketCommunicator) -> bool:
 
 
 @pytest.fixture
-def quick_recheck(settings):  # type: ignore[no-untyped-def]
-    settings.SAWT_WS_RECHECK_SECONDS = 0.5
+def quick_recheck(monkeypatch):  # type: ignore[no-untyped-def]
+    from sawt.core import consumers
+
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.5)
 
 
 def share(meeting_owner, friend, role: str = "viewer"):  # type: ignore[no-untyped-def]
@@ -164,10 +166,11 @@ async def test_it_closes_every_socket_of_a_deactivated_user_with_4401_within_10_
     await theirs.disconnect()
 
 
-async def test_it_closes_a_deactivated_users_sockets_at_once_when_deactivated_by_the_service(owner, settings):
+async def test_it_closes_a_deactivated_users_sockets_at_once_when_deactivated_by_the_service(owner, monkeypatch):
     from sawt.accounts.services import user_deactivate
+    from sawt.core import consumers
 
-    settings.SAWT_WS_RECHECK_SECONDS = 60  # so only the revoke message can close them in time
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 60)  # so only the revoke message can close them in time
     notifications = await admitted(await open_socket("/ws/notifications/", await token_headers(owner)))
     someone = await database_sync_to_async(UserFactory)(username="someone")
     theirs = await admitted(await open_socket("/ws/notifications/", await token_headers(someone)))

@@ -16,7 +16,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="module")
 def meetings_server(tmp_path_factory):
-    from sawt.chat.liveserver import DaphneServer
+    from sawt.testing.liveserver import DaphneServer
 
     folder = tmp_path_factory.mktemp("meetings-server")
     log = os.environ.get("SAWT_MEETINGS_SERVER_LOG")

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from meetings.models import ChunkedUpload, Meeting, ProcessingJob, Recording
+from meetings.uploads import chunked_upload_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +57,14 @@ def test_deleting_the_account_removes_its_unfinished_uploads_and_their_parts(
     upload_id = api.post("/api/v1/meetings/uploads/", {"filename": "long.wav", "size": len(content)}, format="json")
     upload_id = upload_id.json()["upload"]
     _put(api, upload_id, content[:10], 0, len(content))
-    part = ChunkedUpload.objects.get(pk=upload_id).path
-    assert default_storage.size(part) == 10
+    parts = chunked_upload_parts(upload=ChunkedUpload.objects.get(pk=upload_id))
+    assert sum(default_storage.size(part) for part in parts) == 10
 
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=owner)
 
     assert not ChunkedUpload.objects.filter(pk=upload_id).exists()
-    assert not default_storage.exists(part)
+    assert not any(default_storage.exists(part) for part in parts)
 
 
 def _create(api, size: int):
@@ -111,11 +112,11 @@ def test_it_refuses_an_upload_over_the_users_quota_of_bytes_in_flight(api, outsi
 def test_it_cancels_an_unfinished_upload_and_removes_its_part(api):
     created = _create(api, 40).json()["upload"]
     _put(api, created, b"abcd", 0, 40)
-    path = ChunkedUpload.objects.get(pk=created).path
-    assert default_storage.exists(path)
+    parts = chunked_upload_parts(upload=ChunkedUpload.objects.get(pk=created))
+    assert parts and all(default_storage.exists(part) for part in parts)
     assert api.delete(f"/api/v1/meetings/uploads/{created}/").status_code == 204
     assert not ChunkedUpload.objects.filter(pk=created).exists()
-    assert not default_storage.exists(path)
+    assert not any(default_storage.exists(part) for part in parts)
 
 
 def test_it_keeps_a_finished_upload_when_asked_to_cancel_it(api):
@@ -135,12 +136,14 @@ def test_it_sweeps_parts_abandoned_for_a_day_and_keeps_the_rest(api, owner):
         _put(api, upload_id, b"abcd", 0, 8)
     _put(api, finished, b"abcdefgh", 0, 8)
     ChunkedUpload.objects.filter(pk__in=[abandoned, finished]).update(updated=timezone.now() - timedelta(hours=25))
+    parts = {u.pk: chunked_upload_parts(upload=u) for u in ChunkedUpload.objects.all()}
     paths = dict(ChunkedUpload.objects.values_list("pk", "path"))
     assert sweep_abandoned_uploads() == 1
     assert sweep_abandoned_uploads() == 0  # twice is harmless
     assert set(ChunkedUpload.objects.values_list("pk", flat=True)) == {recent, finished}
-    assert not default_storage.exists(paths[abandoned])
-    assert default_storage.exists(paths[recent]) and default_storage.exists(paths[finished])
+    assert parts[abandoned] and not any(default_storage.exists(part) for part in parts[abandoned])
+    assert parts[recent] and all(default_storage.exists(part) for part in parts[recent])
+    assert default_storage.exists(paths[finished])
 
 
 def test_it_schedules_the_sweep_of_abandoned_uploads(settings):

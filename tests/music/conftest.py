@@ -3,7 +3,8 @@ from collections.abc import Iterator
 import pytest
 
 from music.models import MusicAccount
-from music.testing import FakeSoundCloud, FakeSpotify
+from sawt.testing.soundcloud import FakeSoundCloud
+from sawt.testing.spotify import FakeSpotify
 from tests.music.factories import MusicAccountFactory
 
 

@@ -59,7 +59,7 @@ def test_it_normalises_queries_so_spellings_of_one_title_share_a_cache_key():
 @pytest.fixture
 def llm_server(settings):  # type: ignore[no-untyped-def]
     from sawt.speech import config as speech_config
-    from sawt.speech.testing import FakeOpenAIServer
+    from sawt.testing.llm_server import FakeOpenAIServer
 
     answers: list = []
     server = FakeOpenAIServer(lambda body: answers.pop(0) if answers else "not json")
@@ -103,3 +103,17 @@ def test_it_falls_back_to_the_offline_parser_when_the_llm_answers_nonsense(api, 
     answers.append(json.dumps({"action": "DANCE", "parameters": {}}))
     reply = api.post("/api/v1/music/chat/message", {"text": "play butta bomma"}, format="json").json()
     assert (reply["action"], reply["status"]) == ("PLAY", "ok")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("set volume to thirty five", 35),
+        ("volume to five", 5),
+        ("set the volume to 40 percent", 40),
+        ("volume max", 100),
+    ],
+)
+def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
+    intent = parse_grammar(text)
+    assert intent is not None and intent.as_dict() == {"action": "VOLUME", "parameters": {"volume": level}}

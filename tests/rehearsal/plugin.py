@@ -87,7 +87,7 @@ def http(base_url: str, tls: ssl.SSLContext) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def script_token(base_url: str, tls: ssl.SSLContext, password: str) -> str:
-    """An API token of the script user, obtained as the README shows."""
+    """An API token of the script user, obtained as docs/api.md shows."""
     response = httpx.post(
         f"{base_url}/api/v1/auth/token", json={"username": "rehearsal-script", "password": password}, verify=tls
     )

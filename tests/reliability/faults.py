@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sawt.chat.liveserver import DaphneServer, free_port
+from sawt.testing.liveserver import DaphneServer, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 8

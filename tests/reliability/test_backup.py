@@ -11,17 +11,24 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from tests.dictation.factories import AttemptFactory, ItemFactory, TagFactory
 from tests.factories import UserFactory
 from tests.meetings.factories import MeetingFactory, RecordingFactory, SegmentFactory, SpeakerFactory, SummaryFactory
+from tests.storage.test_s3 import bucket, s3_endpoint  # noqa: F401  (fixtures: the default storage in a bucket)
 from tests.voicebot.factories import BusinessFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 RECORDING = b"RIFF" + bytes(range(256)) * 40
 ITEM_AUDIO = b"RIFF-item-audio" + bytes(200)
+
+
+def _stored(storage, name: str) -> bytes:  # type: ignore[no-untyped-def]
+    with storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 def _user_with_data():  # type: ignore[no-untyped-def]
@@ -38,9 +45,7 @@ def _user_with_data():  # type: ignore[no-untyped-def]
     SummaryFactory(meeting=meeting, action_items=[{"text": "send the report", "owner": "Sheila", "due": "Friday"}])
     MeetingFactory(owner=user, title="Deleted one", deleted_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))  # not exported
 
-    audio_name = f"{settings.DICTATION_AUDIO_DIR}/abc123.wav"
-    (Path(settings.MEDIA_ROOT) / audio_name).parent.mkdir(parents=True, exist_ok=True)
-    (Path(settings.MEDIA_ROOT) / audio_name).write_bytes(ITEM_AUDIO)
+    audio_name = default_storage.save(f"{settings.DICTATION_AUDIO_DIR}/abc123.wav", ContentFile(ITEM_AUDIO))
     travel = TagFactory(owner=user, name="travel")
     item = ItemFactory(owner=user, text="Where is the station?", audio_file=audio_name, tts_status="completed")
     item.tags.add(travel)
@@ -74,7 +79,7 @@ def _snapshot(user):  # type: ignore[no-untyped-def]
             {
                 "title": meeting.title,
                 "language": meeting.language,
-                "recording": Path(recording.file.path).read_bytes() if recording else None,
+                "recording": _stored(recording.file.storage, recording.file.name) if recording else None,
                 "lines": [
                     (s.index, s.text, s.speaker.display_name if s.speaker else None, s.words)
                     for s in meeting.segments.order_by("index")
@@ -90,7 +95,7 @@ def _snapshot(user):  # type: ignore[no-untyped-def]
             i.locale,
             i.difficulty,
             sorted(t.name for t in i.tags.all()),
-            (Path(settings.MEDIA_ROOT) / i.audio_file).read_bytes() if i.audio_file else None,
+            _stored(default_storage, i.audio_file) if i.audio_file else None,
         )
         for i in Item.objects.filter(owner=user).order_by("text")
     ]
@@ -274,3 +279,70 @@ def test_an_import_under_another_lookup_key_finds_the_caller_by_phone(tmp_path, 
     caller = selectors.caller_find(business=business, phone="+91 98123 45678")
     assert caller is not None and caller.has_consent("transcript") and not caller.has_consent("whatsapp")
     assert _snapshot(restored) == before
+
+
+def _music_of(user):  # type: ignore[no-untyped-def]
+    from music.models import PlayerState
+
+    player = PlayerState.objects.filter(owner=user).first()
+    return {
+        "tracks": sorted(user.music_tracks.values_list("platform", "uri", "title", "artist", "is_saved")),
+        "playlists": [
+            (p.name, p.uri, [e.track.uri for e in p.entries.order_by("position")])
+            for p in user.music_playlists.order_by("name")
+        ],
+        "turns": list(user.music_turns.order_by("created_at").values_list("text", "response_text", "created_at")),
+        "player": (player.platform, player.uri, player.volume) if player else None,
+    }
+
+
+def test_it_restores_the_music_library_and_history_but_never_exports_account_tokens(tmp_path):
+    from music.models import PlayerState, Playlist, PlaylistTrack
+    from sawt.core import backup
+    from tests.music.factories import LibraryTrackFactory, MusicAccountFactory, TurnFactory
+
+    user = UserFactory(username="asha")
+    MusicAccountFactory(owner=user, access_token="access-token-secret", refresh_token="refresh-token-secret")
+    tracks = [LibraryTrackFactory(owner=user, is_saved=n % 2 == 0) for n in range(3)]
+    playlist = Playlist.objects.create(
+        owner=user, platform="spotify", uri="spotify:playlist:road", external_id="road", name="Road trip",
+        search_text="road trip", track_count=2,
+    )
+    PlaylistTrack.objects.create(playlist=playlist, track=tracks[2], position=0)
+    PlaylistTrack.objects.create(playlist=playlist, track=tracks[0], position=1)
+    for text in ("play butta bomma", "louder"):
+        TurnFactory(owner=user, text=text)
+    PlayerState.objects.create(owner=user, platform="soundcloud", uri="soundcloud:tracks:1", state="paused", volume=30)
+    before = _music_of(user)
+    archive = tmp_path / "asha.backup"
+
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+
+    with backup.archive_read(archive_path=archive) as zipped:
+        inside = b"".join(zipped.read(name) for name in zipped.namelist())
+    assert b"access-token-secret" not in inside and b"refresh-token-secret" not in inside
+    user.delete()
+    restored = UserFactory(username="asha")
+    call_command("import_user_data", str(archive))
+
+    assert _music_of(restored) == before
+    assert not restored.music_accounts.exists()  # the user connects again: no token came back
+
+
+def test_it_round_trips_stored_files_through_an_s3_bucket(tmp_path, bucket):  # noqa: F811 (the fixture)
+    from voicebot.models import Business
+
+    user = _user_with_data()
+    before = _snapshot(user)
+    archive = tmp_path / "asha.backup"
+    call_command("export_user_data", "--user", "asha", "--output", str(archive))
+    Business.objects.filter(phone_number="+918000000001").delete()
+    user.delete()
+    restored = UserFactory(username="asha")
+
+    call_command("import_user_data", str(archive))
+
+    assert _snapshot(restored) == before
+    recording = restored.meetings.get().recording.file.name
+    audio = restored.dictation_items.exclude(audio_file="").get().audio_file
+    assert {recording, audio} <= set(bucket.stored())

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from sawt.core.fakeserver import FakeServer, running
+from sawt.testing.fakeserver import FakeServer, running
 from tests.reliability.faults import (
     VISIBILITY_TIMEOUT,
     RedisServer,
@@ -219,7 +219,7 @@ def test_it_finishes_dictation_audio_once_after_the_worker_is_killed_during_synt
 
 def test_it_resumes_a_library_sync_from_its_cursor_after_the_worker_is_killed(owner, redis_server, start_worker):  # type: ignore[no-untyped-def]
     from music.models import LibraryTrack, Playlist, SyncRun
-    from music.testing import FakeSpotify
+    from sawt.testing.spotify import FakeSpotify
     from tests.music.factories import MusicAccountFactory
 
     spotify = FakeSpotify()

@@ -16,31 +16,32 @@ def test_it_has_working_defaults() -> None:
     assert defaults.model_cache_dir.endswith("var/models")
 
 
-def test_it_reads_sawt_environment_variables() -> None:
-    env = {
-        "SAWT_ASR_MODEL": "multilingual",
-        "SAWT_ASR_THREADS": "2",
-        "SAWT_MAX_AUDIO_SECONDS": "60.5",
-        "SAWT_TTS_CACHE": "false",
-        "SAWT_LLM_BASE_URL": "http://127.0.0.1:8080/v1",
-        "SAWT_LLM_MODEL": "",
-    }
-    loaded = SpeechConfig.from_env(env, llm_timeout=3.0)
+def test_django_settings_configure_the_engine(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sawt.core.speech_config import configure_engine
+
+    monkeypatch.setattr(config, "_config", config.get_config())  # the engine's config comes back afterwards
+    settings.SAWT_ASR_MODEL = "multilingual"
+    settings.SAWT_ASR_THREADS = 2
+    settings.SAWT_MAX_AUDIO_SECONDS = 60.5
+    settings.SAWT_LLM_BASE_URL = "http://127.0.0.1:8080/v1"
+    settings.SAWT_LLM_MODEL = ""
+    settings.SAWT_LLM_TIMEOUT = 3.0
+    configure_engine()
+    loaded = config.get_config()
     assert loaded.asr_model == "multilingual"
     assert loaded.asr_threads == 2
     assert loaded.max_audio_seconds == 60.5
-    assert loaded.tts_cache is False
     assert loaded.llm_base_url == "http://127.0.0.1:8080/v1"
     assert loaded.llm_model == ""
     assert loaded.llm_timeout == 3.0
-    with pytest.raises(ValueError, match="SAWT_ASR_THREADS"):
-        SpeechConfig.from_env({"SAWT_ASR_THREADS": "many"})
 
 
-def test_it_configures_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_reads_no_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django settings are the one reader: a SAWT_ variable reaches the engine only through them."""
     monkeypatch.setattr(config, "_config", None)
     monkeypatch.setenv("SAWT_ASR_BATCH_SIZE", "4")
-    assert config.get_config().asr_batch_size == 4
+    monkeypatch.setenv("SAWT_LLM_TIMEOUT", "30")
+    assert config.get_config() == SpeechConfig()
     installed = config.configure(SpeechConfig(), asr_beam_size=3)
     assert config.get_config() is installed and installed.asr_beam_size == 3
-    assert config.configure().asr_batch_size == 4  # back to the environment
+    assert config.configure() == SpeechConfig()  # back to the defaults

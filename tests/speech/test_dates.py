@@ -86,3 +86,15 @@ def test_it_formats_dates_for_speech() -> None:
     assert format_spoken(datetime(2025, 5, 14, 19, 30, tzinfo=PARIS), now=WEDNESDAY_10AM) == "today at 7:30 PM"
     assert format_spoken(datetime(2025, 5, 15, 7, 0, tzinfo=PARIS), now=WEDNESDAY_10AM) == "tomorrow at 7:00 AM"
     assert format_spoken(datetime(2025, 5, 16, 9, 0, tzinfo=PARIS), now=WEDNESDAY_10AM) == "Friday at 9:00 AM"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("thirty five minutes", 35), ("twenty-five minutes", 25), ("a couple of hours", 120), ("half a day", 720)],
+)
+def test_it_reads_durations_with_any_spoken_number(text: str, minutes: float) -> None:
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+def test_it_reads_no_duration_inside_a_word() -> None:
+    assert parse_duration("often minutes") is None  # "ten" is inside "often"

@@ -8,7 +8,7 @@ import pytest
 
 from sawt.speech import llm
 from sawt.speech.config import SpeechConfig
-from sawt.speech.testing import FakeOpenAIServer, Script, tool_call_completion
+from sawt.testing.llm_server import FakeOpenAIServer, Script, tool_call_completion
 
 SCHEMA = {
     "type": "object",

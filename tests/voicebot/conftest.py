@@ -12,7 +12,9 @@ TWILIO_TOKEN = "twilio-test-auth-token"
 
 
 @pytest.fixture(autouse=True)
-def _voicebot_settings(settings):  # type: ignore[no-untyped-def]
+def _voicebot_settings(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    from voicebot import pipeline
+
     settings.VOICEBOT_PUBLIC_BASE_URL = "https://bot.example.com"
     settings.VOICEBOT_PLIVO_AUTH_ID = "MAPLIVOTEST"
     settings.VOICEBOT_PLIVO_AUTH_TOKEN = PLIVO_TOKEN
@@ -21,7 +23,7 @@ def _voicebot_settings(settings):  # type: ignore[no-untyped-def]
     settings.VOICEBOT_WHATSAPP_SENDER = "+918000000000"
     settings.VOICEBOT_MESSAGING_PROVIDER = ""
     # Tests need not wait for the caller's ear: send bot audio as fast as it is made.
-    settings.VOICEBOT_PLAYBACK_LEAD_SECONDS = 600.0
+    monkeypatch.setattr(pipeline, "PLAYBACK_LEAD_SECONDS", 600.0)
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,7 @@ def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_
     bot's playAudio played back, keypad consent, hang-up, then the call's page with both sides."""
     from playwright.sync_api import expect, sync_playwright
 
-    from sawt.chat.liveserver import DaphneServer
+    from sawt.testing.liveserver import DaphneServer
 
     password = "correct horse battery staple"
     server = DaphneServer.on_sqlite(tmp_path)

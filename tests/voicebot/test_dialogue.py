@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
+from sawt.testing.scripted_calls import run_text_call, scripted_calls
 from tests.voicebot.factories import BusinessFactory, ReservationFactory
 from voicebot import services
 from voicebot.dialogue import Dialogue
 from voicebot.models import Call, Consent, Reservation
-from voicebot.scripted_calls import run_text_call, scripted_calls
 
 pytestmark = pytest.mark.django_db
 

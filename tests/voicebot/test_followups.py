@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sawt.core.fakeserver import FakeServer, running
 from sawt.core.jobs.tasks import sweep
+from sawt.testing.fakeserver import FakeServer, running
 from tests.voicebot.factories import BusinessFactory, CallFactory
 from voicebot import followups, services
 from voicebot.models import Caller, Consent, Message, Reservation, Turn

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from sawt.asgi import application
 from sawt.speech import asr, tts
+from sawt.testing.voicebot_simulator import CommunicatorTransport, SimulatedCaller, samples_to_frames
 from tests.voicebot.factories import BusinessFactory
 from tests.voicebot.test_simulated_calls import answer
 from voicebot import services
@@ -18,7 +19,6 @@ from voicebot import understanding as nlu
 from voicebot.dialogue import Dialogue, say_date, say_time
 from voicebot.models import Call, Reservation, Turn
 from voicebot.pipeline import asr_config
-from voicebot.simulator import CommunicatorTransport, SimulatedCaller, samples_to_frames
 from voicebot.understanding import hindi
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from sawt.speech import config as speech_config
-from sawt.speech.testing import FakeOpenAIServer, Script, tool_call_completion
+from sawt.testing.llm_server import FakeOpenAIServer, Script, tool_call_completion
 from tests.voicebot.factories import BusinessFactory, CallerFactory, ReservationFactory
 from tests.voicebot.test_simulated_calls import CALLER, call
 from voicebot import services

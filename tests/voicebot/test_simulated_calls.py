@@ -15,11 +15,11 @@ from channels.testing import WebsocketCommunicator
 from django.db import connection
 
 from sawt.asgi import application
-from sawt.core.fakeserver import FakeServer, running
+from sawt.testing.fakeserver import FakeServer, running
+from sawt.testing.voicebot_simulator import CommunicatorTransport, SimulatedCaller
 from tests.voicebot.conftest import plivo_post, twilio_post
 from tests.voicebot.factories import BusinessFactory, ReservationFactory
 from voicebot.models import Call, Caller, Message, Reservation
-from voicebot.simulator import CommunicatorTransport, SimulatedCaller
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 CALLER = "+919812345678"
@@ -171,8 +171,10 @@ async def test_a_twilio_media_stream_call_books_through_the_same_pipeline(client
     assert (r.date, r.time, r.party_size, r.name) == (saturday, dt.time(20, 0), 3, "Arjun")
 
 
-async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(client, settings):
-    settings.VOICEBOT_PLAYBACK_LEAD_SECONDS = 0.2  # real playback pace, so there is something to interrupt
+async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(client, monkeypatch):
+    from voicebot import pipeline
+
+    monkeypatch.setattr(pipeline, "PLAYBACK_LEAD_SECONDS", 0.2)  # real playback pace, so there is something to interrupt
     business = await sync_to_async(BusinessFactory)()
     path, _ = await sync_to_async(answer)(client, business)
     communicator = WebsocketCommunicator(application, path)
@@ -180,7 +182,7 @@ async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(clien
     caller = SimulatedCaller(CommunicatorTransport(communicator), provider="plivo", realtime=True)
     import asyncio
 
-    from voicebot.simulator import speech_frames
+    from sawt.testing.voicebot_simulator import speech_frames
 
     hmm, interruption = await asyncio.gather(
         asyncio.to_thread(speech_frames, "Okay."),
@@ -297,9 +299,9 @@ async def test_it_keeps_a_turn_whose_answer_the_caller_hung_up_on_before_hearing
     """The page showed the caller's question and the bot's answer; hanging up while the answer is still
     being synthesized must not lose the turn from the call's transcript."""
     from sawt.speech import config
+    from sawt.testing.voicebot_simulator import SILENCE, speech_frames
     from tests.meetings.test_live import _auth
     from tests.voicebot.factories import business_for
-    from voicebot.simulator import SILENCE, speech_frames
 
     # An empty TTS cache: the answer takes its real synthesis time, in which the caller hangs up.
     monkeypatch.setattr(config, "_config", config.get_config().replace(tts_cache_dir=str(tmp_path / "tts")))

@@ -40,7 +40,7 @@ def test_it_refuses_a_plivo_answer_with_a_bad_signature(client):
     assert not Call.objects.exists()
 
 
-def test_it_answers_a_plivo_call_with_a_bidirectional_stream_and_a_short_lived_token(client, settings):
+def test_it_answers_a_plivo_call_with_a_bidirectional_stream_and_a_short_lived_token(client, monkeypatch):
     business = BusinessFactory()
     response = plivo_post(
         client,
@@ -55,7 +55,7 @@ def test_it_answers_a_plivo_call_with_a_bidirectional_stream_and_a_short_lived_t
     call = Call.objects.get()
     assert telephony.read_stream_token(stream.split("token=")[1]) == (business.pk, call.pk)
     assert call.caller.phone == "+919812345678" and "<Redirect" in body
-    settings.VOICEBOT_STREAM_TOKEN_SECONDS = -1
+    monkeypatch.setattr(telephony, "STREAM_TOKEN_SECONDS", -1)
     assert telephony.read_stream_token(stream.split("token=")[1]) is None
 
 

@@ -55,8 +55,10 @@ def test_a_replayed_twilio_answer_starts_no_second_call_and_gets_the_first_answe
     assert Call.objects.count() == 1
 
 
-def test_a_replay_after_the_window_is_answered_afresh(client, settings):
-    settings.VOICEBOT_WEBHOOK_REPLAY_SECONDS = 0  # nothing is remembered
+def test_a_replay_after_the_window_is_answered_afresh(client, monkeypatch):
+    from voicebot import webhooks
+
+    monkeypatch.setattr(webhooks, "REPLAY_SECONDS", 0)  # nothing is remembered
     business = BusinessFactory()
     data = {"CallSid": "CA1", "From": "+919812345678", "To": business.phone_number}
     twilio_post(client, "/voicebot/twilio/answer/", data)

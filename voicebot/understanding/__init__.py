@@ -9,35 +9,13 @@ Hindi goes through the same rules once `hindi.to_english` has rewritten its word
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import cache
 
-from sawt.speech import dates
+from sawt.speech import dates, language
+from sawt.speech.language.numbers import WORDS_1_TO_99
 from voicebot.understanding.answers import yes_no as yes_no
 
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "a couple": 2,
-    "couple": 2,
-    "a": 1,
-    "just me": 1,
-    "myself": 1,
-}
-_NUM = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)"
+# A party size in words or digits: "4", "four", "twenty five".
+_NUM = rf"(\d{{1,2}}|{WORDS_1_TO_99})"
 
 INTENT_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -101,10 +79,12 @@ BACKCHANNELS = frozenset(
 
 
 def normalize(text: str) -> str:
-    text = text.lower().replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
+    """The engine's normalisation keeping what times and names need (' : . -), then one way to write a
+    time: "7.30 p.m." -> "7:30 pm", "730 pm" -> "7:30 pm", "8 o'clock" -> "8 oclock"."""
+    # Devanagari full stops (dandas) are punctuation: they go with the rest.
+    text = language.normalize(text, keep="':.-")
+    text = text.replace("p.m.", "pm").replace("a.m.", "am").replace("p.m", "pm").replace("a.m", "am")
     text = text.replace("o'clock", "oclock")
-    # Devanagari vowel signs are not \w: keep the whole block but its full stops (dandas).
-    text = re.sub(r"[^\w\s:'.\u0900-\u0963\u0966-\u097f-]", " ", text)
     text = re.sub(r"(?<=\d)\.(?=\d\d(?!\d))", ":", text)  # "7.30" -> "7:30"
     text = re.sub(r"(?<=\d)(am|pm)\b", r" \1", text)  # "7:30pm" -> "7:30 pm"
     text = re.sub(r"\b(\d{1,2})([0-5]\d) (am|pm)\b", r"\1:\2 \3", text)  # "730 pm" -> "7:30 pm"
@@ -126,26 +106,22 @@ def intent(text: str) -> str | None:
     return None
 
 
-@cache
-def _example_matrix() -> tuple[list[str], object]:
-    from sawt.speech import embeddings
-
-    labels = [label for label, phrases in INTENT_EXAMPLES.items() for _ in phrases]
-    return labels, embeddings.embed([p for phrases in INTENT_EXAMPLES.values() for p in phrases])
+INTENT_CLASSIFIER = language.ExampleClassifier(INTENT_EXAMPLES, threshold=0.55)
 
 
 def intent_by_meaning(text: str, threshold: float = 0.55) -> str | None:
     """The embedding fallback: the nearest example phrase's intent, if it is near enough."""
-    from sawt.speech import embeddings
-
-    labels, matrix = _example_matrix()
-    scores = embeddings.embed([text]) @ matrix.T  # type: ignore[attr-defined]
-    best = int(scores[0].argmax())
-    return labels[best] if float(scores[0][best]) >= threshold else None
+    return INTENT_CLASSIFIER.label(text, threshold=threshold)
 
 
 def _number(token: str) -> int | None:
-    return int(token) if token.isdigit() else NUMBER_WORDS.get(token)
+    return language.parse_number(token)
+
+
+def first_number(text: str) -> int | None:
+    """The first number said or written in ``text`` ("we'll be twenty five" -> 25), for a bare answer."""
+    found = language.find_numbers(normalize(text))
+    return found[0].value if found else None
 
 
 def party_size(text: str) -> int | None:
@@ -171,7 +147,6 @@ def party_size(text: str) -> int | None:
 
 
 _TIME_WORD = r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
-_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty five": 45, "forty-five": 45, "o five": 5, "ten": 10, "twenty": 20}
 
 
 def clock_time(text: str) -> tuple[int, int, str | None] | None:
@@ -198,7 +173,7 @@ def clock_time(text: str) -> tuple[int, int, str | None] | None:
         return (_number(match.group(1)) or 1) - 1, 45, period
     match = re.search(rf"\b{_TIME_WORD} (fifteen|thirty|forty five|forty-five)\b(?!\s*(people|persons|guests))", t)
     if match and re.search(r"\b(at|around|about|by|for)\s+" + re.escape(match.group(0)), t):
-        return _number(match.group(1)) or 0, _MINUTE_WORDS[match.group(2)], period
+        return _number(match.group(1)) or 0, _number(match.group(2)) or 0, period
     match = re.search(rf"\b{_TIME_WORD}\s*(am|pm|oclock)\b", t)
     if match:
         return _number(match.group(1)) or 0, 0, period

@@ -11,10 +11,7 @@ from sawt.core.backup import user_data_export
 
 
 class Command(BaseCommand):
-    help = (
-        "Export a user's meetings (with audio), dictation items, attempts and tags, and their businesses' callers,"
-        " consents and reservations to an archive sealed with SAWT_BACKUP_KEYS."
-    )
+    help = "Export a user's data in every app (rows and stored files) to an archive sealed with SAWT_BACKUP_KEYS."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="username")

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from music.testing.providers import TRACKS, FakeProvider, _error, _page
-from sawt.core.fakeserver import FakeRequest, Reply
+from sawt.testing.fakeserver import FakeRequest, Reply
+from sawt.testing.music_providers import TRACKS, FakeProvider, _error, _page
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""A bounded open-model load generator for 127.0.0.1, and `manage.py bench load` built on it.
+"""A bounded open-model load generator for 127.0.0.1: what `manage.py bench load` (sawt/core/benchmarks.py)
+runs, against the rows and API paths every app registers with `sawt.core.bench.load_seed`.
 
 Open model: request i is due at t0 + i/rate whatever happened to earlier ones, so a slow server
 cannot slow the generator down and hide its own latency (no coordinated omission). Latency is
@@ -14,7 +15,6 @@ reverse proxy in front of them would do).
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
 import logging
 import math
@@ -25,8 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from sawt.core.bench import register
 
 TARGET_P95_S = 0.100
 # Django under ASGI runs each request's sync code in a thread of its own with its own database
@@ -132,86 +130,28 @@ async def open_load(
     return result
 
 
-def seed_read_data(*, username: str = "bench-load", items: int = 200, meetings: int = 20) -> tuple[str, list[str]]:
-    """A user with dictation items, attempts and tags and transcribed meetings; returns (token, paths)."""
+def seed_read_data(*, username: str = "bench-load") -> tuple[str, list[str]]:
+    """A fresh user with the rows every app's `@load_seed` gives it; returns (API token, paths to GET)."""
     from django.db import transaction
 
-    from dictation.models import Attempt, Item, Tag
-    from meetings.models import Meeting, Segment, Speaker, Summary
     from sawt.accounts.models import User
     from sawt.accounts.services import api_token_create
+    from sawt.core.bench import load_seeds
 
     User.objects.filter(username=username).delete()
+    paths: list[str] = []
     with transaction.atomic():
         user = User.objects.create_user(username, f"{username}@example.com", None)
-        tags = [Tag.objects.create(owner=user, name=f"set{n}") for n in range(5)]
-        item_rows = Item.objects.bulk_create(
-            Item(
-                owner=user,
-                text=f"Sentence number {n} is about the weather.",
-                locale="en-US",
-                difficulty=1 + n % 5,
-                voice="default",
-                tts_status="ready",
-            )
-            for n in range(items)
-        )
-        for n, item in enumerate(item_rows):
-            item.tags.add(tags[n % len(tags)])
-        Attempt.objects.bulk_create(
-            Attempt(
-                owner=user,
-                item=item,
-                text=item.text,
-                wer=0.1 * (n % 3),
-                cer=0.05,
-                reference_words=8,
-                hits=7,
-                substitutions=1,
-                deletions=0,
-                insertions=0,
-                typos=0,
-                mistakes=1,
-            )
-            for n, item in enumerate(item_rows * 3)
-        )
-        meeting_rows = []
-        for n in range(meetings):
-            meeting = Meeting.objects.create(
-                owner=user, title=f"Weekly sync {n}", status="completed", duration=600.0, language="en"
-            )
-            speakers = [Speaker.objects.create(meeting=meeting, label=f"SPEAKER_0{s}") for s in range(2)]
-            Segment.objects.bulk_create(
-                Segment(
-                    meeting=meeting,
-                    index=i,
-                    start=i * 5.0,
-                    end=i * 5.0 + 4.0,
-                    speaker=speakers[i % 2],
-                    text=f"Line {i}: we agreed to ship the report on Friday.",
-                )
-                for i in range(60)
-            )
-            Summary.objects.create(meeting=meeting, text="Shipping the report.", generator="bench")
-            meeting_rows.append(meeting)
+        for seed in load_seeds():
+            paths += seed(user)
     token = api_token_create(user=user, name="bench load")[1]
-    paths = [
-        "/api/v1/dictation/items",
-        "/api/v1/dictation/stats/summary",
-        "/api/v1/dictation/attempts",
-        "/api/v1/dictation/stats/progress",
-        "/api/v1/meetings/",
-    ]
-    paths += [f"/api/v1/dictation/items/{item.pk}" for item in item_rows[:20]]
-    paths += [f"/api/v1/meetings/{m.pk}/" for m in meeting_rows[:5]]
-    paths += [f"/api/v1/meetings/{m.pk}/transcript/" for m in meeting_rows[:5]]
     return token, paths
 
 
 def start_servers(count: int) -> list[Any]:
     from django.conf import settings
 
-    from sawt.chat.liveserver import DaphneServer
+    from sawt.testing.liveserver import DaphneServer
 
     env = {
         # The API rate limiter set out of the way for the test (it still runs: one Redis round trip per request).
@@ -223,6 +163,8 @@ def start_servers(count: int) -> list[Any]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or settings.SECRET_KEY,
     }
+    if settings.SETTINGS_MODULE == "sawt.settings.default":  # which is HTTPS-only with DEBUG off: stay on http://
+        env["DJANGO_SETTINGS_MODULE"] = "sawt.settings.development"
     servers = []
     try:
         for n in range(count):
@@ -237,7 +179,7 @@ def start_servers(count: int) -> list[Any]:
 
 async def chat_streams(ws_bases: list[str], token: str, pcm: bytes, *, streams: int, seconds: float) -> dict[str, Any]:
     """`streams` live chat sockets at once, each playing `seconds` of looped speech in real time."""
-    from sawt.chat.streamclient import play
+    from sawt.testing.streamclient import play
 
     looped = (pcm * (int(seconds * 32000 / max(1, len(pcm))) + 1))[: int(seconds * 32000)] + bytes(48000)
 
@@ -262,66 +204,4 @@ async def chat_streams(ws_bases: list[str], token: str, pcm: bytes, *, streams: 
         "finals": len(latencies),
         "final_latency_p50_s": round(percentile(latencies, 50) or 0, 3) if latencies else None,
         "final_latency_p95_s": round(percentile(latencies, 95) or 0, 3) if latencies else None,
-    }
-
-
-def _speech_pcm(data: Path) -> bytes:
-    import numpy as np
-
-    from sawt.speech.audio import decode_audio
-
-    samples = decode_audio(data / "fw_jfk.flac")
-    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes() + bytes(32000)
-
-
-@register("load", help="read APIs at 200 req/s on one daphne per core (p95 < 100 ms?), then 20 live chat streams")
-def bench_load(options: dict[str, Any]) -> dict[str, Any]:
-    from django.conf import settings
-
-    quick = bool(options.get("quick"))
-    seconds = float(options.get("seconds") or (10 if quick else 60))
-    step_seconds = min(seconds, 10.0 if quick else 20.0)
-    chat_count = 4 if quick else 20
-    chat_seconds = 20.0 if quick else 120.0
-    load_before = os.getloadavg()
-    token, paths = seed_read_data()
-    headers = {"Authorization": f"Bearer {token}"}
-    servers = start_servers(os.cpu_count() or 1)
-    bases = [server.url for server in servers]
-    try:
-        load = functools.partial(open_load, bases, paths, headers=headers, max_in_flight=BENCH_MAX_IN_FLIGHT)
-        asyncio.run(load(rate=20, seconds=2))  # warm-up, not counted
-        main = asyncio.run(load(rate=200, seconds=seconds))
-        steps = []
-        held = main.rate if main.holds() else None
-        if held is None:
-            for rate in FALLBACK_RATES:
-                step = asyncio.run(load(rate=rate, seconds=step_seconds))
-                steps.append(step.figures())
-                if step.holds():
-                    held = rate
-                    break
-        chat: dict[str, Any] = {"skipped": "no speech data (--data)"}
-        data = Path(options.get("data") or settings.SAWT_TEST_DATA)
-        if (data / "fw_jfk.flac").is_file():
-            ws_bases = [server.ws_url for server in servers]
-            chat = asyncio.run(
-                chat_streams(ws_bases, token, _speech_pcm(data), streams=chat_count, seconds=chat_seconds)
-            )
-    finally:
-        for server in servers:
-            server.stop()
-    return {
-        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-        "web_processes": len(bases),
-        # DATABASE_POOL_MAX_SIZE (the daphnes inherit this process's environment): 0 = a connection per request.
-        "database_pool_max_size": settings.DATABASE_POOL_MAX_SIZE,
-        "max_in_flight": BENCH_MAX_IN_FLIGHT,
-        "read_api_200rps": main.figures(),
-        "read_api_steps": steps,
-        "highest_rate_holding_p95_100ms": held,
-        "chat": chat,
-        "cpu_count": os.cpu_count(),
-        "load_avg_before": [round(x, 2) for x in load_before],
-        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
     }

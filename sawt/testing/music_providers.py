@@ -1,5 +1,11 @@
-"""What the fake providers share: the catalogue, the OAuth authorize/token endpoints (with PKCE), token
-checks with expiry and revocation, and 429 throttling knobs."""
+"""Local fakes of the Spotify (accounts service + Web API, `spotify.py`) and SoundCloud (OAuth 2.1 + API,
+`soundcloud.py`) wire formats, and here what they share: the catalogue, the OAuth authorize/token
+endpoints (with PKCE), token checks with expiry and revocation, and 429 throttling knobs.
+
+Used by the tests and by `manage.py bench music`; each is a `FakeServer` on 127.0.0.1 holding a small
+catalogue, per-user libraries, devices and player state, with knobs for the failures users meet:
+expired tokens (401), non-Premium (403 PREMIUM_REQUIRED), no device (404 NO_ACTIVE_DEVICE), 429.
+"""
 
 import base64
 import hashlib
@@ -8,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sawt.core.fakeserver import FakeRequest, FakeServer, Reply
+from sawt.testing.fakeserver import FakeRequest, FakeServer, Reply
 
 TRACKS = [
     ("5jbYbSzpBqxcqxHcbZS6ns", "Nuvvu Nenantu", "Sid Sriram", "Nuvvu Nenantu (Single)"),

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from sawt.core.fakeserver import FakeRequest, FakeServer
-from sawt.core.fakeserver import Reply as HTTPReply
+from sawt.testing.fakeserver import FakeRequest, FakeServer
+from sawt.testing.fakeserver import Reply as HTTPReply
 
 Reply = Callable[[dict[str, Any]], Any]
 
