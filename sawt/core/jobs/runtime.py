@@ -63,8 +63,11 @@ def claim(model: type[J], job_id: int, *, now: datetime | None = None) -> J | No
     """Takes a queued row that is due, or a running one whose lease has passed; None if there is nothing
     to take (gone, not yet due, finished, or held by a live worker)."""
     now = now or timezone.now()
-    row = model._default_manager.filter(pk=job_id).values("state", "attempts", "lease_until", "next_attempt_at",
-                                                  "started_at", "error_code").first()
+    row = (
+        model._default_manager.filter(pk=job_id)
+        .values("state", "attempts", "lease_until", "next_attempt_at", "started_at", "error_code")
+        .first()
+    )
     if row is None:
         return None
     expired = row["state"] == JobState.RUNNING and row["lease_until"] is not None and row["lease_until"] < now
