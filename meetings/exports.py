@@ -1,4 +1,5 @@
-"""Transcript exports with speaker names: TXT, SRT, VTT, JSON, Markdown, DOCX."""
+"""Transcript exports with speaker names: TXT, SRT, VTT, JSON, Markdown, DOCX; the diarization turns as
+NIST RTTM (speaker labels, never display names)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ FORMATS = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "rttm": "text/plain; charset=utf-8",
 }
 
 
@@ -30,7 +32,21 @@ def _cues(transcript: dict[str, Any]) -> list[EngineSegment]:
     return [EngineSegment(start, end, f"{name}: {text}") for start, end, name, text in _lines(transcript)]
 
 
+def rttm(meeting: Meeting) -> str:
+    """One NIST RTTM line per diarization turn of the meeting's latest diarized job; the label is the
+    speaker's label (SPEAKER_00), so scoring tools compare it with a reference, not a display name."""
+    job = meeting.jobs.exclude(turns=[]).order_by("-created", "-pk").first()
+    turns = [] if job is None else job.turns
+    return "".join(
+        f"SPEAKER meeting-{meeting.pk} 1 {float(start):.3f} {float(end) - float(start):.3f} <NA> <NA> {label} <NA> <NA>\n"
+        for start, end, label in sorted(turns, key=lambda t: (float(t[0]), float(t[1])))
+        if float(end) > float(start)
+    )
+
+
 def meeting_export(*, meeting: Meeting, fmt: str) -> bytes:
+    if fmt == "rttm":
+        return rttm(meeting).encode()
     transcript = transcript_get(meeting=meeting)
     lines = _lines(transcript)
     if fmt == "srt":

@@ -242,7 +242,11 @@ class ExportJsonOutput(serializers.Serializer[dict[str, Any]]):
 
 
 class ExportInput(serializers.Serializer[None]):
-    format = serializers.ChoiceField(choices=list(FORMATS), default="txt")
+    format = serializers.ChoiceField(
+        choices=list(FORMATS),
+        default="txt",
+        help_text="rttm: the diarization turns as NIST RTTM, labelled SPEAKER_00..., never by display name.",
+    )
 
 
 class SegmentOutput(serializers.ModelSerializer[Segment]):

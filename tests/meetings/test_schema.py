@@ -78,3 +78,12 @@ def test_it_declares_every_json_answer_of_the_meetings_api_with_its_fields(schem
                 if not node.get("properties"):
                     bare.append(f"{method.upper()} {path} {code}")
     assert bare == []
+
+
+def test_it_declares_the_rttm_export_with_speaker_labels(schema):
+    operation = schema["paths"]["/api/v1/meetings/{meeting_id}/export/"]["get"]
+    fmt = next(p for p in operation["parameters"] if p["name"] == "format")
+    assert "rttm" in fmt["schema"]["enum"]
+    description = operation["responses"]["200"]["description"]
+    assert "SPEAKER meeting-<id> 1 <start> <duration> <NA> <NA> <label> <NA> <NA>" in description
+    assert "never a display name" in description
