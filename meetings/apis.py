@@ -59,12 +59,14 @@ from sawt.core.ranges import file_headers, ranged_file_response
 
 # What `export/` answers for each `format`: its media type (without the charset) and body.
 _EXPORT_MEDIA_TYPES = {fmt: media_type.split(";")[0] for fmt, media_type in FORMATS.items()}
-_EXPORT_DESCRIPTION = "An attachment in the media type of `format`: " + ", ".join(
-    f"{fmt} {media_type}" for fmt, media_type in _EXPORT_MEDIA_TYPES.items()
-) + (
-    ". `rttm` is NIST RTTM of the diarization turns, one line per turn: `SPEAKER meeting-<id> 1 <start> "
-    "<duration> <NA> <NA> <label> <NA> <NA>`, times in seconds, `<label>` the speaker's label (`SPEAKER_00`), "
-    "never a display name."
+_EXPORT_DESCRIPTION = (
+    "An attachment in the media type of `format`: "
+    + ", ".join(f"{fmt} {media_type}" for fmt, media_type in _EXPORT_MEDIA_TYPES.items())
+    + (
+        ". `rttm` is NIST RTTM of the diarization turns, one line per turn: `SPEAKER meeting-<id> 1 <start> "
+        "<duration> <NA> <NA> <label> <NA> <NA>`, times in seconds, `<label>` the speaker's label (`SPEAKER_00`), "
+        "never a display name."
+    )
 )
 _EXPORT_RESPONSES: dict[tuple[int, str], Any] = {
     (200, media_type): OpenApiResponse(

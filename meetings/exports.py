@@ -38,7 +38,8 @@ def rttm(meeting: Meeting) -> str:
     job = meeting.jobs.exclude(turns=[]).order_by("-created", "-pk").first()
     turns = [] if job is None else job.turns
     return "".join(
-        f"SPEAKER meeting-{meeting.pk} 1 {float(start):.3f} {float(end) - float(start):.3f} <NA> <NA> {label} <NA> <NA>\n"
+        f"SPEAKER meeting-{meeting.pk} 1 {float(start):.3f} {float(end) - float(start):.3f} "
+        f"<NA> <NA> {label} <NA> <NA>\n"
         for start, end, label in sorted(turns, key=lambda t: (float(t[0]), float(t[1])))
         if float(end) > float(start)
     )

@@ -24,11 +24,14 @@ def test_it_exports_the_diarization_turns_as_nist_rttm_with_labels_not_names(api
     ]
     assert "Diane" not in body
     (tmp_path / "m.rttm").write_text(body)  # what scoring tools read back
-    assert read_rttm(tmp_path / "m.rttm") == [(0.0, 3.5, "SPEAKER_00"), (3.5, 7.25, "SPEAKER_01"), (7.25, 9.0, "SPEAKER_00")]
+    assert read_rttm(tmp_path / "m.rttm") == [
+        (0.0, 3.5, "SPEAKER_00"),
+        (3.5, 7.25, "SPEAKER_01"),
+        (7.25, 9.0, "SPEAKER_00"),
+    ]
 
 
 def test_a_meeting_not_yet_diarized_exports_an_empty_rttm(api, owner):
     meeting = MeetingFactory(owner=owner)
     response = api.get(f"/api/v1/meetings/{meeting.pk}/export/", {"format": "rttm"})
     assert (response.status_code, response.content) == (200, b"")
-
