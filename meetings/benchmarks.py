@@ -5,8 +5,10 @@
   to speakers, summarize); figure = processing seconds / audio seconds.
 - WER: the meeting transcript (words after speaker alignment) against raw faster-whisper on the
   same files, both against the references (manifest rows in English, pyannote_sample from its STM).
-- DER (pyannote.metrics definition, no collar, overlap scored) on every `<stem>.rttm` in DIR, with
-  false alarm, miss and confusion; on the same files, the voice similarities `pipeline.VOICE_MATCH`
+- DER (pyannote.metrics definition, no collar, overlap scored), pooled over every multi-speaker
+  recording with an RTTM in DIR and DIR/dev/rttm, for the diarization turns and the transcript lines,
+  with missed speech, false alarm, confusion and speakers found (`diarization_bench`); on DIR's files,
+  the voice similarities `pipeline.VOICE_MATCH`
   must separate (a voice against itself in another cut, different voices against each other).
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from meetings.diarization_bench import der_figures, multi_speaker_recordings
 from sawt.core.bench import load_seed, register
 
 
@@ -54,20 +57,21 @@ def meeting_transcript(
     diarization = diarize(samples, min_speakers=min_speakers, max_speakers=max_speakers)
     timings["diarize"] = time.perf_counter() - started
     started = time.perf_counter()
-    lines: list[tuple[str, str, float]] = []
+    lines: list[tuple[str, str, float, float]] = []
     for segment in transcript.segments:
         runs = group_words_by_speaker([(w.start, w.end) for w in segment.words], diarization.turns)
         for label, indexes in runs:
             text = "".join(segment.words[i].word for i in indexes)
-            lines.append((label or "?", text, segment.words[indexes[0]].start))
+            lines.append((label or "?", text, segment.words[indexes[0]].start, segment.words[indexes[-1]].end))
     timings["align"] = time.perf_counter() - started
     started = time.perf_counter()
-    summary = summarize([Utterance(s, t.strip(), start) for s, t, start in lines])
+    summary = summarize([Utterance(s, t.strip(), start) for s, t, start, _ in lines])
     timings["summarize"] = time.perf_counter() - started
     return {
-        "text": " ".join(t.strip() for _, t, _ in lines),
+        "text": " ".join(t.strip() for _, t, _, _ in lines),
         "raw_text": transcript.text,
         "turns": diarization.turns,
+        "lines": [(start, end, label) for label, _, start, end in lines],
         "speakers": diarization.speakers,
         "summary": summary,
         "timings": timings,
@@ -97,7 +101,6 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     """Meetings: pipeline real-time factor, transcript WER vs raw faster-whisper, DER."""
     from sawt.speech.asr import model_info, transcribe
     from sawt.speech.audio import decode_audio
-    from sawt.speech.der import diarization_error_rate, read_rttm
     from sawt.speech.scoring import corpus_wer
     from sawt.speech.summarize import extractive_summary
 
@@ -122,20 +125,15 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     result["wer_difference_points"] = round(100 * (result["wer_meeting"] - result["wer_raw_faster_whisper"]), 2)
     result["wer_files"] = len(ours)
 
-    # DER on every file with an RTTM.
-    for rttm in sorted(data.glob("*.rttm")):
-        audio_path = next((p for p, _ in files if p.stem == rttm.stem), None)
-        if audio_path is None:
-            continue
-        run = meeting_transcript(decoded[audio_path])
-        score = diarization_error_rate(read_rttm(rttm), [(t.start, t.end, t.speaker) for t in run["turns"]])
-        key = rttm.stem.replace("pyannote_", "")
-        result[f"der_{key}"] = round(score.der, 4)
-        result[f"der_{key}_false_alarm"] = round(score.false_alarm, 4)
-        result[f"der_{key}_miss"] = round(score.miss, 4)
-        result[f"der_{key}_confusion"] = round(score.confusion, 4)
-        result[f"der_{key}_speakers"] = len(run["speakers"])
-        result.update(_voice_match(key, decoded[audio_path]))
+    # DER, pooled over every multi-speaker recording with a reference RTTM, turns and transcript lines.
+    def scored(samples: np.ndarray) -> dict[str, Any]:
+        run = meeting_transcript(samples)
+        return {**run, "turns": [(t.start, t.end, t.speaker) for t in run["turns"]]}
+
+    result.update(der_figures(data, scored))
+    for audio_path, _ in multi_speaker_recordings(data):
+        if audio_path.parent == data:
+            result.update(_voice_match(audio_path.stem.replace("pyannote_", ""), decode_audio(audio_path)))
 
     # Speed on one long recording made of the data files, with a second of silence between them.
     seconds = options.get("seconds") or (300.0 if options.get("quick") else 1800.0)

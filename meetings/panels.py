@@ -8,9 +8,7 @@ from meetings.models import Meeting
 from sawt.core.home import counted, home_panel
 
 
-@home_panel(
-    title="Meetings", url="/meetings/", blurb="Upload or record; transcript with speakers, summary, export."
-)
+@home_panel(title="Meetings", url="/meetings/", blurb="Upload or record; transcript with speakers, summary, export.")
 def meetings_summary(user: Any) -> str:
     busy = [Meeting.Status.QUEUED, Meeting.Status.PROCESSING]
     figures = Meeting.objects.visible_to(user).aggregate(total=Count("pk"), busy=Count("pk", filter=Q(status__in=busy)))

@@ -127,11 +127,7 @@ def _state(*, user: Any, meeting_id: int, sent: frozenset[int]) -> _State:
         _line(s.pk, s.start, s.end, s.text, s.speaker.name if s.speaker else None)
         for s in Segment.objects.filter(meeting_id=meeting_id).exclude(pk__in=sent).select_related("speaker")
     ]
-    job = (
-        ProcessingJob.objects.filter(meeting_id=meeting_id)
-        .values("stage", "progress", "status")
-        .first()
-    )
+    job = ProcessingJob.objects.filter(meeting_id=meeting_id).values("stage", "progress", "status").first()
     status = Meeting.objects.visible_to(user).filter(pk=meeting_id).values_list("status", flat=True).first()
     return _State(lines=lines, job=dict(job) if job is not None else None, status=status)
 
