@@ -46,7 +46,7 @@ def meeting_transcript(
 ) -> dict[str, Any]:
     """The worker's stages on plain arrays: what the job stores, without the database."""
     from sawt.speech.asr import transcribe
-    from sawt.speech.diarize import diarize, group_words_by_speaker
+    from sawt.speech.diarize import diarize, group_words_by_speaker, line_times
     from sawt.speech.summarize import Utterance, summarize
 
     timings: dict[str, float] = {}
@@ -59,7 +59,7 @@ def meeting_transcript(
     started = time.perf_counter()
     lines: list[tuple[str, str, float, float]] = []
     for segment in transcript.segments:
-        runs = group_words_by_speaker([(w.start, w.end) for w in segment.words], diarization.turns)
+        runs = group_words_by_speaker([(w.start, w.end) for w in segment.words], diarization.turns, min_words=1)
         for label, indexes in runs:
             text = "".join(segment.words[i].word for i in indexes)
             lines.append((label or "?", text, segment.words[indexes[0]].start, segment.words[indexes[-1]].end))
@@ -71,7 +71,12 @@ def meeting_transcript(
         "text": " ".join(t.strip() for _, t, _, _ in lines),
         "raw_text": transcript.text,
         "turns": diarization.turns,
-        "lines": [(start, end, label) for label, _, start, end in lines],
+        "lines": [
+            (start, end, label)
+            for (label, _, _, _), (start, end) in zip(
+                lines, line_times([(label, a, b) for label, _, a, b in lines], diarization.turns), strict=True
+            )
+        ],
         "speakers": diarization.speakers,
         "summary": summary,
         "timings": timings,

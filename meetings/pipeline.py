@@ -201,30 +201,35 @@ def _recognise(embeddings: dict[str, list[float]], known: list[Speaker]) -> dict
 
 
 def stage_align(job: ProcessingJob, audio: _Audio) -> None:
-    """Give each word the speaker talking at its midpoint, and split lines where the speaker changes."""
-    from sawt.speech.diarize import SpeakerTurn, group_words_by_speaker, speaker_for_span
+    """Give each word the speaker whose turn it overlaps most and split lines where the speaker
+    changes, so every word is in a line and no line spans two speakers' turns (the diarization has
+    already smoothed one-word changes away); then stretch each line over its speaker's turn around it."""
+    from sawt.speech.diarize import SpeakerTurn, group_words_by_speaker, line_times, speaker_for_span
 
     job_progress(job=job, stage=Stage.ALIGN, progress=85)
     turns = [SpeakerTurn(float(a), float(b), str(c)) for a, b, c in job.turns]
     speakers = {s.label: s for s in Speaker.objects.filter(meeting=job.meeting)}
-    rows: list[Segment] = []
+    rows: list[tuple[str | None, Segment]] = []
     for segment in Segment.objects.filter(meeting=job.meeting).order_by("start", "index"):
         words = segment.words or []
         if not words:
             label = speaker_for_span(turns, segment.start, segment.end)
-            rows.append(_copy(segment, segment.start, segment.end, segment.text, [], speakers.get(label or "")))
+            line = _copy(segment, segment.start, segment.end, segment.text, [], speakers.get(label or ""))
+            rows.append((label, line))
             continue
-        runs = group_words_by_speaker([(w["start"], w["end"]) for w in words], turns)
+        runs = group_words_by_speaker([(w["start"], w["end"]) for w in words], turns, min_words=1)
         for label, indexes in runs:
             group = [words[i] for i in indexes]
             text = "".join(w["word"] for w in group).strip()
             if text:
-                rows.append(_copy(segment, group[0]["start"], group[-1]["end"], text, group, speakers.get(label or "")))
-    for index, row in enumerate(rows):
-        row.index = index
+                line = _copy(segment, group[0]["start"], group[-1]["end"], text, group, speakers.get(label or ""))
+                rows.append((label, line))
+    times = line_times([(label, row.start, row.end) for label, row in rows], turns)
+    for index, ((_, row), (start, end)) in enumerate(zip(rows, times, strict=True)):
+        row.index, row.start, row.end = index, start, end
     with transaction.atomic():
         Segment.objects.filter(meeting=job.meeting).delete()
-        Segment.objects.bulk_create(rows)
+        Segment.objects.bulk_create(row for _, row in rows)
 
 
 def _copy(

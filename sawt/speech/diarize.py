@@ -66,12 +66,14 @@ def get_encoder() -> Any:
     return _encoder
 
 
-def speech_regions(samples: FloatArray, *, min_silence: float = 0.25, pad: float = 0.12) -> list[tuple[float, float]]:
+def speech_regions(
+    samples: FloatArray, *, min_silence: float = 0.25, pad: float = 0.12, threshold: float = 0.3
+) -> list[tuple[float, float]]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(
         # Lower than Silero's 0.5: far-field meeting speech is quiet and misses count in DER.
-        threshold=0.3,
+        threshold=threshold,
         min_speech_duration_ms=200,
         min_silence_duration_ms=int(min_silence * 1000),
         speech_pad_ms=int(pad * 1000),
@@ -142,6 +144,7 @@ def cluster(
     min_speakers: int = 1,
     max_speakers: int = 8,
     single_speaker_gap: float = 0.15,
+    min_eigen: float = 0.15,
 ) -> npt.NDArray[np.int_]:
     """Spectral clustering labels; the count is picked by the largest eigengap when not given."""
     from sklearn.cluster import SpectralClustering
@@ -158,7 +161,10 @@ def cluster(
     eigen = np.linalg.eigvalsh(affinity / degree[:, None] / degree[None, :])[::-1]
     if min_speakers <= 1 and eigen[1] < single_speaker_gap:
         return np.zeros(n, dtype=int)
-    candidates = range(max(2, min_speakers), max_speakers + 1)
+    # The largest eigengap (ratio) among counts whose last eigenvalue is still significant: the tail
+    # of small eigenvalues has large ratios that are noise (a clean two-speaker mix read as four).
+    candidates = [c for c in range(max(2, min_speakers), max_speakers + 1) if eigen[c - 1] >= min_eigen]
+    candidates = candidates or [max(2, min_speakers)]
     k = max(candidates, key=lambda c: eigen[c - 1] / max(eigen[c], 1e-9))
     model = SpectralClustering(n_clusters=k, affinity="precomputed", random_state=0)
     return np.asarray(model.fit_predict(affinity), dtype=int)
@@ -186,10 +192,11 @@ def diarize(
     step: float = 0.1,
     smoothing: float = 0.5,
     max_windows: int = 2500,
+    vad: dict[str, float] | None = None,
 ) -> Diarization:
     """Speaker turns (labels ``SPEAKER_00``...) for float32 mono 16 kHz samples."""
     samples = np.ascontiguousarray(samples, dtype=np.float32)
-    regions = speech_regions(samples)
+    regions = speech_regions(samples, **(vad or {}))
     if not regions:
         return Diarization([])
     # Cap the window count so the affinity matrix stays small on long meetings (O(n^2) memory).
@@ -295,3 +302,34 @@ def group_words_by_speaker(
         else:
             joined.append((label, list(words)))
     return joined
+
+
+def _turn_at(turns: Sequence[SpeakerTurn], speaker: str | None, start: float, end: float) -> SpeakerTurn | None:
+    """The turn of ``speaker`` overlapping [start, end] most."""
+    best, shared = None, 0.0
+    for turn in turns:
+        if turn.speaker == speaker:
+            overlap = min(end, turn.end) - max(start, turn.start)
+            if overlap > shared or (best is None and turn.start <= start <= turn.end):
+                best, shared = turn, max(overlap, shared)
+    return best
+
+
+def line_times(
+    lines: Sequence[tuple[str | None, float, float]], turns: Sequence[SpeakerTurn]
+) -> list[tuple[float, float]]:
+    """Start and end for each (speaker, first word start, last word end) line, in time order: a line
+    covers the part of its speaker's turn around its words, up to the neighbouring lines, so the
+    transcript's lines say who spoke when as the diarization does (word timestamps start late and
+    end early, and a turn's silence-free edges hold speech the ASR did not turn into words)."""
+    out: list[tuple[float, float]] = []
+    for i, (speaker, start, end) in enumerate(lines):
+        turn = _turn_at(turns, speaker, start, end)
+        lo, hi = start, end
+        if turn is not None:
+            previous_end = out[-1][1] if out else 0.0
+            following = lines[i + 1][1] if i + 1 < len(lines) else float("inf")
+            lo = min(start, max(turn.start, previous_end))
+            hi = max(end, min(turn.end, following))
+        out.append((round(lo, 3), round(hi, 3)))
+    return out

@@ -35,3 +35,39 @@ def test_a_meeting_not_yet_diarized_exports_an_empty_rttm(api, owner):
     meeting = MeetingFactory(owner=owner)
     response = api.get(f"/api/v1/meetings/{meeting.pk}/export/", {"format": "rttm"})
     assert (response.status_code, response.content) == (200, b"")
+
+
+@pytest.mark.slow
+def test_an_uploaded_call_exports_its_turns_and_every_word_sits_in_one_speakers_line(
+    api, shared_data, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.models import ProcessingJob, Segment
+    from sawt.speech.der import diarization_error_rate
+
+    data = Path(shared_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = api.post(
+            "/api/v1/meetings/",
+            {"file": SimpleUploadedFile("call.wav", (data / "pyannote_sample.wav").read_bytes()), "title": "Call"},
+            format="multipart",
+        ).json()
+    job = ProcessingJob.objects.get(pk=body["job"]["id"])
+    exported = api.get(f"/api/v1/meetings/{body['id']}/export/", {"format": "rttm"}).content.decode()
+    lines = [line.split() for line in exported.splitlines()]
+    assert {fields[7] for fields in lines} == {"SPEAKER_00", "SPEAKER_01"}
+    served = [(float(f[3]), float(f[3]) + float(f[4]), f[7]) for f in lines]
+    assert diarization_error_rate(read_rttm(data / "pyannote_sample.rttm"), served).der <= 0.20
+    assert len(served) == len(job.turns)
+
+    turns = [(float(a), float(b), str(c)) for a, b, c in job.turns]
+    for segment in Segment.objects.filter(meeting_id=body["id"]).select_related("speaker"):
+        for word in segment.words:  # every word's turn (the one it overlaps most) is its line's speaker's
+            overlap = {}
+            for a, b, label in turns:
+                overlap[label] = overlap.get(label, 0.0) + max(0.0, min(word["end"], b) - max(word["start"], a))
+            if max(overlap.values()) > 0:
+                assert max(overlap, key=lambda k: overlap[k]) == segment.speaker.label
