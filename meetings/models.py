@@ -154,6 +154,8 @@ class ProcessingJob(Job):
         fields: dict[str, Any] = {"status": status, "updated": timezone.now()}
         if event == JobEvent.SUCCEEDED:
             fields["progress"] = 100
+        if event == JobEvent.REQUEUED:
+            fields["notified_at"] = None  # a retried job's outcome is news again
         return fields
 
     def job_changed(self, event: JobEvent) -> None:

@@ -88,7 +88,11 @@ async def test_it_tells_the_owner_why_a_meeting_failed_without_mail_when_switche
 
 def test_it_waits_for_the_last_retry_before_telling_of_a_transient_failure(owner, settings):
     job = JobFactory(
-        meeting__owner=owner, status=ProcessingJob.Status.FAILED, error_code="transient", error="Disk busy.", attempts=1,
+        meeting__owner=owner,
+        status=ProcessingJob.Status.FAILED,
+        error_code="transient",
+        error="Disk busy.",
+        attempts=1,
         state="queued",  # its retry is due later
     )
     assert job_outcome_notify(job_id=job.pk) is False  # beat retries it
@@ -120,3 +124,24 @@ async def test_it_refuses_the_notification_socket_without_a_login():
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_output(timeout=5))["code"] == 4401
+
+
+def test_a_failed_job_retried_by_hand_tells_of_its_success(owner, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    job = JobFactory(
+        meeting__owner=owner,
+        status=ProcessingJob.Status.FAILED,
+        state="failed",
+        error_code="processing_error",
+        error="Processing failed in summarize.",
+        notified_at=timezone.now(),
+    )
+    ProcessingJob.objects.filter(pk=job.pk).update(stage=ProcessingJob.Stage.DONE)  # all its stages are done
+    api = APIClient()
+    api.force_authenticate(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/v1/meetings/jobs/{job.pk}/retry/").status_code == 202
+    job.refresh_from_db()
+    assert (job.status, job.notified_at is not None) == (ProcessingJob.Status.COMPLETED, True)
+    assert [m.subject for m in mail.outbox] == [f"Your meeting “{job.meeting.title}” is ready"]
