@@ -102,14 +102,41 @@ def action_items(sentences: Sequence[Utterance]) -> list[dict[str, str | None]]:
     return items
 
 
-def extractive_summary(utterances: Sequence[Utterance], *, points: int = 5) -> MeetingSummary:
+WORDS_PER_POINT = 250  # about two minutes of talk per key point
+MIN_POINTS, MAX_POINTS = 3, 25
+
+
+def summary_points(utterances: Sequence[Utterance]) -> int:
+    """How many key points a meeting's summary has: its length follows the meeting's."""
+    words = sum(len(u.text.split()) for u in utterances)
+    return max(MIN_POINTS, min(MAX_POINTS, round(words / WORDS_PER_POINT)))
+
+
+def _normal(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def deduplicated(texts: Sequence[str], *, overlap: float = 0.8) -> list[int]:
+    """Indexes of the texts to keep, in order: a text whose words are (nearly) all in one kept before,
+    or that holds (nearly) all of its words, is dropped, so an item said twice is listed once."""
+    kept: list[tuple[int, set[str]]] = []
+    for index, text in enumerate(texts):
+        words = set(_normal(text))
+        if not words:
+            continue
+        if not any(len(words & other) >= overlap * min(len(words), len(other)) for _, other in kept):
+            kept.append((index, words))
+    return sorted(i for i, _ in kept)
+
+
+def extractive_summary(utterances: Sequence[Utterance], *, points: int | None = None) -> MeetingSummary:
     from sawt.speech.embeddings import embed
 
     sentences = _sentences(utterances)
     if not sentences:
         return MeetingSummary(text="", generator="extractive")
     vectors = np.asarray(embed([s.text for s in sentences]), dtype=np.float32)
-    picked = sorted(mmr(vectors, points))
+    picked = sorted(mmr(vectors, points or summary_points(utterances)))
     key_points = [f"{sentences[i].speaker}: {sentences[i].text}" for i in picked]
     talk: dict[str, int] = {}
     for u in utterances:
@@ -117,11 +144,13 @@ def extractive_summary(utterances: Sequence[Utterance], *, points: int = 5) -> M
     total = max(1, sum(talk.values()))
     who = ", ".join(f"{name} ({100 * words // total}%)" for name, words in sorted(talk.items(), key=lambda kv: -kv[1]))
     text = f"Speakers: {who}.\n" + "\n".join(f"- {p}" for p in key_points)
-    decisions = [f"{s.speaker}: {s.text}" for s in sentences if _DECISION.search(s.text)]
+    said = [s for s in sentences if _DECISION.search(s.text)]
+    decisions = [f"{said[i].speaker}: {said[i].text}" for i in deduplicated([s.text for s in said])]
+    items = action_items(sentences)
     return MeetingSummary(
         text=text,
         key_points=key_points,
-        action_items=action_items(sentences),
+        action_items=[items[i] for i in deduplicated([str(item["text"]) for item in items])],
         decisions=decisions,
         generator="extractive:all-MiniLM-L6-v2",
     )
@@ -143,7 +172,8 @@ def _chunks(lines: Sequence[str], max_chars: int) -> list[str]:
 
 
 _PROMPT = (
-    "You summarise meeting transcripts. Name the speakers as they appear. Answer with JSON only: "
+    "You summarise meeting transcripts. Name the speakers as they appear. List each action item and "
+    "decision once. Answer with JSON only: "
     '{"summary": str, "key_points": [str], "action_items": [{"text": str, "owner": str|null, '
     '"due": str|null}], "decisions": [str]}.'
 )
@@ -161,15 +191,17 @@ def llm_summary(utterances: Sequence[Utterance], llm: Any, *, chunk_chars: int =
     else:
         final = llm.complete_text(system=_PROMPT, user="Merge these partial summaries:\n" + "\n".join(partials))
     data = _json_object(final)
+    items = [
+        {"text": str(a.get("text", "")), "owner": a.get("owner"), "due": a.get("due")}
+        for a in data.get("action_items", [])
+        if isinstance(a, dict)
+    ]
+    decisions = [str(d) for d in data.get("decisions", [])]
     return MeetingSummary(
         text=str(data.get("summary", "")).strip(),
         key_points=[str(p) for p in data.get("key_points", [])],
-        action_items=[
-            {"text": str(a.get("text", "")), "owner": a.get("owner"), "due": a.get("due")}
-            for a in data.get("action_items", [])
-            if isinstance(a, dict)
-        ],
-        decisions=[str(d) for d in data.get("decisions", [])],
+        action_items=[items[i] for i in deduplicated([str(a["text"]) for a in items])],
+        decisions=[decisions[i] for i in deduplicated(decisions)],
         generator=f"llm:{getattr(llm, 'model', 'unknown')}",
     )
 

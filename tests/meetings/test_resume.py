@@ -46,7 +46,8 @@ def test_it_resumes_a_killed_job_from_its_stage_without_duplicating_lines(owner)
     )
     job_run(job_id=job.pk)
     first = list(Segment.objects.filter(meeting=meeting).values_list("start", "text", "speaker__display_name"))
-    assert first == [(0.0, "Hello there, Sheila.", "Diane"), (1.0, "Hi, I will send the report by Friday.", "Sheila")]
+    # Sheila's line starts where her turn does (0.9), not at her first word's timestamp (issue 19).
+    assert first == [(0.0, "Hello there, Sheila.", "Diane"), (0.9, "Hi, I will send the report by Friday.", "Sheila")]
 
     ProcessingJob.objects.filter(pk=job.pk).update(stage="align", status="queued", state="queued")
     job_run(job_id=job.pk)
