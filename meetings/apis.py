@@ -148,7 +148,7 @@ class SummaryApi(APIView):
     @extend_schema(responses=SummaryOutput)
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get(user=request_user(request), meeting_id=meeting_id)
-        summary = getattr(meeting, "summary", None)
+        summary = selectors.summary_get(meeting=meeting)
         if summary is None:
             raise NotFound("This meeting has no summary yet.", code="no_summary")
         return Response(SummaryOutput(summary).data)

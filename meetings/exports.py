@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from meetings.models import Meeting
-from meetings.selectors import transcript_get
+from meetings.selectors import summary_get, transcript_get
 from sawt.speech.asr import Segment as EngineSegment
 from sawt.speech.subtitles import format_timestamp, to_srt, to_vtt
 
@@ -55,7 +55,7 @@ def meeting_export(*, meeting: Meeting, fmt: str) -> bytes:
     if fmt == "vtt":
         return to_vtt(_cues(transcript)).encode()
     if fmt == "json":
-        summary = getattr(meeting, "summary", None)
+        summary = summary_get(meeting=meeting)
         body = {
             "id": meeting.pk,
             "title": meeting.title,
@@ -77,7 +77,7 @@ def meeting_export(*, meeting: Meeting, fmt: str) -> bytes:
 
 def _markdown(meeting: Meeting, lines: list[tuple[float, float, str, str]]) -> str:
     out = [f"# {meeting.title}", ""]
-    summary = getattr(meeting, "summary", None)
+    summary = summary_get(meeting=meeting)
     if summary is not None and summary.text:
         out += ["## Summary", "", summary.text, ""]
         if summary.action_items:
@@ -96,7 +96,7 @@ def _docx(meeting: Meeting, lines: list[tuple[float, float, str, str]]) -> bytes
 
     document = Document()
     document.add_heading(meeting.title, level=1)
-    summary = getattr(meeting, "summary", None)
+    summary = summary_get(meeting=meeting)
     if summary is not None and summary.text:
         document.add_heading("Summary", level=2)
         document.add_paragraph(summary.text)

@@ -246,10 +246,15 @@ def stage_summarize(job: ProcessingJob, audio: _Audio) -> None:
 
 
 def meeting_summarize(*, meeting_id: int) -> None:
+    from meetings.selectors import SPEAKER_REF
     from sawt.speech.summarize import Utterance, summarize
 
     segments = Segment.objects.filter(meeting_id=meeting_id).select_related("speaker").order_by("start", "index")
-    utterances = [Utterance(s.speaker.name if s.speaker else "Unknown speaker", s.text, s.start) for s in segments]
+    # Speakers by id: the summary is rendered with their current names on each read (selectors.summary_get).
+    utterances = [
+        Utterance(SPEAKER_REF.format(id=s.speaker_id) if s.speaker_id else "Unknown speaker", s.text, s.start)
+        for s in segments
+    ]
     summary_save(meeting_id=meeting_id, result=summarize(utterances))
     meeting_notify(meeting_id=meeting_id, event={"type": "summary"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from meetings.models import ChunkedUpload, Meeting, Participant, ProcessingJob, Segment, Speaker
+from meetings.models import ChunkedUpload, Meeting, Participant, ProcessingJob, Segment, Speaker, Summary
 from sawt.core.errors import SawtError, ValidationFailed
 from sawt.core.ownership import get_owned_or_404
 
@@ -140,3 +141,36 @@ def transcript_get(*, meeting: Meeting) -> dict[str, Any]:
             {"id": s.pk, "label": s.label, "name": s.name, "color": s.color, "user": s.user_id} for s in speakers
         ],
     }
+
+
+SPEAKER_REF = "[[speaker:{id}]]"  # how a stored summary names a speaker: by id, rendered on each read
+_SPEAKER_REF = re.compile(r"\[\[speaker:(\d+)\]\]")
+
+
+def _named(value: Any, names: dict[int, str]) -> Any:
+    if isinstance(value, str):
+        return _SPEAKER_REF.sub(lambda m: names.get(int(m.group(1)), "Unknown speaker"), value)
+    if isinstance(value, list):
+        return [_named(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _named(v, names) for k, v in value.items()}
+    return value
+
+
+def summary_get(*, meeting: Meeting) -> Summary | None:
+    """The meeting's summary with its speakers' current names in place of the ids it stores (unsaved:
+    renaming a speaker changes what is read, never the stored text)."""
+    summary = getattr(meeting, "summary", None)
+    if summary is None:
+        return None
+    names = {speaker.pk: speaker.name for speaker in Speaker.objects.filter(meeting_id=meeting.pk)}
+    return Summary(
+        pk=summary.pk,
+        meeting_id=summary.meeting_id,
+        text=_named(summary.text, names),
+        key_points=_named(summary.key_points, names),
+        action_items=_named(summary.action_items, names),
+        decisions=_named(summary.decisions, names),
+        generator=summary.generator,
+        created=summary.created,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from datetime import timedelta
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Meeting, Participant, ProcessingJob, Recording, Segment, Speaker, Summary
-from meetings.selectors import account_by_username
+from meetings.selectors import SPEAKER_REF, account_by_username
 from sawt.accounts.notifications import group_push, user_notify
 from sawt.accounts.services import on_account_delete
 from sawt.core.errors import Conflict, ValidationFailed
@@ -221,14 +222,25 @@ def speaker_merge(*, source: Speaker, target: Speaker) -> Speaker:
         raise ValidationFailed("Speakers can only be merged into another speaker of the same meeting.")
     Segment.objects.filter(speaker=source).update(speaker=target)
     _summary_rename(meeting_id=target.meeting_id, before=source.name, after=target.name)
+    # A summary names speakers by id: the merged one's id now means the target.
+    _summary_rename(
+        meeting_id=target.meeting_id,
+        before=SPEAKER_REF.format(id=source.pk),
+        after=SPEAKER_REF.format(id=target.pk),
+        by_id=True,
+    )
     source.delete()
     return target
 
 
-def _summary_rename(*, meeting_id: int, before: str, after: str) -> None:
-    """The summary names speakers: a renamed (or merged) speaker is called by the new name there too."""
+def _summary_rename(*, meeting_id: int, before: str, after: str, by_id: bool = False) -> None:
+    """A summary written before speakers were stored by id (``SPEAKER_REF``) names them: a renamed (or
+    merged) speaker is called by the new name there too. One that stores ids is never rewritten by name
+    (the words said stay as said); a merge only points the merged speaker's id at the target."""
     summary = Summary.objects.select_for_update().filter(meeting_id=meeting_id).first()
     if summary is None or not before or before == after:
+        return
+    if not by_id and "[[speaker:" in json.dumps([summary.text, summary.action_items, summary.decisions]):
         return
     name = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
 

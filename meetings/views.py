@@ -30,7 +30,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "transcript": transcript,
-            "summary": getattr(meeting, "summary", None),
+            "summary": selectors.summary_get(meeting=meeting),
             "job": meeting.jobs.first(),
             "editable": editable,
             "has_audio": hasattr(meeting, "recording"),
@@ -38,7 +38,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "participants": meeting.participants.select_related("user").order_by("user__username")
             if meeting.owner_id == request.user.pk
             else None,
-            "formats": ["txt", "srt", "vtt", "json", "md", "docx"],
+            "formats": ["txt", "srt", "vtt", "json", "md", "docx", "rttm"],
         },
     )
 
