@@ -172,7 +172,8 @@ def _chunks(lines: Sequence[str], max_chars: int) -> list[str]:
 
 
 _PROMPT = (
-    "You summarise meeting transcripts. Name the speakers as they appear. List each action item and "
+    "You summarise meeting transcripts. Name the speakers exactly as they appear (keep references such "
+    "as [[speaker:12]] as written). List each action item and "
     "decision once. Answer with JSON only: "
     '{"summary": str, "key_points": [str], "action_items": [{"text": str, "owner": str|null, '
     '"due": str|null}], "decisions": [str]}.'
