@@ -152,6 +152,7 @@ class Attempt(models.Model):
     insertions = models.PositiveIntegerField()
     typos = models.PositiveIntegerField(help_text="Substitutions that are small typos in long words (H5P rule).")
     mistakes = models.PositiveIntegerField(help_text="All other errors.")
+    score = models.FloatField(default=0.0, help_text="H5P-style: right 1, typo 0.5, else 0, over reference words.")
     diff = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 

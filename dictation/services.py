@@ -259,7 +259,7 @@ def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
             with default_storage.open(name, "rb") as handle, wave.open(handle, "rb") as wav:
                 rate, frames = wav.getframerate(), wav.getnframes()
             return name, rate, frames / rate, identical.filter(item__owner_id=item.owner_id).exists()
-    synthesis = tts.synthesize(item.text, language=item.locale, voice=item.voice)
+    synthesis = tts.synthesize(grading.spoken_text(item.text), language=item.locale, voice=item.voice)
     # Replaced whole, so a player never gets half a file.
     save_replacing(default_storage, name, synthesis.wav_bytes())
     return name, synthesis.sample_rate, synthesis.duration, False
@@ -300,7 +300,7 @@ def attempt_create(*, owner: User, item: Item, text: str) -> Attempt:
             owner=owner, item=item, text=text, matched_answer=result.matched_answer, wer=result.wer,
             cer=result.cer, reference_words=result.reference_words, hits=result.hits,
             substitutions=result.substitutions, deletions=result.deletions, insertions=result.insertions,
-            typos=result.typos, mistakes=result.mistakes, diff=result.diff, created_at=now,
+            typos=result.typos, mistakes=result.mistakes, diff=result.diff, score=result.score, created_at=now,
         )
         Item.objects.filter(pk=item.pk).update(attempts_count=F("attempts_count") + 1, last_attempt_at=now)
     return attempt

@@ -109,18 +109,21 @@ function showResult(root, attempt) {
   const diff = root.querySelector("#diff");
   diff.replaceChildren();
   for (const word of attempt.diff) {
+    // The sentence as written and the answer as typed (older attempts have only the normalised words).
+    const expectedText = word.expected_text ?? word.expected;
+    const typedText = word.typed_text ?? word.typed;
     let node;
-    if (word.op === "equal") node = wordSpan(word.expected, "ok");
-    else if (word.op === "delete") node = wordSpan(word.expected, "missing");
-    else if (word.op === "insert") node = wordSpan(word.typed, "extra");
+    if (word.op === "equal") node = wordSpan(typedText, "ok");
+    else if (word.op === "delete") node = wordSpan(expectedText, "missing");
+    else if (word.op === "insert") node = wordSpan(typedText, "extra");
     else {
       // A substitution shows what was typed, struck through, then what was expected.
       node = document.createElement("span");
       node.className = `diff-word diff-${word.kind}`;
       const typed = document.createElement("del");
-      typed.textContent = word.typed;
+      typed.textContent = typedText;
       const expected = document.createElement("ins");
-      expected.textContent = word.expected;
+      expected.textContent = expectedText;
       node.append(typed, " ", expected);
     }
     node.title = word.kind === "ok" ? "right" : word.kind;
