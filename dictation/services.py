@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dictation import grading
+from dictation import grading, review, weak_words
 from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
 from sawt.accounts.models import User
 from sawt.accounts.services import on_account_delete
@@ -296,11 +296,17 @@ def attempt_create(*, owner: User, item: Item, text: str) -> Attempt:
     )
     now = timezone.now()
     with transaction.atomic():
+        memory = Item.objects.select_for_update().values_list("review_memory", flat=True).get(pk=item.pk)
+        rating = review.rating_for(wer=result.wer, typos=result.typos, mistakes=result.mistakes)
+        schedule = review.review_fields(item_id=item.pk, memory=memory, rating=rating, at=now)
         attempt = Attempt.objects.create(
             owner=owner, item=item, text=text, matched_answer=result.matched_answer, wer=result.wer,
             cer=result.cer, reference_words=result.reference_words, hits=result.hits,
             substitutions=result.substitutions, deletions=result.deletions, insertions=result.insertions,
             typos=result.typos, mistakes=result.mistakes, diff=result.diff, score=result.score, created_at=now,
         )
-        Item.objects.filter(pk=item.pk).update(attempts_count=F("attempts_count") + 1, last_attempt_at=now)
+        Item.objects.filter(pk=item.pk).update(
+            attempts_count=F("attempts_count") + 1, last_attempt_at=now, **schedule
+        )
+        weak_words.word_stats_record(owner_id=owner.pk, item_id=item.pk, diff=result.diff, at=now)
     return attempt
