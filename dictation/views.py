@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dictation import selectors, services
-from dictation.models import Item, TTSStatus
+from dictation import review as review_schedule
+from dictation import selectors, services, weak_words
+from dictation.models import Item
 from dictation.serializers import (
     DifficultyInput,
     ItemBulkCreateInput,
@@ -42,15 +44,33 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _practice_page(request: HttpRequest, mode: str, item: Item | None = None,
+                   queue: list[int] | None = None) -> HttpResponse:
+    return render(request, "dictation/practice.html", {
+        "mode": mode, "item": item, "queue": queue, "api_base": reverse("dictation:items").removesuffix("items"),
+    })
+
+
 @login_required
 @require_GET
 def practice(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One item; "Next" goes on with the review queue."""
     item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
-    following = (
-        Item.objects.filter(owner=item.owner, created_at__lt=item.created_at, tts_status=TTSStatus.COMPLETED)
-        .order_by("-created_at").first()
-    )
-    return render(request, "dictation/practice.html", {"item": item, "next_item": following})
+    return _practice_page(request, "item", item=item)
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The review queue: the page asks `review/next` for each item, most overdue first."""
+    return _practice_page(request, "review")
+
+
+@login_required
+@require_GET
+def weak(request: HttpRequest) -> HttpResponse:
+    """A session of the items that contain the learner's most-missed words."""
+    return _practice_page(request, "weak", queue=weak_words.weak_word_items(owner=request_user(request)))
 
 
 def _single_row(post: Any) -> dict[str, Any]:
@@ -144,4 +164,6 @@ def stats(request: HttpRequest) -> HttpResponse:
         "log": selectors.stats_practice_log(owner=user)[:20],
         "items": Item.objects.filter(owner=user, attempts_count__gt=0).order_by("text").only("id", "text"),
         "progress_url": reverse("dictation:stats-progress"),
+        "review": review_schedule.review_stats(owner=user, now=timezone.now()),
+        "weak": weak_words.weak_words(owner=user, limit=10),
     })

@@ -104,3 +104,28 @@ def test_the_item_page_changes_difficulty_and_tags_and_remakes_the_audio(browser
         assert browser.post(f"/dictation/items/{item.pk}/edit", {"action": "regenerate"}).status_code == 302
     item.refresh_from_db()
     assert item.tts_status == "completed" and item.tts_tasks.filter(force=True, status="completed").exists()
+
+
+def test_the_review_and_weak_word_pages_carry_their_queue(browser, owner):
+    from dictation import services
+
+    item = ItemFactory(owner=owner, text="Rhythm matters.", tts_status="completed")
+    services.attempt_create(owner=owner, item=item, text="rythm matters")
+
+    review = browser.get("/dictation/review").content.decode()
+    weak = browser.get("/dictation/review/weak-words").content.decode()
+
+    assert 'data-mode="review"' in review and 'data-api="/api/v1/dictation/"' in review
+    assert 'data-mode="weak"' in weak and f'id="weak-queue" type="application/json">[{item.pk}]' in weak
+
+
+def test_the_stats_page_shows_the_review_schedule_and_weak_words(browser, owner):
+    from dictation import services
+
+    item = ItemFactory(owner=owner, text="Rhythm matters.", tts_status="completed")
+    services.attempt_create(owner=owner, item=item, text="rythm matters")
+
+    page = browser.get("/dictation/stats").content.decode()
+
+    assert 'id="review-learning">1<' in page and 'id="forecast-data"' in page
+    assert "rhythm (1)" in page and "Practise my weak words" in page
