@@ -10,17 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dictation import review as review_schedule
 from dictation import selectors, services, weak_words
 from dictation.models import Item
 from dictation.serializers import (
-    DifficultyInput,
     ItemBulkCreateInput,
     ItemCreateInput,
     ItemListFilter,
-    TagsInput,
     item_rows_validate,
 )
 from sawt.accounts.signed_in import request_user
@@ -120,37 +118,55 @@ def editor(request: HttpRequest) -> HttpResponse:
     return render(request, "dictation/editor.html", context)
 
 
+def _edit_values(item: Item) -> dict[str, Any]:
+    return {
+        "text": item.text, "locale": item.locale, "difficulty": item.difficulty, "hint": item.hint,
+        "tags": ", ".join(t.name for t in item.tags.all()), "alternatives": "\n".join(item.alternatives),
+        "case_sensitive": item.case_sensitive, "keep_punctuation": item.keep_punctuation,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    """An existing item: its difficulty and tags (the text is fixed: a new text is a new item), and a fresh
-    rendering of its audio."""
+    """Every field of an item; a new text or locale makes new audio. "Make the audio again" renders it
+    afresh."""
     item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
-    values = {"difficulty": item.difficulty, "tags": ", ".join(t.name for t in item.tags.all())}
-    context: dict[str, Any] = {"item": item, "values": values, "errors": {}}
+    context: dict[str, Any] = {"item": item, "values": _edit_values(item), "errors": {},
+                               "locales": services.locale_choices()}
     if request.method == "POST" and request.POST.get("action") == "regenerate":
         services.item_regenerate_audio(item=item)
         messages.success(request, "The audio is being made again.")
         return redirect("dictation_pages:edit", item_id=item.pk)
     if request.method == "POST":
         context["values"] = request.POST
-        difficulty = DifficultyInput(data={"difficulty": request.POST.get("difficulty", "")})
-        tags = TagsInput(data={"tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]})
-        if not (difficulty.is_valid() & tags.is_valid()):
-            context["errors"] = {**difficulty.errors, **tags.errors}
+        # A field the form did not send keeps its value (a checkbox only counts when the text was sent).
+        post = request.POST.copy()
+        for key, value in _edit_values(item).items():
+            keeps = key not in ("case_sensitive", "keep_punctuation") or "text" not in post
+            if key not in post and keeps and value is not False:
+                post[key] = str(value)
+        row = _single_row(post)
+        row.setdefault("difficulty", None)
+        data = ItemCreateInput(data=row)
+        if not data.is_valid():
+            context["errors"] = data.errors
             return render(request, "dictation/edit.html", context, status=400)
-        if difficulty.validated_data["difficulty"] != item.difficulty:
-            services.item_update_difficulty(item=item, difficulty=difficulty.validated_data["difficulty"])
-        services.item_update_tags(item=item, names=tags.validated_data["tags"])
-        messages.success(request, "Item saved.")
+        new_audio = data.validated_data["text"] != item.text or data.validated_data["locale"] != item.locale
+        services.item_update(item=item, changes=dict(data.validated_data))
+        messages.success(request, "Item saved; its new audio is on its way." if new_audio else "Item saved.")
         return redirect("dictation_pages:index")
     return render(request, "dictation/edit.html", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, item_id: int) -> HttpResponse:
-    services.item_delete(item=get_owned_or_404(Item.objects.all(), request.user, pk=item_id))
+    """GET asks for confirmation; POST deletes."""
+    item = get_owned_or_404(Item.objects.all(), request.user, pk=item_id)
+    if request.method == "GET":
+        return render(request, "dictation/delete.html", {"item": item})
+    services.item_delete(item=item)
     messages.success(request, "Item deleted.")
     return redirect("dictation_pages:index")
 

@@ -129,3 +129,31 @@ def test_the_stats_page_shows_the_review_schedule_and_weak_words(browser, owner)
 
     assert 'id="review-learning">1<' in page and 'id="forecast-data"' in page
     assert "rhythm (1)" in page and "Practise my weak words" in page
+
+
+def test_every_field_of_an_item_can_be_edited_and_a_new_text_makes_new_audio(
+        browser, owner, django_capture_on_commit_callbacks):
+    item = ItemFactory(owner=owner, text="The ship sailed at dawn.", tts_status="completed",
+                       audio_file="dictation/audio/ab/old.wav", difficulty_inferred=True)
+    form = {"text": "The boat sailed at dusk.", "locale": "en-GB", "difficulty": "", "tags": "sea",
+            "alternatives": "The ship sailed at dusk.", "hint": "Boats.", "case_sensitive": "on"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(f"/dictation/items/{item.pk}/edit", form).status_code == 302
+
+    item.refresh_from_db()
+    assert (item.text, item.locale, item.hint, item.alternatives) == (
+        "The boat sailed at dusk.", "en-GB", "Boats.", ["The ship sailed at dusk."])
+    assert (item.case_sensitive, item.keep_punctuation, item.difficulty_inferred) == (True, False, True)
+    assert item.tts_status == "completed" and item.audio_file != "dictation/audio/ab/old.wav"
+    assert item.tts_tasks.filter(status="completed").count() == 1
+    assert 'name="locale"' in browser.get(f"/dictation/items/{item.pk}/edit").content.decode()
+
+
+def test_deleting_asks_for_confirmation_first(browser, owner):
+    item = ItemFactory(owner=owner, hint="A secret sentence.")
+
+    page = browser.get(f"/dictation/items/{item.pk}/delete").content.decode()
+
+    assert "Delete this item?" in page and "A secret sentence." in page and item.text not in page
+    assert Item.objects.filter(pk=item.pk).exists()
