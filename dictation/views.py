@@ -87,27 +87,15 @@ def _single_row(post: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def editor(request: HttpRequest) -> HttpResponse:
-    """A single item with all its options, or many pasted at once (one sentence a line)."""
-    context: dict[str, Any] = {"values": request.POST, "errors": {}, "row_errors": []}
+    """A single item with all its options, or many pasted at once (one sentence a line). Each form keeps
+    its own values."""
+    context: dict[str, Any] = {"values": {}, "bulk_values": {}, "errors": {}, "bulk_errors": {}, "row_errors": [],
+                               "locales": services.locale_choices()}
     if request.method == "POST" and request.POST.get("mode") == "bulk":
-        lines = [line for line in request.POST.get("lines", "").splitlines() if line.strip()]
-        body: dict[str, Any] = {"items": lines, "locale": request.POST.get("locale", ""),
-                                "tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]}
-        if request.POST.get("difficulty"):
-            body["difficulty"] = request.POST["difficulty"]
-        bulk = ItemBulkCreateInput(data=body)
-        if not bulk.is_valid():
-            context["errors"] = bulk.errors
-            return render(request, "dictation/editor.html", context, status=400)
-        rows = item_rows_validate(bulk.rows())
-        drafts = [row for row in rows if isinstance(row, services.ItemDraft)]
-        if len(drafts) < len(rows):
-            context["row_errors"] = [(n + 1, row) for n, row in enumerate(rows) if isinstance(row, dict)]
-            return render(request, "dictation/editor.html", context, status=400)
-        services.item_bulk_create(owner=request_user(request), drafts=drafts)
-        messages.success(request, f"Added {len(rows)} items; their audio is on its way.")
-        return redirect("dictation_pages:index")
+        context["bulk_values"] = request.POST
+        return _bulk_paste(request, context)
     if request.method == "POST":
+        context["values"] = request.POST
         single = ItemCreateInput(data=_single_row(request.POST))
         if not single.is_valid():
             context["errors"] = single.errors
@@ -116,6 +104,46 @@ def editor(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Item added; its audio is on its way.")
         return redirect("dictation_pages:practice", item_id=item.pk)
     return render(request, "dictation/editor.html", context)
+
+
+def _bulk_paste(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """Creates the good lines; each bad line (invalid, already an item, or pasted twice) is reported by its
+    line number in the text area, blank lines counted."""
+    numbered = [(n, line.strip()) for n, line in enumerate(request.POST.get("lines", "").splitlines(), 1)
+                if line.strip()]
+    body: dict[str, Any] = {"items": [line for _, line in numbered], "locale": request.POST.get("locale", ""),
+                            "tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]}
+    if request.POST.get("difficulty"):
+        body["difficulty"] = request.POST["difficulty"]
+    bulk = ItemBulkCreateInput(data=body)
+    if not bulk.is_valid():
+        context["bulk_errors"] = bulk.errors
+        return render(request, "dictation/editor.html", context, status=400)
+    owner = request_user(request)
+    rows = item_rows_validate(bulk.rows())
+    texts = [row.text for row in rows if isinstance(row, services.ItemDraft)]
+    existing = set(Item.objects.filter(owner=owner, text__in=texts).values_list("text", flat=True))
+    drafts: list[services.ItemDraft] = []
+    seen: dict[str, int] = {}
+    row_errors: list[tuple[int, dict[str, Any]]] = []
+    for (line, _), row in zip(numbered, rows, strict=True):
+        if isinstance(row, dict):
+            row_errors.append((line, row))
+        elif row.text in existing:
+            row_errors.append((line, {"text": ["You already have this sentence."]}))
+        elif row.text in seen:
+            row_errors.append((line, {"text": [f"The same sentence as line {seen[row.text]}."]}))
+        else:
+            seen[row.text] = line
+            drafts.append(row)
+    if drafts:
+        services.item_bulk_create(owner=owner, drafts=drafts)
+    if not row_errors:
+        messages.success(request, f"Added {len(drafts)} items; their audio is on its way.")
+        return redirect("dictation_pages:index")
+    context["row_errors"] = row_errors
+    context["bulk_added"] = len(drafts)
+    return render(request, "dictation/editor.html", context, status=200 if drafts else 400)
 
 
 def _edit_values(item: Item) -> dict[str, Any]:

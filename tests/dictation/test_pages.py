@@ -157,3 +157,24 @@ def test_deleting_asks_for_confirmation_first(browser, owner):
 
     assert "Delete this item?" in page and "A secret sentence." in page and item.text not in page
     assert Item.objects.filter(pk=item.pk).exists()
+
+
+def test_bulk_paste_keeps_good_lines_and_reports_bad_ones_by_their_real_line_number(
+        browser, owner, django_capture_on_commit_callbacks):
+    ItemFactory(owner=owner, text="Already here.")
+    lines = "\n".join(["Good line one.", "", "x" * 600, "Already here.", "Good line one.", "Good line two."])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post("/dictation/new", {"mode": "bulk", "lines": lines, "locale": "en-US",
+                                                   "tags": "bulk tag"})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Added 2 items" in page
+    assert "Line 3: text: Ensure this field has no more than 500 characters." in page
+    assert "Line 4: text: You already have this sentence." in page
+    assert "Line 5: text: The same sentence as line 1." in page
+    texts = sorted(Item.objects.filter(owner=owner).values_list("text", flat=True))
+    assert texts == ["Already here.", "Good line one.", "Good line two."]
+    # The bulk form keeps its text; the single-item form gets none of the bulk values.
+    assert 'id="b-tags" name="tags" value="bulk tag"' in page
+    assert 'id="s-tags" name="tags" value=""' in page and '<textarea id="s-text" name="text" rows="3" required maxlength="500"></textarea>' in page
