@@ -28,7 +28,7 @@ from sawt.core.ownership import get_owned_or_404
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != ""})
+    filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != "" and k != "show"})
     valid = filters.is_valid()
     args = filters.selector_args() if valid else {"sort": "-created"}
     page = Paginator(selectors.item_list(owner=request_user(request), **args), 25).get_page(request.GET.get("page"))
@@ -39,6 +39,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(), "tags": selectors.tag_list(owner=request_user(request)),
         "sorts": [("-created", "Newest"), ("created", "Oldest"), ("difficulty", "Easiest"),
                   ("-difficulty", "Hardest"), ("-practiced", "Recently practised"), ("text", "Text A-Z")],
+        # Sentences not yet practised stay hidden unless asked for, so the list gives no answers away.
+        "show_text": request.GET.get("show") == "1", "locales": services.locale_choices(),
+        "api_base": reverse("dictation:items").removesuffix("items"),
     })
 
 

@@ -384,6 +384,34 @@ export function drawForecast(container, days) {
   container.dataset.loaded = "true";
 }
 
+// --- item list: live audio state ----------------------------------------------------------------------
+
+function setupItemList(table) {
+  const api = table.dataset.api;
+  const labels = { pending: "Pending", running: "Running", completed: "Completed", failed: "Failed" };
+  const watch = async (badge) => {
+    try {
+      const status = await getJson(`${api}items/${badge.dataset.itemId}/tts-status`);
+      if (status.status !== badge.dataset.status) {
+        badge.classList.remove(badge.dataset.status);
+        badge.classList.add(status.status);
+        badge.dataset.status = status.status;
+        badge.textContent = labels[status.status] || status.status;
+        if (status.error) badge.title = status.error;
+      }
+      if (status.status === "completed" || status.status === "failed") return;
+    } catch (error) {
+      badge.title = `Checking the audio failed: ${error.message}`;
+    }
+    setTimeout(() => watch(badge), 1500);
+  };
+  table.querySelectorAll(".tts-status").forEach((badge) => {
+    if (badge.dataset.status === "pending" || badge.dataset.status === "running") watch(badge);
+  });
+}
+
+const items = document.querySelector("#dictation-items");
+if (items) setupItemList(items);
 const forecast = document.querySelector("#forecast-data");
 if (forecast) drawForecast(document.querySelector("#forecast-chart"), JSON.parse(forecast.textContent));
 const practice = document.querySelector("#practice");

@@ -178,3 +178,17 @@ def test_bulk_paste_keeps_good_lines_and_reports_bad_ones_by_their_real_line_num
     # The bulk form keeps its text; the single-item form gets none of the bulk values.
     assert 'id="b-tags" name="tags" value="bulk tag"' in page
     assert 'id="s-tags" name="tags" value=""' in page and '<textarea id="s-text" name="text" rows="3" required maxlength="500"></textarea>' in page
+
+
+def test_the_list_hides_unpractised_sentences_and_watches_the_audio_state(browser, owner):
+    secret = ItemFactory(owner=owner, text="A secret sentence.", hint="Something hidden.", tts_status="pending")
+    practised = ItemFactory(owner=owner, text="A practised sentence.", tts_status="completed", attempts_count=1)
+
+    page = browser.get("/dictation/").content.decode()
+
+    assert f'>Something hidden.</a>' in page and "<summary>Show sentence</summary>A secret sentence." in page
+    assert f'{practised.text}</a>' in page and page.count("<summary>Show sentence</summary>") == 1
+    assert f'data-item-id="{secret.pk}" data-status="pending"' in page and "js/dictation.js" in page
+    assert '<option value="en-US"' in page and "0 attempts · New" in page
+    shown = browser.get("/dictation/?show=1").content.decode()
+    assert f'{secret.text}</a>' in shown and "<summary>" not in shown

@@ -87,3 +87,13 @@ def test_review_stats_count_due_new_learning_learned_and_forecast_30_days(api, o
     assert len(body["forecast"]) == 30 and sum(d["due"] for d in body["forecast"]) == 3
     assert body["forecast"][2]["due"] + body["forecast"][3]["due"] == 1
     assert review.due_count(owner=owner, now=now) == 1
+
+
+def test_the_due_count_selector_counts_playable_due_items(owner):
+    from dictation import selectors
+
+    ready(owner, timezone.now() - timedelta(minutes=1))
+    ready(owner, timezone.now() + timedelta(days=1))
+    ItemFactory(owner=owner, review_due=timezone.now() - timedelta(days=1))  # audio not made yet
+
+    assert selectors.review_due_count(owner=owner) == 1
