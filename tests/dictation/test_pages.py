@@ -186,7 +186,7 @@ def test_the_list_hides_unpractised_sentences_and_watches_the_audio_state(browse
 
     page = browser.get("/dictation/").content.decode()
 
-    assert f'>Something hidden.</a>' in page and "<summary>Show sentence</summary>A secret sentence." in page
+    assert '>Something hidden.</a>' in page and "<summary>Show sentence</summary>A secret sentence." in page
     assert f'{practised.text}</a>' in page and page.count("<summary>Show sentence</summary>") == 1
     assert f'data-item-id="{secret.pk}" data-status="pending"' in page and "js/dictation.js" in page
     assert '<option value="en-US"' in page and "0 attempts · New" in page
