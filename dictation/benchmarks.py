@@ -289,7 +289,7 @@ def _stats(api: Any, user: Any, rng: random.Random, attempts: int, runs: int) ->
 def _review(api: Any, user: Any, rng: random.Random, items: int, attempts: int, runs: int) -> dict[str, Any]:
     """review/next, stats/review and stats/weak-words with `items` items (due times spread over two months
     either side of now) and `attempts` attempts for the user, word counts included."""
-    from dictation.models import Attempt, Item, ReviewState, TTSStatus, WordStat
+    from dictation.models import Attempt, Item, ReviewState, TTSStatus, WordStat, WordTotal
 
     now = timezone.now()
     have = Item.objects.filter(owner=user).count()
@@ -320,6 +320,15 @@ def _review(api: Any, user: Any, rng: random.Random, items: int, attempts: int, 
             for item_id in pool for word in rng.sample(WORDS, 6)
         ],
         batch_size=2000, ignore_conflicts=True,
+    )
+    from django.db.models import Max, Sum
+
+    sums = WordStat.objects.filter(owner=user).values("word").annotate(s=Sum("seen"), m=Sum("misses"),
+                                                                       at=Max("last_seen_at"))
+    WordTotal.objects.bulk_create(
+        [WordTotal(owner=user, word=r["word"], seen=r["s"], misses=r["m"], last_seen_at=r["at"], last_missed_at=r["at"])
+         for r in sums],
+        ignore_conflicts=True,
     )
     from django.db import connection
 

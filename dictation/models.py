@@ -202,3 +202,22 @@ class WordStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word}: {self.misses}/{self.seen}"
+
+
+class WordTotal(models.Model):
+    """The owner's counts of one word over all items (the sum of its WordStat rows), so the weak-words
+    list is an index scan."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_word_totals")
+    word = models.CharField(max_length=100)
+    seen = models.PositiveIntegerField(default=0)
+    misses = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField()
+    last_missed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "word"], name="dict_wordtotal_owner_word")]
+        indexes = [models.Index(fields=["owner", "-misses", "-last_missed_at"], name="dict_wordtotal_weakest")]
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.misses}/{self.seen}"

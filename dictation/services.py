@@ -230,6 +230,7 @@ def item_delete(*, item: Item) -> None:
     """Deletes the item, then its audio file unless an identical item still plays it."""
     audio_file = item.audio_file
     with transaction.atomic():
+        weak_words.word_stats_forget(item_id=item.pk)
         item.delete()
         if audio_file:
             transaction.on_commit(lambda: _delete_unused_audio([audio_file]))

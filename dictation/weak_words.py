@@ -1,17 +1,19 @@
 """Weak words: the words of the learner's items that they keep missing.
 
 Every attempt counts each expected word of its diff as seen, and as missed when it was a typo or a
-mistake (substituted or left out); counts are kept per item and word (`WordStat`), so the list is one
-grouped query however many attempts there are.
+mistake (substituted or left out); counts are kept per item and word (`WordStat`, for the items that
+contain a word) and per word (`WordTotal`, their sums), so the list is an index scan however many
+attempts there are.
 """
 
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import F
+from django.db.models.functions import Greatest
 
-from dictation.models import WordStat
+from dictation.models import WordStat, WordTotal
 from sawt.accounts.models import User
 
 
@@ -45,24 +47,44 @@ def word_stats_record(*, owner_id: int, item_id: int, diff: list[dict[str, Any]]
         (changed if row.pk else new).append(row)
     WordStat.objects.bulk_create(new)
     WordStat.objects.bulk_update(changed, ["seen", "misses", "last_seen_at", "last_missed_at"])
+    _totals_add(owner_id, seen, missed, at)
+
+
+def _totals_add(owner_id: int, seen: Counter[str], missed: Counter[str], at: datetime) -> None:
+    totals = {t.word: t for t in WordTotal.objects.select_for_update().filter(owner_id=owner_id, word__in=seen)}
+    new: list[WordTotal] = []
+    changed: list[WordTotal] = []
+    for word, count in seen.items():
+        row = totals.get(word) or WordTotal(owner_id=owner_id, word=word, last_seen_at=at)
+        row.seen += count
+        row.misses += missed[word]
+        row.last_seen_at = at
+        if missed[word]:
+            row.last_missed_at = at
+        (changed if row.pk else new).append(row)
+    WordTotal.objects.bulk_create(new)
+    WordTotal.objects.bulk_update(changed, ["seen", "misses", "last_seen_at", "last_missed_at"])
+
+
+def word_stats_forget(*, item_id: int) -> None:
+    """Takes a deleted item's counts off the owner's totals (call before deleting it)."""
+    for stat in WordStat.objects.filter(item_id=item_id):
+        WordTotal.objects.filter(owner_id=stat.owner_id, word=stat.word).update(
+            seen=Greatest(F("seen") - stat.seen, 0), misses=Greatest(F("misses") - stat.misses, 0))
+    WordTotal.objects.filter(seen=0).delete()
 
 
 def weak_words(*, owner: User, limit: int = 20) -> list[dict[str, Any]]:
     """The most-missed words, most misses first (then most recently missed)."""
     rows = list(
-        WordStat.objects.filter(owner=owner)
-        .values("word")
-        .annotate(misses_total=Sum("misses"), seen_total=Sum("seen"), last_seen=Max("last_seen_at"),
-                  last_missed=Max("last_missed_at"))
-        .filter(misses_total__gt=0)
-        .order_by("-misses_total", "-last_missed", "word")[:limit]
+        WordTotal.objects.filter(owner=owner, misses__gt=0).order_by("-misses", "-last_missed_at", "word")[:limit]
     )
     items: dict[str, list[int]] = {}
-    pairs = WordStat.objects.filter(owner=owner, word__in=[r["word"] for r in rows], misses__gt=0)
+    pairs = WordStat.objects.filter(owner=owner, word__in=[r.word for r in rows], misses__gt=0)
     for word, item_id in pairs.order_by("-misses", "item_id").values_list("word", "item_id"):
         items.setdefault(word, []).append(item_id)
-    return [{"word": r["word"], "misses": r["misses_total"], "seen": r["seen_total"], "last_seen_at": r["last_seen"],
-             "last_missed_at": r["last_missed"], "item_ids": items.get(r["word"], [])} for r in rows]
+    return [{"word": r.word, "misses": r.misses, "seen": r.seen, "last_seen_at": r.last_seen_at,
+             "last_missed_at": r.last_missed_at, "item_ids": items.get(r.word, [])} for r in rows]
 
 
 def weak_word_items(*, owner: User, limit: int = 20) -> list[int]:

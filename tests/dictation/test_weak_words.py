@@ -36,3 +36,13 @@ def test_weak_words_are_the_learners_own(api, owner):
 
     assert api.get(WEAK).json()["words"] == []
     assert api.get(f"{WEAK}?limit=0").status_code == 400
+
+
+def test_a_deleted_item_takes_its_words_off_the_list(api, owner):
+    item = ItemFactory(owner=owner, text="Rhythm and blues.", tts_status=TTSStatus.COMPLETED)
+    attempt(api, item, "rythm and blues")
+    assert api.get(WEAK).json()["words"][0]["word"] == "rhythm"
+
+    assert api.delete(f"/api/v1/dictation/items/{item.pk}").status_code == 204
+
+    assert api.get(WEAK).json()["words"] == []
