@@ -198,7 +198,7 @@ class WordStat(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "word"], name="dict_wordstat_item_word")]
-        indexes = [models.Index(fields=["owner", "word"], name="dict_wordstat_owner_word")]
+        indexes = [models.Index(fields=["owner", "word", "-misses", "item"], name="dict_wordstat_owner_word")]
 
     def __str__(self) -> str:
         return f"{self.word}: {self.misses}/{self.seen}"

@@ -74,15 +74,22 @@ def word_stats_forget(*, item_id: int) -> None:
     WordTotal.objects.filter(seen=0).delete()
 
 
+ITEMS_PER_WORD = 50
+
+
 def weak_words(*, owner: User, limit: int = 20) -> list[dict[str, Any]]:
-    """The most-missed words, most misses first (then most recently missed)."""
+    """The most-missed words, most misses first (then most recently missed), each with the items (up to
+    ITEMS_PER_WORD, most missed there first) where it was missed."""
     rows = list(
         WordTotal.objects.filter(owner=owner, misses__gt=0).order_by("-misses", "-last_missed_at", "word")[:limit]
     )
-    items: dict[str, list[int]] = {}
-    pairs = WordStat.objects.filter(owner=owner, word__in=[r.word for r in rows], misses__gt=0)
-    for word, item_id in pairs.order_by("-misses", "item_id").values_list("word", "item_id"):
-        items.setdefault(word, []).append(item_id)
+    items = {
+        r.word: list(
+            WordStat.objects.filter(owner=owner, word=r.word, misses__gt=0)
+            .order_by("-misses", "item_id").values_list("item_id", flat=True)[:ITEMS_PER_WORD]
+        )
+        for r in rows
+    }
     return [{"word": r.word, "misses": r.misses, "seen": r.seen, "last_seen_at": r.last_seen_at,
              "last_missed_at": r.last_missed_at, "item_ids": items.get(r.word, [])} for r in rows]
 

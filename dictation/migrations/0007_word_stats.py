@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dictation_words', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', 'word'], name='dict_wordstat_owner_word')],
+                'indexes': [models.Index(fields=['owner', 'word', '-misses', 'item'], name='dict_wordstat_owner_word')],
                 'constraints': [models.UniqueConstraint(fields=('item', 'word'), name='dict_wordstat_item_word')],
             },
         ),
