@@ -156,19 +156,19 @@ def _letters(unit: Unit, index: int = 0) -> str:
     return unit.spellings[index] if unit.spellings else ""
 
 
-def _joins(ref: Unit, left: Unit, right: Unit) -> bool:
-    """`left right` typed for `ref`: the same letters, one word apart."""
-    typed = _letters(left) + _letters(right)
-    return any(typed == s.replace(" ", "") for s in ref.spellings) and not any(
-        k.startswith("#") for k in (*left.keys, *right.keys)
-    )
-
-
 def align(ref: list[Unit], hyp: list[Unit], is_typo: Callable[[str, str], bool]) -> list[Step]:
     """Minimum edit alignment (fewest errors, then fewest mistakes, then most right words) with splits and
     merges."""
     n, m = len(ref), len(hyp)
     inf = (10**9, 10**9, 0)
+    # For splits and joins: each unit's letters, the forms it accepts without spaces, and whether it is a
+    # number (numbers are never split).
+    ref_letters = [_letters(u) for u in ref]
+    hyp_letters = [_letters(u) for u in hyp]
+    ref_forms = [{s.replace(" ", "") for s in u.spellings} for u in ref]
+    hyp_forms = [{s.replace(" ", "") for s in u.spellings} for u in hyp]
+    ref_number = [any(k.startswith("#") for k in u.keys) for u in ref]
+    hyp_number = [any(k.startswith("#") for k in u.keys) for u in hyp]
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[Step | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = (0, 0, 0)
@@ -188,11 +188,14 @@ def align(ref: list[Unit], hyp: list[Unit], is_typo: Callable[[str, str], bool])
                 if h.keys[0] in r.keys:
                     relax(i, j, i - 1, j - 1, Step("equal", (r,), (h,)), 0, 0)
                 else:
-                    typo = any(is_typo(s, _letters(h)) for s in r.spellings)
+                    typo = any(is_typo(s, hyp_letters[j - 1]) for s in r.spellings)
                     relax(i, j, i - 1, j - 1, Step("substitute", (r,), (h,), typo), 1, 0 if typo else 1)
-                if j > 1 and _joins(r, hyp[j - 2], h):
+                # "sea shells" typed for "seashells": the same letters, one word apart.
+                if (j > 1 and not (hyp_number[j - 2] or hyp_number[j - 1])
+                        and hyp_letters[j - 2] + hyp_letters[j - 1] in ref_forms[i - 1]):
                     relax(i, j, i - 1, j - 2, Step("split", (r,), (hyp[j - 2], h), True), 1, 0)
-                if i > 1 and _joins(h, ref[i - 2], r):
+                if (i > 1 and not (ref_number[i - 2] or ref_number[i - 1])
+                        and ref_letters[i - 2] + ref_letters[i - 1] in hyp_forms[j - 1]):
                     relax(i, j, i - 2, j - 1, Step("merge", (ref[i - 2], r), (h,), True), 1, 0)
             if i:
                 relax(i, j, i - 1, j, Step("delete", (ref[i - 1],), ()), 1, 1)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jiwer
+from rapidfuzz.distance import OSA
 
 from dictation import alignment
 from sawt.speech import scoring
@@ -40,22 +41,15 @@ class Grade:
 
 def damerau_levenshtein(a: str, b: str) -> int:
     """Edit distance counting one swap of adjacent characters as one edit (optimal string alignment)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
+    return int(OSA.distance(a, b))
 
 
 def is_typo(expected: str, typed: str) -> bool:
     length = max(len(expected), len(typed))
     allowed = 2 if length > 9 else 1 if length > 3 else 0
-    return allowed > 0 and damerau_levenshtein(expected, typed) <= allowed
+    if allowed == 0 or abs(len(expected) - len(typed)) > allowed:
+        return False
+    return damerau_levenshtein(expected, typed) <= allowed
 
 
 def grade(*, answers: list[str], typed: str, case_sensitive: bool, keep_punctuation: bool) -> Grade:

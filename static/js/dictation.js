@@ -247,7 +247,8 @@ function showResult(root, attempt) {
     node.title = word.kind === "ok" ? "right" : word.kind;
     diff.append(node, " ");
   }
-  root.querySelector("#answer").textContent = `Answer: ${attempt.matched_answer}`;
+  // Per-word alternatives (`colour|color`) read as "colour / color".
+  root.querySelector("#answer").textContent = `Answer: ${attempt.matched_answer.replace(/\|/g, " / ")}`;
   const perfect = attempt.wer === 0;
   root.querySelector("#answer-block").hidden = true;
   root.querySelector("#show-answer").hidden = perfect;
