@@ -1,16 +1,16 @@
 """Scoring a typed answer against an item, and inferring an item's difficulty.
 
-WER and the word alignment come from the speech engine (`sawt.speech.scoring`), with its documented
-normalisation (NFKC, apostrophe and dash variants unified, case folded, punctuation dropped). The item's
-options switch case folding and punctuation stripping off. On top of the engine's alignment, each
-substituted word is classed as a *typo* or a *mistake* with H5P's rule (`H5P.TextUtilities.areSimilar`):
-a typed word is a typo when its Damerau-Levenshtein distance to the expected word is at most 1 for
-words of 4 to 9 characters and at most 2 for words of 10 or more; short words (3 characters or fewer)
-allow none. WER still counts typos (it is the engine's plain WER); `typos` and `mistakes` report them
-apart, as H5P does.
+Words come from `dictation.alignment` (the engine's normalisation, with the item's case and punctuation
+options; per-word alternatives `colour|color`; digits and number words as one word; splits and joins).
+Each substituted word is classed as a *typo* or a *mistake* with H5P's rule
+(`H5P.TextUtilities.areSimilar`): a typed word is a typo when its Damerau-Levenshtein distance to the
+expected word is at most 1 for words of 4 to 9 characters and at most 2 for words of 10 or more; short
+words (3 characters or fewer) allow none. A word split in two or two joined ("sea shells" / "seashells")
+is one typo. WER counts typos too; `typos` and `mistakes` report them apart, as H5P does, and `score` is
+H5P's: right words 1, typos 0.5, the rest 0, over the reference's word count.
 
 With alternative accepted answers, the attempt is scored against every accepted answer and the best
-one (lowest WER, then fewest mistakes) wins.
+one (lowest WER, then fewest mistakes, then highest score) wins.
 """
 
 from dataclasses import dataclass, field
