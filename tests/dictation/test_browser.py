@@ -115,4 +115,9 @@ def test_a_learner_practises_two_due_items_from_the_review_page(due_items, sessi
     page.locator("#queue-state:not([hidden])").wait_for(timeout=10_000)
     assert "Nothing is due for review." in page.inner_text("#queue-state")
     page.screenshot(path="/tmp/dictation-review.png", full_page=True)
+
+    # The list now shows both sentences (practised), their progress and their audio state.
+    page.goto(f"{live_server.url}/dictation/")
+    assert page.locator(".tts-status[data-status=completed]").count() == 2
+    assert "The cat sleeps on the sofa." in page.inner_text("#dictation-items")
     assert not errors, errors
