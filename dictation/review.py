@@ -4,29 +4,32 @@ Each item holds FSRS's memory state (`review_memory`, the card as `fsrs.Card.to_
 (`review_state`: new until first practised, then learning, review or relearning) and when it is due
 (`review_due`; a new item is due from its creation). Every attempt is a review whose rating comes from
 its score: no error is Good, only typos is Hard, mistakes are Again (Hard when they are at most
-`DICTATION_REVIEW_HARD_WER` of the words). Items without audio are never due.
+`HARD_WER` of the words). Items without audio are never due.
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
 import fsrs
-from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 
 from dictation.models import Item, ReviewState, TTSStatus
 from sawt.accounts.models import User
 
+# FSRS's target recall, and the WER up to which an attempt with mistakes is rated Hard rather than Again.
+RETENTION = 0.9
+HARD_WER = 0.2
+
 
 def _scheduler() -> fsrs.Scheduler:
-    return fsrs.Scheduler(desired_retention=settings.DICTATION_REVIEW_RETENTION, enable_fuzzing=False)
+    return fsrs.Scheduler(desired_retention=RETENTION, enable_fuzzing=False)
 
 
 def rating_for(*, wer: float, typos: int, mistakes: int) -> fsrs.Rating:
     if mistakes == 0:
         return fsrs.Rating.Good if typos == 0 else fsrs.Rating.Hard
-    return fsrs.Rating.Hard if wer <= settings.DICTATION_REVIEW_HARD_WER else fsrs.Rating.Again
+    return fsrs.Rating.Hard if wer <= HARD_WER else fsrs.Rating.Again
 
 
 def review_fields(*, item_id: int, memory: dict[str, Any], rating: fsrs.Rating, at: datetime) -> dict[str, Any]:

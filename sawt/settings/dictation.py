@@ -20,7 +20,3 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
     "DictationTTSStatusEnum": "dictation.models.TTSStatus",
 }
-# The review schedule (dictation.review): FSRS's target recall, and the WER up to which an attempt with
-# mistakes is rated Hard rather than Again.
-DICTATION_REVIEW_RETENTION = 0.9
-DICTATION_REVIEW_HARD_WER = 0.2
