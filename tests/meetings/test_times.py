@@ -21,3 +21,18 @@ def test_the_pages_print_line_times_and_durations_as_h_mm_ss(client, owner):
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "20:34</button>" in page and "1234.5s" not in page
     assert "1:12:01" in client.get("/meetings/").content.decode()
+
+
+def test_the_page_offers_exports_and_regenerate_only_once_they_can_work(client, owner):
+    from tests.meetings.factories import SummaryFactory
+
+    client.force_login(owner)
+    waiting = MeetingFactory(owner=owner, status="processing")
+    page = client.get(f"/meetings/{waiting.pk}/").content.decode()
+    assert "export-buttons" not in page and 'id="regenerate"' not in page
+
+    done = MeetingFactory(owner=owner)
+    SegmentFactory(meeting=done)
+    SummaryFactory(meeting=done)
+    page = client.get(f"/meetings/{done.pk}/").content.decode()
+    assert "export-buttons" in page and "format=rttm" in page and 'id="regenerate"' in page
