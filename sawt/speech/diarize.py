@@ -96,6 +96,17 @@ def _windows(regions: Sequence[tuple[float, float]], window: float, step: float)
     return spans
 
 
+def plan_windows(
+    regions: Sequence[tuple[float, float]], *, window: float, step: float, max_windows: int
+) -> list[tuple[float, float]]:
+    """Embedding windows over the speech regions. Their count is capped so the affinity matrix stays
+    small on long meetings (O(n^2) memory): the step grows with the amount of speech, and the window
+    grows with the step, so the windows still tile all the speech however long the recording is."""
+    speech = sum(end - start for start, end in regions)
+    stride = max(step, speech / max_windows)
+    return _windows(regions, max(window, stride), stride)
+
+
 def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> FloatArray:
     """One L2-normalised 256-d embedding per (start, end) span."""
     import torch
@@ -199,9 +210,7 @@ def diarize(
     regions = speech_regions(samples, **(vad or {}))
     if not regions:
         return Diarization([])
-    # Cap the window count so the affinity matrix stays small on long meetings (O(n^2) memory).
-    speech = sum(end - start for start, end in regions)
-    spans = _windows(regions, window, max(step, speech / max_windows))
+    spans = plan_windows(regions, window=window, step=step, max_windows=max_windows)
     vectors = embed_windows(samples, spans)
     labels = cluster(vectors, num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers or 8)
     frames = int(np.ceil(len(samples) / SAMPLE_RATE / FRAME)) + 1

@@ -49,3 +49,19 @@ def test_it_finds_exactly_the_two_speakers_of_a_clean_mix(shared_data: Path, ste
         pytest.skip(f"{rttm} not found")
     reference = {label for _, _, label in read_rttm(rttm)}
     assert len(diarize(decode_audio(audio)).speakers) == len(reference) == 2
+
+
+def test_the_windows_cover_all_the_speech_of_a_long_recording():
+    from sawt.speech.diarize import FRAME, plan_windows
+
+    # Four hours with speech most of the time: far more than the window cap at the default step.
+    regions = [(t * 10.0, t * 10.0 + 8.5) for t in range(1440)]
+    spans = plan_windows(regions, window=1.5, step=0.1, max_windows=2500)
+    assert len(spans) <= 2500 + len(regions)
+    covered = np.zeros(int(14400 / FRAME) + 1, dtype=bool)
+    for start, end in spans:
+        covered[round(start / FRAME) : round(end / FRAME)] = True
+    speech = np.zeros_like(covered)
+    for start, end in regions:
+        speech[round(start / FRAME) : round(end / FRAME)] = True
+    assert covered[speech].all()
