@@ -91,3 +91,23 @@ def live_meeting_finish(*, meeting_id: int) -> ProcessingJob | None:
     pcm.unlink(missing_ok=True)
     wav_path.unlink(missing_ok=True)
     return job
+
+
+def idle_live_meetings_close(*, now: float | None = None) -> list[int]:
+    """Beat: finish every live meeting whose socket has sent no audio for MEETINGS_LIVE_IDLE_SECONDS (the
+    PCM file's last write; the meeting's start when none came), as a clean close would. Returns their ids."""
+    import time
+
+    from django.conf import settings
+
+    now = time.time() if now is None else now
+    idle = settings.MEETINGS_LIVE_IDLE_SECONDS
+    closed = []
+    for meeting in Meeting.objects.filter(status=Meeting.Status.LIVE).only("pk", "started", "created"):
+        pcm = live_pcm_path(meeting_id=meeting.pk)
+        started = meeting.started or meeting.created
+        last = pcm.stat().st_mtime if pcm.exists() else started.timestamp()
+        if now - last >= idle:
+            live_meeting_finish(meeting_id=meeting.pk)
+            closed.append(meeting.pk)
+    return closed

@@ -38,6 +38,13 @@ def purge_deleted() -> int:
     return deleted_recordings_purge()
 
 
+@shared_task(name="meetings.tasks.close_idle_live")
+def close_idle_live() -> int:
+    from meetings.live import idle_live_meetings_close
+
+    return len(idle_live_meetings_close())
+
+
 @shared_task(name="meetings.tasks.sweep_abandoned_uploads")
 def sweep_abandoned_uploads() -> int:
     return abandoned_uploads_sweep()
