@@ -73,9 +73,10 @@ class BusinessForm(forms.ModelForm[Business]):
             for index in range(PERIODS):
                 for edge, position in (("open", 0), ("close", 1)):
                     name = f"{day}_{edge}_{index}"
+                    label = f"{DAY_NAMES[day]} {edge} {index + 1}"
                     self.fields[name] = forms.TimeField(
-                        required=False, label=f"{DAY_NAMES[day]} {edge} {index + 1}",
-                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                        required=False, label=label,
+                        widget=forms.TimeInput(attrs={"type": "time", "aria-label": label}, format="%H:%M"),
                     )
                     if index < len(periods):
                         self.initial.setdefault(name, periods[index][position])
