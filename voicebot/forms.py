@@ -109,6 +109,9 @@ class BusinessForm(forms.ModelForm[Business]):
                     problem = f"{DAY_NAMES[day]}: give an opening time before the closing time."
                     self.add_error(f"{day}_open_{index}", problem)
                     continue
+                if hours[day] and opens.strftime("%H:%M") < hours[day][-1][1]:
+                    self.add_error(f"{day}_open_{index}", f"{DAY_NAMES[day]}: the periods overlap.")
+                    continue
                 hours[day].append([opens.strftime("%H:%M"), closes.strftime("%H:%M")])
         data["opening_hours"] = hours
         return data

@@ -49,8 +49,10 @@ def test_a_new_user_creates_a_business_with_its_hours_and_owns_it(client):
 def test_the_form_says_what_is_wrong_in_words(client):
     client.force_login(UserFactory())
     page = client.post(
-        "/voicebot/businesses/new/", business_form(phone_number="12", mon_close_0="11:00", holidays_text="soon")
+        "/voicebot/businesses/new/",
+        business_form(phone_number="12", mon_close_0="11:00", sat_open_1="22:00", sat_close_1="23:30", holidays_text="soon"),
     ).content.decode()
+    assert "Saturday: the periods overlap." in page
     assert "at least 6 digits" in page and "opening time before the closing time" in page
     assert "is not a date like" in page and not Business.objects.exists()
 
