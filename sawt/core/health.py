@@ -55,8 +55,10 @@ def check_celery() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return OK  # tasks run inline
     now = time.monotonic()
-    if now - _celery_cache["at"] < 15 and _celery_cache["value"] is not None:
-        return str(_celery_cache["value"])
+    # A good answer is kept 15 s; a bad one is asked again each time, so workers that have just come up
+    # (or come back) show at once instead of keeping /health "starting" or "degraded" for 15 s more.
+    if now - _celery_cache["at"] < 15 and _celery_cache["value"] == OK:
+        return OK
     from sawt.celery import app
 
     try:

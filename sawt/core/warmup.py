@@ -23,10 +23,13 @@ _state: dict[str, Any] = {"thread": None, "done": threading.Event(), "started": 
 
 
 def warm_models() -> None:
-    """Load what a first call or job needs: the ASR model, the VAD model, the default voice."""
+    """Load what a first call or job needs: the ASR model with one decode through the streaming scheduler
+    (CTranslate2's first decode is slow too), the VAD model, the default voice with one sentence."""
     from sawt.speech import asr, tts, vad
+    from sawt.speech.stream_scheduler import get_scheduler
 
     asr.get_asr_model()
+    get_scheduler().warm_up().result(timeout=120)
     vad._model()
     tts.synthesize("Hello.")
 

@@ -56,6 +56,9 @@ def test_warm_up_loads_the_models_in_the_background_and_clears_its_mark(settings
     assert not warmup.start("web")  # once per process
     assert warmup.wait(300)
     assert asr.model_info()["loaded"]
+    from sawt.speech.stream_scheduler import get_scheduler
+
+    assert get_scheduler().warm_up().done()  # the first call's decode is not the first decode
     assert warmup.warming() == []
 
 

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             status = health_status(base_url + "health")
             if status is not None and status != "starting":
                 break
-            time.sleep(1)
+            time.sleep(2)
         if status is None:
             self.stderr.write(f"Sawt did not answer at {base_url} within {options['wait']:.0f}s.")
         else:
