@@ -132,3 +132,51 @@ def test_a_new_user_sets_up_a_business_books_by_hand_calls_the_bot_and_reads_the
         finally:
             browser.close()
     assert errors == [], "\n".join(errors)
+
+
+def test_the_test_call_page_ends_cleanly_when_the_bot_hangs_up(tmp_path, silent_microphone):
+    """Nobody speaks: the bot asks, says goodbye and hangs up; the page says "Call ended" (no close code),
+    links the transcript, and nothing writes "Listening…" over it afterwards."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    from sawt.testing.liveserver import DaphneServer
+
+    server = DaphneServer.on_sqlite(tmp_path)
+    server.env.update(VOICEBOT_SILENCE_PROMPT_SECONDS="2", VOICEBOT_SILENCE_HANGUP_SECONDS="5")
+    business_id = server.manage(
+        "shell", "-c",
+        "from sawt.accounts.models import User; from voicebot.models import Business, Membership; "
+        f"user = User.objects.create_user('host', 'h@example.com', '{PASSWORD}'); "
+        "business = Business.objects.create(name='Dosa Corner', phone_number='+918000000010'); "
+        "Membership.objects.create(business=business, user=user, role='owner'); print(business.pk)",
+    ).strip().splitlines()[-1]
+    args = [*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS, f"--use-file-for-fake-audio-capture={silent_microphone}"]
+    errors: list[str] = []
+    with server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+            page.goto(f"{server.url}/accounts/login/?next=/voicebot/businesses/{business_id}/test-call/")
+            page.fill("input[name=username]", "host")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.get_by_role("button", name="Call").click()
+            status = page.locator("#call-status")
+            expect(status).to_contain_text("Call ended", timeout=90_000)
+            expect(status).not_to_contain_text("(")  # words, not a close code
+            expect(page.locator("#call-link")).to_be_visible()
+            expect(page.locator("#conversation")).to_contain_text("hang up")
+            page.wait_for_timeout(4000)  # the goodbye finishes playing; the page still says the call ended
+            expect(status).to_contain_text("Call ended")
+            expect(page.get_by_role("button", name="Call")).to_be_visible()
+            page.click("#call-link")
+            expect(page.locator("#turns tbody tr").first).to_be_visible(timeout=10_000)  # the call's turns
+        finally:
+            browser.close()
+    assert errors == [], "\n".join(errors)
