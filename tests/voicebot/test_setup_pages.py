@@ -158,3 +158,24 @@ def test_a_business_made_in_the_admin_gets_its_creator_as_owner(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     business = Business.objects.get(name="Admin made")
     assert business.role_of(admin) == Membership.Role.OWNER
+
+
+def test_an_outsider_finds_none_of_the_setup_and_booking_pages(client):
+    owner = UserFactory()
+    business = business_for(owner)
+    booking = Reservation.objects.create(
+        business=business, date=business.now().date() + dt.timedelta(days=1), time=dt.time(20), party_size=2, name="A"
+    )
+    client.force_login(UserFactory())
+    for path in (
+        f"/voicebot/businesses/{business.pk}/edit/",
+        f"/voicebot/businesses/{business.pk}/bookings/new/",
+        f"/voicebot/reservations/{booking.pk}/edit/",
+        f"/voicebot/reservations/{booking.pk}/cancel/confirm/",
+        f"/voicebot/reservations/{booking.pk}/no-show/confirm/",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/voicebot/businesses/{business.pk}/invite/", {"username": "x"}).status_code == 404
+    assert client.post(f"/voicebot/reservations/{booking.pk}/edit/", {"name": "B"}).status_code == 404
+    booking.refresh_from_db()
+    assert booking.name == "A"
