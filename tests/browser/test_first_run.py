@@ -127,7 +127,7 @@ def test_a_new_user_sets_up_a_business_books_by_hand_calls_the_bot_and_reads_the
 
             # Home: the products with what is there and what needs attention.
             page.goto(f"{server.url}/")
-            expect(page.get_by_role("heading", name="Welcome back, newcomer")).to_be_visible()
+            expect(page.get_by_role("heading", name="Hello, newcomer")).to_be_visible()
             shot(page, "home")
         finally:
             browser.close()

@@ -89,7 +89,7 @@ def test_it_lists_latest_items_and_what_needs_attention(client):
     assert "1 sentence due for review (never practised)" in [link.label for link in panels["Dictation trainer"]["attention"]]
     assert [link.label for link in panels["Phone voice bot"]["attention"]] == ["Chez Ada: 1 booking today"]
     assert f'href="/voicebot/businesses/{business.pk}/"' in page
-    assert "Welcome back" in page and "Create an account" not in page
+    assert "Hello, " in page and "Create an account" not in page
 
 
 def test_favicon_ico_leads_to_the_icon(client):
