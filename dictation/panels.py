@@ -3,6 +3,7 @@
 from typing import Any
 
 from dictation.models import Attempt, Item, TTSStatus
+from dictation.selectors import review_due_count
 from sawt.core.home import Link, counted, home_panel, latest_items, needs_attention
 
 
@@ -22,12 +23,12 @@ def latest_sentences(user: Any) -> list[Link]:
 
 @needs_attention("/dictation/")
 def due_sentences(user: Any) -> list[Link]:
-    """Sentences due for review (never practised yet) and sentences whose audio failed."""
+    """Sentences due for review (dictation.review's schedule) and sentences whose audio failed."""
     links: list[Link] = []
     failed = Item.objects.filter(owner=user, tts_status=TTSStatus.FAILED).count()
     if failed:
         links.append(Link(f"{counted(failed, 'sentence')} without audio (generation failed)", "/dictation/"))
-    due = Item.objects.filter(owner=user, attempts__isnull=True).count()
+    due = review_due_count(owner=user)
     if due:
-        links.append(Link(f"{counted(due, 'sentence')} due for review (never practised)", "/dictation/"))
+        links.append(Link(f"{counted(due, 'sentence')} due for review", "/dictation/review"))
     return links

@@ -9,7 +9,7 @@ PASSWORD = "correct horse battery staple"
 PUBLIC = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/api/docs/", "/nowhere/"]
 SIGNED_IN = [
     "/", "/chat/", "/meetings/", "/meetings/live/", "/music/", "/voicebot/", "/voicebot/businesses/new/",
-    "/dictation/", "/dictation/new", "/dictation/stats", "/accounts/profile/", "/accounts/tokens/",
+    "/dictation/", "/dictation/new", "/dictation/stats", "/dictation/review", "/accounts/profile/", "/accounts/tokens/",
     "/accounts/password/change/", "/api/docs/",
 ]
 

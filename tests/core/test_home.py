@@ -73,7 +73,7 @@ def test_it_lists_latest_items_and_what_needs_attention(client):
     user = UserFactory()
     MeetingFactory(owner=user, title="Board call", status="failed")
     MeetingFactory(owner=user, title="Stand-up", status="completed")
-    ItemFactory(owner=user, text="The cat sat on the mat.")
+    ItemFactory(owner=user, text="The cat sat on the mat.", tts_status="completed")
     business = BusinessFactory(name="Chez Ada", time_zone="UTC")
     MembershipFactory(business=business, user=user)
     today = timezone.now().astimezone(dt.UTC).date()
@@ -86,7 +86,7 @@ def test_it_lists_latest_items_and_what_needs_attention(client):
 
     assert [link.label for link in panels["Meetings"]["latest"]] == ["Stand-up", "Board call"]
     assert [link.label for link in panels["Meetings"]["attention"]] == ["“Board call” could not be processed"]
-    assert "1 sentence due for review (never practised)" in [link.label for link in panels["Dictation trainer"]["attention"]]
+    assert "1 sentence due for review" in [link.label for link in panels["Dictation trainer"]["attention"]]
     assert [link.label for link in panels["Phone voice bot"]["attention"]] == ["Chez Ada: 1 booking today"]
     assert f'href="/voicebot/businesses/{business.pk}/"' in page
     assert "Hello, " in page and "Create an account" not in page
