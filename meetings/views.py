@@ -13,8 +13,10 @@ from meetings.models import Meeting
 @ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    meetings = selectors.meeting_list(user=request.user, query=query)[:100]
     hits = list(selectors.segment_search(user=request.user, query=query)[:20]) if query else []
+    matching = selectors.meeting_list(user=request.user, query=query)
+    # A search that finds nothing says so and leaves the list as it was.
+    meetings = (matching if not query or hits or matching.exists() else selectors.meeting_list(user=request.user))[:100]
     return render(request, "meetings/index.html", {"meetings": meetings, "query": query, "hits": hits})
 
 

@@ -36,3 +36,12 @@ def test_the_page_offers_exports_and_regenerate_only_once_they_can_work(client, 
     SummaryFactory(meeting=done)
     page = client.get(f"/meetings/{done.pk}/").content.decode()
     assert "export-buttons" in page and "format=rttm" in page and 'id="regenerate"' in page
+
+
+def test_a_search_with_no_hits_says_so_and_leaves_the_list_alone(client, owner):
+    MeetingFactory(owner=owner, title="Budget review")
+    MeetingFactory(owner=owner, title="Hiring plan")
+    client.force_login(owner)
+    page = client.get("/meetings/", {"q": "xylophone"}).content.decode()
+    assert "No lines match." in page
+    assert "Budget review" in page and "Hiring plan" in page
