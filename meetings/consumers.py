@@ -48,6 +48,8 @@ class MeetingLiveConsumer(SawtConsumer):
     pump: asyncio.Task[None] | None = None
     pcm: BinaryIO | None = None
     can_record = False
+    stopping = False  # the recorder asked to stop: the meeting is finished, not left open for a resume
+    offset = 0.0  # seconds recorded on earlier sockets of this meeting (a resume after a drop)
 
     async def authorize(self) -> bool:
         first = not self.meeting_id
@@ -69,13 +71,16 @@ class MeetingLiveConsumer(SawtConsumer):
         if self.transcriber is None:
             meeting = await database_sync_to_async(Meeting.objects.get)(pk=self.meeting_id)
             self.transcriber = StreamingTranscriber(language=meeting.language or "en")
-            self.pcm = live_pcm_path(meeting_id=self.meeting_id).open("ab")
+            path = live_pcm_path(meeting_id=self.meeting_id)
+            self.offset = path.stat().st_size / 32000 if path.exists() else 0.0
+            self.pcm = path.open("ab")
             self.pump = asyncio.create_task(self._forward(self.transcriber))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.pcm.write, data)  # type: ignore[union-attr]
         await self.transcriber.push(data)
 
     async def event_stop(self, message: dict[str, Any]) -> None:
+        self.stopping = True
         if self.transcriber is None:
             await self._finish()
             return
@@ -101,7 +106,10 @@ class MeetingLiveConsumer(SawtConsumer):
                 await self._publish({"type": "partial", "text": event.text})
             elif isinstance(event, Final):
                 segment = await database_sync_to_async(live_segment_append)(
-                    meeting_id=self.meeting_id, text=event.text, start=event.start, end=event.end
+                    meeting_id=self.meeting_id,
+                    text=event.text,
+                    start=event.start + self.offset,
+                    end=event.end + self.offset,
                 )
                 await self._publish(
                     {
@@ -122,7 +130,9 @@ class MeetingLiveConsumer(SawtConsumer):
         if self.pcm is not None:
             self.pcm.close()
             self.pcm = None
-        if self.can_record:
+        if self.can_record and self.stopping:
+            # A dropped socket (no stop asked) leaves the meeting live: the page reconnects and resumes
+            # into it, or beat closes it once nothing came for MEETINGS_LIVE_IDLE_SECONDS.
             job = await database_sync_to_async(live_meeting_finish)(meeting_id=self.meeting_id)
             with contextlib.suppress(Exception):  # the socket may already be closed
                 await self.send_json({"type": "stopped", "job": job.pk if job else None})

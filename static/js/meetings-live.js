@@ -14,6 +14,37 @@ const link = document.getElementById("live-link");
 let socket = null;
 let stopCapture = null;
 let meetingId = null;
+let socketPath = null;
+let stopping = false;
+let pending = []; // audio captured while the socket is down, sent on reconnect
+
+// Opens the meeting's socket. A socket that drops while recording (not after "stop") is opened again
+// into the same meeting: the server keeps it live and appends what follows (beat closes it after 5
+// minutes without audio).
+async function connect() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(`${scheme}//${location.host}${socketPath}`);
+  socket.binaryType = "arraybuffer";
+  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+  socket.onclose = () => {
+    if (stopCapture && !stopping) {
+      statusLine.textContent = "Connection lost, reconnecting…";
+      setTimeout(() => connect().then(() => {
+        statusLine.textContent = "Recording… speak now.";
+        for (const buffer of pending.splice(0)) socket.send(buffer);
+      }).catch(() => {}), 1000);
+    }
+  };
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve, { once: true });
+    socket.addEventListener("error", reject, { once: true });
+  });
+}
+
+function send(buffer) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(buffer);
+  else if (pending.length < 600) pending.push(buffer); // 100 ms frames: up to a minute of audio
+}
 
 async function start() {
   const response = await fetch(root.dataset.api, {
@@ -25,15 +56,12 @@ async function start() {
   if (!response.ok) { statusLine.textContent = `Could not start (HTTP ${response.status}).`; return; }
   const meeting = await response.json();
   meetingId = meeting.id;
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  socket = new WebSocket(`${scheme}//${location.host}${meeting.socket}`);
-  socket.binaryType = "arraybuffer";
-  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-  socket.onclose = () => { if (stopCapture) stop(); };
-  await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
+  socketPath = meeting.socket;
+  stopping = false;
+  await connect();
   try {
     stopCapture = await startCapture({
-      onFrame: (buffer) => { if (socket && socket.readyState === WebSocket.OPEN) socket.send(buffer); },
+      onFrame: send,
       onError: () => stop(),
     });
   } catch (error) {
@@ -47,6 +75,7 @@ async function start() {
 }
 
 function stop() {
+  stopping = true;
   if (stopCapture) { stopCapture(); stopCapture = null; }
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ event: "stop" }));
   button.textContent = "Record";

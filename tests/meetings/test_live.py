@@ -82,3 +82,41 @@ async def test_it_refuses_audio_from_a_read_only_participant(owner):
     await socket.send_to(bytes_data=bytes(3200))
     assert (await socket.receive_json_from(timeout=10))["code"] == "read_only"
     await socket.disconnect()
+
+
+@pytest.mark.slow
+async def test_a_dropped_socket_leaves_the_meeting_live_and_a_new_one_resumes_into_it(owner, shared_data):
+    from meetings.live import live_pcm_path
+    from sawt.speech.audio import decode_audio
+
+    samples = decode_audio(Path(shared_data) / "fw_jfk.flac")
+    pcm = (np.concatenate([samples, np.zeros(16000 * 2, np.float32)]) * 32767).astype("<i2").tobytes()
+    meeting = await database_sync_to_async(MeetingFactory)(owner=owner, status="live", language="en")
+
+    async def record(stop: bool) -> list[dict]:
+        socket = WebsocketCommunicator(
+            application, f"/ws/meetings/{meeting.pk}/live/", headers=await database_sync_to_async(_auth)(owner)
+        )
+        assert (await socket.connect(timeout=60))[0]
+        for start in range(0, len(pcm), 3200):
+            await socket.send_to(bytes_data=pcm[start : start + 3200])
+            await asyncio.sleep(0)
+        if not stop:
+            events = await _until(socket, "final", timeout=120)
+            await socket.disconnect()  # the connection drops: no stop was asked
+            return events
+        await socket.send_json_to({"event": "stop"})
+        events = await _until(socket, "stopped", timeout=300)
+        await socket.disconnect()
+        return events
+
+    await record(stop=False)
+    dropped = await database_sync_to_async(Meeting.objects.get)(pk=meeting.pk)
+    assert dropped.status == "live"  # still open: the page resumes into it
+    first = await database_sync_to_async(lambda: list(Segment.objects.filter(meeting=meeting).order_by("start")))()
+    assert first and live_pcm_path(meeting_id=meeting.pk).stat().st_size == len(pcm)
+
+    resumed = [e for e in await record(stop=True) if e["type"] == "final"]
+    assert resumed and min(e["start"] for e in resumed) >= len(pcm) / 32000 - 0.5  # after the first socket's audio
+    refreshed = await database_sync_to_async(Meeting.objects.get)(pk=meeting.pk)
+    assert refreshed.duration == pytest.approx(2 * len(pcm) / 32000, abs=0.1)
