@@ -2,6 +2,27 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where the conversation is: what the caller's next words answer."""
+
+    CONSENT = "consent"
+    OPEN = "open"  # "How can I help you?"
+    COLLECT = "collect"  # a booking's day, time, party size and name
+    CONFIRM_BOOKING = "confirm_booking"
+    OFFERS = "offers"  # the nearest free times were offered
+    CONFIRM_CANCEL = "confirm_cancel"
+    CHANGE_COLLECT = "change_collect"
+    CONFIRM_CHANGE = "confirm_change"
+    ANYTHING_ELSE = "anything_else"
+
+
+# Stages whose question a plain yes or no answers, so a "yes" said while it is still playing counts.
+YES_NO_STAGES = frozenset(
+    {Stage.CONSENT, Stage.CONFIRM_BOOKING, Stage.OFFERS, Stage.CONFIRM_CANCEL, Stage.CONFIRM_CHANGE}
+)
 
 
 @dataclass
@@ -32,8 +53,10 @@ class Slots:
 
 @dataclass
 class DialogueState:
-    stage: str = "consent"
+    stage: Stage = Stage.CONSENT
     goal: str = ""
+    asked: str | None = None  # the slot the last question asked for
+    failures: dict[str, int] = field(default_factory=dict)  # answers per slot that did not fill it
     slots: Slots = field(default_factory=Slots)
     offers: list[dt.datetime] = field(default_factory=list)
     target: int | None = None  # reservation id being changed or cancelled

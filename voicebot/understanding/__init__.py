@@ -141,7 +141,7 @@ def warm_up() -> None:
 
 
 _NAME_LEADS = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|this is|it's|it is|i am|i'm|under the name(?: of)?|under|"
+    r"\b(?:my name is|my name's|name is|name's|this is|it's|its|it is|i am|i'm|under the name(?: of)?|under|"
     r"the name(?: is)?|call me)\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})",
 )
 _NOT_NAMES = frozenset(
@@ -208,4 +208,11 @@ def person_name(text: str, *, bare: bool = False) -> str | None:
     words = [w for w in candidate.split() if w]
     if not words or words[0] in _NOT_NAMES or len(words) > 3 or any(ch.isdigit() for ch in candidate):
         return None
-    return " ".join(w.capitalize() for w in words)
+    if len(words) > 1 and words[0] == words[1]:
+        words = words[1:]  # "Rahul, Rahul Verma"
+    return " ".join(_capitalized(w) for w in words)
+
+
+def _capitalized(word: str) -> str:
+    """ "ana-maria" -> "Ana-Maria", "o'brien" -> "O'Brien"; Devanagari stays as it is."""
+    return re.sub(r"(^|[-'])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word)

@@ -270,7 +270,9 @@ def people_listed(text: str) -> int | None:
     return with_me[0] if with_me else None
 
 
-def party_size(text: str) -> int | None:
+def party_size(text: str, *, loose: bool = True) -> int | None:
+    """The party size said in `text`; without `loose`, only where it is plainly people ("for 8" and a bare
+    "8" are then no party size: asked the time, they are the hour)."""
     t = language.normalize(text, keep="':./")
     if _ONE.search(t):
         return 1
@@ -287,7 +289,7 @@ def party_size(text: str) -> int | None:
         return listed
     if _TWO.search(t):
         return 2
-    for pattern in _WEAK:
+    for pattern in _WEAK if loose else []:
         match = re.search(pattern, digits)
         if match and 0 < int(match.group(1)) < 1000:
             return int(match.group(1))
