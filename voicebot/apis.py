@@ -12,7 +12,7 @@ from sawt.core.errors import NotFound
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
 from sawt.core.ranges import ranged_file_response
-from voicebot import selectors, services
+from voicebot import selectors, services, textchat
 from voicebot.models import Business, Call, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
 
@@ -218,3 +218,37 @@ class CallDetailApi(APIView):
     def get(self, request: Request, call_id: int) -> Response:
         call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
         return Response(CallDetailOutput(call).data)
+
+
+class ChatApi(APIView):
+    """Book by text, as a caller would by phone: the staff test page's text box."""
+
+    class Input(serializers.Serializer[None]):
+        text = serializers.CharField(max_length=textchat.MAX_TEXT)
+        conversation = serializers.IntegerField(allow_null=True, required=False, default=None)
+
+    class Output(serializers.Serializer[None]):
+        class Understood(serializers.Serializer[None]):
+            date = serializers.DateField(allow_null=True)
+            time = serializers.CharField(allow_null=True)
+            party_size = serializers.IntegerField(allow_null=True)
+            name = serializers.CharField(allow_null=True)
+
+        conversation = serializers.IntegerField()
+        reply = serializers.CharField()
+        slots = Understood()
+        reservation = serializers.IntegerField(allow_null=True)
+        done = serializers.BooleanField()
+
+    @extend_schema(request=Input, responses=Output, operation_id="voicebot_chat", tags=["voicebot"])
+    def post(self, request: Request, business_id: int) -> Response:
+        business = _business_for(request, business_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = textchat.chat_turn(
+            business=business,
+            user=request.user,
+            text=data.validated_data["text"],
+            conversation_id=data.validated_data["conversation"],
+        )
+        return Response(answer)

@@ -204,7 +204,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
     def _start(self, goal: str | None, text: str) -> Reply:
         s = self.state
         if goal == "book":
-            s.goal, s.stage, s.slots, s.offers = "book", Stage.COLLECT, Slots(), []
+            s.goal, s.stage, s.slots, s.heard, s.offers = "book", Stage.COLLECT, Slots(), Slots(), []
             return self._collect(text)
         if goal in {"cancel", "change"}:
             return self._find_booking(goal, text)

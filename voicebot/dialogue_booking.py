@@ -79,7 +79,11 @@ class BookingSteps:
         def _transfer(self, apology: bool = False) -> Reply: ...
 
     def _read(self, text: str, *, expecting: str | None) -> set[str]:
-        return read_slots(self.business, self.state.slots, text, expecting=expecting, day=self.business.now().date())
+        slots, heard = self.state.slots, self.state.heard
+        filled = read_slots(self.business, slots, text, expecting=expecting, day=self.business.now().date())
+        for slot in filled:
+            setattr(heard, slot, getattr(slots, slot))
+        return filled
 
     def _missing(self) -> str | None:
         return next((slot for slot in SLOTS if getattr(self.state.slots, slot) is None), None)
@@ -211,7 +215,7 @@ class BookingSteps:
             return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
         day, time, size, name = s.slots.filled()
         try:
-            services.reservation_book(
+            booking = services.reservation_book(
                 business=self.business,
                 day=day,
                 time=time,
@@ -224,7 +228,7 @@ class BookingSteps:
             s.stage = Stage.COLLECT
             verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
             return self._offer(verdict, nearest)
-        s.outcome = Call.Outcome.BOOKED
+        s.outcome, s.booked = Call.Outcome.BOOKED, booking.pk
         note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
         return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
 
