@@ -220,30 +220,33 @@ class CallDetailApi(APIView):
         return Response(CallDetailOutput(call).data)
 
 
+class ChatInput(serializers.Serializer[None]):
+    text = serializers.CharField(max_length=textchat.MAX_TEXT)
+    conversation = serializers.IntegerField(allow_null=True, required=False, default=None)
+
+
+class ChatSlots(serializers.Serializer[None]):
+    date = serializers.DateField(allow_null=True)
+    time = serializers.CharField(allow_null=True)
+    party_size = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+
+
+class ChatOutput(serializers.Serializer[None]):
+    conversation = serializers.IntegerField()
+    reply = serializers.CharField()
+    slots = ChatSlots()
+    reservation = serializers.IntegerField(allow_null=True)
+    done = serializers.BooleanField()
+
+
 class ChatApi(APIView):
     """Book by text, as a caller would by phone: the staff test page's text box."""
 
-    class Input(serializers.Serializer[None]):
-        text = serializers.CharField(max_length=textchat.MAX_TEXT)
-        conversation = serializers.IntegerField(allow_null=True, required=False, default=None)
-
-    class Output(serializers.Serializer[None]):
-        class Understood(serializers.Serializer[None]):
-            date = serializers.DateField(allow_null=True)
-            time = serializers.CharField(allow_null=True)
-            party_size = serializers.IntegerField(allow_null=True)
-            name = serializers.CharField(allow_null=True)
-
-        conversation = serializers.IntegerField()
-        reply = serializers.CharField()
-        slots = Understood()
-        reservation = serializers.IntegerField(allow_null=True)
-        done = serializers.BooleanField()
-
-    @extend_schema(request=Input, responses=Output, operation_id="voicebot_chat", tags=["voicebot"])
+    @extend_schema(request=ChatInput, responses=ChatOutput, operation_id="voicebot_chat", tags=["voicebot"])
     def post(self, request: Request, business_id: int) -> Response:
         business = _business_for(request, business_id)
-        data = self.Input(data=request.data)
+        data = ChatInput(data=request.data)
         data.is_valid(raise_exception=True)
         answer = textchat.chat_turn(
             business=business,
@@ -252,3 +255,11 @@ class ChatApi(APIView):
             conversation_id=data.validated_data["conversation"],
         )
         return Response(answer)
+
+
+class ChatSlashApi(ChatApi):
+    """The same with a trailing slash (documented once, without it)."""
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request, business_id: int) -> Response:
+        return super().post(request, business_id)

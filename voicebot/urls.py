@@ -11,7 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("businesses/<int:business_id>/update/", apis.BusinessUpdateApi.as_view(), name="voicebot-business-update"),
     # The text channel answers with and without the trailing slash.
     path("businesses/<int:business_id>/chat", apis.ChatApi.as_view(), name="voicebot-chat"),
-    path("businesses/<int:business_id>/chat/", apis.ChatApi.as_view(), name="voicebot-chat-slash"),
+    path("businesses/<int:business_id>/chat/", apis.ChatSlashApi.as_view(), name="voicebot-chat-slash"),
     path("businesses/<int:business_id>/availability/", apis.AvailabilityApi.as_view(), name="voicebot-availability"),
     path("reservations/", apis.ReservationListApi.as_view(), name="voicebot-reservation-list"),
     path("reservations/create/", apis.ReservationCreateApi.as_view(), name="voicebot-reservation-create"),
