@@ -1,5 +1,7 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
@@ -13,7 +15,7 @@ from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
 from sawt.core.ranges import ranged_file_response
 from voicebot import selectors, services, textchat
-from voicebot.models import Business, Call, Membership, Reservation
+from voicebot.models import Business, Call, Caller, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
 
 
@@ -263,3 +265,36 @@ class ChatSlashApi(ChatApi):
     @extend_schema(exclude=True)
     def post(self, request: Request, business_id: int) -> Response:
         return super().post(request, business_id)
+
+
+class RevealedNumber(serializers.Serializer[None]):
+    phone = serializers.CharField()
+    revealed_at = serializers.DateTimeField()
+
+
+def _revealed(request: Request, business: Business, caller: Caller | None, **source: Any) -> Response:
+    """A caller's full number for owners and staff of the business, each look recorded (admin: number reveals)."""
+    if business.role_of(request.user) not in {Membership.Role.OWNER, Membership.Role.STAFF}:
+        raise PermissionDenied("Only the business's owners and staff can see a caller's number.")
+    if caller is None or not caller.phone:
+        raise NotFound("No caller number is kept for this.")
+    phone, reveal = services.caller_number_reveal(user=request.user, caller=caller, **source)
+    return Response({"phone": phone, "revealed_at": reveal.created_at})
+
+
+class ReservationRevealNumberApi(APIView):
+    @extend_schema(
+        request=None, responses=RevealedNumber, operation_id="voicebot_reservation_reveal_number", tags=["voicebot"]
+    )
+    def post(self, request: Request, reservation_id: int) -> Response:
+        reservation = _reservation_for(request, reservation_id)
+        return _revealed(request, reservation.business, reservation.caller, reservation=reservation)
+
+
+class CallRevealNumberApi(APIView):
+    @extend_schema(
+        request=None, responses=RevealedNumber, operation_id="voicebot_call_reveal_number", tags=["voicebot"]
+    )
+    def post(self, request: Request, call_id: int) -> Response:
+        call = get_owned_or_404(Call.objects.select_related("business", "caller"), request.user, pk=call_id)
+        return _revealed(request, call.business, call.caller, call=call)

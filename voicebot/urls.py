@@ -26,7 +26,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         apis.ReservationCancelApi.as_view(),
         name="voicebot-reservation-cancel",
     ),
+    path(
+        "reservations/<int:reservation_id>/reveal-number/",
+        apis.ReservationRevealNumberApi.as_view(),
+        name="voicebot-reservation-reveal-number",
+    ),
     path("calls/", apis.CallListApi.as_view(), name="voicebot-call-list"),
+    path("calls/<int:call_id>/reveal-number/", apis.CallRevealNumberApi.as_view(), name="voicebot-call-reveal-number"),
     path("calls/<int:call_id>/", apis.CallDetailApi.as_view(), name="voicebot-call-detail"),
     path("calls/<int:call_id>/recording", apis.CallRecordingApi.as_view(), name="voicebot-call-recording"),
 ]
