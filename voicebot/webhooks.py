@@ -190,12 +190,16 @@ def _voicemail(request: HttpRequest, call_id_field: str, url_field: str) -> Http
 def _message(request: HttpRequest, text_field: str, id_field: str, status_field: str) -> HttpResponse:
     text = request.POST.get(text_field, "")
     if text:
-        business = selectors.business_by_number(phone_number=request.POST.get("To", "").removeprefix("whatsapp:"))
-        if business is not None and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
-            services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
+        # STOP reaches the sender the customer replied to: every business whose messages go out from it.
+        to = selectors.normalize_number(request.POST.get("To", "").removeprefix("whatsapp:"))
+        if to and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
+            for business in selectors.businesses_sending_from(number=to):
+                services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
     elif request.POST.get(status_field):
         followups.message_status_update(
-            provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field]
+            provider_message_id=request.POST.get(id_field, ""),
+            status=request.POST[status_field],
+            error_code=request.POST.get("ErrorCode", ""),
         )
     return HttpResponse(status=204)
 
