@@ -159,3 +159,39 @@ def test_a_yes_said_while_the_question_still_plays_is_the_answer():
     assert after_hmm == Stage.OPEN
     call.refresh_from_db()
     assert call.transcript_kept is True
+
+
+def test_a_caller_who_declines_consent_still_books_and_the_call_is_listed_without_text_or_audio(owner):
+    from rest_framework.test import APIClient
+
+    from voicebot.models import Membership, Turn
+
+    business = BusinessFactory(record_calls=True)
+    Membership.objects.create(business=business, user=owner, role=Membership.Role.OWNER)
+    call = services.call_start(business=business, provider=Call.Provider.PLIVO, phone="+919812310011")
+    dialogue = Dialogue(business=business, call=call, caller=call.caller)
+    said = ["No, thank you.", "A table for two tomorrow at 8 pm.", "Priya Sharma.", "Yes.", "No, that's all."]
+    for index, text in enumerate(said, start=1):
+        reply = dialogue.respond(text)
+        services.call_record_turn(
+            call=call,
+            index=index,
+            caller_text=text,
+            bot_text=reply.text,
+            intent=reply.intent,
+            figures={"processing_ms": 100 + index},
+        )
+    services.call_finish(call_id=call.pk, outcome=dialogue.state.outcome)
+
+    assert Reservation.objects.get(business=business).name == "Priya Sharma"
+    api = APIClient()
+    api.force_authenticate(owner)
+    [listed] = api.get("/api/v1/voicebot/calls/", {"business": business.pk}).json()["results"]
+    assert listed["id"] == call.pk and listed["outcome"] == "booked" and listed["transcript_kept"] is False
+    assert listed["started_at"] and listed["ended_at"]
+    turns = Turn.objects.filter(call=call)
+    assert turns.count() == len(said)
+    assert set(turns.values_list("caller_text", flat=True)) == {""}
+    assert set(turns.values_list("bot_text", flat=True)) == {""}
+    call.refresh_from_db()
+    assert not call.recording and call.recording_consented is False
