@@ -18,6 +18,8 @@ class Conversation(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A WhatsApp conversation's customer (a staff text conversation has none).
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, null=True, blank=True, related_name="conversations")
     state = models.JSONField(default=dict)
     reservation = models.ForeignKey(Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     turns = models.PositiveIntegerField(default=0)

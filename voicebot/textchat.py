@@ -5,14 +5,20 @@ of the business is typing), keeps the dialogue's state in a `Conversation` row b
 books only on a yes to the confirmation, as a call does. No phone-number or WhatsApp question is asked.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sawt.core.errors import NotFound
+from voicebot import services
 from voicebot.dialogue import Dialogue
 from voicebot.dialogue_state import DialogueState, Stage
 from voicebot.models import Business, Conversation
+
+# A WhatsApp conversation idle this long is over; the next message starts a new one.
+WHATSAPP_CONVERSATION_IDLE = dt.timedelta(hours=2)
 
 MAX_TEXT = 500
 
@@ -47,3 +53,34 @@ def chat_turn(*, business: Business, user: Any, text: str, conversation_id: int 
         "reservation": dialogue.state.booked,
         "done": done,
     }
+
+
+def whatsapp_turn(*, business: Business, phone: str, text: str) -> str:
+    """A customer's WhatsApp message to the business, answered by the same dialogue (so they can book by
+    text); the reply goes back in the provider's webhook answer, inside the customer's session."""
+    caller = services.caller_get_or_create(business=business, phone=phone)
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(
+                business=business,
+                caller=caller,
+                done=False,
+                updated_at__gte=timezone.now() - WHATSAPP_CONVERSATION_IDLE,
+            )
+            .first()
+        )
+        if conversation is None:
+            conversation = Conversation.objects.create(business=business, caller=caller)
+            state = DialogueState(stage=Stage.OPEN)
+        else:
+            state = DialogueState.from_json(conversation.state)
+        dialogue = Dialogue(business=business, caller=caller)
+        dialogue.state = state
+        reply = dialogue.respond(text[:MAX_TEXT])
+        conversation.state = dialogue.state.as_json()
+        conversation.turns += 1
+        conversation.done = reply.end_call
+        conversation.reservation_id = dialogue.state.booked
+        conversation.save()
+    return reply.text

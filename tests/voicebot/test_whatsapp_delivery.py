@@ -11,7 +11,7 @@ from sawt.testing.whatsapp_providers import FakeMessaging
 from tests.voicebot.conftest import plivo_post, twilio_post
 from tests.voicebot.factories import BusinessFactory
 from voicebot import followups, services
-from voicebot.models import Caller, Consent, Message
+from voicebot.models import Caller, Consent, Message, Reservation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,3 +140,24 @@ def test_outgoing_carries_the_businesss_own_sender(twilio):
     outgoing = followups.message_outgoing(reminder, to="+919812345678")
     assert (outgoing.template, outgoing.sender) == ("HXremind", "+918000000077")
     assert twilio.accepted[0]["From"] == "whatsapp:+918000000077"
+
+
+def test_a_customer_books_by_whatsapp_with_the_same_dialogue(client):
+    business = BusinessFactory(whatsapp_sender="+918000000077")
+
+    def say(text: str) -> str:
+        answer = twilio_post(
+            client,
+            "/voicebot/twilio/message/",
+            {"From": "whatsapp:+919812345600", "To": "whatsapp:+918000000077", "Body": text, "MessageSid": "SMin"},
+        )
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/xml"
+        return answer.content.decode()
+
+    assert "At what time?" in say("Hi, a table for two tomorrow please")
+    assert "What name" in say("8 pm")
+    assert "Shall I book it?" in say("Priya Sharma")
+    assert "Your table is booked" in say("Yes")
+    reservation = Reservation.objects.get(business=business)
+    assert (reservation.party_size, reservation.time, reservation.name) == (2, dt.time(20, 0), "Priya Sharma")
+    assert reservation.caller is not None and reservation.caller.phone == "+919812345600"
