@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sawt.core.errors import NotFound
+from sawt.core.errors import Conflict, NotFound
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
 from sawt.core.ranges import ranged_file_response
@@ -277,7 +277,7 @@ def _revealed(request: Request, business: Business, caller: Caller | None, **sou
     if business.role_of(request.user) not in {Membership.Role.OWNER, Membership.Role.STAFF}:
         raise PermissionDenied("Only the business's owners and staff can see a caller's number.")
     if caller is None or not caller.phone:
-        raise NotFound("No caller number is kept for this.")
+        raise Conflict("No caller number is kept for this booking or call.")
     phone, reveal = services.caller_number_reveal(user=request.user, caller=caller, **source)
     return Response({"phone": phone, "revealed_at": reveal.created_at})
 

@@ -34,7 +34,7 @@ def test_owner_and_staff_reveal_a_callers_number_and_each_reveal_is_recorded(api
     assert outsider_api.post(f"/api/v1/voicebot/reservations/{booking.pk}/reveal-number/").status_code == 404
     assert NumberReveal.objects.count() == 2
     walk_in = ReservationFactory(business=business, caller=None)
-    assert api.post(f"/api/v1/voicebot/reservations/{walk_in.pk}/reveal-number/").status_code == 404
+    assert api.post(f"/api/v1/voicebot/reservations/{walk_in.pk}/reveal-number/").status_code == 409
 
 
 def test_reveals_are_listed_in_the_admin_with_the_number_masked(client, owner):
