@@ -264,7 +264,12 @@ class CallPipeline:
 
     def _answers_question(self, text: str) -> bool:
         """A "yes" or "no" said while a yes-or-no question is still playing is the answer, not a backchannel."""
-        return self.dialogue is not None and self.dialogue.expects_yes_no and nlu.yes_no(text) is not None
+        return (
+            self.dialogue is not None
+            and self.dialogue.expects_yes_no
+            and nlu.yes_no(text) is not None
+            and not nlu.is_listening(text)
+        )
 
     async def _check_silence(self) -> None:
         # Silence is the caller saying nothing: not while they talk, nor while their words decode

@@ -195,3 +195,12 @@ def test_a_caller_who_declines_consent_still_books_and_the_call_is_listed_withou
     assert set(turns.values_list("bot_text", flat=True)) == {""}
     call.refresh_from_db()
     assert not call.recording and call.recording_consented is False
+
+
+@pytest.mark.parametrize(
+    ("said", "answers"), [("Yes.", True), ("Yeah sure", True), ("No.", True), ("Okay.", False), ("Mm-hmm.", False)]
+)
+def test_only_a_real_yes_or_no_during_a_question_is_an_answer(said, answers):
+    from voicebot import understanding as nlu
+
+    assert (nlu.yes_no(said) is not None and not nlu.is_listening(said)) is answers

@@ -109,6 +109,16 @@ def is_backchannel(text: str) -> bool:
     return not words or words in BACKCHANNELS or all(w in BACKCHANNELS for w in words.split())
 
 
+# Said to show one is listening, not to answer: "okay", "right", "mm-hmm" while a question plays stay backchannels
+# ("yes", "yeah", "no", "sure" answer it).
+LISTENING = frozenset({"ok", "okay", "right", "alright", "hmm", "hm", "mm", "mhm", "mm hmm", "uh huh", "aha", "ah",
+                       "oh", "i see", "uh", "um", "cool", "got it", "ok ok", "okay okay"})  # fmt: skip
+
+
+def is_listening(text: str) -> bool:
+    return normalize(text).replace("-", " ") in LISTENING
+
+
 def intent(text: str) -> str | None:
     t = normalize(text)
     for name, pattern in INTENT_RULES:
