@@ -59,6 +59,9 @@ def test_the_annotation_is_read_as_documented(snips_path):
         ("for dinner and drinks tomorrow", None),
         ("a table for 4 for 2 hours", 4),
         ("in 3 hours", None),
+        ("book a table for myself and 3 friends", 4),
+        ("a table for me, my husband and our 2 kids", 4),
+        ("book for 2 adults 1 child", 3),
     ],
 )
 def test_party_sizes_as_people_say_them(said, size):
@@ -74,6 +77,7 @@ def test_party_sizes_as_people_say_them(said, size):
         ("at 21:05:17", (21, 5, None)),
         ("Book PM Park at 5 am for 6 people", (5, 0, "am")),
         ("for 4 people in 20 minutes", None),
+        ("for ten thirty am for 3", (10, 30, "am")),
     ],
 )
 def test_clock_times_as_people_say_them(said, hms):

@@ -185,6 +185,12 @@ def _person(tokens: list[str], i: int) -> tuple[int | None, int] | None:
     word = tokens[i]
     if word in _SELF:
         return 1, i + 1
+    if (
+        word.isdigit()
+        and i + 1 < len(tokens)
+        and re.fullmatch(rf"{_PEOPLE}|{_KIDS}|others|colleagues|cousins", tokens[i + 1])
+    ):
+        return int(word), i + 2  # "myself and 3 friends"
     if word in {"my", "our"}:
         j, count = i + 1, None
         if j < len(tokens) and re.fullmatch(r"\d{1,2}", tokens[j]):
@@ -252,21 +258,22 @@ _ANCHORS = {"for", "with", "take", "bring", "accommodate", "book", "seat", "invi
 _FOLLOWERS = {"want", "wants", "need", "needs", "would", "will", "are", "have", "like", "plan", "wish"}
 
 
-def people_listed(text: str) -> int | None:
+def people_listed(text: str) -> tuple[int | None, bool] | None:
     """The count of a list of people: one with me or my someone in it anywhere, a list of names after "for",
-    "with", "take"... or opening the sentence, or followed by "want", "need"...; None when not countable."""
+    "with", "take"... or opening the sentence, or followed by "want", "need"...
+    (people, whether me or my someone is in it); people is None when not countable."""
     t = language.normalize(text, keep=",&'")
     tokens = re.findall(r"[\w']+|,|&", words_as_digits(t))
-    with_me: list[int | None] = []
+    with_me: list[tuple[int | None, bool]] = []
     for start in range(len(tokens)):
         found = _listed(tokens, start)
         if found is None:
             continue
         total, _items, mine, end = found
         if start == 0 or tokens[start - 1] in _ANCHORS or (tokens[end : end + 1] and tokens[end] in _FOLLOWERS):
-            return total
+            return total, mine
         if mine:
-            with_me.append(total)
+            with_me.append((total, mine))
     return with_me[0] if with_me else None
 
 
@@ -277,16 +284,18 @@ def party_size(text: str, *, loose: bool = True) -> int | None:
     if _ONE.search(t):
         return 1
     digits = words_as_digits(t)
-    match = re.search(rf"\b{_N}\s+(?:adults?|grown ups|people)\s+(?:and|with|plus)\s+{_N}\s+{_KIDS}\b", digits)
+    match = re.search(rf"\b{_N}\s+(?:adults?|grown ups|people)(?:\s+(?:and|with|plus))?\s+{_N}\s+{_KIDS}\b", digits)
     if match:
         return int(match.group(1)) + int(match.group(2))
+    listed = people_listed(text)
+    if listed and listed[0] and listed[1]:
+        return listed[0]  # "me, my wife and our three kids": the list, numbers in it included
     for pattern in _STRONG:
         match = re.search(pattern, digits)
         if match and 0 < int(match.group(1)) < 1000:
             return int(match.group(1))
-    listed = people_listed(text)
-    if listed:
-        return listed
+    if listed and listed[0]:
+        return listed[0]
     if _TWO.search(t):
         return 2
     for pattern in _WEAK if loose else []:

@@ -184,9 +184,9 @@ def clock_time(text: str) -> tuple[int, int, str | None] | None:
         if match:
             hour = int(match.group(1)) - (1 if minutes < 0 else 0)
             return hour, minutes % 60, _period(match.group(2), t)
-    match = re.search(r"\b(\d{1,2}) (15|30|45)\b(?!\s*(people|persons|guests|minutes|days))", t)
+    match = re.search(rf"\b(\d{{1,2}}) (15|30|45)\b(?!\s*(people|persons|guests|minutes|days)){_PERIOD_AFTER}", t)
     if match and re.search(r"\b(at|around|about|by|for)\s+" + re.escape(match.group(0)), t):
-        return int(match.group(1)), int(match.group(2)), _period(None, t)
+        return int(match.group(1)), int(match.group(2)), _period(match.group(4), t)
     match = re.search(r"\b(\d{1,2})\s*(am|pm|a m|p m|oclock)\b", t)
     if match and int(match.group(1)) <= 23:
         return int(match.group(1)), 0, _period(match.group(2), t)
