@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from music.cache import cache_lookup, cache_store, count, user_scope
 from music.dialog import DialogManager
-from music.intents import Intent, normalize_text
+from music.intents import Intent, normalize_text, search_fields
 from music.models import MusicAccount, PlayerState
 from music.oauth import AccountRevoked, account_fresh, account_refresh_token
 from music.platforms import MediaItem, PlatformError, TokenExpired
@@ -57,8 +57,11 @@ class MusicActionService:
             return Outcome("ok", chat_reply())
         params = intent.parameters
         requested = params.get("platform")
+        note = ""
         if requested and requested not in NAMES:
-            return Outcome("error", f"I can play music on Spotify or SoundCloud; {requested.title()} isn't supported.")
+            # Another service named ("on YouTube"): say where Sawt plays, and play there.
+            note = f"I play music on Spotify or SoundCloud, not {str(requested).title()}. "
+            requested = None
         if intent.action == "SWITCH_PLATFORM":
             return self._switch(requested)
         if not requested and intent.action in CONTROL:
@@ -88,29 +91,36 @@ class MusicActionService:
             extra = {"retry_after": exc.retry_after} if exc.retry_after else {}
             return Outcome(exc.status, exc.message, extra, platform=platform)
         outcome.platform = platform
+        outcome.text = note + outcome.text
         return outcome
 
     # --- finding things ----------------------------------------------------------------------------
 
-    def find(self, account: MusicAccount, query: str, media_type: str | None) -> tuple[list[MediaItem], str]:
-        """Tier 1 and 2 caches, then the user's library, then the platform API (written back)."""
-        items, tier = cache_lookup(platform=account.platform, query=query, media_type=media_type, user_id=self.user.pk)
+    def find(
+        self, account: MusicAccount, query: str, media_type: str | None, fields: dict[str, str] | None = None
+    ) -> tuple[list[MediaItem], str]:
+        """Tier 1 and 2 caches, then the user's library, then the platform API (written back). `fields`
+        (music.intents.search_fields) narrow the API search and are part of the cache keys."""
+        fields = fields or {}
+        key = " ".join([query, *(f"{k} {v}" for k, v in sorted(fields.items()))])
+        items, tier = cache_lookup(platform=account.platform, query=key, media_type=media_type, user_id=self.user.pk)
         if items is not None:
             return items, tier
-        local = library_search(owner=self.user, platform=account.platform, query=query, media_type=media_type)
+        named = " ".join(fields[k] for k in ("title", "album", "artist") if k in fields) or query
+        local = library_search(owner=self.user, platform=account.platform, query=named, media_type=media_type)
         count("library", "hit" if local else "miss")
         if local:
             cache_store(
                 platform=account.platform,
-                query=query,
+                query=key,
                 media_type=media_type,
                 items=local,
                 scope=user_scope(self.user.pk),
             )
             return local, "library"
-        found = with_account(account, lambda a: a.search(query, media_type))
+        found = with_account(account, lambda a: a.search(query, media_type, fields=fields or None))
         count("api", "hit" if found else "miss")
-        cache_store(platform=account.platform, query=query, media_type=media_type, items=found[:5])
+        cache_store(platform=account.platform, query=key, media_type=media_type, items=found[:5])
         return found, "api"
 
     def _target(self, account: MusicAccount, params: dict[str, Any]) -> tuple[MediaItem | None, dict[str, Any]]:
@@ -120,7 +130,7 @@ class MusicActionService:
         query = params.get("query")
         if not query:
             return None, {}
-        items, tier = self.find(account, query, params.get("media_type"))
+        items, tier = self.find(account, query, params.get("media_type"), search_fields(params))
         extra: dict[str, Any] = {"cache": tier, "results": [i.as_dict() for i in items[:5]]}
         playable = [i for i in items if i.playable]
         if not items:
@@ -148,6 +158,9 @@ class MusicActionService:
         item, extra = self._target(account, params)
         name = NAMES[account.platform]
         if item is None:
+            if not params.get("query") and not params.get("reference"):
+                # "put some music on": nothing named, so carry on with what was playing.
+                return self._resume(account, params)
             if not params.get("query"):
                 return Outcome("not_found", "Play what? Name a song, album, artist or playlist.")
             return Outcome("not_found", f"I couldn't find {params['query']} on {name}.", extra)
@@ -169,6 +182,11 @@ class MusicActionService:
         device = with_account(account, lambda a: a.play(item, device_name))  # type: ignore[union-attr]
         extra["device"] = device
         return Outcome("ok", f"Playing {item.spoken()} on {device}.", extra)
+
+    def _add_to_playlist(self, account: MusicAccount, params: dict[str, Any]) -> Outcome:
+        from music.playlist_add import add_to_playlist
+
+        return add_to_playlist(self, account, params)
 
     def _search(self, account: MusicAccount, params: dict[str, Any]) -> Outcome:
         if not params.get("query"):

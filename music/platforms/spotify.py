@@ -37,7 +37,15 @@ class SpotifyAdapter:
 
     # --- catalogue -------------------------------------------------------------------------------
 
-    def search(self, query: str, media_type: str | None = None, limit: int = 5) -> list[MediaItem]:
+    def search(
+        self, query: str, media_type: str | None = None, limit: int = 5, fields: dict[str, str] | None = None
+    ) -> list[MediaItem]:
+        """Plain words, or with `fields` Spotify's field filters (track:, artist:, album:, year:, genre:),
+        falling back to the plain words when the filters find nothing."""
+        if fields:
+            found = self.search(field_query(fields), media_type or "track", limit)
+            if found:
+                return rank(" ".join(fields.get(k, "") for k in ("title", "album", "artist")).strip(), found, None)
         types = [media_type] if media_type else list(SEARCH_TYPES)
         body = self._call(self.client.search, q=query, limit=limit, type=",".join(types), market="from_token") or {}
         items: list[MediaItem] = []
@@ -119,6 +127,12 @@ class SpotifyAdapter:
     def like(self, item: MediaItem) -> None:
         self._call(self.client.current_user_saved_tracks_add, [item.uri])
 
+    def playlist_add(self, playlist_id: str, item: MediaItem) -> None:
+        """Spotify's add-items: POST /v1/playlists/{id}/items."""
+        if item.media_type != "track":
+            raise PlatformError("not_found", "I can only add single songs to a playlist.")
+        self._call(self.client.playlist_add_items, playlist_id, [item.uri])
+
     # --- library (sync) ---------------------------------------------------------------------------
 
     def saved_tracks(self, offset: int, limit: int = 50) -> Page:
@@ -149,6 +163,22 @@ class SpotifyAdapter:
         entries = [e.get("item") or e.get("track") for e in body.get("items") or []]
         items = [_item(t, "track").as_dict() for t in entries if t and t.get("uri")]
         return Page(items, offset + limit if body.get("next") else None)
+
+
+FIELD_FILTERS = {"title": "track", "artist": "artist", "album": "album", "year": "year", "genre": "genre"}
+
+
+def field_query(fields: dict[str, str]) -> str:
+    """`track:"tum hi ho" artist:"arijit singh" year:1990-1999`."""
+    parts = []
+    for key, name in FIELD_FILTERS.items():
+        value = fields.get(key)
+        if not value:
+            continue
+        if key == "year" and value.endswith("0s") and value[:4].isdigit():
+            value = f"{value[:4]}-{int(value[:4]) + 9}"
+        parts.append(f"{name}:{value}" if key == "year" else f'{name}:"{value}"')
+    return " ".join(parts)
 
 
 def _item(raw: dict[str, Any], kind: str) -> MediaItem:

@@ -1,5 +1,6 @@
 """The fake Spotify accounts service and Web API."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,7 @@ class FakeSpotify(FakeProvider):
             ("GET", "/v1/me/tracks", self._saved),
             ("GET", "/v1/me/playlists", self._playlists),
             ("GET", "/v1/playlists/*", self._playlist_tracks),
+            ("POST", "/v1/playlists/*", self._playlist_add),
         ]:
             add(method, path, self._gated(handler))
         super().start()
@@ -99,8 +101,18 @@ class FakeSpotify(FakeProvider):
     def _search(self, request: FakeRequest) -> Reply:
         q = request.query.get("q", [""])[0].lower()
         types = request.query.get("type", ["track"])[0].split(",")
+        # Field filters as Spotify reads them: track:, artist:, album: narrow to that field; year:, genre: are
+        # accepted (the fake catalogue has neither, so they match everything).
+        filters = {k: v.strip('"') for k, v in re.findall(r'(track|artist|album|year|genre):("[^"]*"|\S+)', q)}
+        q = re.sub(r'(?:track|artist|album|year|genre):(?:"[^"]*"|\S+)', " ", q)
         words = [w for w in q.replace("-", " ").split() if ":" not in w]
-        hits = [self.track(t[0]) for t in TRACKS if all(w in f"{t[1]} {t[2]} {t[3]}".lower() for w in words)]
+        fields = {"track": 1, "artist": 2, "album": 3}
+
+        def fits(t: tuple[str, str, str, str]) -> bool:
+            named = all(all(w in t[i].lower() for w in filters[k].split()) for k, i in fields.items() if k in filters)
+            return named and all(w in f"{t[1]} {t[2]} {t[3]}".lower() for w in words)
+
+        hits = [self.track(t[0]) for t in TRACKS if fits(t)]
         body: dict[str, Any] = {}
         if "track" in types:
             body["tracks"] = _page(request, hits, self.url)
@@ -237,3 +249,16 @@ class FakeSpotify(FakeProvider):
                 request, [{"item": self.track(t), "track": self.track(t)} for t in playlist["tracks"]], self.url, 100
             ),
         )
+
+    def _playlist_add(self, request: FakeRequest) -> Reply:
+        """Add-items; someone else's playlist (an "owner" other than the user) answers 403."""
+        playlist_id = request.path.split("/")[3]
+        playlist = next((p for p in self.playlists if p["id"] == playlist_id), None)
+        if playlist is None:
+            return _error(404, "Resource not found")
+        if playlist.get("owner", self.user_id) != self.user_id:
+            return _error(403, "Forbidden")
+        body = request.json()
+        uris = body.get("uris", []) if isinstance(body, dict) else body
+        playlist["tracks"].extend(str(u).rsplit(":", 1)[-1] for u in uris)
+        return 201, {}, {"snapshot_id": f"snap{len(playlist['tracks'])}"}
