@@ -96,5 +96,5 @@ def add_to_playlist(service: "MusicActionService", account: MusicAccount, params
     return Outcome(
         "ok",
         f"Added {item.spoken()} to your playlist {chosen['name']} on {name}.",
-        {"item": item.as_dict(), "playlist": {"name": chosen["name"], "uri": chosen["uri"]}},
+        {"item": item.as_dict(), "added_to": {"name": chosen["name"], "uri": chosen["uri"]}},
     )
