@@ -79,3 +79,32 @@ def test_add_to_playlist_is_parsed(text, want):
 def test_the_queue_and_the_liked_songs_are_not_playlists():
     assert parse_grammar("add kesariya to the queue").action == "QUEUE"  # type: ignore[union-attr]
     assert parse_grammar("add this to my liked songs").action == "LIKE"  # type: ignore[union-attr]
+
+
+def test_the_voice_prompt_carries_the_users_library_names(owner):
+    from music.models import LibraryTrack, Playlist
+    from music.services import ASR_PROMPT, asr_prompt
+
+    assert asr_prompt(owner) == ASR_PROMPT  # nothing synced: the transliteration prompt alone
+    for n, (title, artist) in enumerate([("Nuvvu Nenantu", "Sid Sriram"), ("Samajavaragamana", "Sid Sriram")]):
+        LibraryTrack.objects.create(
+            owner=owner,
+            platform="spotify",
+            uri=f"spotify:track:{n}",
+            title=title,
+            artist=artist,
+            search_text=f"{title} {artist}".lower(),
+            is_saved=True,
+        )
+    Playlist.objects.create(
+        owner=owner,
+        platform="spotify",
+        uri="spotify:playlist:1",
+        external_id="1",
+        name="Telugu Melodies",
+        search_text="telugu melodies",
+    )
+    prompt = asr_prompt(owner)
+    assert prompt.startswith(ASR_PROMPT)
+    assert all(name in prompt for name in ("Telugu Melodies", "Sid Sriram", "Nuvvu Nenantu", "Samajavaragamana"))
+    assert prompt.count("Sid Sriram") == 1 and len(prompt) < len(ASR_PROMPT) + 420
