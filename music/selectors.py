@@ -33,6 +33,7 @@ def account_status(*, owner: User, platform: str) -> dict[str, Any]:
             "status": last_run.status,
             "tracks_synced": last_run.tracks_synced,
             "playlists_synced": last_run.playlists_synced,
+            "playlists_skipped": last_run.playlists_skipped,
         }
         if last_run
         else None,

@@ -225,5 +225,8 @@ def _translate(exc: spotipy.SpotifyException) -> Exception:
             "can't play it for you. Search and your library still work.",
         )
     if exc.http_status in (403, 404):
-        return PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
+        error = PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
+        error.http_status = exc.http_status
+        error.reason = reason
+        return error
     return PlatformError("error", "Spotify answered with an error. Try again in a moment.")

@@ -240,8 +240,12 @@ class FakeSpotify(FakeProvider):
     def _playlist_tracks(self, request: FakeRequest) -> Reply:
         playlist_id = request.path.split("/")[3]
         playlist = next((p for p in self.playlists if p["id"] == playlist_id), None)
-        if playlist is None:
+        if playlist is None or playlist.get("spotify_owned"):
+            # Spotify's own playlists answer 404 to apps created after November 2024.
             return _error(404, "Resource not found")
+        if playlist.get("owner", self.user_id) != self.user_id:
+            # Someone else's playlist, to an app in development mode.
+            return _error(403, "Forbidden")
         return (
             200,
             {},
