@@ -181,7 +181,24 @@ class MusicActionService:
             )
         device = with_account(account, lambda a: a.play(item, device_name))  # type: ignore[union-attr]
         extra["device"] = device
-        return Outcome("ok", f"Playing {item.spoken()} on {device}.", extra)
+        return self._played(account, item, device, extra)
+
+    def _played(self, account: MusicAccount, item: MediaItem, device: str, extra: dict[str, Any]) -> Outcome:
+        """After Spotify's 204, what the player really does (GET /me/player) is what the user is told."""
+        state = with_account(account, lambda a: a.player())  # type: ignore[union-attr]
+        playing = (state or {}).get("item") or {}
+        ours = playing.get("uri") == item.uri or (state or {}).get("context_uri") == item.uri
+        if state and state["is_playing"] and ours:
+            return Outcome("ok", f"Playing {item.spoken()} on {state['device'] or device}.", extra)
+        if state and state["is_playing"] and playing:
+            now = MediaItem.from_dict(playing).spoken()
+            extra["now_playing"] = playing
+            return Outcome("error", f"Spotify took the request, but {device} is still playing {now}.", extra)
+        return Outcome(
+            "error",
+            f"Spotify took the request, but nothing is playing on {device}. Open Spotify there and try again.",
+            extra,
+        )
 
     def _add_to_playlist(self, account: MusicAccount, params: dict[str, Any]) -> Outcome:
         from music.playlist_add import add_to_playlist

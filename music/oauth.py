@@ -150,11 +150,17 @@ def account_refresh_token(*, account: MusicAccount) -> MusicAccount:
     rotate it, so the second would be refused. The one that waited finds the account already refreshed and
     uses that token."""
     stale_token = account.access_token
-    with transaction.atomic():
-        locked = MusicAccount.objects.select_for_update().get(pk=account.pk)
-        if locked.access_token != stale_token and not locked.needs_reconnect and not locked.expires_soon():
-            return locked
-        return _refresh_locked(locked)
+    try:
+        with transaction.atomic():
+            locked = MusicAccount.objects.select_for_update().get(pk=account.pk)
+            if locked.access_token != stale_token and not locked.needs_reconnect and not locked.expires_soon():
+                return locked
+            return _refresh_locked(locked)
+    except AccountRevoked:
+        # Marked after the transaction, which the refusal rolled back.
+        MusicAccount.objects.filter(pk=account.pk).update(needs_reconnect=True)
+        account.needs_reconnect = True
+        raise
 
 
 def _refresh_locked(account: MusicAccount) -> MusicAccount:

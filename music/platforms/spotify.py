@@ -78,14 +78,51 @@ class SpotifyAdapter:
         if not item.playable:
             raise PlatformError("not_found", f"{item.spoken()} is not available on Spotify in your country.")
         device = self.pick_device(device_name)
-        if item.media_type == "track":
-            self._call(self.client.start_playback, device_id=device["id"], uris=[item.uri])
-        else:
-            self._call(self.client.start_playback, device_id=device["id"], context_uri=item.uri)
-        return str(device.get("name") or "your device")
+        name = str(device.get("name") or "your device")
+        what = {"uris": [item.uri]} if item.media_type == "track" else {"context_uri": item.uri}
+        try:
+            self._call(self.client.start_playback, device_id=device["id"], **what)
+        except PlatformError as exc:
+            if exc.http_status != 404 or exc.reason:
+                raise
+            # A 404 without a reason: the device went to sleep. A transfer wakes it; then play again.
+            try:
+                self._call(self.client.transfer_playback, device["id"], force_play=False)
+                self._call(self.client.start_playback, device_id=device["id"], **what)
+            except PlatformError as again:
+                raise PlatformError(
+                    "no_device", f"{name} is asleep and didn't wake up. Open Spotify on it, then ask again."
+                ) from again
+        return name
+
+    def player(self) -> dict[str, Any] | None:
+        """What the player is really doing (GET /me/player): item, context, is_playing, device."""
+        body = self._call(self.client.current_playback)
+        if not body:
+            return None
+        return {
+            "item": _item(body["item"], "track").as_dict() if body.get("item") else None,
+            "context_uri": (body.get("context") or {}).get("uri", ""),
+            "is_playing": bool(body.get("is_playing")),
+            "device": (body.get("device") or {}).get("name", ""),
+        }
+
+    def _refusable(self, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """A player command Spotify may refuse (403): the refusal is named for what it is."""
+        try:
+            self._call(func, *args, **kwargs)
+        except PlatformError as exc:
+            if exc.http_status != 403:
+                raise
+            why = {
+                "VOLUME_CONTROL_DISALLOW": "this device doesn't let its volume be changed remotely",
+                "ALREADY_PAUSED": "it is already paused",
+                "NOTHING_PLAYING": "nothing is playing",
+            }.get(exc.reason, "the device or the content doesn't allow it right now")
+            raise PlatformError("error", f"Spotify refused to {what}: {why}.") from exc
 
     def pause(self) -> None:
-        self._call(self.client.pause_playback)
+        self._refusable("pause", self.client.pause_playback)
 
     def resume(self) -> None:
         self._call(self.client.start_playback, device_id=self.pick_device()["id"])
@@ -100,7 +137,10 @@ class SpotifyAdapter:
         device = self.pick_device()
         current = int(device.get("volume_percent") or 50)
         target = max(0, min(100, level if level is not None else current + (delta or 0)))
-        self._call(self.client.volume, target, device_id=device["id"])
+        if device.get("supports_volume") is False:
+            refused = f"Spotify refused to change the volume: {device.get('name')} doesn't allow it."
+            raise PlatformError("error", refused)
+        self._refusable("change the volume", self.client.volume, target, device_id=device["id"])
         return target
 
     def shuffle(self, on: bool) -> None:

@@ -37,6 +37,10 @@ class FakeSpotify(FakeProvider):
         default_factory=lambda: {"is_playing": False, "item": None, "shuffle": False, "repeat": "off", "queue": []}
     )
     extra_tracks: int = 0
+    # Player knobs: a command name -> the 403 reason it is refused with; `silent`: play answers 204 but the
+    # player does not start (what GET /me/player then shows is the truth).
+    refuse: dict[str, str] = field(default_factory=dict)
+    silent: bool = False
 
     def track(self, track_id: str) -> dict[str, Any]:
         known = {t[0]: t for t in TRACKS}
@@ -67,6 +71,7 @@ class FakeSpotify(FakeProvider):
             ("PUT", "/v1/me/player/play", self._play),
             ("GET", "/v1/me/player/currently-playing", self._current),
             ("GET", "/v1/me/player", self._current),
+            ("PUT", "/v1/me/player", self._transfer),
             ("PUT", "/v1/me/player/*", self._command),
             ("POST", "/v1/me/player/*", self._command),
             ("PUT", "/v1/me/library", self._save),
@@ -147,10 +152,31 @@ class FakeSpotify(FakeProvider):
         device = request.query.get("device_id", [None])[0]
         if not any(d["is_active"] for d in self.devices) and not any(d["id"] == device for d in self.devices):
             return _error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE")
+        target = next((d for d in self.devices if d["id"] == device), None) or next(
+            (d for d in self.devices if d["is_active"]), None
+        )
+        if target and target.get("sleeping"):
+            return _error(404, "Device not found")  # no reason: the device went to sleep
+        command = request.path.rsplit("/", 1)[-1]
+        if command in self.refuse:
+            return _error(403, "Player command failed: Restriction violated", self.refuse[command])
+        if command == "volume" and target and target.get("supports_volume") is False:
+            return _error(403, "Cannot control device volume", "VOLUME_CONTROL_DISALLOW")
         if device:
             for d in self.devices:
                 d["is_active"] = d["id"] == device
         return None
+
+    def _transfer(self, request: FakeRequest) -> Reply:
+        """Transfer playback: wakes the device and makes it the active one."""
+        wanted = (request.json() or {}).get("device_ids") or []
+        if not any(d["id"] in wanted for d in self.devices):
+            return _error(404, "Device not found")
+        for d in self.devices:
+            d["is_active"] = d["id"] in wanted
+            if d["is_active"]:
+                d.pop("sleeping", None)
+        return 204, {}, b""
 
     def _play(self, request: FakeRequest) -> Reply:
         refused = self._player_gate(request)
@@ -170,7 +196,7 @@ class FakeSpotify(FakeProvider):
             self.player["context"] = uri
         if self.player["item"] is None:
             return _error(404, "Player command failed: Nothing to play", "NO_ACTIVE_DEVICE")
-        self.player["is_playing"] = True
+        self.player["is_playing"] = not self.silent
         return 204, {}, b""
 
     def _command(self, request: FakeRequest) -> Reply:
@@ -217,6 +243,7 @@ class FakeSpotify(FakeProvider):
             {
                 "is_playing": self.player["is_playing"],
                 "item": self.player["item"],
+                "context": {"uri": self.player.get("context")} if self.player.get("context") else None,
                 "device": active,
                 "shuffle_state": self.player["shuffle"],
                 "repeat_state": self.player["repeat"],
