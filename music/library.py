@@ -203,11 +203,9 @@ def _stale_rows(run: SyncRun, model: type[LibraryTrack] | type[Playlist]) -> Any
 
 
 def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
-    return (
-        SpotifyAdapter(account.access_token)
-        if account.platform == "spotify"
-        else SoundCloudAdapter(account.access_token)
-    )
+    from music.players import adapter_for
+
+    return adapter_for(account)
 
 
 def libraries_refresh_all() -> int:

@@ -8,7 +8,6 @@ from rapidfuzz import fuzz, process
 from music.intents import normalize_text
 from music.models import MusicAccount
 from music.platforms import MediaItem, Page
-from music.selectors import player_state_get
 
 if TYPE_CHECKING:
     from music.actions import MusicActionService, Outcome
@@ -22,7 +21,7 @@ def _own_playlists(service: "MusicActionService", account: MusicAccount) -> list
     from music.actions import with_account
 
     found: list[dict[str, Any]] = []
-    cursor: Any = 0 if account.platform == "spotify" else None
+    cursor: Any = None  # Spotify's pages start at offset 0, SoundCloud's at no cursor
     for _ in range(PLAYLIST_PAGES):
         page: Page = with_account(account, lambda a, c=cursor: a.playlists(c))  # type: ignore[misc]
         found.extend(page.items)
@@ -51,7 +50,6 @@ def closest_playlists(wanted: str, playlists: list[dict[str, Any]]) -> list[str]
 
 
 def _item_named(service: "MusicActionService", account: MusicAccount, params: dict[str, Any]) -> MediaItem | None:
-    from music.actions import with_account
 
     given = params.get("item")
     if given and given.get("platform") == account.platform and given.get("media_type") == "track":
@@ -61,13 +59,7 @@ def _item_named(service: "MusicActionService", account: MusicAccount, params: di
         items, _ = service.find(account, str(words), "track")
         playable = [i for i in items if i.media_type == "track"]
         return playable[0] if playable else None
-    if account.platform == "spotify":
-        playing = with_account(account, lambda a: a.now_playing())  # type: ignore[union-attr]
-        return MediaItem.from_dict(playing["item"]) if playing else None
-    state = player_state_get(owner=service.user)
-    if state and state.platform == "soundcloud" and state.uri and state.state in {"playing", "paused", "loading"}:
-        return MediaItem(uri=state.uri, title=state.title, media_type="track", platform="soundcloud")
-    return None
+    return service.player(account).current_item()
 
 
 def add_to_playlist(service: "MusicActionService", account: MusicAccount, params: dict[str, Any]) -> "Outcome":

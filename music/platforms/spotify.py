@@ -184,7 +184,8 @@ class SpotifyAdapter:
         ]
         return Page(items, offset + limit if body.get("next") else None)
 
-    def playlists(self, offset: int, limit: int = 50) -> Page:
+    def playlists(self, offset: int | None, limit: int = 50) -> Page:
+        offset = int(offset or 0)
         body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
         items = [
             {
