@@ -70,7 +70,7 @@ _TRACK_ITEMS = r"song|songs|track|tracks|tune|tunes|single|singles"
 _OTHER_ITEMS = (
     r"music|symphony|symphonies|concerto|concertos|chant|chants|movement|movements|sonata|sonatas|ballad|"
     r"ballads|opus|aria|arias|piece|pieces|melody|melodies|theme|themes|composition|compositions|recording|"
-    r"recordings|stuff|hits|anthem|anthems|tunes|sound|sounds|jam|jams|number|numbers|cut|cuts|songs"
+    r"recordings|stuff|hits|anthem|anthems|tunes|sound track|sound tracks|jam|jams|songs"
 )
 _ITEM = rf"(?:{_ALBUM_ITEMS}|{_TRACK_ITEMS}|{_OTHER_ITEMS})"
 # How a listing is sorted ("the greatest", "top ten", "newest"): not a name.
@@ -107,7 +107,7 @@ _FILLER = (
     r"sorted|list|selection|of|tunes|songs"
 )
 _LEAD = re.compile(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM})\b ?)+")
-_DETERMINER = re.compile(rf"^(?:(?:me|us|a|an|the|some|any|one|{_SORT}) )+")
+_DETERMINER = re.compile(rf"^(?:(?:me|us|a|an|the|some|any|{_SORT}) )+")
 _TAIL = re.compile(r"(?: (?:please|now|for me|for us|right now|again|thanks|thank you|ok|okay|tonight|today))+$")
 _BY = (
     r"(?:by|from|of|off|off of|performed by|sung by|made by|written by|composed by|done by|created by|"
@@ -182,11 +182,19 @@ def _name(said: str, keep_the: bool = True) -> tuple[str, str | None]:
     lead = _LEAD.match(said)
     determined = bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said)
     if lead:
-        for word in lead.group(0).split():
-            kind = _item_kind(word) or kind
         taken = lead.group(0)
-        if keep_the and taken.endswith("the ") and not kind and not re.search(rf"(?:{_SORT}) the $", taken):
-            taken = taken[: -len("the ")]
+        items = list(re.finditer(rf"\b(?:{_ITEM})\b ?", taken))
+        if items:
+            # Up to the last kind word ("the top ten album x"): the words after it are the name's own.
+            for item in items:
+                kind = _item_kind(item.group(0).strip()) or kind
+            taken = taken[: items[-1].end()]
+        else:
+            # Only determiners and sort words: "one way ticket", "this is colour" keep their first word.
+            determiner = _DETERMINER.match(taken)
+            taken = determiner.group(0) if determiner else ""
+            if keep_the and taken.endswith("the ") and not re.search(rf"(?:{_SORT}) the $", taken):
+                taken = taken[: -len("the ")]
         said = said[len(taken) :]
     said = re.sub(r"^(?:called|named|titled|entitled) ", "", said)
     tail = re.search(rf"(?: (?:{_SORT}))*(?: (?:{_ITEM}))+(?: (?:that is|thats|which is) (?:{_SORT}))?$", said)

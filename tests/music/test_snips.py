@@ -28,11 +28,11 @@ def test_play_music_requests_are_recognised_and_their_artist_found(play_music):
     assert play_music["artist_precision"] >= 0.75
 
 
-def test_play_music_titles_and_albums_are_found_at_least_as_often_as_measured(play_music):
-    # Targets 0.75 each. A bare "play X by Y" does not say whether X is a track or an album; the grammar
-    # takes it as a title, so album recall stays low (Snips NLU trained on the set: track 0.50, album 0.69).
-    assert play_music["track_recall"] >= 0.70
-    assert play_music["album_recall"] >= 0.20
+def test_play_music_titles_reach_the_target_and_albums_their_measured_floor(play_music):
+    assert play_music["track_recall"] >= 0.75
+    # Target 0.75, not reached: "play X by Y" does not say whether X is a track or an album; the grammar
+    # takes it as a title (Snips NLU trained on the set: track 0.50, album 0.69).
+    assert play_music["album_recall"] >= 0.22
     assert play_music["playlist_recall"] >= 0.50
 
 
