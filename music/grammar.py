@@ -261,9 +261,12 @@ _MUSIC_ON = re.compile(
     r"^(?:play|start) (?:some |any |the )?(?:music|songs|tunes|something)$"
 )
 # "add <song> to my <name> playlist", "put X on the Y playlist", "I want X added to the playlist Z"
-_ADD_VERB = r"(?:add|ad|put|save|send|move|include|stick|place|insert|throw|pop|attach|append|file|incorporate|get)"
+_ADD_VERB = (
+    r"(?:add|ad|put|save|send|move|include|stick|place|insert|input|throw|pop|attach|append|file|incorporate|get)"
+)
 _ADD_LEAD = (
-    r"(?:(?:can|could|may|will) (?:i|you|we) )?(?:(?:i|we|id|i d) )?(?:(?:want|wanna|need|would like|d like|like) )?"
+    r"(?:(?:can|could|may|will) (?:i|you|we) )?(?:(?:i|we|id|i d) )?"
+    r"(?:(?:want|wanna|need|would like|d like|like|wish) )?"
     r"(?:for you )?(?:to |you to |t )?"
 )
 _NOT_A_PLAYLIST = r"(?!(?:the |my )?(?:queue|library|liked songs|favou?rites|likes|(?:it|this|that)$)\b)"
@@ -275,6 +278,7 @@ _ADD_TO_PLAYLIST = tuple(
     for pattern in (
         rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:to|into|onto|unto|in|on) "
         r"(?P<list>(?:my|our) (?!queue$).*|playlist .*)$",
+        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:into|onto) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
         rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*))? (?:to|into|onto|unto|tomy) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
         rf"^{_ADD_LEAD}(?:add|ad|put|include|place|stick|insert|incorporate)(?: (?P<item>.*))? (?:in|on|inside) "
         rf"{_NOT_A_PLAYLIST}(?P<list>\w.*)$",

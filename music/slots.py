@@ -346,7 +346,7 @@ def playlist_name(said: str, possessives: frozenset[str] = frozenset()) -> str:
         name,
     )
     name = re.sub(r" (?:my|our)$", "", name)
-    name = re.sub(r"(?: (?:playlist|play ?list|playlst|list))+$", "", name)
+    name = re.sub(r"(?: (?:playlists?|play ?lists?|playlst|playlis|list))+$", "", name)
     return name.strip()
 
 

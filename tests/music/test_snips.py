@@ -38,6 +38,6 @@ def test_play_music_titles_reach_the_target_and_albums_their_measured_floor(play
 
 def test_add_to_playlist_requests_are_recognised_with_their_playlist(add_to_playlist):
     assert add_to_playlist["intent_accuracy"] >= 0.95
-    # Target 0.95; measured 0.90 (names that begin with an owner's "'s", or carry "list" in the name).
-    assert add_to_playlist["playlist_recall"] >= 0.88
+    # Target 0.95; measured 0.906 (names that begin with an owner's "'s", or carry "list" in the name).
+    assert add_to_playlist["playlist_recall"] >= 0.90
     assert add_to_playlist["playlist_precision"] >= 0.88
