@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sawt.accounts.signed_in import request_user
 from voicebot import services
 from voicebot.models import TURN_FIGURES, Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
 
@@ -45,6 +46,15 @@ class BusinessAdmin(admin.ModelAdmin[Business]):
     ]
     inlines = [MembershipInline]
     actions = ["approve_numbers"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A business made here gets an owner: the user chosen in the members below, else its creator."""
+        super().save_related(request, form, formsets, change)
+        business = form.instance
+        if not business.members.filter(role=Membership.Role.OWNER).exists():
+            Membership.objects.update_or_create(
+                business=business, user=request_user(request), defaults={"role": Membership.Role.OWNER}
+            )
 
     @admin.display(description="awaiting approval")
     def pending_approval(self, business: Business) -> str:
