@@ -132,7 +132,7 @@ class MeetingLiveConsumer(SawtConsumer):
             self.pcm = None
         if self.can_record and self.stopping:
             # A dropped socket (no stop asked) leaves the meeting live: the page reconnects and resumes
-            # into it, or beat closes it once nothing came for MEETINGS_LIVE_IDLE_SECONDS.
+            # into it, or beat closes it once nothing came for meetings.live.LIVE_IDLE_SECONDS.
             job = await database_sync_to_async(live_meeting_finish)(meeting_id=self.meeting_id)
             with contextlib.suppress(Exception):  # the socket may already be closed
                 await self.send_json({"type": "stopped", "job": job.pk if job else None})

@@ -23,6 +23,9 @@ from meetings.services import _queue_job
 from sawt.core.jobs.models import JobState
 from sawt.core.storage import scratch_folder
 
+# A live meeting whose socket has sent no audio for this long is closed by beat (and processed).
+LIVE_IDLE_SECONDS = 300.0
+
 
 def live_meeting_create(*, owner: Any, title: str = "", language: str = "en") -> Meeting:
     return Meeting.objects.create(
@@ -94,14 +97,12 @@ def live_meeting_finish(*, meeting_id: int) -> ProcessingJob | None:
 
 
 def idle_live_meetings_close(*, now: float | None = None) -> list[int]:
-    """Beat: finish every live meeting whose socket has sent no audio for MEETINGS_LIVE_IDLE_SECONDS (the
+    """Beat: finish every live meeting whose socket has sent no audio for LIVE_IDLE_SECONDS (the
     PCM file's last write; the meeting's start when none came), as a clean close would. Returns their ids."""
     import time
 
-    from django.conf import settings
-
     now = time.time() if now is None else now
-    idle = settings.MEETINGS_LIVE_IDLE_SECONDS
+    idle = LIVE_IDLE_SECONDS
     closed = []
     for meeting in Meeting.objects.filter(status=Meeting.Status.LIVE).only("pk", "started", "created"):
         pcm = live_pcm_path(meeting_id=meeting.pk)

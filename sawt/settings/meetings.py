@@ -14,8 +14,6 @@ CELERY_TASK_ROUTES["meetings.tasks.summarize_meeting"] = {"queue": "speech"}
 CELERY_TASK_ROUTES["meetings.tasks.send_outcome_email"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["meetings-summarize-missing"] = {"task": "meetings.tasks.summarize_missing", "schedule": 600}
 CELERY_BEAT_SCHEDULE["meetings-purge-deleted"] = {"task": "meetings.tasks.purge_deleted", "schedule": 3600}
-# A live meeting whose socket has sent no audio for this long is closed by beat (and processed).
-MEETINGS_LIVE_IDLE_SECONDS = 300.0
 CELERY_BEAT_SCHEDULE["meetings-close-idle-live"] = {"task": "meetings.tasks.close_idle_live", "schedule": 60}
 CELERY_BEAT_SCHEDULE["meetings-sweep-abandoned-uploads"] = {
     "task": "meetings.tasks.sweep_abandoned_uploads",

@@ -6,8 +6,8 @@ docs/first-steps.md are taken anew there; otherwise they go to a temporary folde
 
 import datetime as dt
 import os
-import tempfile
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
