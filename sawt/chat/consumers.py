@@ -16,6 +16,8 @@ from sawt.speech.streaming import Done, Final, Partial, StreamingTranscriber, St
 ENDPOINT_SILENCE = 0.3
 # Seconds of speech between two partials of one stream; widened automatically under load.
 PARTIAL_EVERY = 0.5
+# A lone word ("and", "so") waits this long for the clause that follows it before its final.
+SHORT_ENDPOINT = 0.8
 
 
 def _language(value: Any) -> str | None:
@@ -83,7 +85,7 @@ class ChatConsumer(SawtConsumer):
         session = await database_sync_to_async(services.chat_session_start)(owner=self.user, language=language)
         self.session_id = session.pk
         options = StreamOptions(
-            endpoint_silence=ENDPOINT_SILENCE, partial_every=PARTIAL_EVERY
+            endpoint_silence=ENDPOINT_SILENCE, partial_every=PARTIAL_EVERY, short_endpoint=SHORT_ENDPOINT
         )
         self.transcriber = StreamingTranscriber(language=language, options=options)
         self.pump = asyncio.create_task(self._send_events(self.transcriber))
