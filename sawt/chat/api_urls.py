@@ -7,4 +7,9 @@ from sawt.chat import apis
 urlpatterns: list[URLPattern | URLResolver] = [
     path("sessions/", apis.ChatSessionListApi.as_view(), name="chat-session-list"),
     path("sessions/<int:session_id>/", apis.ChatSessionDetailApi.as_view(), name="chat-session-detail"),
+    path(
+        "sessions/<int:session_id>/export/<str:kind>/",
+        apis.ChatSessionExportApi.as_view(),
+        name="chat-session-export",
+    ),
 ]

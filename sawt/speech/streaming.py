@@ -77,11 +77,20 @@ class Final:
 
 
 @dataclass(frozen=True)
+class Failed:
+    """The final of speech from ``start`` to ``end`` could not be decoded; the stream goes on."""
+
+    start: float
+    end: float
+    error: str
+
+
+@dataclass(frozen=True)
 class Done:
     pass
 
 
-StreamEvent = Partial | Final | Done
+StreamEvent = Partial | Final | Failed | Done
 
 
 class SileroStream:
@@ -154,6 +163,7 @@ class StreamingTranscriber:
         self._vad: SileroStream | None = None
         self._events: asyncio.Queue[StreamEvent] = asyncio.Queue()
         self._leftover = np.zeros(0, dtype=np.float32)
+        self._odd_byte = b""  # PCM16 may be split anywhere: half a sample waits for the next chunk
         self._samples = 0  # samples run through the VAD so far: the stream's clock
         self._pad = int(self.options.speech_pad * SAMPLE_RATE)
         # Audio since the last final is kept up to this much and decoded with the next utterance.
@@ -185,12 +195,20 @@ class StreamingTranscriber:
         """The caller is speaking, or what they said is still being decoded (not silence yet)."""
         return self._in_speech or self._speculative is not None or bool(self._finals)
 
+    @property
+    def stopping(self) -> bool:
+        """``stop`` was called: what is left is being finalised, then ``Done``."""
+        return self._stopped
+
     # --- input -------------------------------------------------------------------------------
     async def push(self, pcm: bytes) -> None:
-        """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte is dropped)."""
+        """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte waits for the next chunk)."""
         if self._stopped:
             return
-        samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        pcm = self._odd_byte + pcm
+        even = len(pcm) // 2 * 2
+        self._odd_byte = pcm[even:]
+        samples = np.frombuffer(pcm[:even], dtype="<i2").astype(np.float32) / 32768.0
         data = np.concatenate([self._leftover, samples])
         usable = len(data) // VAD_CHUNK * VAD_CHUNK
         self._leftover = data[usable:]
@@ -258,7 +276,7 @@ class StreamingTranscriber:
 
     def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
         return asyncio.wrap_future(
-            self.scheduler.submit(audio, final=final, language=self.language, config=self.config)
+            self.scheduler.submit(audio, final=final, language=self.language, config=self.config, stream=id(self))
         )
 
     def _maybe_emit_final(self) -> None:
@@ -328,7 +346,11 @@ class StreamingTranscriber:
     def _flush_finals(self) -> None:
         while self._finals and self._finals[0][2].done():
             start, end, future = self._finals.popleft()
-            if future.cancelled() or future.exception() is not None:
+            if future.cancelled():
+                continue
+            if future.exception() is not None:
+                when = (round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3))
+                self._events.put_nowait(Failed(*when, str(future.exception()) or type(future.exception()).__name__))
                 continue
             hypothesis = future.result()
             if not is_hallucination(hypothesis):
@@ -345,8 +367,6 @@ class StreamingTranscriber:
             return
         if self._finals:
             return  # this stream's previous final goes out first: a partial must never overtake it
-        if self.scheduler.finals_pending:
-            return  # finals first: a partial started now would delay someone's final
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
             return
         interval = self.scheduler.partial_interval(self.options.partial_every)
