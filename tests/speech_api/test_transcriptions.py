@@ -143,4 +143,3 @@ def test_the_openai_sdk_streams_a_transcription_from_sawt(live_server, owner, sp
     deltas = [e.delta for e in events if e.type == "transcript.text.delta"]
     assert deltas and "".join(deltas).strip() == events[-1].text.strip()
     assert scoring.score(SENTENCE, events[-1].text).wer <= 0.1
-
