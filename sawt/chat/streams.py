@@ -17,6 +17,8 @@ from django.conf import settings
 # Seconds of audio a client may be ahead of the wall clock since its stream began; frames past
 # that lead are refused with `too_fast` (a burst after a stall of up to this much is fine).
 MAX_LEAD_SECONDS = 2.0
+# A resumed session may send this much audio captured while its socket was down (the page keeps 10 s).
+RESUME_BACKLOG_SECONDS = 10.0
 CLOSE_TRY_AGAIN_LATER = 1013
 
 _lock = threading.Lock()
@@ -55,9 +57,10 @@ class Pace:
     """The audio clock of one stream against the wall clock since it began."""
 
     def __init__(self, *, heard: float = 0.0, elapsed: float = 0.0) -> None:
-        # A resumed session continues: `heard` seconds of audio over `elapsed` wall seconds.
+        # A resumed session continues: `heard` seconds of audio over `elapsed` wall seconds, of which
+        # at most RESUME_BACKLOG_SECONDS of audio not yet heard may arrive at once.
         self.heard = heard
-        self.began = time.monotonic() - max(elapsed, heard)
+        self.began = time.monotonic() - max(heard, min(elapsed, heard + RESUME_BACKLOG_SECONDS))
         self.refusing = False
 
     def accept(self, seconds: float) -> bool:
