@@ -49,7 +49,7 @@ def start_worker(redis_server: RedisServer, tmp_path: Path, settings) -> Iterato
 
 
 def restart_for_redelivery(  # type: ignore[no-untyped-def]
-    start_worker, extra: dict[str, str], sent_at: float, task_name: str, task_id: str, wait: float = 30
+    start_worker, extra: dict[str, str], sent_at: float, task_name: str, task_id: str, wait: float = 90
 ) -> Worker:
     """Starts a new worker once the visibility timeout has passed and waits until the killed task's
     unacknowledged message was delivered to it again (a no-op or a resume: the row tells it which).
