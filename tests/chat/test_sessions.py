@@ -36,7 +36,7 @@ async def test_it_names_the_session_and_resumes_it_after_a_reconnect_with_times_
     assert await socket.receive_json_from(30) == {"type": "session", "id": session_id}
     for frame in frames(spoken_pcm + silence(1.0)):
         await socket.send_to(bytes_data=frame)
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.08)  # within the lead the server allows
     await socket.send_json_to({"event": "stop"})
     second = await receive_until(socket, "done")
     await socket.disconnect()
@@ -73,7 +73,7 @@ async def test_the_words_in_progress_when_the_socket_drops_are_finalised_and_sav
     session_id = (await socket.receive_json_from(30))["id"]
     for frame in frames(spoken_pcm):  # no pause after the last word, and no stop
         await socket.send_to(bytes_data=frame)
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.08)  # within the lead the server allows
 
     await socket.disconnect()
 
@@ -95,7 +95,7 @@ async def test_odd_length_frames_keep_their_last_byte(owner, spoken_pcm):
     await socket.send_json_to({"event": "start", "language": "en"})
     for frame in odd:
         await socket.send_to(bytes_data=frame)
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.08)  # within the lead the server allows
     await socket.send_json_to({"event": "stop"})
     received = await receive_until(socket, "done")
     await socket.disconnect()
@@ -152,3 +152,23 @@ async def test_streams_over_the_process_cap_get_busy(owner, outsider):
     assert (await other.receive_json_from(30))["code"] == "busy"
     assert await other.receive_output(30) == {"type": "websocket.close", "code": 1013}
     await first.disconnect()
+
+
+async def test_a_start_sent_while_stop_is_finishing_waits_for_its_done(owner, spoken_pcm):
+    socket = await open_chat(owner)
+    await socket.send_json_to({"event": "start", "language": "en"})
+    for frame in frames(spoken_pcm):
+        await socket.send_to(bytes_data=frame)
+        await asyncio.sleep(0.08)  # within the lead the server allows
+
+    await socket.send_json_to({"event": "stop"})
+    await socket.send_json_to({"event": "start", "language": "en"})  # at once, no waiting for `done`
+    received = await receive_until(socket, "done")
+    following = await socket.receive_json_from(30)
+
+    assert not [m for m in received if m["type"] == "error"]
+    assert [m for m in received if m["type"] == "text"], "the first session's words came before its done"
+    assert following["type"] == "session" and following["id"] != received[0]["id"]
+    await socket.send_json_to({"event": "stop"})
+    await receive_until(socket, "done")
+    await socket.disconnect()
