@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from sawt.chat import selectors, services
 from sawt.chat.models import ChatSession
 from sawt.chat.serializers import ChatSessionDetailOutput, ChatSessionListOutput
-from sawt.core.errors import NotFound, ValidationFailed
+from sawt.core.errors import ValidationFailed
 
 EXPORT_TYPES = {"txt": "text/plain", "srt": "application/x-subrip", "vtt": "text/vtt"}
 
@@ -42,6 +42,7 @@ class ChatSessionDetailApi(APIView):
     @extend_schema(request=RenameInput, responses=ChatSessionDetailOutput, tags=["chat"])
     def patch(self, request: Request, session_id: int) -> Response:
         """Rename the session (an empty title shows its date again)."""
+        selectors.chat_session_get(user=request.user, session_id=session_id)  # someone else's: 404 first
         data = self.RenameInput(data=request.data)
         if not data.is_valid():
             raise ValidationFailed("title must be text of at most 200 characters.", details=data.errors)
@@ -62,8 +63,6 @@ class ChatSessionExportApi(APIView):
     )
     def get(self, request: Request, session_id: int, kind: str) -> HttpResponse:
         """The session's lines as plain text (`txt`) or subtitles (`srt`, `vtt`), times from its start."""
-        if kind not in EXPORT_TYPES:
-            raise NotFound("Export as txt, srt or vtt.")
         session = selectors.chat_session_get(user=request.user, session_id=session_id)
         body = selectors.chat_session_export(session=session, kind=kind)
         response = HttpResponse(body, content_type=f"{EXPORT_TYPES[kind]}; charset=utf-8")
