@@ -97,6 +97,15 @@ class ItemDetailApi(APIView):
     def get(self, request: Request, item_id: int) -> Response:
         return Response(ItemOutput(_owned_item(request, item_id)).data)
 
+    @extend_schema(request=ItemCreateInput(partial=True), responses=ItemOutput, tags=TAGS)
+    def patch(self, request: Request, item_id: int) -> Response:
+        """Changes any fields of the item (those of `POST items`); a new text or locale makes new audio."""
+        item = _owned_item(request, item_id)
+        data = ItemCreateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.item_update(item=item, changes=dict(data.validated_data))
+        return Response(ItemOutput(_owned_item(request, item_id)).data)
+
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request: Request, item_id: int) -> Response:
         services.item_delete(item=_owned_item(request, item_id))

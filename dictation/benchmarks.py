@@ -59,7 +59,8 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 @register("dictation")
 def bench_dictation(options: dict[str, Any]) -> dict[str, Any]:
-    """Dictation: creation->playable audio, 100-item bulk create, scoring, stats with 10,000 attempts."""
+    """Dictation: creation->playable audio, 100-item bulk create, scoring, stats with 10,000 attempts, the
+    review queue and weak words with 10,000 items and 100,000 attempts."""
     from sawt.celery import app
 
     queue = f"dictation-bench-{uuid.uuid4().hex[:8]}"
@@ -145,6 +146,8 @@ def _run(options: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         figures.update(_bulk(api, rng, count=20 if quick else 100, limit=120 if quick else 480))
         figures.update(_scoring(api, user, runs=50 if quick else 200))
         figures.update(_stats(api, user, rng, attempts=1000 if quick else 10_000, runs=20 if quick else 50))
+        figures.update(_review(api, user, rng, items=1000 if quick else 10_000,
+                               attempts=10_000 if quick else 100_000, runs=20 if quick else 100))
         return figures
     finally:
         account_delete(user=user)
@@ -280,6 +283,74 @@ def _stats(api: Any, user: Any, rng: random.Random, attempts: int, runs: int) ->
         worst = max(worst, p95)
         figures[f"stats_{name}_p95_ms"] = _ms(p95)
     figures["stats_worst_p95_ms"] = _ms(worst)
+    return figures
+
+
+def _review(api: Any, user: Any, rng: random.Random, items: int, attempts: int, runs: int) -> dict[str, Any]:
+    """review/next, stats/review and stats/weak-words with `items` items (due times spread over two months
+    either side of now) and `attempts` attempts for the user, word counts included."""
+    from dictation.models import Attempt, Item, ReviewState, TTSStatus, WordStat, WordTotal
+
+    now = timezone.now()
+    have = Item.objects.filter(owner=user).count()
+    Item.objects.bulk_create(
+        [
+            Item(owner=user, text=_sentence(rng), locale="en-US", difficulty=2, voice="default",
+                 tts_status=TTSStatus.COMPLETED, review_state=rng.choice(list(ReviewState)),
+                 review_due=now + timedelta(minutes=rng.randint(-60 * 24 * 60, 60 * 24 * 60)))
+            for _ in range(items - have)
+        ],
+        batch_size=1000,
+    )
+    pool = list(Item.objects.filter(owner=user).values_list("pk", flat=True))
+    have = Attempt.objects.filter(owner=user).count()
+    Attempt.objects.bulk_create(
+        [
+            Attempt(owner=user, item_id=rng.choice(pool), text="typed", wer=0.2, cer=0.1, reference_words=8, hits=6,
+                    substitutions=1, deletions=1, insertions=0, typos=1, mistakes=1, diff=[],
+                    created_at=now - timedelta(minutes=rng.randint(0, 90 * 24 * 60)))
+            for _ in range(attempts - have)
+        ],
+        batch_size=2000,
+    )
+    WordStat.objects.bulk_create(
+        [
+            WordStat(owner=user, item_id=item_id, word=word, seen=rng.randint(1, 20), misses=rng.randint(0, 5),
+                     last_seen_at=now, last_missed_at=now)
+            for item_id in pool for word in rng.sample(WORDS, 6)
+        ],
+        batch_size=2000, ignore_conflicts=True,
+    )
+    from django.db.models import Max, Sum
+
+    sums = WordStat.objects.filter(owner=user).values("word").annotate(s=Sum("seen"), m=Sum("misses"),
+                                                                       at=Max("last_seen_at"))
+    WordTotal.objects.bulk_create(
+        [WordTotal(owner=user, word=r["word"], seen=r["s"], misses=r["m"], last_seen_at=r["at"], last_missed_at=r["at"])
+         for r in sums],
+        ignore_conflicts=True,
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    endpoints = {
+        "review_next": "/api/v1/dictation/review/next",
+        "stats_review": "/api/v1/dictation/stats/review",
+        "weak_words": "/api/v1/dictation/stats/weak-words",
+    }
+    figures: dict[str, Any] = {
+        "review_items": Item.objects.filter(owner=user).count(),
+        "review_attempts": Attempt.objects.filter(owner=user).count(),
+    }
+    for name, url in endpoints.items():
+        timings = []
+        for _ in range(runs):
+            seconds, response = _timed(lambda url=url: api.get(url))  # type: ignore[misc]
+            assert response.status_code == 200, (url, response.content)
+            timings.append(seconds)
+        figures[f"{name}_p50_ms"] = _ms(statistics.median(timings))
+        figures[f"{name}_p95_ms"] = _ms(_percentile(timings, 0.95))
     return figures
 
 

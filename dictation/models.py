@@ -37,6 +37,15 @@ def content_hash(*, text: str, locale: str, voice: str) -> str:
     return hashlib.sha256(json.dumps([text, locale, voice], ensure_ascii=False).encode()).hexdigest()
 
 
+class ReviewState(models.IntegerChoices):
+    """The item's place in the review schedule: never practised, then FSRS's own states."""
+
+    NEW = 0, "New"
+    LEARNING = 1, "Learning"
+    REVIEW = 2, "Review"
+    RELEARNING = 3, "Relearning"
+
+
 class Item(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_items")
     text = models.TextField()
@@ -59,6 +68,11 @@ class Item(models.Model):
     attempts_count = models.PositiveIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
 
+    # The review schedule (dictation.review): when the item is due and FSRS's memory state of it.
+    review_due = models.DateTimeField(default=timezone.now)
+    review_state = models.PositiveSmallIntegerField(choices=ReviewState.choices, default=ReviewState.NEW)
+    review_memory = models.JSONField(default=dict, blank=True, help_text="The FSRS card (fsrs.Card.to_dict).")
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,6 +85,9 @@ class Item(models.Model):
             models.Index(fields=["owner", "last_attempt_at"], name="dict_item_owner_practiced"),
             models.Index(fields=["tts_status", "updated_at"], name="dict_item_tts_sweep"),
             models.Index(fields=["audio_file"], name="dict_item_audio_file"),
+            # review/next: the owner's playable items by due time.
+            models.Index(fields=["owner", "review_due", "id"], name="dict_item_review_due",
+                         condition=models.Q(tts_status="completed")),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +169,7 @@ class Attempt(models.Model):
     insertions = models.PositiveIntegerField()
     typos = models.PositiveIntegerField(help_text="Substitutions that are small typos in long words (H5P rule).")
     mistakes = models.PositiveIntegerField(help_text="All other errors.")
+    score = models.FloatField(default=0.0, help_text="H5P-style: right 1, typo 0.5, else 0, over reference words.")
     diff = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -164,3 +182,42 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt {self.pk} on item {self.item_id}: WER {self.wer:.2f}"
+
+
+class WordStat(models.Model):
+    """How often the owner heard a word of an item (`seen`) and missed it (a typo or a mistake), kept
+    by attempt_create for the weak-words list."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_words")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="word_stats")
+    word = models.CharField(max_length=100)
+    seen = models.PositiveIntegerField(default=0)
+    misses = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField()
+    last_missed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "word"], name="dict_wordstat_item_word")]
+        indexes = [models.Index(fields=["owner", "word", "-misses", "item"], name="dict_wordstat_owner_word")]
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.misses}/{self.seen}"
+
+
+class WordTotal(models.Model):
+    """The owner's counts of one word over all items (the sum of its WordStat rows), so the weak-words
+    list is an index scan."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dictation_word_totals")
+    word = models.CharField(max_length=100)
+    seen = models.PositiveIntegerField(default=0)
+    misses = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField()
+    last_missed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "word"], name="dict_wordtotal_owner_word")]
+        indexes = [models.Index(fields=["owner", "-misses", "-last_missed_at"], name="dict_wordtotal_weakest")]
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.misses}/{self.seen}"

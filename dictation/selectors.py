@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from dictation.models import Attempt, Item, Tag
 from sawt.accounts.models import User
@@ -58,6 +59,13 @@ def item_list(
     if search:
         items = items.filter(text__icontains=search)
     return items.order_by(*ITEM_SORTS[sort]).prefetch_related("tags")
+
+
+def review_due_count(*, owner: User) -> int:
+    """How many of the owner's items are due for review now (for the home page's "due reviews" panel)."""
+    from dictation.review import due_count
+
+    return due_count(owner=owner, now=timezone.now())
 
 
 def tag_list(*, owner: User) -> QuerySet[Tag]:

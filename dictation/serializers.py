@@ -174,7 +174,7 @@ class AttemptOutput(serializers.ModelSerializer[Attempt]):
     class Meta:
         model = Attempt
         fields = ["id", "item_id", "text", "matched_answer", "wer", "cer", "reference_words", "hits",
-                  "substitutions", "deletions", "insertions", "typos", "mistakes", "diff", "created_at"]
+                  "substitutions", "deletions", "insertions", "typos", "mistakes", "score", "diff", "created_at"]
 
 
 class WindowInput(serializers.Serializer[None]):

@@ -9,6 +9,7 @@ import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dictation import grading
+from dictation import grading, review, weak_words
 from dictation.models import Attempt, Item, Tag, TTSStatus, TTSTask
 from sawt.accounts.models import User
 from sawt.accounts.services import on_account_delete
@@ -72,6 +73,17 @@ def _voice_for(locale: str, configured_voice: str) -> str | None:
     if isinstance(synthesizer, tts.EspeakSynthesizer):
         return f"espeak:{synthesizer.voice}"
     return configured_voice
+
+
+@functools.lru_cache(maxsize=1)
+def locale_choices() -> list[str]:
+    """The locales the installed voices speak, for the pages' locale choice: English (Piper) first, then
+    every language espeak-ng has, as BCP-47 codes."""
+    found = {"en-US", "en-GB"}
+    for name in tts.espeak_languages():
+        if "/" not in name and _LOCALE.match(name):
+            found.add(locale_normalize(locale=name))
+    return sorted(found, key=lambda code: (not code.startswith("en"), code))
 
 
 def tag_name_normalize(*, name: str) -> str:
@@ -175,10 +187,50 @@ def item_update_tags(*, item: Item, names: Sequence[str]) -> Item:
     return item
 
 
+EDITABLE = ("text", "locale", "difficulty", "alternatives", "hint", "case_sensitive", "keep_punctuation")
+
+
+def item_update(*, item: Item, changes: dict[str, Any]) -> Item:
+    """Changes any of the item's fields (validated by serializers.ItemCreateInput, partial). A new text or
+    locale makes new audio: the item is pending again, the old WAV goes once no item plays it, and an
+    inferred difficulty is inferred again unless one is given."""
+    fields = {k: v for k, v in changes.items() if k in EDITABLE}
+    new_audio = any(k in fields and fields[k] != getattr(item, k) for k in ("text", "locale"))
+    if "difficulty" in fields:
+        if fields["difficulty"] is None:
+            fields["difficulty"] = grading.infer_difficulty(fields.get("text", item.text))
+            fields["difficulty_inferred"] = True
+        else:
+            fields["difficulty_inferred"] = False
+    elif new_audio and item.difficulty_inferred:
+        fields["difficulty"] = grading.infer_difficulty(fields.get("text", item.text))
+    old_audio = item.audio_file
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(item, name, value)
+        if new_audio:
+            item.voice = voice_for_locale(locale=item.locale)
+            item.tts_status, item.tts_error, item.audio_file, item.duration = TTSStatus.PENDING, "", "", None
+            fields.update(voice=None, tts_status=None, tts_error=None, audio_file=None, duration=None)
+        item.save(update_fields=[*fields, "updated_at"])
+        if "tags" in changes:
+            item.tags.set(tags_resolve(owner=item.owner, names=changes["tags"]))
+        if new_audio:
+            unfinished = TTSTask.objects.filter(item=item, status__in=[TTSStatus.PENDING, TTSStatus.FAILED])
+            runtime.cancel(unfinished, reason="Superseded by a new text.")
+            unfinished.update(status=TTSStatus.FAILED, error="Superseded by a new text.")
+            task = TTSTask.objects.create(item=item, content_hash=item.content_hash)
+            _queue_audio([task.pk])
+            if old_audio:
+                transaction.on_commit(lambda: _delete_unused_audio([old_audio]))
+    return item
+
+
 def item_delete(*, item: Item) -> None:
     """Deletes the item, then its audio file unless an identical item still plays it."""
     audio_file = item.audio_file
     with transaction.atomic():
+        weak_words.word_stats_forget(item_id=item.pk)
         item.delete()
         if audio_file:
             transaction.on_commit(lambda: _delete_unused_audio([audio_file]))
@@ -259,7 +311,7 @@ def _audio_for(task: TTSTask, item: Item) -> tuple[str, int, float, bool]:
             with default_storage.open(name, "rb") as handle, wave.open(handle, "rb") as wav:
                 rate, frames = wav.getframerate(), wav.getnframes()
             return name, rate, frames / rate, identical.filter(item__owner_id=item.owner_id).exists()
-    synthesis = tts.synthesize(item.text, language=item.locale, voice=item.voice)
+    synthesis = tts.synthesize(grading.spoken_text(item.text), language=item.locale, voice=item.voice)
     # Replaced whole, so a player never gets half a file.
     save_replacing(default_storage, name, synthesis.wav_bytes())
     return name, synthesis.sample_rate, synthesis.duration, False
@@ -296,11 +348,17 @@ def attempt_create(*, owner: User, item: Item, text: str) -> Attempt:
     )
     now = timezone.now()
     with transaction.atomic():
+        memory = Item.objects.select_for_update().values_list("review_memory", flat=True).get(pk=item.pk)
+        rating = review.rating_for(wer=result.wer, typos=result.typos, mistakes=result.mistakes)
+        schedule = review.review_fields(item_id=item.pk, memory=memory, rating=rating, at=now)
         attempt = Attempt.objects.create(
             owner=owner, item=item, text=text, matched_answer=result.matched_answer, wer=result.wer,
             cer=result.cer, reference_words=result.reference_words, hits=result.hits,
             substitutions=result.substitutions, deletions=result.deletions, insertions=result.insertions,
-            typos=result.typos, mistakes=result.mistakes, diff=result.diff, created_at=now,
+            typos=result.typos, mistakes=result.mistakes, diff=result.diff, score=result.score, created_at=now,
         )
-        Item.objects.filter(pk=item.pk).update(attempts_count=F("attempts_count") + 1, last_attempt_at=now)
+        Item.objects.filter(pk=item.pk).update(
+            attempts_count=F("attempts_count") + 1, last_attempt_at=now, **schedule
+        )
+        weak_words.word_stats_record(owner_id=owner.pk, item_id=item.pk, diff=result.diff, at=now)
     return attempt

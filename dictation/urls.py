@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from dictation import apis
+from dictation import apis, review_apis
 
 app_name = "dictation"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/practice-log", apis.StatsPracticeLogApi.as_view(), name="stats-practice-log"),
     path("stats/items/<int:item_id>", apis.StatsItemApi.as_view(), name="stats-item"),
     path("stats/progress", apis.StatsProgressApi.as_view(), name="stats-progress"),
+    path("review/next", review_apis.ReviewNextApi.as_view(), name="review-next"),
+    path("stats/review", review_apis.ReviewStatsApi.as_view(), name="stats-review"),
+    path("stats/weak-words", review_apis.WeakWordsApi.as_view(), name="stats-weak-words"),
     path("tags", apis.TagListCreateApi.as_view(), name="tags"),
     path("tags/<int:tag_id>", apis.TagDetailApi.as_view(), name="tag"),
 ]

@@ -9,16 +9,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from dictation import selectors, services
-from dictation.models import Item, TTSStatus
+from dictation import review as review_schedule
+from dictation import selectors, services, weak_words
+from dictation.models import Item
 from dictation.serializers import (
-    DifficultyInput,
     ItemBulkCreateInput,
     ItemCreateInput,
     ItemListFilter,
-    TagsInput,
     item_rows_validate,
 )
 from sawt.accounts.signed_in import request_user
@@ -28,7 +28,7 @@ from sawt.core.ownership import get_owned_or_404
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != ""})
+    filters = ItemListFilter(data={k: v for k, v in request.GET.items() if v != "" and k != "show"})
     valid = filters.is_valid()
     args = filters.selector_args() if valid else {"sort": "-created"}
     page = Paginator(selectors.item_list(owner=request_user(request), **args), 25).get_page(request.GET.get("page"))
@@ -39,18 +39,39 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(), "tags": selectors.tag_list(owner=request_user(request)),
         "sorts": [("-created", "Newest"), ("created", "Oldest"), ("difficulty", "Easiest"),
                   ("-difficulty", "Hardest"), ("-practiced", "Recently practised"), ("text", "Text A-Z")],
+        # Sentences not yet practised stay hidden unless asked for, so the list gives no answers away.
+        "show_text": request.GET.get("show") == "1", "locales": services.locale_choices(),
+        "api_base": reverse("dictation:items").removesuffix("items"),
+    })
+
+
+def _practice_page(request: HttpRequest, mode: str, item: Item | None = None,
+                   queue: list[int] | None = None) -> HttpResponse:
+    return render(request, "dictation/practice.html", {
+        "mode": mode, "item": item, "queue": queue, "api_base": reverse("dictation:items").removesuffix("items"),
     })
 
 
 @login_required
 @require_GET
 def practice(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One item; "Next" goes on with the review queue."""
     item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
-    following = (
-        Item.objects.filter(owner=item.owner, created_at__lt=item.created_at, tts_status=TTSStatus.COMPLETED)
-        .order_by("-created_at").first()
-    )
-    return render(request, "dictation/practice.html", {"item": item, "next_item": following})
+    return _practice_page(request, "item", item=item)
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The review queue: the page asks `review/next` for each item, most overdue first."""
+    return _practice_page(request, "review")
+
+
+@login_required
+@require_GET
+def weak(request: HttpRequest) -> HttpResponse:
+    """A session of the items that contain the learner's most-missed words."""
+    return _practice_page(request, "weak", queue=weak_words.weak_word_items(owner=request_user(request)))
 
 
 def _single_row(post: Any) -> dict[str, Any]:
@@ -69,27 +90,15 @@ def _single_row(post: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def editor(request: HttpRequest) -> HttpResponse:
-    """A single item with all its options, or many pasted at once (one sentence a line)."""
-    context: dict[str, Any] = {"values": request.POST, "errors": {}, "row_errors": []}
+    """A single item with all its options, or many pasted at once (one sentence a line). Each form keeps
+    its own values."""
+    context: dict[str, Any] = {"values": {}, "bulk_values": {}, "errors": {}, "bulk_errors": {}, "row_errors": [],
+                               "locales": services.locale_choices()}
     if request.method == "POST" and request.POST.get("mode") == "bulk":
-        lines = [line for line in request.POST.get("lines", "").splitlines() if line.strip()]
-        body: dict[str, Any] = {"items": lines, "locale": request.POST.get("locale", ""),
-                                "tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]}
-        if request.POST.get("difficulty"):
-            body["difficulty"] = request.POST["difficulty"]
-        bulk = ItemBulkCreateInput(data=body)
-        if not bulk.is_valid():
-            context["errors"] = bulk.errors
-            return render(request, "dictation/editor.html", context, status=400)
-        rows = item_rows_validate(bulk.rows())
-        drafts = [row for row in rows if isinstance(row, services.ItemDraft)]
-        if len(drafts) < len(rows):
-            context["row_errors"] = [(n + 1, row) for n, row in enumerate(rows) if isinstance(row, dict)]
-            return render(request, "dictation/editor.html", context, status=400)
-        services.item_bulk_create(owner=request_user(request), drafts=drafts)
-        messages.success(request, f"Added {len(rows)} items; their audio is on its way.")
-        return redirect("dictation_pages:index")
+        context["bulk_values"] = request.POST
+        return _bulk_paste(request, context)
     if request.method == "POST":
+        context["values"] = request.POST
         single = ItemCreateInput(data=_single_row(request.POST))
         if not single.is_valid():
             context["errors"] = single.errors
@@ -100,37 +109,95 @@ def editor(request: HttpRequest) -> HttpResponse:
     return render(request, "dictation/editor.html", context)
 
 
+def _bulk_paste(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """Creates the good lines; each bad line (invalid, already an item, or pasted twice) is reported by its
+    line number in the text area, blank lines counted."""
+    numbered = [(n, line.strip()) for n, line in enumerate(request.POST.get("lines", "").splitlines(), 1)
+                if line.strip()]
+    body: dict[str, Any] = {"items": [line for _, line in numbered], "locale": request.POST.get("locale", ""),
+                            "tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]}
+    if request.POST.get("difficulty"):
+        body["difficulty"] = request.POST["difficulty"]
+    bulk = ItemBulkCreateInput(data=body)
+    if not bulk.is_valid():
+        context["bulk_errors"] = bulk.errors
+        return render(request, "dictation/editor.html", context, status=400)
+    owner = request_user(request)
+    rows = item_rows_validate(bulk.rows())
+    texts = [row.text for row in rows if isinstance(row, services.ItemDraft)]
+    existing = set(Item.objects.filter(owner=owner, text__in=texts).values_list("text", flat=True))
+    drafts: list[services.ItemDraft] = []
+    seen: dict[str, int] = {}
+    row_errors: list[tuple[int, dict[str, Any]]] = []
+    for (line, _), row in zip(numbered, rows, strict=True):
+        if isinstance(row, dict):
+            row_errors.append((line, row))
+        elif row.text in existing:
+            row_errors.append((line, {"text": ["You already have this sentence."]}))
+        elif row.text in seen:
+            row_errors.append((line, {"text": [f"The same sentence as line {seen[row.text]}."]}))
+        else:
+            seen[row.text] = line
+            drafts.append(row)
+    if drafts:
+        services.item_bulk_create(owner=owner, drafts=drafts)
+    if not row_errors:
+        messages.success(request, f"Added {len(drafts)} items; their audio is on its way.")
+        return redirect("dictation_pages:index")
+    context["row_errors"] = row_errors
+    context["bulk_added"] = len(drafts)
+    return render(request, "dictation/editor.html", context, status=200 if drafts else 400)
+
+
+def _edit_values(item: Item) -> dict[str, Any]:
+    return {
+        "text": item.text, "locale": item.locale, "difficulty": item.difficulty, "hint": item.hint,
+        "tags": ", ".join(t.name for t in item.tags.all()), "alternatives": "\n".join(item.alternatives),
+        "case_sensitive": item.case_sensitive, "keep_punctuation": item.keep_punctuation,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    """An existing item: its difficulty and tags (the text is fixed: a new text is a new item), and a fresh
-    rendering of its audio."""
+    """Every field of an item; a new text or locale makes new audio. "Make the audio again" renders it
+    afresh."""
     item = get_owned_or_404(Item.objects.prefetch_related("tags"), request.user, pk=item_id)
-    values = {"difficulty": item.difficulty, "tags": ", ".join(t.name for t in item.tags.all())}
-    context: dict[str, Any] = {"item": item, "values": values, "errors": {}}
+    context: dict[str, Any] = {"item": item, "values": _edit_values(item), "errors": {},
+                               "locales": services.locale_choices()}
     if request.method == "POST" and request.POST.get("action") == "regenerate":
         services.item_regenerate_audio(item=item)
         messages.success(request, "The audio is being made again.")
         return redirect("dictation_pages:edit", item_id=item.pk)
     if request.method == "POST":
         context["values"] = request.POST
-        difficulty = DifficultyInput(data={"difficulty": request.POST.get("difficulty", "")})
-        tags = TagsInput(data={"tags": [t for t in request.POST.get("tags", "").split(",") if t.strip()]})
-        if not (difficulty.is_valid() & tags.is_valid()):
-            context["errors"] = {**difficulty.errors, **tags.errors}
+        # A field the form did not send keeps its value (a checkbox only counts when the text was sent).
+        post = request.POST.copy()
+        for key, value in _edit_values(item).items():
+            keeps = key not in ("case_sensitive", "keep_punctuation") or "text" not in post
+            if key not in post and keeps and value is not False:
+                post[key] = str(value)
+        row = _single_row(post)
+        row.setdefault("difficulty", None)
+        data = ItemCreateInput(data=row)
+        if not data.is_valid():
+            context["errors"] = data.errors
             return render(request, "dictation/edit.html", context, status=400)
-        if difficulty.validated_data["difficulty"] != item.difficulty:
-            services.item_update_difficulty(item=item, difficulty=difficulty.validated_data["difficulty"])
-        services.item_update_tags(item=item, names=tags.validated_data["tags"])
-        messages.success(request, "Item saved.")
+        new_audio = data.validated_data["text"] != item.text or data.validated_data["locale"] != item.locale
+        services.item_update(item=item, changes=dict(data.validated_data))
+        messages.success(request, "Item saved; its new audio is on its way." if new_audio else "Item saved.")
         return redirect("dictation_pages:index")
     return render(request, "dictation/edit.html", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, item_id: int) -> HttpResponse:
-    services.item_delete(item=get_owned_or_404(Item.objects.all(), request.user, pk=item_id))
+    """GET asks for confirmation; POST deletes."""
+    item = get_owned_or_404(Item.objects.all(), request.user, pk=item_id)
+    if request.method == "GET":
+        return render(request, "dictation/delete.html", {"item": item})
+    services.item_delete(item=item)
     messages.success(request, "Item deleted.")
     return redirect("dictation_pages:index")
 
@@ -144,4 +211,6 @@ def stats(request: HttpRequest) -> HttpResponse:
         "log": selectors.stats_practice_log(owner=user)[:20],
         "items": Item.objects.filter(owner=user, attempts_count__gt=0).order_by("text").only("id", "text"),
         "progress_url": reverse("dictation:stats-progress"),
+        "review": review_schedule.review_stats(owner=user, now=timezone.now()),
+        "weak": weak_words.weak_words(owner=user, limit=10),
     })

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from meetings.models import Meeting
-from sawt.core.home import counted, home_panel
+from sawt.core.home import Link, counted, home_panel, latest_items, needs_attention
 
 
 @home_panel(
@@ -18,3 +18,14 @@ def meetings_summary(user: Any) -> str:
         return "No meetings yet."
     line = counted(figures["total"], "meeting")
     return f"{line}, {figures['busy']} processing" if figures["busy"] else line
+
+
+@latest_items("/meetings/")
+def latest_meetings(user: Any) -> list[Link]:
+    return [Link(m.title, f"/meetings/{m.pk}/") for m in Meeting.objects.visible_to(user).order_by("-created")[:3]]
+
+
+@needs_attention("/meetings/")
+def failed_meetings(user: Any) -> list[Link]:
+    failed = Meeting.objects.visible_to(user).filter(status=Meeting.Status.FAILED).order_by("-created")[:5]
+    return [Link(f"“{m.title}” could not be processed", f"/meetings/{m.pk}/") for m in failed]

@@ -52,12 +52,30 @@ def intent_accuracy() -> dict[str, Any]:
     }
 
 
-@register("music", "music: text command p50 per cache tier, voice command p50, offline intent accuracy")
+def snips_scores() -> dict[str, Any]:
+    """The parser on the SNIPS NLU PlayMusic and AddToPlaylist training sets (read in place)."""
+    from music.nlu_eval import data_dir, score
+
+    out: dict[str, Any] = {}
+    for intent in ("PlayMusic", "AddToPlaylist"):
+        if not (data_dir() / f"snips_train_{intent}.json").exists():
+            out[f"snips_{intent}"] = "data set not found"
+            continue
+        started = time.perf_counter()
+        scores = score(intent)
+        scores.pop("misses")
+        scores["ms_per_request"] = round((time.perf_counter() - started) / scores["examples"] * 1000, 2)
+        out[f"snips_{intent}"] = scores
+    return out
+
+
+@register("music", "music: command p50 per cache tier, voice p50, offline intent accuracy, SNIPS slot scores")
 def bench_music(options: dict[str, Any]) -> dict[str, Any]:
     from sawt.testing.spotify import FakeSpotify
 
     result: dict[str, Any] = {"load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}
     result |= intent_accuracy()
+    result |= snips_scores()
     fake = FakeSpotify().start()
     n = 10 if options.get("quick") else 50
     try:

@@ -23,8 +23,11 @@ _SYSTEM = (
     "You turn a music listener's command into JSON for a music assistant. Actions: "
     + ", ".join(ACTIONS)
     + ". Use CHAT for anything that is not about music playback. "
-    "parameters: query (the title/artist/album/playlist named, without the words play/song), media_type "
-    "(track|album|artist|playlist, only if said or obvious), platform (spotify|soundcloud, only if said), "
+    "parameters: query (the title/artist/album/playlist named, without the words play/song), and what each "
+    "name is: title, artist, album, playlist, genre, year ('X by Y': title X, artist Y; 'my X playlist': "
+    "playlist X; 'songs from the nineties': year 1990s); media_type "
+    "(track|album|artist|playlist, only if said or obvious), platform (the service named, only if said), "
+    "ADD_TO_PLAYLIST takes playlist and title/artist, or reference 'it' for the song playing; "
     "reference ('it' when the user refers to something earlier: 'play it', 'the second one'), index (1-based, "
     "for 'the second one'), volume (0-100) or volume_delta (+10 louder, -10 quieter), state (on|off for "
     "SHUFFLE; track|context|off for REPEAT). Use null for parameters that do not apply. "

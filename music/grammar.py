@@ -8,6 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
+from music.slots import add_to_playlist, describe, take_service
 from sawt.speech.language import parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
@@ -106,7 +107,12 @@ def correct_command_words(text: str) -> str:
     if not words:
         return text
     # The verb and the platform or media type are the words worth fixing; titles are left alone.
-    fixed = [_fix_word(w) if i < 2 else w for i, w in enumerate(words)]
+    # The second word only when the first is not already a command verb ("play dave x" keeps "dave").
+    first = _fix_word(words[0])
+    fixed = [first] + [
+        _fix_word(w) if i == 1 and first not in {"play", "queue", "search", "find", "add"} else w
+        for i, w in enumerate(words[1:], 1)
+    ]
     for i in range(2, len(fixed)):
         if fixed[i - 1] in {"on", "to", "from", "with", "use"} and i == len(fixed) - 1:
             match = process.extractOne(fixed[i], PLATFORMS, scorer=fuzz.ratio, score_cutoff=80)
@@ -186,7 +192,7 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         re.compile(
             r"^(?:turn |switch )?(?:repeat|loop)\b|^turn (?:on|off) (?:repeat|loop)|"
             r"^(?:stop|disable|enable) (?:repeat|loop)"
-            r"|\bon repeat$|^play (?:it|this|this song) again(?: and again)?$"
+            r"|\bon repeat$|^play (?:it|this|this song) again and again$"
         ),
         {},
     ),
@@ -237,9 +243,58 @@ _ORDINAL_REF = re.compile(
     r"five)(?: one| song| track| result| option)?$"
 )
 _PLAY_REF = re.compile(
-    r"^(?:play|start|put on|listen to) (?:it|that|this|that one|this one|that song|this song|the same)$"
+    r"^(?:play|start|put on|listen to) (?:it|that|this|that one|this one|that song|this song|the same)(?: again)?$"
 )
-_PLAY = re.compile(r"^(?:play|put on|listen to|start|spin|blast|throw on|i want to hear|play me|hear)\b (.+)$")
+_PLAY = re.compile(
+    r"^(?:(?:can|could|may|shall|will) (?:i|we|you) )?(?:(?:i|we|im|i am) )?"
+    r"(?:(?:want|wanna|need|would like|d like|like|love|wish|would love|in the mood|feel like) )?"
+    r"(?:to |for )?(?:you )?(?:to )?(?:(?:i|we) )?"
+    r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|(?:play|put on|listen|hear|enjoy|"
+    r"start|open|spin|blast|throw|let|queue|give|pull|bring|turn on|crank|stream|check|paly|plau|ply|pay|pla)\b)"
+    r"(?:(?:play|enjoy|put on|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"
+    r"let me hear|let me listen to|queue up|"
+    r"give me|pull up|bring up|turn on|crank|stream|check out|paly|plau|ply|pay|pla)\b ?)?(.+)$"
+)
+_MUSIC_ON = re.compile(
+    r"^(?:put|turn|switch|throw|stick) (?:some |the |a bit of )?(?:music|songs|tunes|something) on$|"
+    r"^(?:put|turn|switch|throw) on (?:some |the )?(?:music|songs|tunes|something)$|"
+    r"^(?:play|start) (?:some |any |the )?(?:music|songs|tunes|something)$"
+)
+# "add <song> to my <name> playlist", "put X on the Y playlist", "I want X added to the playlist Z"
+_ADD_VERB = (
+    r"(?:add|ad|put|save|send|move|include|stick|place|insert|input|throw|pop|attach|append|file|incorporate|get)"
+)
+_ADD_LEAD = (
+    r"(?:(?:can|could|may|will) (?:i|you|we) )?(?:(?:i|we|id|i d) )?"
+    r"(?:(?:want|wanna|need|would like|d like|like|wish) )?"
+    r"(?:for you )?(?:to |you to |t )?"
+)
+_NOT_A_PLAYLIST = r"(?!(?:the |my )?(?:queue|library|liked songs|favou?rites|likes|(?:it|this|that)$)\b)"
+_PLAYLIST_SAID = r"(?:(?:the |my |our |\w+s )?(?:playlist|play list) .+?|.+? (?:playlist|play list))"
+# Ways to ask for a track on a playlist: "add X to Y", "put X on Y", "for my playlist Y add X",
+# "Y playlist needs X", "X should go into Y" (named groups `item` and `list`).
+_ADD_TO_PLAYLIST = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:to|into|onto|unto|in|on) "
+        r"(?P<list>(?:my|our) (?!queue$).*|playlist .*)$",
+        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:into|onto) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
+        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*))? (?:to|into|onto|unto|tomy) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
+        rf"^{_ADD_LEAD}(?:add|ad|put|include|place|stick|insert|incorporate)(?: (?P<item>.*))? (?:in|on|inside) "
+        rf"{_NOT_A_PLAYLIST}(?P<list>\w.*)$",
+        rf"^{_ADD_LEAD}(?:add|put|save|include) (?P<item>.*?) (?:for|with) (?P<list>{_PLAYLIST_SAID}.*)$",
+        r"^(?:(?:i|we) (?:want|would like|d like) |can |could |should |please )?(?P<item>.+?) (?:to )?(?:be |get |"
+        r"should get |should be |being )?(?:added|moved|put|placed|included) (?:to|into|onto|in|on) (?P<list>.+)$",
+        r"^(?:(?:i|we) (?:want|would like|d like) )(?P<item>.+?) (?:to go )?(?:on|in|to|into) "
+        r"(?P<list>(?:the |my )?(?:.* )?(?:playlist|list).*)$",
+        r"^(?:for|on|in|to|go to|open) (?P<list>.+?)(?: and)? (?:add|put|include)(?: the name| the song| the track)?"
+        r"(?: (?P<item>.+))?$",
+        rf"^(?P<list>{_PLAYLIST_SAID}) (?:needs|should include|should have|could use|wants|should get)"
+        rf"(?: more| another| an| a| some)? (?P<item>.+?)(?: added| in it| on it| to it)?$",
+        r"^(?P<item>.+?) should (?:go|be moved|be added|be put|be placed) (?:in|into|to|onto|on) (?P<list>.+)$",
+        r"^(?P<item>.+?) (?:add|added) to (?:my |the )?(?P<list>.+)$",
+    )
+)
 
 
 def _media(query: str) -> tuple[str, str | None]:
@@ -258,6 +313,18 @@ def _media(query: str) -> tuple[str, str | None]:
             media = str(match.group(type_group)) if isinstance(type_group, int) else type_group
             return str(match.group(query_group)).strip(), "track" if media in {"song", "track"} else media
     return query, None
+
+
+def _what(phrase: str, possessives: frozenset[str]) -> dict[str, Any]:
+    """What to play: the fields said (music.slots) beside `query`, the words as said without the media
+    type, which the caches key on."""
+    fields = describe(phrase, possessives)
+    query, media = _media(phrase)
+    fields["query"] = query if not fields.get("playlist") else fields["playlist"]
+    media = media or fields.get("media_type")
+    if media:
+        fields["media_type"] = media
+    return fields
 
 
 def _level(words: str) -> int | None:
@@ -284,7 +351,17 @@ def parse_grammar(text: str) -> Intent | None:
     other = None if match else _OTHER_SERVICE.search(cleaned)
     if other:
         platform, cleaned = other.group(1), cleaned[: other.start()].strip()
+    rest, service = cleaned, None
+    if not re.match(r"^(?:switch|change|move|go|swap|use)\b", cleaned) or " and " in cleaned or " to play" in cleaned:
+        rest, service = take_service(cleaned)
+        if service and (rest or re.match(r"^(?:turn on|open|launch|start|put on|go to) ", cleaned)):
+            platform, cleaned = platform or service, _TRAILING.sub("", _POLITE.sub("", rest))
     params: dict[str, Any] = {"platform": platform} if platform else {}
+    possessives = frozenset(
+        normalize_text(m.group(0))
+        for m in re.finditer(r"[\w.]+['\u2019]s\b", text, flags=re.UNICODE)
+        if normalize_text(m.group(0)) not in {"its", "whats", "thats", "lets", "hes", "shes", "theres", "heres", "whos"}
+    )
     if cleaned in PLATFORMS or (match and not cleaned):
         # "on soundcloud" / "spotify" alone after a play: a follow-up that moves the last item.
         return Intent("PLAY", {**params, "platform": platform or cleaned, "reference": "it"})
@@ -330,6 +407,17 @@ def parse_grammar(text: str) -> Intent | None:
     ordinal = _ORDINAL_REF.match(cleaned)
     if ordinal:
         return Intent("PLAY", {**params, "index": _index(ordinal.group(1)), "reference": "it"})
+    if service and not rest:
+        return Intent("PLAY", params)
+    if _MUSIC_ON.match(cleaned):
+        return Intent("PLAY", params)
+    add = None
+    if not cleaned.startswith(("put on ", "turn on ")):
+        add = next((m for m in (p.match(cleaned) for p in _ADD_TO_PLAYLIST) if m), None)
+    if add:
+        return Intent(
+            "ADD_TO_PLAYLIST", {**params, **add_to_playlist(add.group("item") or "", add.group("list"), possessives)}
+        )
     queue = _QUEUE.match(cleaned)
     if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
         query, media = _media(queue.group(1) or queue.group(2))
@@ -342,10 +430,9 @@ def parse_grammar(text: str) -> Intent | None:
         return Intent("SEARCH", {**params, "query": query, **({"media_type": media} if media else {})})
     play = _PLAY.match(cleaned)
     if play:
-        query, media = _media(play.group(1))
-        if query in {"it", "that", "this"}:
+        if play.group(1) in {"it", "that", "this"}:
             return Intent("PLAY", {**params, "reference": "it"})
-        return Intent("PLAY", {**params, "query": query, **({"media_type": media} if media else {})})
+        return Intent("PLAY", {**params, **_what(play.group(1), possessives)})
     return None
 
 

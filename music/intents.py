@@ -1,7 +1,9 @@
 """What an intent is: `{"action": ACTION, "parameters": {...}}` validated against `INTENT_SCHEMA`, and the
 text normalisation shared by the parsers and the search cache. The offline parser is `music.grammar`; the
 LLM path (`music.dialog`) answers in the same shape. Follow-up references ("it", "the second one") are left
-as parameters for the DialogManager to resolve against the history.
+as parameters for the DialogManager to resolve against the history. What was named is structured (`title`,
+`artist`, `album`, `playlist`, `genre`, `year`, `platform`, see music.slots) beside `query`, the words to
+search for when no field fits.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ ACTIONS = (
     "SEARCH",
     "SWITCH_PLATFORM",
     "LIKE",
+    "ADD_TO_PLAYLIST",
     "CHAT",
 )
 MEDIA_TYPES = ("track", "album", "artist", "playlist")
@@ -39,8 +42,15 @@ INTENT_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {
                 "query": {"type": "string"},
+                "title": {"type": "string"},
+                "artist": {"type": "string"},
+                "album": {"type": "string"},
+                "playlist": {"type": "string"},
+                "genre": {"type": "string"},
+                "year": {"type": "string"},
                 "media_type": {"enum": list(MEDIA_TYPES)},
-                "platform": {"enum": list(PLATFORMS)},
+                # Any service the user named; only PLATFORMS are played, the others are answered with that.
+                "platform": {"type": "string"},
                 "reference": {"enum": ["it"]},
                 "index": {"type": "integer", "minimum": 1, "maximum": 20},
                 "volume": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -90,3 +100,14 @@ def validate_intent(data: Any) -> Intent:
     except jsonschema.ValidationError as exc:
         raise ValueError(exc.message) from exc
     return Intent(data["action"], dict(data["parameters"]), source="llm")
+
+
+SEARCH_FIELDS = ("title", "artist", "album", "year", "genre")
+
+
+def search_fields(params: dict[str, Any]) -> dict[str, str]:
+    """The fields a search narrows by: two or more names said together ("X by Y", "the album X by Y"), or a
+    year or genre. A single name is searched as said, whatever it was taken for, so "play X" and "play X
+    song" share their cache rows."""
+    fields = {k: str(params[k]) for k in SEARCH_FIELDS if params.get(k)}
+    return fields if len(fields) >= 2 or fields.keys() & {"year", "genre"} else {}

@@ -135,12 +135,28 @@ def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
         for playlist in page.items:
             tracks = playlist.get("tracks")
             if tracks is None and isinstance(adapter, SpotifyAdapter):
-                tracks = _all_playlist_tracks(adapter, playlist["external_id"])
+                try:
+                    tracks = _all_playlist_tracks(adapter, playlist["external_id"])
+                except PlatformError as exc:
+                    if exc.http_status not in (403, 404):
+                        raise
+                    run.playlists_skipped += 1  # someone else's, or Spotify's own: not readable by this app
+                    continue
             _playlist_store(run, playlist, tracks or [])
-        run.playlists_synced += len(page.items)
+            run.playlists_synced += 1
         run.cursor = {"stage": "playlists", "next": page.next_cursor} if page.next_cursor else {"stage": "done"}
-    run.save(update_fields=["cursor", "tracks_synced", "playlists_synced"])
+    run.save(update_fields=["cursor", "tracks_synced", "playlists_synced", "playlists_skipped"])
     return run.cursor.get("stage") != "done"
+
+
+SYNC_BACKOFF_BASE = 1  # seconds waited after a first 429 without a longer Retry-After; doubles each time
+SYNC_BACKOFF_CAP = 300  # the longest wait between two tries, whatever Retry-After or the doubling says
+
+
+def backoff(attempt: int, retry_after: int | None) -> int:
+    """The wait after the `attempt`-th 429 of a run: at least Retry-After, growing, capped."""
+    grown = SYNC_BACKOFF_BASE * 2 ** max(0, attempt - 1)
+    return int(min(SYNC_BACKOFF_CAP, max(int(retry_after or 1), grown)))
 
 
 def sync_run_execute(*, run_id: int, sleep: Any = time.sleep) -> None:
@@ -166,7 +182,7 @@ def _sync(run: SyncRun, sleep: Any) -> dict[str, Any]:
                     raise
                 run.rate_limited += 1
                 run.save(update_fields=["rate_limited"])
-                wait = int(exc.retry_after or 1)
+                wait = backoff(run.rate_limited, exc.retry_after)
                 if wait > settings.MUSIC_SYNC_MAX_INLINE_WAIT:
                     raise JobDeferred(wait) from exc
                 sleep(wait)
@@ -187,11 +203,9 @@ def _stale_rows(run: SyncRun, model: type[LibraryTrack] | type[Playlist]) -> Any
 
 
 def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
-    return (
-        SpotifyAdapter(account.access_token)
-        if account.platform == "spotify"
-        else SoundCloudAdapter(account.access_token)
-    )
+    from music.players import adapter_for
+
+    return adapter_for(account)
 
 
 def libraries_refresh_all() -> int:

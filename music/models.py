@@ -141,6 +141,9 @@ class SyncRun(Job):
     tracks_synced = models.PositiveIntegerField(default=0)
     playlists_synced = models.PositiveIntegerField(default=0)
     rate_limited = models.PositiveIntegerField(default=0)
+    # Playlists whose items the platform would not give (403: someone else's, to a development-mode app;
+    # 404: Spotify's own, to new apps): skipped, not fatal.
+    playlists_skipped = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

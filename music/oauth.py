@@ -144,7 +144,26 @@ def _token_request(platform: str, refresh_token: str) -> httpx.Response:
 
 
 def account_refresh_token(*, account: MusicAccount) -> MusicAccount:
-    """Trades the refresh token for a new access token; a refusal marks the account for reconnecting."""
+    """Trades the refresh token for a new access token; a refusal marks the account for reconnecting.
+
+    Under a row lock: two workers refreshing at once would each spend the refresh token, and Spotify may
+    rotate it, so the second would be refused. The one that waited finds the account already refreshed and
+    uses that token."""
+    stale_token = account.access_token
+    try:
+        with transaction.atomic():
+            locked = MusicAccount.objects.select_for_update().get(pk=account.pk)
+            if locked.access_token != stale_token and not locked.needs_reconnect and not locked.expires_soon():
+                return locked
+            return _refresh_locked(locked)
+    except AccountRevoked:
+        # Marked after the transaction, which the refusal rolled back.
+        MusicAccount.objects.filter(pk=account.pk).update(needs_reconnect=True)
+        account.needs_reconnect = True
+        raise
+
+
+def _refresh_locked(account: MusicAccount) -> MusicAccount:
     if not account.refresh_token:
         MusicAccount.objects.filter(pk=account.pk).update(needs_reconnect=True)
         raise AccountRevoked(account.platform)

@@ -33,6 +33,7 @@ def account_status(*, owner: User, platform: str) -> dict[str, Any]:
             "status": last_run.status,
             "tracks_synced": last_run.tracks_synced,
             "playlists_synced": last_run.playlists_synced,
+            "playlists_skipped": last_run.playlists_skipped,
         }
         if last_run
         else None,
@@ -118,3 +119,37 @@ def turns_recent(*, owner: User, limit: int) -> list[Turn]:
 
 def player_state_get(*, owner: User) -> PlayerState | None:
     return PlayerState.objects.filter(owner=owner).first()
+
+
+PROMPT_NAMES_CHARS = 400  # the library names given to Whisper as context (its prompt holds about 224 tokens)
+
+
+def library_prompt_names(*, owner: User, limit_chars: int = PROMPT_NAMES_CHARS) -> list[str]:
+    """Names from the user's synced library that recognition should know: playlists, the most-saved artists,
+    the latest saved titles; as many as fit in `limit_chars` (library-biased recognition)."""
+    from itertools import zip_longest
+
+    from django.db.models import Count
+
+    playlists = list(Playlist.objects.filter(owner=owner).order_by("-synced_at").values_list("name", flat=True)[:10])
+    artists = list(
+        LibraryTrack.objects.filter(owner=owner)
+        .exclude(artist="")
+        .values("artist")
+        .annotate(n=Count("id"))
+        .order_by("-n", "artist")
+        .values_list("artist", flat=True)[:20]
+    )
+    titles = list(
+        LibraryTrack.objects.filter(owner=owner, is_saved=True)
+        .order_by("-added_at", "-synced_at")
+        .values_list("title", flat=True)[:30]
+    )
+    names: list[str] = []
+    used = 0
+    for name in [n for group in zip_longest(playlists, artists, titles) for n in group if n]:
+        if name in names or used + len(name) + 2 > limit_chars:
+            continue
+        names.append(name)
+        used += len(name) + 2
+    return names

@@ -98,13 +98,22 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
             [speech],
             language="en",
             beam_size=ASR_BEAM_SIZE,
-            prompt_text=ASR_PROMPT,
+            prompt_text=asr_prompt(user),
             config=asr_config(),
         )
         transcript = heard.text.strip()
     turn = command_handle(user=user, text=transcript, transcript=transcript)
     turn_speak(turn=turn)
     return _reply(turn, transcript)
+
+
+def asr_prompt(user: User) -> str:
+    """The transliteration prompt, then names from the user's library (artists, playlists, titles), so
+    Whisper spells "Nuvvu Nenantu" the way the library does."""
+    from music.selectors import library_prompt_names
+
+    names = library_prompt_names(owner=user)
+    return f"{ASR_PROMPT} {', '.join(names)}." if names else ASR_PROMPT
 
 
 def asr_config() -> Any:

@@ -3,6 +3,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,11 +27,40 @@ def _backend(request: HttpRequest, platform: str) -> Any:
     return load_backend(load_strategy(request), platform, redirect_uri=callback)
 
 
+# What the server's operator sets up for each provider before anyone can connect (docs/music.md).
+PROVIDER_SETUP = {
+    "spotify": {
+        "register_url": "https://developer.spotify.com/dashboard",
+        "register_where": "the Spotify developer dashboard",
+        "settings": ("MUSIC_SPOTIFY_CLIENT_ID", "MUSIC_SPOTIFY_CLIENT_SECRET"),
+    },
+    "soundcloud": {
+        "register_url": "https://soundcloud.com/you/apps",
+        "register_where": "SoundCloud's app registration page",
+        "settings": ("MUSIC_SOUNDCLOUD_CLIENT_ID", "MUSIC_SOUNDCLOUD_CLIENT_SECRET"),
+    },
+}
+
+
+def app_configured(platform: str) -> bool:
+    """Both of the provider app's settings are set: without them Connect could only fail at the provider."""
+    return all(getattr(settings, name, "") for name in PROVIDER_SETUP[platform]["settings"])
+
+
+def setup_steps(request: HttpRequest, platform: str) -> dict[str, Any]:
+    callback = reverse("music:adapter-callback", kwargs={"platform": platform})
+    return {**PROVIDER_SETUP[platform], "redirect_uri": request.build_absolute_uri(callback), "name": NAMES[platform]}
+
+
 @never_cache
 @require_GET
 @login_required
 def oauth_login(request: HttpRequest, platform: str) -> HttpResponseBase:
     """Starts the provider's consent screen (Spotify: authorization code; SoundCloud: code + PKCE)."""
+    if platform in PROVIDER_SETUP and not app_configured(platform):
+        name = NAMES[platform]
+        messages.error(request, f"{name} cannot be connected yet: the server's operator must register an app first.")
+        return redirect("music_pages:index")
     return do_auth(_backend(request, platform), redirect_name="next", user=request_user(request))
 
 
@@ -60,7 +90,14 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
 @login_required
 @csp_update({"frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN]})
 def index(request: HttpRequest) -> HttpResponse:
-    accounts = [selectors.account_status(owner=request_user(request), platform=p) for p in selectors.PLATFORM_NAMES]
+    accounts = [
+        {
+            **selectors.account_status(owner=request_user(request), platform=p),
+            "configured": app_configured(p),
+            "setup": setup_steps(request, p),
+        }
+        for p in selectors.PLATFORM_NAMES
+    ]
     return render(
         request,
         "music/index.html",
@@ -71,3 +108,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "history": list(reversed(selectors.turns_recent(owner=request_user(request), limit=20))),
         },
     )
+
+
+@staff_member_required
+@require_GET
+def setup_steps_page(request: HttpRequest) -> HttpResponse:
+    """For staff: docs/first-steps.md (how to register the provider apps), as plain text in a page."""
+    text = (settings.BASE_DIR / "docs" / "first-steps.md").read_text(encoding="utf-8")
+    steps = [setup_steps(request, platform) for platform in PROVIDER_SETUP]
+    return render(request, "music/setup_steps.html", {"text": text, "steps": steps})

@@ -5,6 +5,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.default")
 django_asgi_app = get_asgi_application()
 
+from sawt.core import warmup  # noqa: E402
+
+warmup.start("web")  # in the background: the server listens meanwhile
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 

@@ -16,6 +16,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", health.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("sawt.accounts.urls")),
     path("chat/", include("sawt.chat.urls")),

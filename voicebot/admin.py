@@ -8,8 +8,20 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sawt.accounts.signed_in import request_user
 from voicebot import services
-from voicebot.models import TURN_FIGURES, Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
+from voicebot.models import (
+    TURN_FIGURES,
+    Business,
+    Call,
+    Caller,
+    Consent,
+    Membership,
+    Message,
+    NumberReveal,
+    Reservation,
+    Turn,
+)
 
 
 class MembershipInline(admin.TabularInline[Membership, Business]):
@@ -45,6 +57,15 @@ class BusinessAdmin(admin.ModelAdmin[Business]):
     ]
     inlines = [MembershipInline]
     actions = ["approve_numbers"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A business made here gets an owner: the user chosen in the members below, else its creator."""
+        super().save_related(request, form, formsets, change)
+        business = form.instance
+        if not business.members.filter(role=Membership.Role.OWNER).exists():
+            Membership.objects.update_or_create(
+                business=business, user=request_user(request), defaults={"role": Membership.Role.OWNER}
+            )
 
     @admin.display(description="awaiting approval")
     def pending_approval(self, business: Business) -> str:
@@ -178,3 +199,24 @@ class MessageAdmin(admin.ModelAdmin[Message]):
         "next_attempt_at",
         "sent_at",
     ]
+
+
+@admin.register(NumberReveal)
+class NumberRevealAdmin(admin.ModelAdmin[NumberReveal]):
+    """Who saw which caller's full number, and when: read-only."""
+
+    list_display = ["created_at", "user", "masked_caller", "reservation", "call"]
+    list_filter = ["caller__business"]
+    list_select_related = ["user", "caller", "reservation", "call"]
+    readonly_fields = ["created_at", "user", "masked_caller", "reservation", "call"]
+    exclude = ["caller"]
+
+    @admin.display(description="caller")
+    def masked_caller(self, obj: NumberReveal) -> str:
+        return obj.caller.masked_phone
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: NumberReveal | None = None) -> bool:
+        return False

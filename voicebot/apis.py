@@ -1,5 +1,7 @@
 """DRF under /api/v1/voicebot/: businesses, reservations (CRUD + availability), calls. One view per operation."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema
@@ -8,12 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sawt.core.errors import NotFound
+from sawt.core.errors import Conflict, NotFound
 from sawt.core.ownership import get_owned_or_404
 from sawt.core.pagination import paginated, paginated_response
 from sawt.core.ranges import ranged_file_response
-from voicebot import selectors, services
-from voicebot.models import Business, Call, Membership, Reservation
+from voicebot import selectors, services, textchat
+from voicebot.models import Business, Call, Caller, Membership, Reservation
 from voicebot.serializers import BusinessInput, BusinessOutput, CallDetailOutput, CallOutput, ReservationOutput
 
 
@@ -218,3 +220,81 @@ class CallDetailApi(APIView):
     def get(self, request: Request, call_id: int) -> Response:
         call = get_owned_or_404(Call.objects.all(), request.user, pk=call_id)
         return Response(CallDetailOutput(call).data)
+
+
+class ChatInput(serializers.Serializer[None]):
+    text = serializers.CharField(max_length=textchat.MAX_TEXT)
+    conversation = serializers.IntegerField(allow_null=True, required=False, default=None)
+
+
+class ChatSlots(serializers.Serializer[None]):
+    date = serializers.DateField(allow_null=True)
+    time = serializers.CharField(allow_null=True)
+    party_size = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+
+
+class ChatOutput(serializers.Serializer[None]):
+    conversation = serializers.IntegerField()
+    reply = serializers.CharField()
+    slots = ChatSlots()
+    reservation = serializers.IntegerField(allow_null=True)
+    done = serializers.BooleanField()
+
+
+class ChatApi(APIView):
+    """Book by text, as a caller would by phone: the staff test page's text box."""
+
+    @extend_schema(request=ChatInput, responses=ChatOutput, operation_id="voicebot_chat", tags=["voicebot"])
+    def post(self, request: Request, business_id: int) -> Response:
+        business = _business_for(request, business_id)
+        data = ChatInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = textchat.chat_turn(
+            business=business,
+            user=request.user,
+            text=data.validated_data["text"],
+            conversation_id=data.validated_data["conversation"],
+        )
+        return Response(answer)
+
+
+class ChatSlashApi(ChatApi):
+    """The same with a trailing slash (documented once, without it)."""
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request, business_id: int) -> Response:
+        return super().post(request, business_id)
+
+
+class RevealedNumber(serializers.Serializer[None]):
+    phone = serializers.CharField()
+    revealed_at = serializers.DateTimeField()
+
+
+def _revealed(request: Request, business: Business, caller: Caller | None, **source: Any) -> Response:
+    """A caller's full number for owners and staff of the business, each look recorded (admin: number reveals)."""
+    if business.role_of(request.user) not in {Membership.Role.OWNER, Membership.Role.STAFF}:
+        raise PermissionDenied("Only the business's owners and staff can see a caller's number.")
+    if caller is None or not caller.phone:
+        raise Conflict("No caller number is kept for this booking or call.")
+    phone, reveal = services.caller_number_reveal(user=request.user, caller=caller, **source)
+    return Response({"phone": phone, "revealed_at": reveal.created_at})
+
+
+class ReservationRevealNumberApi(APIView):
+    @extend_schema(
+        request=None, responses=RevealedNumber, operation_id="voicebot_reservation_reveal_number", tags=["voicebot"]
+    )
+    def post(self, request: Request, reservation_id: int) -> Response:
+        reservation = _reservation_for(request, reservation_id)
+        return _revealed(request, reservation.business, reservation.caller, reservation=reservation)
+
+
+class CallRevealNumberApi(APIView):
+    @extend_schema(
+        request=None, responses=RevealedNumber, operation_id="voicebot_call_reveal_number", tags=["voicebot"]
+    )
+    def post(self, request: Request, call_id: int) -> Response:
+        call = get_owned_or_404(Call.objects.select_related("business", "caller"), request.user, pk=call_id)
+        return _revealed(request, call.business, call.caller, call=call)

@@ -222,3 +222,20 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
     result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return result
+
+
+@register("voicebot-nlu", help="phone bot rules on the Snips BookRestaurant requests: party size, time, date")
+def bench_voicebot_nlu(options: dict[str, Any]) -> dict[str, Any]:
+    """Scores `voicebot.understanding` on `nlu/snips_train_BookRestaurant.json` under the data folder
+    (`--data`, default `SAWT_TEST_DATA`); what counts as given is in `voicebot/understanding/snips.py`."""
+    from pathlib import Path
+
+    from voicebot.understanding import snips
+
+    path = Path(options["data"]) / snips.DATASET
+    started = time.perf_counter()
+    result = snips.score(path)
+    result["targets"] = {"party_size": 0.97, "time": 0.95, "date": 0.95}
+    result["ms_per_request"] = round((time.perf_counter() - started) * 1000 / result["requests"], 2)
+    result["data"] = str(path)
+    return result

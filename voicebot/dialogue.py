@@ -11,7 +11,6 @@ compiled .mo is committed); each entry point runs under `translation.override(se
 Hindi caller's words are rewritten by `understanding.hindi` into the forms the rules read.
 """
 
-import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
@@ -20,16 +19,16 @@ from typing import Concatenate, ParamSpec, TypeVar
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sawt.core.errors import Conflict
-from voicebot import availability, selectors, services
+from voicebot import availability, services
 from voicebot import understanding as nlu
+from voicebot.dialogue_booking import BookingSteps
 from voicebot.dialogue_changes import ExistingBookingSteps
-from voicebot.dialogue_state import DialogueState, Reply, Slots
+from voicebot.dialogue_state import YES_NO_STAGES, DialogueState, Reply, Slots, Stage
 from voicebot.models import Business, Call, Caller, Consent
-from voicebot.phrases import LANGUAGE_DIGITS, LANGUAGE_NAMES, at, both, either, say_date, say_on_date, say_time
+from voicebot.phrases import LANGUAGE_DIGITS, LANGUAGE_NAMES, both, say_date, say_on_date, say_time
 from voicebot.understanding import hindi
 
-__all__ = ["Dialogue", "DialogueState", "Reply", "Slots", "say_date", "say_on_date", "say_time"]
+__all__ = ["Dialogue", "DialogueState", "Reply", "Slots", "Stage", "say_date", "say_on_date", "say_time"]
 
 logger = logging.getLogger("voicebot")
 
@@ -52,14 +51,18 @@ def _in_call_language(method: Callable[Concatenate["Dialogue", P], R]) -> Callab
     return wrapper
 
 
-class Dialogue(ExistingBookingSteps):
+class Dialogue(BookingSteps, ExistingBookingSteps):
     def __init__(self, *, business: Business, call: Call | None = None, caller: Caller | None = None) -> None:
         self.business = business
         self.call = call
         self.caller = caller
         self.state = DialogueState()
-        self._asked: str | None = None
         self.language = call.language if call is not None else business.call_languages()[0]
+
+    @property
+    def expects_yes_no(self) -> bool:
+        """Whether the question last asked is answered by a yes or no (so one said while it plays counts)."""
+        return self.state.stage in YES_NO_STAGES
 
     # --- entry points -------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class Dialogue(ExistingBookingSteps):
 
     @_in_call_language
     def dtmf(self, digit: str) -> Reply | None:
-        if self.state.stage == "consent" and digit in {"1", "2"}:
+        if self.state.stage == Stage.CONSENT and digit in {"1", "2"}:
             return self._consent(digit == "1", Consent.How.KEYPAD, "")
         if digit == "0":
             return self._transfer()
@@ -120,7 +123,7 @@ class Dialogue(ExistingBookingSteps):
             return self._switch_language(asked)
         if self.language == "hi":
             text = hindi.to_english(text)
-        if self.state.stage == "consent":
+        if self.state.stage == Stage.CONSENT:
             answer = nlu.yes_no(text)
             if answer is None and not self._holds_request(text) and self.state.consent_repeats < CONSENT_REPEATS:
                 # "Maybe", "what for?": ask again rather than guess.
@@ -136,9 +139,9 @@ class Dialogue(ExistingBookingSteps):
             services.call_set_language(call=self.call, language=language)
         with translation.override(language):
             lead = _("Okay, let's talk in %(language)s.") % {"language": str(LANGUAGE_NAMES[language])}
-            if self.state.stage == "consent":
+            if self.state.stage == Stage.CONSENT:
                 return Reply(f"{lead} {self._consent_question()}", "language")
-            self.state.stage, self.state.goal, self._asked = "open", "", None
+            self.state.stage, self.state.goal, self.state.asked = Stage.OPEN, "", None
             return Reply(lead + " " + _("How can I help you?"), "language")
 
     # --- consent ----------------------------------------------------------------------
@@ -152,7 +155,7 @@ class Dialogue(ExistingBookingSteps):
             how=how,
             call=self.call,
         )
-        self.state.stage = "open"
+        self.state.stage = Stage.OPEN
         self.state.transcript_consent = granted
         if self._holds_request(rest):
             return self._dispatch(rest)
@@ -167,13 +170,13 @@ class Dialogue(ExistingBookingSteps):
     def _dispatch(self, text: str) -> Reply:
         s = self.state
         handler = {
-            "collect": self._collect,
-            "confirm_booking": self._confirm_booking,
-            "offers": self._choose_offer,
-            "confirm_cancel": self._confirm_cancel,
-            "change_collect": self._change_collect,
-            "confirm_change": self._confirm_change,
-            "anything_else": self._anything_else,
+            Stage.COLLECT: self._collect,
+            Stage.CONFIRM_BOOKING: self._confirm_booking,
+            Stage.OFFERS: self._choose_offer,
+            Stage.CONFIRM_CANCEL: self._confirm_cancel,
+            Stage.CHANGE_COLLECT: self._change_collect,
+            Stage.CONFIRM_CHANGE: self._confirm_change,
+            Stage.ANYTHING_ELSE: self._anything_else,
         }.get(s.stage)
         if handler is not None:
             wanted = nlu.intent(text)
@@ -181,7 +184,7 @@ class Dialogue(ExistingBookingSteps):
             if (
                 wanted in {"cancel", "change", "transfer", "voicemail", "hours", "location"}
                 and wanted != s.goal
-                and s.stage != "anything_else"
+                and s.stage != Stage.ANYTHING_ELSE
             ):
                 return self._start(wanted, text)
             return handler(text)
@@ -201,7 +204,7 @@ class Dialogue(ExistingBookingSteps):
     def _start(self, goal: str | None, text: str) -> Reply:
         s = self.state
         if goal == "book":
-            s.goal, s.stage, s.slots, s.offers = "book", "collect", Slots(), []
+            s.goal, s.stage, s.slots, s.heard, s.offers = "book", Stage.COLLECT, Slots(), Slots(), []
             return self._collect(text)
         if goal in {"cancel", "change"}:
             return self._find_booking(goal, text)
@@ -234,7 +237,7 @@ class Dialogue(ExistingBookingSteps):
     def _after(self, reply: Reply, outcome: str) -> Reply:
         if not self.state.outcome:
             self.state.outcome = outcome
-        self.state.stage, self.state.goal = "anything_else", ""
+        self.state.stage, self.state.goal = Stage.ANYTHING_ELSE, ""
         reply.text += " " + _("Is there anything else I can help with?")
         reply.outcome = reply.outcome or self.state.outcome
         return reply
@@ -242,14 +245,14 @@ class Dialogue(ExistingBookingSteps):
     def _anything_else(self, text: str) -> Reply:
         wanted = nlu.intent(text)
         if wanted and wanted != "goodbye":
-            self.state.stage = "open"
+            self.state.stage = Stage.OPEN
             return self._start(wanted, text)
         if nlu.yes_no(text) is False or wanted == "goodbye":
             return self._goodbye()
         if nlu.yes_no(text):
-            self.state.stage = "open"
+            self.state.stage = Stage.OPEN
             return Reply(_("Sure. What can I do for you?"), "open")
-        self.state.stage = "open"
+        self.state.stage = Stage.OPEN
         return self._dispatch(text)
 
     def _goodbye(self) -> Reply:
@@ -290,161 +293,3 @@ class Dialogue(ExistingBookingSteps):
         spans = both([_("%(start)s to %(end)s") % {"start": say_time(a), "end": say_time(b)} for a, b in periods])
         opening = _("%(day)s, we are open %(spans)s.") % {"day": when[:1].upper() + when[1:], "spans": spans}
         return Reply(opening, "hours")
-
-    # --- booking ------------------------------------------------------------------------
-
-    def _fill(self, text: str, *, expecting: str | None) -> None:
-        slots = self.state.slots
-        today = self.business.now().date()
-        slots.day = nlu.calendar_date(text, today) or slots.day
-        hms = nlu.clock_time(text)
-        if hms is not None:
-            day = slots.day or today
-            slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
-        size = nlu.party_size(text)
-        if size is None and expecting == "party_size":
-            size = nlu.first_number(text)
-        slots.party_size = size or slots.party_size
-        name = nlu.person_name(text, bare=expecting == "name")
-        slots.name = name or slots.name
-
-    def _missing(self) -> str | None:
-        slots = self.state.slots
-        for slot in ("day", "time", "party_size", "name"):
-            if getattr(slots, slot) is None:
-                return slot
-        return None
-
-    def _collect(self, text: str) -> Reply:
-        self._fill(text, expecting=self._asked)
-        slots = self.state.slots
-        if slots.party_size and slots.party_size > self.business.max_party_size:
-            slots.party_size = None
-            self._asked = "party_size"
-            return Reply(
-                _("Sorry, we can seat at most %(size)s people at one table. How many people should I book for?")
-                % {"size": self.business.max_party_size},
-                "book",
-            )
-        if slots.day and slots.time:
-            verdict, nearest = selectors.availability_check(
-                business=self.business, day=slots.day, time=slots.time, party_size=slots.party_size or 1
-            )
-            if not verdict.ok:
-                return self._offer(verdict, nearest)
-        missing = self._missing()
-        again = missing is not None and missing == self._asked and text.strip() != ""
-        self._asked = missing
-        if again:
-            # The answer did not fill what was asked: say so, with an example of what works.
-            again_text = {
-                "day": _("Sorry, I didn't catch that. Please tell me the day, for example tomorrow, or Friday."),
-                "time": _("Sorry, I didn't catch that. Please tell me the time, for example 8 pm."),
-                "party_size": _("Sorry, I didn't catch that. Please tell me the party size, for example four people."),
-                "name": _("Sorry, I didn't catch that. Please tell me the name, just your first name."),
-            }[missing]  # type: ignore[index]
-            return Reply(again_text, "book")
-        if missing == "day":
-            return Reply(_("Sure. For which day?"), "book")
-        if missing == "time":
-            return Reply(_("Okay. At what time?"), "book")
-        if missing == "party_size":
-            return Reply(_("Great. For how many people?"), "book")
-        if missing == "name":
-            return Reply(_("Perfect. What name should I put the booking under?"), "book")
-        self.state.stage = "confirm_booking"
-        day, time, size, name = slots.filled()
-        return Reply(
-            _("Okay. A table for %(size)s %(day)s at %(time)s, under %(name)s. Shall I book it?")
-            % {"size": size, "day": say_date(day, self.business.now().date()), "time": say_time(time), "name": name},
-            "book",
-        )
-
-    def _offer(self, verdict: availability.Verdict, nearest: list[dt.datetime]) -> Reply:
-        slots = self.state.slots
-        today = self.business.now().date()
-        assert slots.day and slots.time, "an offer follows a refused day and time"
-        wanted = at(say_date(slots.day, today), say_time(slots.time))
-        self.state.offers = nearest
-        slots.time = None
-        if not nearest:
-            slots.day = None
-            self._asked = "day"
-            return Reply(
-                _("Sorry, %(reason)s. Which other day would suit you?") % {"reason": verdict.explanation}, "book"
-            )
-        self.state.stage = "offers"
-        options = either([self._slot(o, nearest[0].date()) for o in nearest])
-        if nearest[0].date() != slots.day:
-            options = at(say_date(nearest[0].date(), today), options)
-        return Reply(
-            _(
-                "Sorry, %(wanted)s is not possible: %(reason)s. The nearest free times are %(options)s. "
-                "Would one of those work?"
-            )
-            % {"wanted": wanted, "reason": verdict.explanation, "options": options},
-            "book",
-        )
-
-    def _slot(self, moment: dt.datetime, day: dt.date) -> str:
-        """A free time offered: just the time on `day`, else the time and its day."""
-        if moment.date() == day:
-            return say_time(moment.time())
-        return at(say_date(moment.date(), self.business.now().date()), say_time(moment.time()))
-
-    def _choose_offer(self, text: str) -> Reply:
-        offers, slots = self.state.offers, self.state.slots
-        t = nlu.normalize(text)
-        choice: dt.datetime | None = None
-        hms = nlu.clock_time(text)
-        if hms is not None:
-            offered = {offer.time(): offer for offer in offers}
-            picked = nlu.resolve_time(hms, lambda t: t in offered)
-            choice = offered.get(picked) if picked else None
-        if choice is None and any(w in t for w in ("second", "later", "last", "latter")) and len(offers) > 1:
-            choice = offers[1]
-        elif choice is None and (any(w in t for w in ("first", "earlier", "former")) or nlu.yes_no(text)):
-            choice = offers[0]
-        if choice is None:
-            self.state.stage = "collect"
-            if nlu.yes_no(text) is False:
-                self._asked = "time"
-                return Reply(_("Okay. What other time would suit you?"), "book")
-            return self._collect(text)
-        slots.day, slots.time = choice.date(), choice.time()
-        self.state.stage = "collect"
-        self._fill(text, expecting=None)
-        return self._collect("")
-
-    def _confirm_booking(self, text: str) -> Reply:
-        answer = nlu.yes_no(text)
-        slots = self.state.slots
-        if answer is None:
-            self.state.stage = "collect"
-            return self._collect(text)
-        if not answer:
-            self.state.stage, self._asked = "collect", None
-            return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
-        day, time, size, name = slots.filled()
-        try:
-            services.reservation_book(
-                business=self.business,
-                day=day,
-                time=time,
-                party_size=size,
-                name=name,
-                caller=self.caller,
-                source_call=self.call,
-            )
-        except Conflict:
-            self.state.stage = "collect"
-            verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
-            return self._offer(verdict, nearest)
-        self.state.outcome = Call.Outcome.BOOKED
-        note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
-        return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
-
-    def _whatsapp_ok(self) -> bool:
-        return bool(
-            self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
-        )

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from sawt.core.errors import Conflict
-from voicebot import availability, selectors, services
+from voicebot import selectors, services
 from voicebot import understanding as nlu
-from voicebot.dialogue_state import DialogueState, Reply, Slots
+from voicebot.dialogue_booking import read_slots
+from voicebot.dialogue_state import DialogueState, Reply, Slots, Stage
 from voicebot.models import Business, Call, Caller, Reservation
 from voicebot.phrases import either, say_date, say_time
 
@@ -33,7 +34,7 @@ class ExistingBookingSteps:
         s = self.state
         upcoming = list(selectors.caller_upcoming_reservations(caller=self.caller)) if self.caller else []
         if not upcoming:
-            s.stage, s.goal = "open", ""
+            s.stage, s.goal = Stage.OPEN, ""
             return Reply(
                 _(
                     "Sorry, I couldn't find an upcoming booking for the number you're calling from. "
@@ -49,9 +50,9 @@ class ExistingBookingSteps:
             "when": self._when(chosen),
         }
         if goal == "cancel":
-            s.stage = "confirm_cancel"
+            s.stage = Stage.CONFIRM_CANCEL
             return Reply(found + " " + _("Shall I cancel it?"), goal)
-        s.stage, s.slots = "change_collect", Slots()
+        s.stage, s.slots = Stage.CHANGE_COLLECT, Slots()
         changes = self._read_change(text, chosen)
         if changes:
             return self._propose_change(chosen)
@@ -80,15 +81,9 @@ class ExistingBookingSteps:
         return self._after(Reply(_("Your booking is cancelled."), "cancel"), Call.Outcome.CANCELLED)
 
     def _read_change(self, text: str, target: Reservation) -> bool:
-        before = (self.state.slots.day, self.state.slots.time, self.state.slots.party_size)
-        today = self.business.now().date()
         slots = self.state.slots
-        slots.day = nlu.calendar_date(text, today) or slots.day
-        hms = nlu.clock_time(text)
-        if hms is not None:
-            day = slots.day or target.date
-            slots.time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(self.business, day)) or slots.time
-        slots.party_size = nlu.party_size(text) or slots.party_size
+        before = (slots.day, slots.time, slots.party_size)
+        read_slots(self.business, slots, text, expecting=None, day=slots.day or target.date)
         return (slots.day, slots.time, slots.party_size) != before
 
     def _change_collect(self, text: str) -> Reply:
@@ -114,7 +109,7 @@ class ExistingBookingSteps:
                 alt = " " + _("I could do %(options)s.") % {"options": options}
             return Reply(sorry + alt + " " + _("What would you prefer?"), "change")
         slots.day, slots.time, slots.party_size = day, time, size
-        self.state.stage = "confirm_change"
+        self.state.stage = Stage.CONFIRM_CHANGE
         return Reply(
             _("Okay. I can move it to %(when)s for %(size)s. Shall I go ahead?")
             % {"when": self._day_at(day, time), "size": size},
@@ -127,17 +122,17 @@ class ExistingBookingSteps:
             return self._start("book", text)
         if answer is None:
             # A new day, time or size is proposed afresh; anything else unclear gets the same question again.
-            self.state.stage = "change_collect"
+            self.state.stage = Stage.CHANGE_COLLECT
             self._read_change(text, target)
             return self._propose_change(target)
         if not answer:
-            self.state.stage = "change_collect"
+            self.state.stage = Stage.CHANGE_COLLECT
             return Reply(_("Okay. What would you like instead?"), "change")
         slots = self.state.slots
         try:
             services.reservation_change(reservation=target, day=slots.day, time=slots.time, party_size=slots.party_size)
         except Conflict:
-            self.state.stage = "change_collect"
+            self.state.stage = Stage.CHANGE_COLLECT
             return Reply(_("Sorry, that slot was just taken. What other time would suit you?"), "change")
         self.state.outcome = Call.Outcome.CHANGED
         done = _("Done. Your booking is now %(when)s.") % {"when": self._when(target)}

@@ -5,6 +5,7 @@ module says what sending one means.
 """
 
 import datetime as dt
+import functools
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sawt.core.jobs import runtime
 from sawt.core.jobs.models import JobState
-from voicebot.messaging import PermanentSendError, TransientSendError, get_sender
+from voicebot.messaging import TEMPLATE_REQUIRED, Outgoing, PermanentSendError, TransientSendError, get_sender
 from voicebot.models import Consent, Message, Reservation
 
 logger = logging.getLogger("voicebot")
@@ -59,6 +60,35 @@ def message_text(message: Message) -> str:
         return text % values
 
 
+def message_outgoing(message: Message, *, to: str) -> Outgoing:
+    """What goes to the provider: the business's approved template for this kind when it has one (variables
+    1 name, 2 day and time, 3 party size, 4 business), else the text; with a status callback to
+    `/voicebot/<provider>/message/` when `VOICEBOT_PUBLIC_BASE_URL` is set."""
+    r = message.reservation
+    business = r.business
+    template = (
+        business.whatsapp_reminder_template
+        if message.kind == Message.Kind.REMINDER
+        else business.whatsapp_confirmation_template
+    )
+    base = settings.VOICEBOT_PUBLIC_BASE_URL.rstrip("/")
+    provider = settings.VOICEBOT_MESSAGING_PROVIDER
+    return Outgoing(
+        to=to,
+        text=message_text(message),
+        template=template,
+        variables={
+            "1": r.name,
+            "2": f"{formats.date_format(r.date, 'D d M')} {r.time:%H:%M}",
+            "3": str(r.party_size),
+            "4": business.name,
+        },
+        status_callback=f"{base}/voicebot/{provider}/message/" if base and provider else "",
+        sender=business.whatsapp_sender,
+        sms=message.channel == "sms",
+    )
+
+
 def message_send(*, message_id: int) -> str:
     """Sends one message once (it runs as a job); the message's status after, or "not_claimed" when
     there was nothing to send (sent already, being sent by a live worker, or not due yet)."""
@@ -70,38 +100,63 @@ def message_send(*, message_id: int) -> str:
 def _send(message: Message) -> dict[str, Any]:
     """A row some dead worker left mid-send (`abandoned_since`) is sent again only when the provider has
     no record of it."""
-    reservation = Reservation.objects.select_related("caller", "business", "source_call").get(
-        pk=message.reservation_id
-    )
+    reservation = Reservation.objects.select_related("caller", "business", "source_call").get(pk=message.reservation_id)
     caller, sender = reservation.caller, get_sender()
     if sender is None or caller is None or caller.whatsapp_opted_out or reservation.status != Reservation.Status.BOOKED:
         return {"status": Message.Status.SKIPPED, "error": "no provider, no caller or opted out"}
     message.reservation = reservation
-    text = message_text(message)
+    outgoing = message_outgoing(message, to=caller.phone)
     try:
         since = message.abandoned_since
-        earlier = sender.find_sent(to=caller.phone, text=text, since=since) if since is not None else None
-        provider_id = earlier or sender.send(to=caller.phone, text=text)
+        earlier = sender.find_sent(to=caller.phone, text=outgoing.text, since=since) if since is not None else None
+        provider_id = earlier or sender.deliver(outgoing)
     except TransientSendError as exc:
         logger.warning(
             "whatsapp send failed, will retry", extra={"message_id": message.pk, "attempts": message.attempts}
         )
         raise runtime.JobFailed("transient", str(exc)[:300], transient=True) from exc
     except PermanentSendError as exc:
-        raise runtime.JobFailed("refused", str(exc)[:300]) from exc
+        if exc.code == TEMPLATE_REQUIRED and settings.VOICEBOT_SMS_FALLBACK and not outgoing.sms:
+            outgoing.sms = True
+            try:
+                provider_id, earlier = sender.deliver(outgoing), None
+            except (TransientSendError, PermanentSendError) as sms_exc:
+                raise runtime.JobFailed("refused", str(sms_exc)[:300]) from sms_exc
+            message.channel = "sms"
+            Message.objects.filter(pk=message.pk).update(channel="sms")
+        else:
+            raise runtime.JobFailed("refused", str(exc)[:300]) from exc
     logger.info("whatsapp sent", extra={"message_id": message.pk, "kind": message.kind, "found_sent": bool(earlier)})
     return {"provider_message_id": provider_id, "sent_at": timezone.now()}
 
 
-def message_status_update(*, provider_message_id: str, status: str) -> None:
-    mapped = {
-        "delivered": Message.Status.DELIVERED,
-        "read": Message.Status.DELIVERED,
-        "failed": Message.Status.FAILED,
-        "undelivered": Message.Status.FAILED,
+def message_status_update(*, provider_message_id: str, status: str, error_code: str = "") -> None:
+    """A signed status callback: delivered, read or failed go into the message's delivery status (beside
+    the job state). A template refused afterwards (63016) is sent again as SMS where that is configured."""
+    delivery = {
+        "delivered": "delivered",
+        "read": "read",
+        "failed": "failed",
+        "undelivered": "failed",
     }.get(status.lower())
-    if mapped and provider_message_id:
-        Message.objects.filter(provider_message_id=provider_message_id).update(status=mapped)
+    if not delivery or not provider_message_id:
+        return
+    messages = Message.objects.filter(provider_message_id=provider_message_id)
+    mapped = Message.Status.FAILED if delivery == "failed" else Message.Status.DELIVERED
+    messages.exclude(delivery_status="read").update(status=mapped, delivery_status=delivery)
+    if delivery == "failed" and error_code == TEMPLATE_REQUIRED and settings.VOICEBOT_SMS_FALLBACK:
+        for message in messages.exclude(channel="sms"):
+            Message.objects.filter(pk=message.pk).update(
+                channel="sms",
+                state=JobState.QUEUED,
+                attempts=0,
+                queued_at=timezone.now(),
+                next_attempt_at=None,
+                finished_at=None,
+                status=Message.Status.QUEUED,
+                delivery_status="",
+            )
+            transaction.on_commit(functools.partial(runtime.publish, Message, message.pk))
 
 
 def reminders_queue() -> int:

@@ -50,6 +50,9 @@ BUSINESS_SETTINGS = (
     "transfer_number",
     "retention_days",
     "record_calls",
+    "whatsapp_sender",
+    "whatsapp_confirmation_template",
+    "whatsapp_reminder_template",
 )
 TURN_FIGURES = (
     "index",
@@ -95,6 +98,11 @@ class Business(models.Model):
     record_calls = models.BooleanField(
         default=False, help_text="Ask callers whether the call may be recorded, and keep the audio when they agree."
     )
+    # WhatsApp: the business's own sender (blank: VOICEBOT_WHATSAPP_SENDER) and its approved template ids
+    # (Twilio Content SID "HX...", Plivo template name); blank sends free-form text (only inside a session).
+    whatsapp_sender = models.CharField(max_length=32, blank=True)
+    whatsapp_confirmation_template = models.CharField(max_length=80, blank=True)
+    whatsapp_reminder_template = models.CharField(max_length=80, blank=True)
     # The numbers as staff last approved them (VOICEBOT_REQUIRE_NUMBER_APPROVAL): an owner who changes a
     # number makes it differ from its approved value, so it waits for approval again.
     approved_phone_number = models.CharField(max_length=32, blank=True, editable=False)
@@ -370,6 +378,9 @@ class Message(Job):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
+    # What the provider's signed status callbacks said (beside the job state): delivered, read or failed.
+    delivery_status = models.CharField(max_length=12, blank=True)
+    channel = models.CharField(max_length=10, default="whatsapp")  # "sms" when a refused template fell back
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -390,3 +401,8 @@ class Message(Job):
                 JobEvent.FAILED: cls.Status.FAILED,
             }[event]
         }
+
+
+# Models kept apart for length; imported here so Django finds them as this app's.
+from voicebot.records import Conversation as Conversation  # noqa: E402
+from voicebot.records import NumberReveal as NumberReveal  # noqa: E402

@@ -1,11 +1,24 @@
 from django.urls import path
 
-from voicebot import views, webhooks
+from voicebot import setup_views, views, webhooks
 
 app_name = "voicebot_pages"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("businesses/new/", setup_views.business_new, name="business_new"),
     path("businesses/<int:business_id>/", views.business_detail, name="business"),
+    path("businesses/<int:business_id>/edit/", setup_views.business_edit, name="business_edit"),
+    path("businesses/<int:business_id>/invite/", setup_views.business_invite, name="business_invite"),
+    path("businesses/<int:business_id>/bookings/new/", setup_views.reservation_new, name="reservation_new"),
+    path("reservations/<int:reservation_id>/edit/", setup_views.reservation_edit, name="reservation_edit"),
+    path(
+        "reservations/<int:reservation_id>/cancel/confirm/",
+        setup_views.reservation_confirm, {"action": "cancel"}, name="reservation_cancel_confirm",
+    ),
+    path(
+        "reservations/<int:reservation_id>/no-show/confirm/",
+        setup_views.reservation_confirm, {"action": "no-show"}, name="reservation_no_show_confirm",
+    ),
     path("businesses/<int:business_id>/consents/", views.consents, name="consents"),
     path("businesses/<int:business_id>/test-call/", views.test_call, name="test_call"),
     path("calls/<int:call_id>/", views.call_detail, name="call"),

@@ -81,3 +81,43 @@ def both(parts: list[str]) -> str:
 def at(day: str, time: str) -> str:
     # Translators: a time on a day, "8 pm tomorrow"; Hindi says the day first.
     return _("%(time)s %(day)s") % {"time": time, "day": day}
+
+
+def ask_slot(slot: str) -> str:
+    """The first question for a booking's missing slot."""
+    return {
+        "day": _("Sure. For which day?"),
+        "time": _("Okay. At what time?"),
+        "party_size": _("Great. For how many people?"),
+        "name": _("Perfect. What name should I put the booking under?"),
+    }[slot]
+
+
+def ask_slot_again(slot: str) -> str:
+    """The question again after an answer that did not fill it, with an example of what works."""
+    return {
+        "day": _("Sorry, I didn't catch that. Please tell me the day, for example tomorrow, or Friday."),
+        "time": _("Sorry, I didn't catch that. Please tell me the time, for example 8 pm."),
+        "party_size": _("Sorry, I didn't catch that. Please tell me the party size, for example four people."),
+        "name": _("Sorry, I didn't catch that. Please tell me the name, just your first name."),
+    }[slot]
+
+
+def offer_choices(slot: str, options: list[str]) -> str:
+    """After two answers that did not fill a slot: choices to pick from, never the same question again."""
+    if slot == "name":
+        return _("Sorry, I still didn't get the name. Please say just your first name, slowly.")
+    choices = (
+        options[0]
+        if len(options) == 1
+        else _("%(first)s or %(second)s")
+        % {
+            "first": ", ".join(options[:-1]),
+            "second": options[-1],
+        }
+    )
+    return {
+        "day": _("Let me make it easier: %(choices)s?"),
+        "time": _("Let me make it easier: we have tables at %(choices)s. Which suits you?"),
+        "party_size": _("Let me make it easier: is it %(choices)s people?"),
+    }[slot] % {"choices": choices}

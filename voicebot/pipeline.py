@@ -245,7 +245,7 @@ class CallPipeline:
         text = final.text.strip()
         if not text or self.dialogue is None or self._ending:
             return
-        if self.bot_speaking and nlu.is_backchannel(text):
+        if self.bot_speaking and nlu.is_backchannel(text) and not self._answers_question(text):
             return  # "mm-hmm" while the bot talks: the caller is listening, not interrupting
         await self._interrupt()
         now = time.perf_counter()
@@ -261,6 +261,15 @@ class CallPipeline:
         self._listen_in(self.dialogue.language)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
+
+    def _answers_question(self, text: str) -> bool:
+        """A "yes" or "no" said while a yes-or-no question is still playing is the answer, not a backchannel."""
+        return (
+            self.dialogue is not None
+            and self.dialogue.expects_yes_no
+            and nlu.yes_no(text) is not None
+            and not nlu.is_listening(text)
+        )
 
     async def _check_silence(self) -> None:
         # Silence is the caller saying nothing: not while they talk, nor while their words decode

@@ -18,6 +18,21 @@ def business_by_number(*, phone_number: str) -> Business | None:
     return Business.objects.filter(phone_number=normalize_number(phone_number)).first()
 
 
+def businesses_sending_from(*, number: str) -> list[Business]:
+    """The businesses whose WhatsApp goes out from `number`: their own sender, the configured one for those
+    without, and the business whose line it is."""
+    from django.conf import settings
+
+    own = Business.objects.exclude(whatsapp_sender="")
+    found = {b.pk: b for b in own if normalize_number(b.whatsapp_sender) == number}
+    if number == normalize_number(settings.VOICEBOT_WHATSAPP_SENDER):
+        found.update({b.pk: b for b in Business.objects.filter(whatsapp_sender="")})
+    line = business_by_number(phone_number=number)
+    if line is not None:
+        found[line.pk] = line
+    return list(found.values())
+
+
 def normalize_number(number: str) -> str:
     """Plivo sends `918071387000`, Twilio `+918071387000`: compare digits with one leading plus."""
     digits = "".join(ch for ch in number or "" if ch.isdigit())

@@ -18,7 +18,7 @@ from sawt.accounts.services import on_account_delete
 from sawt.core import crypto
 from sawt.core.errors import Conflict, SawtError, ValidationFailed
 from voicebot import followups, selectors
-from voicebot.models import Business, Call, Caller, Consent, Membership, Message, Reservation, Turn
+from voicebot.models import Business, Call, Caller, Consent, Membership, Message, NumberReveal, Reservation, Turn
 
 logger = logging.getLogger("voicebot")
 
@@ -373,3 +373,12 @@ def call_finish(*, call_id: int, outcome: str | None = None) -> None:
 
 def call_set_outcome(*, call_id: int, outcome: str) -> None:
     Call.objects.filter(pk=call_id).update(outcome=outcome)
+
+
+def caller_number_reveal(
+    *, user: Any, caller: Caller, reservation: Reservation | None = None, call: Call | None = None
+) -> tuple[str, NumberReveal]:
+    """A member's look at a caller's full number (to call back): recorded with who and when, then returned."""
+    reveal = NumberReveal.objects.create(caller=caller, user=user, reservation=reservation, call=call)
+    logger.info("caller %s number shown to user %s", caller.pk, getattr(user, "pk", None))
+    return caller.phone, reveal

@@ -1,9 +1,11 @@
-"""Staff pages: businesses, a day's reservations (no-show, cancel), calls with transcripts and latency,
-consents, test call."""
+"""Staff pages: businesses, upcoming bookings and a day's reservations (no-show once the time has passed,
+cancel), calls with transcripts and latency, consents, test call. Setting a business up and booking by hand:
+voicebot/setup_views.py."""
 
 import datetime as dt
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,11 +28,17 @@ def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
     business = get_owned_or_404(Business.objects.all(), request.user, pk=business_id)
     today = business.now().date()
     day = parse_date(request.GET.get("day") or "") or today  # another day's bookings: ?day=YYYY-MM-DD
+    upcoming = Reservation.objects.filter(
+        business=business, status=Reservation.Status.BOOKED, date__gte=today, date__lte=today + dt.timedelta(days=60)
+    ).order_by("date", "time")[:200]
     return render(
         request,
         "voicebot/business.html",
         {
             "business": business,
+            "is_owner": business.role_of(request.user) == "owner",
+            "upcoming": upcoming,
+            "now": business.now(),
             "today": today,
             "day": day,
             "previous_day": day - dt.timedelta(days=1),
@@ -43,9 +51,13 @@ def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
 
 def _booking_settled(request: HttpRequest, reservation_id: int, settle: Callable[..., Reservation]) -> HttpResponse:
     """The buttons beside a booking on the business page; back to that booking's day."""
-    reservation = get_owned_or_404(Reservation.objects.all(), request.user, pk=reservation_id)
-    if reservation.status == Reservation.Status.BOOKED:
+    reservation = get_owned_or_404(Reservation.objects.select_related("business"), request.user, pk=reservation_id)
+    if settle is services.reservation_mark_no_show and reservation.starts_at > reservation.business.now():
+        messages.error(request, "A booking can be marked a no-show only once its time has passed.")
+    elif reservation.status == Reservation.Status.BOOKED:
         settle(reservation=reservation)
+        done = "marked a no-show" if settle is services.reservation_mark_no_show else "cancelled"
+        messages.success(request, f"{reservation.name}'s booking is {done}.")
     page = reverse("voicebot_pages:business", args=[reservation.business_id])
     return redirect(f"{page}?day={reservation.date.isoformat()}")
 

@@ -17,10 +17,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from voicebot import followups, selectors, services, telephony
+from voicebot import followups, selectors, services, telephony, textchat
 from voicebot.models import Call
 
 logger = logging.getLogger("voicebot")
@@ -190,14 +191,35 @@ def _voicemail(request: HttpRequest, call_id_field: str, url_field: str) -> Http
 def _message(request: HttpRequest, text_field: str, id_field: str, status_field: str) -> HttpResponse:
     text = request.POST.get(text_field, "")
     if text:
-        business = selectors.business_by_number(phone_number=request.POST.get("To", "").removeprefix("whatsapp:"))
-        if business is not None and text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
-            services.caller_opt_out(business=business, phone=request.POST.get("From", "").removeprefix("whatsapp:"))
+        # STOP reaches the sender the customer replied to: every business whose messages go out from it.
+        to = selectors.normalize_number(request.POST.get("To", "").removeprefix("whatsapp:"))
+        customer = request.POST.get("From", "").removeprefix("whatsapp:")
+        businesses = selectors.businesses_sending_from(number=to) if to else []
+        if text.strip().upper() in {"STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL"}:
+            for business in businesses:
+                services.caller_opt_out(business=business, phone=customer)
+        elif len(businesses) == 1 and selectors.normalize_number(customer):
+            reply = textchat.whatsapp_turn(business=businesses[0], phone=customer, text=text)
+            return _message_reply(request, reply)
     elif request.POST.get(status_field):
         followups.message_status_update(
-            provider_message_id=request.POST.get(id_field, ""), status=request.POST[status_field]
+            provider_message_id=request.POST.get(id_field, ""),
+            status=request.POST[status_field],
+            error_code=request.POST.get("ErrorCode", ""),
         )
     return HttpResponse(status=204)
+
+
+def _message_reply(request: HttpRequest, reply: str) -> HttpResponse:
+    """The dialogue's answer as the provider's messaging XML, sent back to the customer in their session."""
+    text = escape(reply)
+    if "MessageSid" in request.POST or "SmsSid" in request.POST:  # Twilio
+        return _xml(f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Message>{text}</Message></Response>')
+    src, dst = escape(request.POST.get("To", "")), escape(request.POST.get("From", ""))
+    return _xml(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Message src="{src}" dst="{dst}" type="whatsapp">'
+        f"{text}</Message></Response>"
+    )
 
 
 @signed("plivo")

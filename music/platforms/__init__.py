@@ -42,6 +42,9 @@ class Page:
 class PlatformError(Exception):
     """A refusal from the platform, already phrased for people; `status` is the reply's status."""
 
+    http_status: int = 0  # the platform's HTTP status, where it matters to the caller (403 / 404)
+    reason: str = ""  # Spotify's `reason`, if it gave one
+
     def __init__(self, status: str, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status

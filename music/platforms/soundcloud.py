@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from rapidfuzz import fuzz
 
 from music.platforms import MediaItem, Page, PlatformError, TokenExpired, rank
 
@@ -39,7 +40,20 @@ class SoundCloudAdapter:
             raise PlatformError("error", "SoundCloud answered with an error. Try again in a moment.")
         return response.json() if response.content else None
 
-    def search(self, query: str, media_type: str | None = None, limit: int = 5) -> list[MediaItem]:
+    def search(
+        self, query: str, media_type: str | None = None, limit: int = 5, fields: dict[str, str] | None = None
+    ) -> list[MediaItem]:
+        """With `fields`: the title (or album) as the query, then the uploads whose uploader matches the
+        artist first (SoundCloud has no field filters)."""
+        if fields and media_type != "playlist":
+            words = fields.get("title") or fields.get("album") or query
+            found = self.search(words, media_type, limit * 2)
+            if fields.get("artist"):
+                artist = fields["artist"].lower()
+                found.sort(key=lambda i: -fuzz.token_set_ratio(artist, i.artist.lower()))
+                if not found:
+                    found = self.search(f"{words} {fields['artist']}", media_type, limit)
+            return found[:limit]
         params = {"q": query, "limit": limit, "linked_partitioning": "true"}
         if media_type == "playlist":
             body = self._request("GET", "/playlists", params=params) or {}
@@ -51,6 +65,17 @@ class SoundCloudAdapter:
 
     def like(self, item: MediaItem) -> None:
         self._request("POST", f"/likes/tracks/{item.uri}")
+
+    def playlist_add(self, playlist_id: str, item: MediaItem) -> None:
+        """SoundCloud has no add-one call: the playlist is updated with its track list plus this track."""
+        if item.media_type != "track":
+            raise PlatformError("not_found", "I can only add single tracks to a playlist.")
+        current = self._request("GET", f"/playlists/{playlist_id}") or {}
+        ids = [str(t.get("id")) for t in current.get("tracks") or [] if t.get("id") is not None]
+        new_id = item.uri.rsplit(":", 1)[-1]
+        if new_id not in ids:
+            ids.append(new_id)
+        self._request("PUT", f"/playlists/{playlist_id}", json={"playlist": {"tracks": [{"id": i} for i in ids]}})
 
     def _collection(self, path_or_url: str, limit: int) -> tuple[list[dict[str, Any]], str | None]:
         params = None if "?" in path_or_url else {"limit": limit, "linked_partitioning": "true"}

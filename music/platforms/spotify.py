@@ -37,7 +37,15 @@ class SpotifyAdapter:
 
     # --- catalogue -------------------------------------------------------------------------------
 
-    def search(self, query: str, media_type: str | None = None, limit: int = 5) -> list[MediaItem]:
+    def search(
+        self, query: str, media_type: str | None = None, limit: int = 5, fields: dict[str, str] | None = None
+    ) -> list[MediaItem]:
+        """Plain words, or with `fields` Spotify's field filters (track:, artist:, album:, year:, genre:),
+        falling back to the plain words when the filters find nothing."""
+        if fields:
+            found = self.search(field_query(fields), media_type or "track", limit)
+            if found:
+                return rank(" ".join(fields.get(k, "") for k in ("title", "album", "artist")).strip(), found, None)
         types = [media_type] if media_type else list(SEARCH_TYPES)
         body = self._call(self.client.search, q=query, limit=limit, type=",".join(types), market="from_token") or {}
         items: list[MediaItem] = []
@@ -70,14 +78,51 @@ class SpotifyAdapter:
         if not item.playable:
             raise PlatformError("not_found", f"{item.spoken()} is not available on Spotify in your country.")
         device = self.pick_device(device_name)
-        if item.media_type == "track":
-            self._call(self.client.start_playback, device_id=device["id"], uris=[item.uri])
-        else:
-            self._call(self.client.start_playback, device_id=device["id"], context_uri=item.uri)
-        return str(device.get("name") or "your device")
+        name = str(device.get("name") or "your device")
+        what = {"uris": [item.uri]} if item.media_type == "track" else {"context_uri": item.uri}
+        try:
+            self._call(self.client.start_playback, device_id=device["id"], **what)
+        except PlatformError as exc:
+            if exc.http_status != 404 or exc.reason:
+                raise
+            # A 404 without a reason: the device went to sleep. A transfer wakes it; then play again.
+            try:
+                self._call(self.client.transfer_playback, device["id"], force_play=False)
+                self._call(self.client.start_playback, device_id=device["id"], **what)
+            except PlatformError as again:
+                raise PlatformError(
+                    "no_device", f"{name} is asleep and didn't wake up. Open Spotify on it, then ask again."
+                ) from again
+        return name
+
+    def player(self) -> dict[str, Any] | None:
+        """What the player is really doing (GET /me/player): item, context, is_playing, device."""
+        body = self._call(self.client.current_playback)
+        if not body:
+            return None
+        return {
+            "item": _item(body["item"], "track").as_dict() if body.get("item") else None,
+            "context_uri": (body.get("context") or {}).get("uri", ""),
+            "is_playing": bool(body.get("is_playing")),
+            "device": (body.get("device") or {}).get("name", ""),
+        }
+
+    def _refusable(self, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """A player command Spotify may refuse (403): the refusal is named for what it is."""
+        try:
+            self._call(func, *args, **kwargs)
+        except PlatformError as exc:
+            if exc.http_status != 403:
+                raise
+            why = {
+                "VOLUME_CONTROL_DISALLOW": "this device doesn't let its volume be changed remotely",
+                "ALREADY_PAUSED": "it is already paused",
+                "NOTHING_PLAYING": "nothing is playing",
+            }.get(exc.reason, "the device or the content doesn't allow it right now")
+            raise PlatformError("error", f"Spotify refused to {what}: {why}.") from exc
 
     def pause(self) -> None:
-        self._call(self.client.pause_playback)
+        self._refusable("pause", self.client.pause_playback)
 
     def resume(self) -> None:
         self._call(self.client.start_playback, device_id=self.pick_device()["id"])
@@ -92,7 +137,10 @@ class SpotifyAdapter:
         device = self.pick_device()
         current = int(device.get("volume_percent") or 50)
         target = max(0, min(100, level if level is not None else current + (delta or 0)))
-        self._call(self.client.volume, target, device_id=device["id"])
+        if device.get("supports_volume") is False:
+            refused = f"Spotify refused to change the volume: {device.get('name')} doesn't allow it."
+            raise PlatformError("error", refused)
+        self._refusable("change the volume", self.client.volume, target, device_id=device["id"])
         return target
 
     def shuffle(self, on: bool) -> None:
@@ -119,6 +167,12 @@ class SpotifyAdapter:
     def like(self, item: MediaItem) -> None:
         self._call(self.client.current_user_saved_tracks_add, [item.uri])
 
+    def playlist_add(self, playlist_id: str, item: MediaItem) -> None:
+        """Spotify's add-items: POST /v1/playlists/{id}/items."""
+        if item.media_type != "track":
+            raise PlatformError("not_found", "I can only add single songs to a playlist.")
+        self._call(self.client.playlist_add_items, playlist_id, [item.uri])
+
     # --- library (sync) ---------------------------------------------------------------------------
 
     def saved_tracks(self, offset: int, limit: int = 50) -> Page:
@@ -130,7 +184,8 @@ class SpotifyAdapter:
         ]
         return Page(items, offset + limit if body.get("next") else None)
 
-    def playlists(self, offset: int, limit: int = 50) -> Page:
+    def playlists(self, offset: int | None, limit: int = 50) -> Page:
+        offset = int(offset or 0)
         body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
         items = [
             {
@@ -149,6 +204,22 @@ class SpotifyAdapter:
         entries = [e.get("item") or e.get("track") for e in body.get("items") or []]
         items = [_item(t, "track").as_dict() for t in entries if t and t.get("uri")]
         return Page(items, offset + limit if body.get("next") else None)
+
+
+FIELD_FILTERS = {"title": "track", "artist": "artist", "album": "album", "year": "year", "genre": "genre"}
+
+
+def field_query(fields: dict[str, str]) -> str:
+    """`track:"tum hi ho" artist:"arijit singh" year:1990-1999`."""
+    parts = []
+    for key, name in FIELD_FILTERS.items():
+        value = fields.get(key)
+        if not value:
+            continue
+        if key == "year" and value.endswith("0s") and value[:4].isdigit():
+            value = f"{value[:4]}-{int(value[:4]) + 9}"
+        parts.append(f"{name}:{value}" if key == "year" else f'{name}:"{value}"')
+    return " ".join(parts)
 
 
 def _item(raw: dict[str, Any], kind: str) -> MediaItem:
@@ -195,5 +266,8 @@ def _translate(exc: spotipy.SpotifyException) -> Exception:
             "can't play it for you. Search and your library still work.",
         )
     if exc.http_status in (403, 404):
-        return PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
+        error = PlatformError("not_found", "Spotify refused to play that: it isn't available to you.")
+        error.http_status = exc.http_status
+        error.reason = reason
+        return error
     return PlatformError("error", "Spotify answered with an error. Try again in a moment.")

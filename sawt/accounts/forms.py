@@ -13,11 +13,18 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 
 class SignupForm(UserCreationForm[User]):
     email = forms.EmailField(required=False, help_text="Only for password resets.")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES, initial="UTC", help_text="Taken from your browser; change it if it is wrong."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "time_zone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # sent back with errors: keep the user's choice (static/js/timezone.js leaves it)
+            self.fields["time_zone"].widget.attrs["data-user-chosen"] = "true"
 
 
 class LoginAttemptMixin:

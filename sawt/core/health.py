@@ -1,4 +1,8 @@
-"""`GET /health`: each component "ok", "error" or "not configured"; 503 when the database is down."""
+"""`GET /health`: each component "ok", "error" or "not configured"; 503 when the database is down.
+
+The status is "ok", "degraded" (a component is in error) or "starting": the web process or a speech worker
+is still loading its models (sawt/core/warmup.py), or, within STARTING_SECONDS of the web process starting,
+the workers do not answer yet. "warming" then names the processes still loading."""
 
 import logging
 import os
@@ -16,6 +20,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sawt.core import warmup
 from sawt.core.ratelimit import redis_client
 
 logger = logging.getLogger("sawt.health")
@@ -23,6 +28,8 @@ logger = logging.getLogger("sawt.health")
 OK, ERROR, NOT_CONFIGURED = "ok", "error", "not configured"
 
 _celery_cache: dict[str, Any] = {"at": 0.0, "value": None}
+STARTING_SECONDS = 90  # after the web process starts, workers not answering yet is "starting", not "degraded"
+_process_started = time.monotonic()
 
 
 def check_database() -> str:
@@ -48,8 +55,10 @@ def check_celery() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return OK  # tasks run inline
     now = time.monotonic()
-    if now - _celery_cache["at"] < 15 and _celery_cache["value"] is not None:
-        return str(_celery_cache["value"])
+    # A good answer is kept 15 s; a bad one is asked again each time, so workers that have just come up
+    # (or come back) show at once instead of keeping /health "starting" or "degraded" for 15 s more.
+    if now - _celery_cache["at"] < 15 and _celery_cache["value"] == OK:
+        return OK
     from sawt.celery import app
 
     try:
@@ -116,15 +125,30 @@ COMPONENTS: dict[str, Callable[[], str]] = {
 }
 
 
+def overall(components: dict[str, str], warming: list[str], uptime: float) -> str:
+    if all(value in (OK, NOT_CONFIGURED) for value in components.values()) and not warming:
+        return "ok"
+    if components["database"] == ERROR:
+        return "degraded"
+    others = [name for name, value in components.items() if value == ERROR and name != "celery"]
+    if warming and not others:
+        return "starting"
+    if components["celery"] == ERROR and not others and uptime < STARTING_SECONDS:
+        return "starting"
+    return "degraded"
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     components = {name: check() for name, check in COMPONENTS.items()}
-    healthy = all(value in (OK, NOT_CONFIGURED) for value in components.values())
-    body = {
-        "status": "ok" if healthy else "degraded",
+    warming = warmup.warming()
+    body: dict[str, Any] = {
+        "status": overall(components, warming, time.monotonic() - _process_started),
         "components": components,
         "version": settings.SAWT_VERSION,
         "time": datetime.now(UTC).isoformat(),
     }
+    if body["status"] == "starting":
+        body["warming"] = warming or ["workers"]
     return JsonResponse(body, status=503 if components["database"] == ERROR else 200)

@@ -1,7 +1,9 @@
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from sawt.core import home as home_panels
@@ -11,6 +13,12 @@ from sawt.core.middleware import is_api_path
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"panels": home_panels.panels(user=request.user)})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @csrf_exempt  # answers 404 whatever the method; nothing to protect

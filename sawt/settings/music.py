@@ -27,7 +27,8 @@ MUSIC_ASR_MODEL = env.str("MUSIC_ASR_MODEL", default="multilingual")
 AUTHENTICATION_BACKENDS += ["music.oauth.SpotifyBackend", "music.oauth.SoundCloudBackend"]
 SOCIAL_AUTH_SPOTIFY_SCOPE = [
     "user-read-playback-state", "user-modify-playback-state", "user-read-currently-playing",
-    "user-library-read", "user-library-modify", "playlist-read-private",
+    "user-library-read", "user-library-modify", "playlist-read-private", "playlist-read-collaborative",
+    "playlist-modify-public", "playlist-modify-private",
 ]
 SOCIAL_AUTH_NEW_ASSOCIATION_REDIRECT_URL = "/music/"
 SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/music/"

@@ -10,6 +10,8 @@ SAWT_ASR_THREADS = env.int("SAWT_ASR_THREADS", default=0)
 SAWT_MODEL_CACHE_DIR = env.str("SAWT_MODEL_CACHE_DIR", default=str(VAR_DIR / "models"))
 SAWT_TTS_VOICE = env.str("SAWT_TTS_VOICE", default="joe-us")
 SAWT_TTS_VARIATION = env.float("SAWT_TTS_VARIATION", default=1.0)
+# Load the models in the background when the web process and speech workers start (sawt/core/warmup.py).
+SAWT_WARMUP = env.bool("SAWT_WARMUP", default=True)
 SAWT_TTS_CACHE_DIR = env.str("SAWT_TTS_CACHE_DIR", default=str(VAR_DIR / "tts-cache"))
 SAWT_MAX_AUDIO_SECONDS = env.float("SAWT_MAX_AUDIO_SECONDS", default=7200.0)
 SAWT_LLM_BASE_URL = env.str("SAWT_LLM_BASE_URL", default="")

@@ -10,6 +10,8 @@ from sawt.settings.base import REDIS_URL
 
 # The same speech for the same text on every run and machine: a test hears what it heard last time.
 SAWT_TTS_VARIATION = 0.0
+# No background model loading in tests (tests/core/test_warmup.py runs it on purpose).
+SAWT_WARMUP = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -22,6 +22,8 @@ VOICEBOT_MAX_TEST_CALLS_PER_USER = env.int("VOICEBOT_MAX_TEST_CALLS_PER_USER", d
 # WhatsApp follow-ups: "plivo", "twilio" or "" (off).
 VOICEBOT_MESSAGING_PROVIDER = env.str("VOICEBOT_MESSAGING_PROVIDER", default="")
 VOICEBOT_WHATSAPP_SENDER = env.str("VOICEBOT_WHATSAPP_SENDER", default="")
+# A WhatsApp template the provider refuses (Twilio 63016) is sent again as SMS from the same sender.
+VOICEBOT_SMS_FALLBACK = env.bool("VOICEBOT_SMS_FALLBACK", default=False)
 VOICEBOT_REMINDER_HOURS = env.int("VOICEBOT_REMINDER_HOURS", default=3)
 # Seconds of caller silence before "are you still there?", then before the bot hangs up.
 VOICEBOT_SILENCE_PROMPT_SECONDS = env.float("VOICEBOT_SILENCE_PROMPT_SECONDS", default=10.0)

@@ -42,6 +42,8 @@ class FakeSoundCloud(FakeProvider):
             ("GET", "/me/playlists", self._playlists),
             ("POST", "/likes/tracks/*", self._like),
             ("GET", "/playlists", self._search_playlists),
+            ("GET", "/playlists/*", self._playlist),
+            ("PUT", "/playlists/*", self._playlist_update),
         ]:
             add(method, path, self._gated(handler))
         super().start()
@@ -103,3 +105,19 @@ class FakeSoundCloud(FakeProvider):
         if track_id not in self.liked:
             self.liked.insert(0, track_id)
         return 201, {}, {"status": "201 - Created"}
+
+    def _find_playlist(self, request: FakeRequest) -> dict[str, Any] | None:
+        playlist_id = request.path.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        return next((p for p in self.playlists if str(p["id"]) == playlist_id), None)
+
+    def _playlist(self, request: FakeRequest) -> Reply:
+        playlist = self._find_playlist(request)
+        return (200, {}, self._playlist_json(playlist)) if playlist else (404, {}, {"error": "not found"})
+
+    def _playlist_update(self, request: FakeRequest) -> Reply:
+        """The playlist's track list replaced by the one sent (`{"playlist": {"tracks": [{"id": n}]}}`)."""
+        playlist = self._find_playlist(request)
+        if playlist is None:
+            return 404, {}, {"error": "not found"}
+        playlist["tracks"] = [int(t["id"]) for t in request.json()["playlist"]["tracks"]]
+        return 200, {}, self._playlist_json(playlist)

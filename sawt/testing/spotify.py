@@ -1,5 +1,6 @@
 """The fake Spotify accounts service and Web API."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,10 @@ class FakeSpotify(FakeProvider):
         default_factory=lambda: {"is_playing": False, "item": None, "shuffle": False, "repeat": "off", "queue": []}
     )
     extra_tracks: int = 0
+    # Player knobs: a command name -> the 403 reason it is refused with; `silent`: play answers 204 but the
+    # player does not start (what GET /me/player then shows is the truth).
+    refuse: dict[str, str] = field(default_factory=dict)
+    silent: bool = False
 
     def track(self, track_id: str) -> dict[str, Any]:
         known = {t[0]: t for t in TRACKS}
@@ -66,12 +71,14 @@ class FakeSpotify(FakeProvider):
             ("PUT", "/v1/me/player/play", self._play),
             ("GET", "/v1/me/player/currently-playing", self._current),
             ("GET", "/v1/me/player", self._current),
+            ("PUT", "/v1/me/player", self._transfer),
             ("PUT", "/v1/me/player/*", self._command),
             ("POST", "/v1/me/player/*", self._command),
             ("PUT", "/v1/me/library", self._save),
             ("GET", "/v1/me/tracks", self._saved),
             ("GET", "/v1/me/playlists", self._playlists),
             ("GET", "/v1/playlists/*", self._playlist_tracks),
+            ("POST", "/v1/playlists/*", self._playlist_add),
         ]:
             add(method, path, self._gated(handler))
         super().start()
@@ -99,8 +106,18 @@ class FakeSpotify(FakeProvider):
     def _search(self, request: FakeRequest) -> Reply:
         q = request.query.get("q", [""])[0].lower()
         types = request.query.get("type", ["track"])[0].split(",")
+        # Field filters as Spotify reads them: track:, artist:, album: narrow to that field; year:, genre: are
+        # accepted (the fake catalogue has neither, so they match everything).
+        filters = {k: v.strip('"') for k, v in re.findall(r'(track|artist|album|year|genre):("[^"]*"|\S+)', q)}
+        q = re.sub(r'(?:track|artist|album|year|genre):(?:"[^"]*"|\S+)', " ", q)
         words = [w for w in q.replace("-", " ").split() if ":" not in w]
-        hits = [self.track(t[0]) for t in TRACKS if all(w in f"{t[1]} {t[2]} {t[3]}".lower() for w in words)]
+        fields = {"track": 1, "artist": 2, "album": 3}
+
+        def fits(t: tuple[str, str, str, str]) -> bool:
+            named = all(all(w in t[i].lower() for w in filters[k].split()) for k, i in fields.items() if k in filters)
+            return named and all(w in f"{t[1]} {t[2]} {t[3]}".lower() for w in words)
+
+        hits = [self.track(t[0]) for t in TRACKS if fits(t)]
         body: dict[str, Any] = {}
         if "track" in types:
             body["tracks"] = _page(request, hits, self.url)
@@ -135,10 +152,31 @@ class FakeSpotify(FakeProvider):
         device = request.query.get("device_id", [None])[0]
         if not any(d["is_active"] for d in self.devices) and not any(d["id"] == device for d in self.devices):
             return _error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE")
+        target = next((d for d in self.devices if d["id"] == device), None) or next(
+            (d for d in self.devices if d["is_active"]), None
+        )
+        if target and target.get("sleeping"):
+            return _error(404, "Device not found")  # no reason: the device went to sleep
+        command = request.path.rsplit("/", 1)[-1]
+        if command in self.refuse:
+            return _error(403, "Player command failed: Restriction violated", self.refuse[command])
+        if command == "volume" and target and target.get("supports_volume") is False:
+            return _error(403, "Cannot control device volume", "VOLUME_CONTROL_DISALLOW")
         if device:
             for d in self.devices:
                 d["is_active"] = d["id"] == device
         return None
+
+    def _transfer(self, request: FakeRequest) -> Reply:
+        """Transfer playback: wakes the device and makes it the active one."""
+        wanted = (request.json() or {}).get("device_ids") or []
+        if not any(d["id"] in wanted for d in self.devices):
+            return _error(404, "Device not found")
+        for d in self.devices:
+            d["is_active"] = d["id"] in wanted
+            if d["is_active"]:
+                d.pop("sleeping", None)
+        return 204, {}, b""
 
     def _play(self, request: FakeRequest) -> Reply:
         refused = self._player_gate(request)
@@ -158,7 +196,7 @@ class FakeSpotify(FakeProvider):
             self.player["context"] = uri
         if self.player["item"] is None:
             return _error(404, "Player command failed: Nothing to play", "NO_ACTIVE_DEVICE")
-        self.player["is_playing"] = True
+        self.player["is_playing"] = not self.silent
         return 204, {}, b""
 
     def _command(self, request: FakeRequest) -> Reply:
@@ -205,6 +243,7 @@ class FakeSpotify(FakeProvider):
             {
                 "is_playing": self.player["is_playing"],
                 "item": self.player["item"],
+                "context": {"uri": self.player.get("context")} if self.player.get("context") else None,
                 "device": active,
                 "shuffle_state": self.player["shuffle"],
                 "repeat_state": self.player["repeat"],
@@ -228,8 +267,12 @@ class FakeSpotify(FakeProvider):
     def _playlist_tracks(self, request: FakeRequest) -> Reply:
         playlist_id = request.path.split("/")[3]
         playlist = next((p for p in self.playlists if p["id"] == playlist_id), None)
-        if playlist is None:
+        if playlist is None or playlist.get("spotify_owned"):
+            # Spotify's own playlists answer 404 to apps created after November 2024.
             return _error(404, "Resource not found")
+        if playlist.get("owner", self.user_id) != self.user_id:
+            # Someone else's playlist, to an app in development mode.
+            return _error(403, "Forbidden")
         return (
             200,
             {},
@@ -237,3 +280,16 @@ class FakeSpotify(FakeProvider):
                 request, [{"item": self.track(t), "track": self.track(t)} for t in playlist["tracks"]], self.url, 100
             ),
         )
+
+    def _playlist_add(self, request: FakeRequest) -> Reply:
+        """Add-items; someone else's playlist (an "owner" other than the user) answers 403."""
+        playlist_id = request.path.split("/")[3]
+        playlist = next((p for p in self.playlists if p["id"] == playlist_id), None)
+        if playlist is None:
+            return _error(404, "Resource not found")
+        if playlist.get("owner", self.user_id) != self.user_id:
+            return _error(403, "Forbidden")
+        body = request.json()
+        uris = body.get("uris", []) if isinstance(body, dict) else body
+        playlist["tracks"].extend(str(u).rsplit(":", 1)[-1] for u in uris)
+        return 201, {}, {"snapshot_id": f"snap{len(playlist['tracks'])}"}

@@ -14,20 +14,19 @@ async function api(path, options = {}) {
   const headers = { "X-CSRFToken": csrfToken(), ...(options.headers || {}) };
   const response = await fetch(`/api/v1/music/${path}`, { credentials: "same-origin", ...options, headers });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw new Error(body?.error?.message || `Request failed (${response.status})`);
+  if (!response.ok) throw new Error(body?.error?.message || "the server could not do it just now; try again");
   return body;
 }
 
-function addLine(className, text, badge) {
+// Replies are sentences on this page: the action and status codes stay in the API (and in the class name).
+function onThisPage(text) {
+  return (text || "").replaceAll("on the music page", "on this page");
+}
+
+function addLine(className, text) {
   conversation.querySelector(".music-hint")?.remove();
   const item = document.createElement("li");
   item.className = className;
-  if (badge) {
-    const span = document.createElement("span");
-    span.className = "music-badge";
-    span.textContent = badge;
-    item.append(span, " ");
-  }
   item.append(text);
   conversation.append(item);
   conversation.scrollTop = conversation.scrollHeight;
@@ -35,7 +34,7 @@ function addLine(className, text, badge) {
 
 function showReply(reply) {
   if (reply.transcript !== undefined) addLine("music-you", reply.transcript || "(nothing heard)");
-  addLine(`music-sam music-status-${reply.status}`, reply.response_text, `${reply.action} · ${reply.status}`);
+  addLine(`music-sam music-status-${reply.status}`, onThisPage(reply.response_text) || "Done.");
   if (reply.response_audio_url) {
     const audio = document.getElementById("reply-audio");
     audio.src = reply.response_audio_url;
@@ -101,7 +100,7 @@ document.getElementById("command-form").addEventListener("submit", async (event)
     showReply(await api("chat/message", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }),
     }));
-  } catch (error) { addLine("music-sam music-status-error", error.message, "error"); }
+  } catch (error) { addLine("music-sam music-status-error", `Sorry, that didn't work: ${error.message}`); }
 });
 
 const talk = document.getElementById("talk");

@@ -92,7 +92,11 @@ function onMessage(event) {
   } else if (message.event === "checkpoint") {
     if (!context) return;
     const wait = Math.max(0, playHead - context.currentTime) * 1000;
-    setTimeout(() => { send({ event: "playedStream", streamId, name: message.name }); status.textContent = "Listening…"; }, wait);
+    setTimeout(() => {
+      if (!socket) return; // the call ended meanwhile: its last words were playing
+      send({ event: "playedStream", streamId, name: message.name });
+      status.textContent = "Listening…";
+    }, wait);
   } else if (message.event === "clearAudio") {
     playing.forEach((s) => s.stop());
     playing = [];
@@ -127,8 +131,10 @@ async function startCall() {
   };
   socket.onmessage = onMessage;
   socket.onclose = (e) => {
-    if (lastError) status.textContent = `Call ended: ${lastError} `;
-    else status.textContent = e.code === 1000 || e.code === 1005 ? "Call ended. " : `Call ended (${e.code}). `;
+    // Either side hung up (or the line dropped): say so in words, link the transcript, and let the bot's
+    // last words finish playing before the audio stops.
+    socket = null;
+    status.textContent = `Call ended${endedBecause(e.code)}. `;
     if (callUrl) {
       const link = document.createElement("a");
       link.href = callUrl;
@@ -136,15 +142,32 @@ async function startCall() {
       link.textContent = "Transcript and latency of this call";
       status.append(link);
     }
-    endCall(false);
+    if (micStream) micStream.getTracks().forEach((t) => t.stop());
+    const left = context ? Math.max(0, playHead - context.currentTime) * 1000 : 0;
+    setTimeout(() => endCall(false), left);
   };
   button.setAttribute("aria-pressed", "true");
   button.textContent = "Hang up";
 }
 
+// Why a call ended, in words: the server's own message when it sent one, else what the close code means.
+function endedBecause(code) {
+  if (lastError) return `: ${lastError}`;
+  if (code === 4429) return ": all lines are busy, or you made too many test calls; try again in a minute";
+  if (code === 4404) return ": this business was not found";
+  if (code === 4401) return ": you are signed out; sign in and call again";
+  if (code === 1000 || code === 1005) return "";
+  return ": the connection to the server dropped";
+}
+
 function endCall(sendStop = true) {
   if (sendStop) send({ event: "stop", streamId });
-  if (socket && sendStop) socket.close();
+  if (socket && sendStop) {
+    // We hang up: the server closes the socket after its "stop", and onclose above says so.
+    status.textContent = "Hanging up…";
+    socket.close(1000);
+    return;
+  }
   if (micStream) micStream.getTracks().forEach((t) => t.stop());
   if (context) context.close();
   socket = null; micStream = null; context = null; pending = []; playing = []; playHead = 0;

@@ -197,3 +197,17 @@ def test_it_revokes_every_api_token_when_an_admin_sets_the_password(api, owner):
     )
     assert response.status_code == 302 and response["Location"].endswith(f"/admin/accounts/user/{owner.pk}/change/")
     assert api.get("/api/v1/auth/me/").status_code == 401
+
+
+def test_sign_up_keeps_its_fields_logs_in_and_offers_the_browsers_time_zone(client):
+    page = client.get("/accounts/signup/").content.decode()
+    for field in ("username", "email", "password1", "password2", "time_zone"):
+        assert f'name="{field}"' in page
+    assert "js/timezone.js" in page
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newbie", "email": "", "password1": "a long pass phrase 42",
+         "password2": "a long pass phrase 42", "time_zone": "Asia/Kolkata"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").context["user"].username == "newbie"

@@ -60,3 +60,41 @@ def test_it_says_what_is_connected_and_booked(client):
 
     assert summaries["Music assistant"] == "Connected to Spotify; 1 track in your library."
     assert summaries["Phone voice bot"] == "1 business, 1 upcoming booking."
+
+
+def test_it_lists_latest_items_and_what_needs_attention(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.voicebot.factories import BusinessFactory, MembershipFactory
+    from voicebot.models import Reservation
+
+    user = UserFactory()
+    MeetingFactory(owner=user, title="Board call", status="failed")
+    MeetingFactory(owner=user, title="Stand-up", status="completed")
+    ItemFactory(owner=user, text="The cat sat on the mat.", tts_status="completed")
+    business = BusinessFactory(name="Chez Ada", time_zone="UTC")
+    MembershipFactory(business=business, user=user)
+    today = timezone.now().astimezone(dt.UTC).date()
+    Reservation.objects.create(business=business, date=today, time=dt.time(23, 59), party_size=2, name="Ravi")
+    client.force_login(user)
+
+    response = client.get("/")
+    panels = {panel["title"]: panel for panel in response.context["panels"]}
+    page = response.content.decode()
+
+    assert [link.label for link in panels["Meetings"]["latest"]] == ["Stand-up", "Board call"]
+    assert [link.label for link in panels["Meetings"]["attention"]] == ["“Board call” could not be processed"]
+    assert "1 sentence due for review" in [link.label for link in panels["Dictation trainer"]["attention"]]
+    assert [link.label for link in panels["Phone voice bot"]["attention"]] == ["Chez Ada: 1 booking today"]
+    assert f'href="/voicebot/businesses/{business.pk}/"' in page
+    assert "Hello, " in page and "Create an account" not in page
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    from django.contrib.staticfiles import finders
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg") and finders.find("favicon.svg")

@@ -28,6 +28,18 @@ def test_lists_and_stats_show_nothing_of_another_user(api, someone_elses_data):
     assert all(day["attempts"] == 0 for day in api.get(f"{BASE}/stats/progress").json()["days"])
 
 
+def test_the_review_queue_and_weak_words_show_nothing_of_another_user(api, outsider):
+    from dictation import services
+
+    item = ItemFactory(owner=outsider, text="Private sentence.", tts_status="completed")
+    services.attempt_create(owner=outsider, item=item, text="privat sentence")
+
+    assert api.get(f"{BASE}/review/next").json() == {"item": None, "due_at": None, "next_due_at": None}
+    review = api.get(f"{BASE}/stats/review").json()
+    assert (review["due"], review["new"], review["learning"], review["learned"]) == (0, 0, 0, 0)
+    assert api.get(f"{BASE}/stats/weak-words").json() == {"words": []}
+
+
 def test_filters_naming_another_users_item_answer_404(api, someone_elses_data):
     assert api.get(f"{BASE}/attempts?item_id={someone_elses_data.pk}").status_code == 404
     assert api.get(f"{BASE}/stats/progress?item_id={someone_elses_data.pk}").status_code == 404

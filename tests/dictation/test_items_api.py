@@ -218,3 +218,19 @@ def test_deleting_the_account_deletes_its_audio(create_item, owner):
     account_delete(user=owner)
 
     assert not path.exists() and not Item.objects.filter(pk=item["id"]).exists()
+
+
+def test_patch_changes_any_field_and_a_new_text_queues_new_audio(api, owner, django_capture_on_commit_callbacks):
+    from dictation.models import TTSTask
+
+    item = ItemFactory(owner=owner, text="Old words.", tts_status="completed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(f"{ITEMS}/{item.pk}", {"hint": "New hint", "keep_punctuation": True}, format="json")
+    assert response.status_code == 200 and response.json()["hint"] == "New hint"
+    assert response.json()["text"] == "Old words." and not TTSTask.objects.filter(item=item).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(f"{ITEMS}/{item.pk}", {"text": "Fresh words here."}, format="json")
+    assert response.status_code == 200 and response.json()["text"] == "Fresh words here."
+    assert TTSTask.objects.filter(item=item).count() == 1
+    assert api.patch(f"{ITEMS}/{item.pk}", {"difficulty": 7}, format="json").status_code == 400

@@ -158,10 +158,20 @@ def test_it_searches_the_synced_library_before_the_api(api, spotify, spotify_acc
 def test_the_library_matches_a_title_heard_in_another_spelling(api, spotify, spotify_account, owner, heard):
     from tests.music.factories import LibraryTrackFactory
 
-    LibraryTrackFactory(owner=owner, uri="spotify:track:mylocalcopy0000000001", title="Butta Bomma",
-                        artist="Armaan Malik", search_text="butta bomma armaan malik")
-    LibraryTrackFactory(owner=owner, uri="spotify:track:mylocalcopy0000000002", title="Bomma Bomma Tha",
-                        artist="Someone Else", search_text="bomma bomma tha someone else")
+    LibraryTrackFactory(
+        owner=owner,
+        uri="spotify:track:mylocalcopy0000000001",
+        title="Butta Bomma",
+        artist="Armaan Malik",
+        search_text="butta bomma armaan malik",
+    )
+    LibraryTrackFactory(
+        owner=owner,
+        uri="spotify:track:mylocalcopy0000000002",
+        title="Bomma Bomma Tha",
+        artist="Someone Else",
+        search_text="bomma bomma tha someone else",
+    )
     reply = say(api, heard)
     assert reply["parameters"]["cache"] == "library", reply
     assert spotify.player["item"]["uri"] == "spotify:track:mylocalcopy0000000001"
@@ -198,10 +208,13 @@ def test_it_remembers_only_what_each_user_said(api, outsider_api, spotify, spoti
     assert Turn.objects.filter(owner=spotify_account.owner).count() == 1
 
 
-def test_it_says_an_unknown_platform_is_not_supported(api, spotify, spotify_account):
+def test_it_says_where_it_plays_when_another_service_is_named_and_plays_there(api, spotify, spotify_account):
+    # Issue 18 changed this: another service named is answered with where Sawt plays, and it plays there.
     reply = say(api, "play butta bomma on tidal")
-    assert (reply["action"], reply["status"]) == ("PLAY", "error")
-    assert "isn't supported" in reply["response_text"] and spotify.player["item"] is None
+    assert (reply["action"], reply["status"]) == ("PLAY", "ok")
+    assert reply["parameters"]["platform"] == "spotify"
+    assert "Spotify or SoundCloud" in reply["response_text"] and "Tidal" in reply["response_text"]
+    assert spotify.player["item"]["name"] == "Butta Bomma"
 
 
 def test_it_plays_on_the_connect_device_named_in_the_command(api, spotify, spotify_account):

@@ -80,6 +80,7 @@ def test_it_uses_the_llm_answer_when_one_is_configured(api, llm_server, spotify,
                 "action": "PLAY",
                 "parameters": {
                     "query": "butta bomma",
+                    **dict.fromkeys(("title", "artist", "album", "playlist", "genre", "year")),
                     "media_type": None,
                     "platform": None,
                     "reference": None,

@@ -3,7 +3,9 @@
 from django.contrib.auth import get_user_model
 
 
-def test_it_shows_the_music_page_with_accounts_history_and_the_widget_allowed(client, owner, spotify, spotify_account):
+def test_it_shows_the_music_page_with_accounts_history_and_the_widget_allowed(
+    client, owner, spotify, soundcloud, spotify_account
+):
     from tests.music.factories import TurnFactory
 
     TurnFactory(owner=owner, text="play butta bomma")

@@ -160,3 +160,47 @@ def test_a_failed_sync_forgets_nothing(spotify, spotify_account):
     spotify.revoked.add(spotify_account.refresh_token)
     assert run_sync(spotify_account).status == "failed"
     assert LibraryTrack.objects.count() == before
+
+
+def test_it_skips_and_counts_playlists_it_may_not_read(spotify, spotify_account):
+    spotify.playlists += [
+        {
+            "id": "friendsmix000000000001",
+            "name": "Friends Mix",
+            "owner": "someone",
+            "tracks": ["0nrRP2bk19rLc0orkWPQk2"],
+        },
+        {"id": "37i9dQZF1DXcBWIGoYBM5M", "name": "Today's Top Hits", "spotify_owned": True, "tracks": []},
+    ]
+    run = run_sync(spotify_account)
+    assert (run.status, run.playlists_synced, run.playlists_skipped) == ("done", 2, 2)
+    assert sorted(Playlist.objects.values_list("name", flat=True)) == ["Road Trip", "Telugu Melodies"]
+
+
+def test_429_back_off_grows_and_is_capped():
+    from music.library import SYNC_BACKOFF_CAP, backoff
+
+    waits = [backoff(n, None) for n in range(1, 12)]
+    assert waits == sorted(waits) and waits[0] < waits[4] and max(waits) == SYNC_BACKOFF_CAP
+    assert backoff(1, 30) == 30 and backoff(1, 100_000) == SYNC_BACKOFF_CAP
+
+
+def test_a_token_refresh_waits_for_the_other_workers_and_reuses_its_token(spotify, spotify_account):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from music.oauth import account_refresh_token
+
+    stale = MusicAccount.objects.get(pk=spotify_account.pk)
+    fresh = account_refresh_token(account=spotify_account)  # the first worker refreshes
+    refreshes = len(spotify.server.requests_to("/api/token"))
+    again = account_refresh_token(account=stale)  # the second held the old token: it gets the new one
+    assert again.access_token == fresh.access_token
+    assert len(spotify.server.requests_to("/api/token")) == refreshes
+    MusicAccount.objects.filter(pk=stale.pk).update(expires_at=timezone.now() + timedelta(seconds=5))
+    assert account_refresh_token(account=stale).access_token != fresh.access_token  # expiring: refreshed
+
+
+def test_spotify_is_asked_for_collaborative_and_modifiable_playlists(settings):
+    assert {"playlist-read-collaborative", "playlist-modify-private"} <= set(settings.SOCIAL_AUTH_SPOTIFY_SCOPE)

@@ -1,4 +1,5 @@
-"""Creates the demo account for `make run` and prints its login. Only when DEBUG is on."""
+"""Creates the demo account for `make run`. Only when DEBUG is on. The login is printed once every process is
+ready (`announce_ready`), not here, where the start-up banners would bury it."""
 
 from typing import Any
 
@@ -21,9 +22,4 @@ class Command(BaseCommand):
         if created:
             user.set_password("demo-sawt")
             user.save()
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\n  Sawt is starting at http://127.0.0.1:8000/\n"
-                "  Demo login (also the admin at /admin/): username demo, password demo-sawt\n"
-            )
-        )
+        self.stdout.write("Demo account: demo / demo-sawt (printed again once Sawt is ready).")

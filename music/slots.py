@@ -1,0 +1,368 @@
+"""What a request names, said the way people say it: "X by Y", "Y's X", "something from Y", "the album X",
+"my X playlist", "songs from the nineties", "on Spotify". Works on normalised text (music.intents.normalize_text)
+and returns the structured parameters of INTENT_SCHEMA: `title`, `artist`, `album`, `playlist`, `genre`,
+`year`, `media_type`, plus `query` (what to search for when nothing more precise was said).
+
+General rules only: the words around a name say what it is ("by", "from", "album", "playlist", "'s").
+A name with no such word (a bare "play X") is kept as `query` and, when said as "some X" or "X songs",
+taken as an artist.
+"""
+
+import re
+from typing import Any
+
+from sawt.speech.language import parse_number
+
+# Music services people name. Only Spotify and SoundCloud are played; the others are answered with that.
+SERVICES = {
+    "spotify": "spotify",
+    "soundcloud": "soundcloud",
+    "sound cloud": "soundcloud",
+    "youtube music": "youtube music",
+    "youtube": "youtube",
+    "you tube": "youtube",
+    "apple music": "apple music",
+    "itunes": "itunes",
+    "i tunes": "itunes",
+    "pandora": "pandora",
+    "deezer": "deezer",
+    "tidal": "tidal",
+    "amazon music": "amazon music",
+    "google play music": "google play music",
+    "google music": "google music",
+    "google play": "google play",
+    "last fm": "last fm",
+    "lastfm": "last fm",
+    "iheartradio": "iheartradio",
+    "iheart radio": "iheartradio",
+    "iheart": "iheartradio",
+    "i heart radio": "iheartradio",
+    "i heart": "iheartradio",
+    "napster": "napster",
+    "slacker": "slacker",
+    "zvooq": "zvooq",
+    "groove shark": "grooveshark",
+    "grooveshark": "grooveshark",
+    "netflix": "netflix",
+    "vimeo": "vimeo",
+    "gaana": "gaana",
+    "jiosaavn": "jiosaavn",
+    "saavn": "saavn",
+    "wynk": "wynk",
+}
+_SERVICE = "|".join(sorted((re.escape(s) for s in SERVICES), key=len, reverse=True))
+_SERVICE_WORDS = r"(?:the )?(?:(?:music )?(?:service|app|application|website|site) )?(?:my )?"
+# "use Pandora to play ...", "open Vimeo and play ...": the service first.
+SERVICE_FIRST = re.compile(
+    rf"^(?:can you |please |could you |let me |have |get )?(?:use|using|open|open up|go to|go on|launch|start|with|on|"
+    rf"via|in|turn on|put on|fire up|have|get)"
+    rf" {_SERVICE_WORDS}({_SERVICE})(?: app| service)?(?: and| to| then|,)* ?"
+)
+# "... on Youtube", "... off of Itunes", "... from my itunes", "... with spotify", anywhere in the sentence.
+SERVICE_ANY = re.compile(
+    rf"(?:^| )(?:on|off of|off|from|using|use|via|with|in|through|and|an|at) {_SERVICE_WORDS}({_SERVICE})"
+    rf"(?: app| service| music service)?(?= |$)"
+)
+
+# Kinds of recording as said ("the album X", "a song by Y"); album-like ones make `media_type` album.
+_ALBUM_ITEMS = r"album|albums|record|records|ep|eps|lp|lps|soundtrack|soundtracks"
+_TRACK_ITEMS = r"song|songs|track|tracks|tune|tunes|single|singles"
+_OTHER_ITEMS = (
+    r"music|symphony|symphonies|concerto|concertos|chant|chants|movement|movements|sonata|sonatas|ballad|"
+    r"ballads|opus|aria|arias|piece|pieces|melody|melodies|theme|themes|composition|compositions|recording|"
+    r"recordings|stuff|hits|anthem|anthems|tunes|sound track|sound tracks|jam|jams|songs"
+)
+_ITEM = rf"(?:{_ALBUM_ITEMS}|{_TRACK_ITEMS}|{_OTHER_ITEMS})"
+# How a listing is sorted ("the greatest", "top ten", "newest"): not a name.
+_SORT = (
+    r"(?:the )?(?:very )?(?:most popular|most recent|top rated|top (?:\d+|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|fifteen|twenty|thirty|forty|fifty|hundred|one hundred)|top|greatest|great|popular|newest|new|"
+    r"latest|last|best|oldest|old|least popular|recent|famous|good|classic|favorite|favourite)"
+)
+_YEAR_WORDS = (
+    r"(?:nineteen |two thousand |twenty )?(?:twenties|thirties|forties|fourties|fifties|sixties|seventies|"
+    r"eighties|nineties|noughties|aughts|tens)"
+)
+_YEAR = rf"(?:1[89]\d\ds?|20[0-3]\ds?|\d0s|{_YEAR_WORDS}|nineteen \w+(?: \w+)?|two thousand(?: and)?(?: \w+)?)"
+_YEAR_PHRASE = re.compile(
+    rf"(?:^| )(?:(?:that (?:came out|was released|were released|is)|released|recorded|made|came out) )?"
+    rf"(?:(?:from|of|in|during|out of|around|released in) )*(?:the )?(?:year |years |decade )?({_YEAR})(?= |$)"
+)
+GENRES = (
+    "rock|pop|jazz|blues|classical|country|folk|metal|heavy metal|hip hop|hiphop|rap|reggae|reggaeton|soul|funk|"
+    "disco|punk|indie|alternative|electronic|electronica|techno|house|trance|dubstep|edm|ambient|lounge|"
+    "chill|chillout|r and b|rnb|gospel|latin|salsa|bossa nova|samba|tango|flamenco|chanson|opera|"
+    "k pop|kpop|j pop|bollywood|grunge|ska|swing|bluegrass|instrumental|acoustic|dance|trap|drill|lofi|lo fi|"
+    "new age|world|celtic|soundtrack|humour|humor|comedy|christmas|kids|childrens|piano|orchestral|baroque|"
+    "romantic|emo|hardcore|industrial|psychedelic|progressive|motown|doo wop|ragtime|zydeco|cumbia|bachata|"
+    "merengue|afrobeat|afrobeats|qawwali|ghazal|carnatic|sufi|bhangra|devotional|bhajan|fado|polka|"
+    "grime|garage|drum and bass|jungle|synthpop|synth pop|new wave|post rock|shoegaze|math rock"
+)
+_GENRE = re.compile(rf"^(?:the )?(?:genre )?({GENRES})(?: genre| music| songs| tunes| tracks| hits)?$")
+_GENRE_SAID = re.compile(r"(?:^| )(?:(?:the |a )?genre (?:of )?(\w+(?: \w+)?)|(\w+(?: \w+)?) genre)(?= |$)")
+
+_FILLER = (
+    r"me|us|to|for me|some|any|a|an|the|a few|few|a couple of|one|something|anything|more|a bit of|a little|"
+    r"little|good|great|nice|random|all|every|another|out|this|that|whatever|stuff|everything|music|sort|"
+    r"sorted|list|selection|of|tunes|songs"
+)
+_LEAD = re.compile(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM})\b ?)+")
+_DETERMINER = re.compile(rf"^(?:(?:me|us|a|an|the|some|any|{_SORT}) )+")
+_TAIL = re.compile(r"(?: (?:please|now|for me|for us|right now|again|thanks|thank you|ok|okay|tonight|today))+$")
+_BY = (
+    r"(?:by|from|of|off|off of|performed by|sung by|made by|written by|composed by|done by|created by|"
+    r"recorded by|released by|featuring)"
+)
+_WHO = r"(?:(?:the )?(?:artist|band|singer|group|composer|rapper|musician)s? (?:called |named )?)?"
+# Words that make a name read as a title rather than a person's or a band's name.
+_TITLE_WORDS_SAID = (
+    "i you me my your we our it its is are was be in on at to of for with and or but not no do dont all love night "
+    "day time heart go come get let cant wont im when what where why how this that there here if up down out into "
+    "over under again never always just like"
+)
+_TITLE_WORDS = frozenset(_TITLE_WORDS_SAID.split(" "))
+
+
+def _item_kind(word: str | None) -> str | None:
+    if not word:
+        return None
+    if re.fullmatch(_ALBUM_ITEMS, word):
+        return "album"
+    if re.fullmatch(_TRACK_ITEMS, word):
+        return "track"
+    return None
+
+
+def year_value(said: str) -> str:
+    """ "1958", "the nineties", "nineteen ninety" as written ("1958", "1990s", "1990")."""
+    decades = {
+        "twenties": 20,
+        "thirties": 30,
+        "forties": 40,
+        "fourties": 40,
+        "fifties": 50,
+        "sixties": 60,
+        "seventies": 70,
+        "eighties": 80,
+        "nineties": 90,
+    }
+    words = said.split()
+    if words and words[-1] in decades:
+        century = "20" if words[0] in {"two", "twenty"} and len(words) > 1 else "19"
+        return f"{century}{decades[words[-1]]}s"
+    if re.fullmatch(r"\d0s", said):
+        return ("19" if int(said[0]) > 2 else "20") + said
+    if re.fullmatch(r"\d{4}s?", said):
+        return said
+    number = parse_number(said, years=True) if said else None
+    return str(number) if number and 1000 <= number <= 2100 else said
+
+
+def take_service(text: str) -> tuple[str, str | None]:
+    """The text without the service it names, and that service (its usual spelling)."""
+    match = SERVICE_FIRST.match(text) or SERVICE_ANY.search(text)
+    if not match:
+        return text, None
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    return re.sub(r"\s+", " ", rest), SERVICES[match.group(1)]
+
+
+def _take_year(text: str, out: dict[str, Any]) -> str:
+    year = _YEAR_PHRASE.search(text)
+    if not year:
+        return text
+    out["year"] = year_value(year.group(1))
+    return re.sub(r"\s+", " ", text[: year.start()] + " " + text[year.end() :]).strip()
+
+
+def _name(said: str, keep_the: bool = True) -> tuple[str, str | None]:
+    """A name with its fillers and kind words taken off ("the top ten album x" -> ("x", "album")); kind
+    "artist" when the kind words follow it after a determiner ("a keith richards album": an album by)."""
+    kind = None
+    lead = _LEAD.match(said)
+    determined = bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said)
+    if lead:
+        taken = lead.group(0)
+        items = list(re.finditer(rf"\b(?:{_ITEM})\b ?", taken))
+        if items:
+            # Up to the last kind word ("the top ten album x"): the words after it are the name's own.
+            for item in items:
+                kind = _item_kind(item.group(0).strip()) or kind
+            taken = taken[: items[-1].end()]
+        else:
+            # Only determiners and sort words: "one way ticket", "this is colour" keep their first word.
+            determiner = _DETERMINER.match(taken)
+            taken = determiner.group(0) if determiner else ""
+            if keep_the and taken.endswith("the ") and not re.search(rf"(?:{_SORT}) the $", taken):
+                taken = taken[: -len("the ")]
+        said = said[len(taken) :]
+    said = re.sub(r"^(?:called|named|titled|entitled) ", "", said)
+    tail = re.search(rf"(?: (?:{_SORT}))*(?: (?:{_ITEM}))+(?: (?:that is|thats|which is) (?:{_SORT}))?$", said)
+    if tail and tail.start() > 0:
+        words = tail.group(0).split()
+        last = next(w for w in reversed(words) if re.fullmatch(_ITEM, w))
+        plural = last.endswith("s") or last in {"music", "stuff"}
+        sorted_after = bool(re.match(rf" (?:{_SORT}) ", tail.group(0) + " "))
+        if not kind:
+            kind = "artist" if plural or sorted_after or (determined and not lead_kind(lead)) else _item_kind(last)
+        said = said[: tail.start()]
+    return _TAIL.sub("", said).strip(), kind
+
+
+def lead_kind(lead: re.Match[str] | None) -> str | None:
+    return next((k for w in (lead.group(0).split() if lead else []) if (k := _item_kind(w))), None)
+
+
+def _split_possessive(text: str, possessives: frozenset[str]) -> tuple[str | None, str]:
+    words = text.split()
+    for i, word in enumerate(words):
+        if word in possessives:
+            owner = " ".join([*words[:i], word[:-1]])
+            return _LEAD.sub("", owner).strip() or None, " ".join(words[i + 1 :])
+    return None, text
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """One to three words with no function word: a person or a band, more often than a title."""
+    words = name.split()
+    return 1 <= len(words) <= 3 and not (_TITLE_WORDS & set(words))
+
+
+def describe(phrase: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The structured parameters for what follows the verb ("tum hi ho by arijit singh")."""
+    out: dict[str, Any] = {}
+    text = _take_year(_TAIL.sub("", phrase.strip()), out)
+    text = re.sub(rf"(?:^| )(?:(?:sorted |sort )?by|from|in|with) (?:the )?{_SORT}(?: first)?$", "", text).strip()
+    text = re.sub(rf" (?:the )?{_SORT} first$", "", text).strip()
+    lead = rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:(?:from|on|off|off of|in|of|through) )?(?:the |my |our |\w+s )?"
+    playlist = re.match(rf"{lead}(?:playlist|playlists) (?:called |named |titled )?(.+)$", text)
+    playlist = playlist or re.match(rf"{lead}(.+?) (?:playlist|playlists|play list)$", text)
+    playlist = playlist or re.match(r"^my (?!(?:liked|saved|favou?rite|likes))(.+)$", text)
+    liked = r"(?:all )?(?:my )?(?:liked|saved|favou?rite) (?:songs|tracks|music)|my (?:likes|favou?rites)"
+    if playlist:
+        out.update(playlist=_TAIL.sub("", playlist.group(1)), media_type="playlist")
+    elif re.fullmatch(liked, text):
+        out.update(playlist="liked songs", media_type="playlist")
+    else:
+        _describe_named(text, possessives, out)
+    if "genre" not in out:
+        genre = _GENRE_SAID.search(text)
+        if genre:
+            out["genre"] = genre.group(1) or genre.group(2)
+    if out.pop("_said_artist", False) and not ({"title", "album", "media_type"} & out.keys()):
+        out["media_type"] = "artist"  # only when said ("songs by X", "the artist X"), never for a bare name
+    query = out.get("playlist") or " ".join(str(out[k]) for k in ("title", "album", "artist", "genre") if k in out)
+    if query:
+        out["query"] = query
+    return out
+
+
+def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any]) -> None:
+    album_at_end = re.search(
+        r" (?:from|off|on|of) (?:the |their |his |her |its )?"
+        r"(?:(?:album|record|ep|lp) (.+)|(.+) (?:album|record|ep|lp))$",
+        text,
+    )
+    if album_at_end:
+        owner, album = _split_possessive(album_at_end.group(1) or album_at_end.group(2), possessives)
+        out["album"] = _name(album)[0]
+        if owner:
+            out["artist"] = owner
+        text = text[: album_at_end.start()]
+    owner, text = _split_possessive(text, possessives)
+    split = None
+    if owner is None:
+        # The last "by" names the artist; without one, the last "from"; "of" only after "music", "songs".
+        split = re.match(
+            rf"^(?:(.*) )?(?:by|performed by|sung by|made by|written by|composed by|done by|"
+            rf"recorded by|released by|featuring) {_WHO}(.+)$",
+            text,
+        )
+        split = split or re.match(rf"^(?:(.*) )?(?:from|off of|off) {_WHO}(.+)$", text)
+        split = split or re.match(rf"^(?:((?:{_FILLER}|{_SORT}|{_ITEM}) )*)(?:of) {_WHO}(.+)$", text)
+    if owner is None and split is None:
+        artist = re.match(
+            rf"^(?:(?:{_FILLER}|{_SORT}) )*(?:artist|band|singer|group|composer|rapper|musician)s? "
+            r"(?:called |named )?(.+)$",
+            text,
+        )
+        if artist:
+            owner, text = _name(artist.group(1))[0], ""
+    if split:
+        owner = _TAIL.sub("", split.group(2 if split.lastindex and split.lastindex >= 2 else 1)).strip()
+        text = split.group(1) or "" if (split.lastindex or 0) >= 2 else ""
+        inner = re.match(
+            r"^(?:.* )?(?:from|off|on|of) (?:the |their |his |her |its )?(?:album|record|ep|lp) (.+)$", text
+        )
+        inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:from|off|on|of) (?:the )?(.+)$", text)
+        if inner and "album" not in out:
+            out["album"], out["media_type"] = _name(inner.group(1))[0], "album"
+            text = ""
+    name, kind = _name(text)
+    if owner:
+        out["artist"] = owner
+        out["_said_artist"] = True
+    if not name:
+        if kind == "album":
+            out["media_type"] = "album"
+        return
+    genre = _GENRE.match(name)
+    said_album = re.match(r"^(?:the )?(?:album|record|ep|lp) ", text)
+    if genre and not owner:
+        out["genre"] = genre.group(1)
+    elif kind == "album" or (kind is None and "album" not in out and said_album):
+        out["album"], out["media_type"] = name, "album"
+    elif kind == "track" or owner:
+        out["title"] = name
+        out["media_type"] = "track"
+    elif kind == "artist":
+        out["artist"], out["_said_artist"] = name, True
+    elif _looks_like_a_name(name) or re.match(r"^(?:(?:me|us) )?(?:some|any) ", text):
+        out["artist"] = name
+    else:
+        out["title"] = name
+
+
+_THIS = re.compile(
+    rf"^(?:(?:this|that|it|the current|the|current|what s playing|whats playing|what is playing|this current|"
+    rf"the one playing|the one that s playing|this one|that one|another|one more|one|a|an)\b ?)*"
+    rf"(?:(?:{_ITEM}|artist|one)(?: (?:that s|that is|which is|currently|now) playing| playing| on| now)?)?$"
+)
+
+
+def playlist_name(said: str, possessives: frozenset[str] = frozenset()) -> str:
+    """ "my hot house playlist", "the playlist called gold edition", "enid's romantica" -> the name."""
+    name = re.sub(r"\b(?:play list|palylist|playist)\b", "playlist", said.strip())
+    name = re.sub(r"(?: (?:it|this song|this track|this|this one|please))+$", "", name)
+    owner = r"(?:my|our|your|his|her|their)"
+    first, _, rest = name.partition(" ")
+    if re.fullmatch(owner, first) or (first in possessives and len(rest.split()) >= 1):
+        name = rest
+    name = re.sub(r"^(?:the |a |list )", "", name) if not re.match(rf"^{owner} ", said) else name
+    name = re.sub(
+        r"^(?:(?:new|current|existing|own) )?(?:playlists?|list|playslist) (?:called |named |titled |entitled |"
+        r"with the (?:title|name) )?",
+        "",
+        name,
+    )
+    name = re.sub(r" (?:my|our)$", "", name)
+    name = re.sub(r"(?: (?:playlists?|play ?lists?|playlst|playlis|list))+$", "", name)
+    return name.strip()
+
+
+def add_to_playlist(item: str, playlist: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """ADD_TO_PLAYLIST's parameters: the playlist, and the track named (`title`, `artist`) or "it"."""
+    out: dict[str, Any] = {"playlist": playlist_name(playlist, possessives)}
+    item = item.strip()
+    if not item or _THIS.match(item):
+        out["reference"] = "it"
+        return out
+    said = describe(item, possessives)
+    for key in ("title", "artist", "album"):
+        if key in said:
+            out[key] = said[key]
+    if not ({"title", "artist", "album"} & out.keys()) and said.get("query"):
+        out["title"] = said["query"]
+    if not ({"title", "artist", "album"} & out.keys()):
+        out["reference"] = "it"
+    return out

@@ -1,0 +1,110 @@
+"""What a request names, as the parser hands it on: issue 18's phrasings, and the bugs it listed."""
+
+import pytest
+
+from music.grammar import parse_grammar, parse_offline
+from music.intents import validate_intent
+
+
+def parsed(text: str) -> dict:  # type: ignore[type-arg]
+    intent = parse_offline(text)
+    validate_intent(intent.as_dict())  # the parser answers within INTENT_SCHEMA, like the LLM must
+    return intent.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("play tum hi ho by arijit singh", {"title": "tum hi ho", "artist": "arijit singh"}),
+        ("play Jerry Lee Lewis's If You Say So", {"artist": "jerry lee lewis", "title": "if you say so"}),
+        ("play something from sid sriram", {"artist": "sid sriram"}),
+        ("play the album ala vaikunthapurramuloo", {"album": "ala vaikunthapurramuloo", "media_type": "album"}),
+        ("play my road trip playlist", {"playlist": "road trip", "media_type": "playlist"}),
+        ("play songs from the nineties", {"year": "1990s"}),
+        ("play some jazz", {"genre": "jazz"}),
+        ("play shape of you by ed sheeran on spotify", {"title": "shape of you", "platform": "spotify"}),
+        ("play the album divide by ed sheeran", {"album": "divide", "artist": "ed sheeran"}),
+    ],
+)
+def test_it_says_what_was_named(text, fields):
+    intent = parsed(text)
+    assert intent["action"] == "PLAY"
+    assert {k: intent["parameters"].get(k) for k in fields} == fields
+
+
+def test_another_service_is_kept_as_said():
+    intent = parsed("play butta bomma on youtube")
+    assert intent["action"] == "PLAY" and intent["parameters"]["platform"] == "youtube"
+    assert parsed("use pandora to play kesariya")["parameters"]["platform"] == "pandora"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("play my liked songs", {"action": "PLAY", "playlist": "liked songs"}),
+        ("put some music on", {"action": "PLAY"}),
+        ("set volume to thirty five", {"action": "VOLUME", "volume": 35}),
+        ("play it again", {"action": "PLAY", "reference": "it"}),
+    ],
+)
+def test_the_bugs_the_issue_listed(text, want):
+    intent = parsed(text)
+    assert intent["action"] == want.pop("action")
+    assert {k: intent["parameters"].get(k) for k in want} == want
+    assert "artist" not in intent["parameters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("add this song to my road trip playlist", {"playlist": "road trip", "reference": "it"}),
+        ("add it to workout", {"playlist": "workout", "reference": "it"}),
+        (
+            "add tum hi ho by arijit singh to my chill vibes playlist",
+            {"playlist": "chill vibes", "title": "tum hi ho", "artist": "arijit singh"},
+        ),
+        ("put butta bomma on the playlist called road trip", {"playlist": "road trip", "name": "butta bomma"}),
+        ("my workout playlist needs kesariya", {"playlist": "workout", "name": "kesariya"}),
+    ],
+)
+def test_add_to_playlist_is_parsed(text, want):
+    intent = parsed(text)
+    assert intent["action"] == "ADD_TO_PLAYLIST"
+    params = intent["parameters"]
+    # A bare name may be a title or an artist; the action searches tracks with its words either way.
+    params["name"] = params.get("title") or params.get("artist")
+    assert {k: params.get(k) for k in want} == want
+
+
+def test_the_queue_and_the_liked_songs_are_not_playlists():
+    assert parse_grammar("add kesariya to the queue").action == "QUEUE"  # type: ignore[union-attr]
+    assert parse_grammar("add this to my liked songs").action == "LIKE"  # type: ignore[union-attr]
+
+
+def test_the_voice_prompt_carries_the_users_library_names(owner):
+    from music.models import LibraryTrack, Playlist
+    from music.services import ASR_PROMPT, asr_prompt
+
+    assert asr_prompt(owner) == ASR_PROMPT  # nothing synced: the transliteration prompt alone
+    for n, (title, artist) in enumerate([("Nuvvu Nenantu", "Sid Sriram"), ("Samajavaragamana", "Sid Sriram")]):
+        LibraryTrack.objects.create(
+            owner=owner,
+            platform="spotify",
+            uri=f"spotify:track:{n}",
+            title=title,
+            artist=artist,
+            search_text=f"{title} {artist}".lower(),
+            is_saved=True,
+        )
+    Playlist.objects.create(
+        owner=owner,
+        platform="spotify",
+        uri="spotify:playlist:1",
+        external_id="1",
+        name="Telugu Melodies",
+        search_text="telugu melodies",
+    )
+    prompt = asr_prompt(owner)
+    assert prompt.startswith(ASR_PROMPT)
+    assert all(name in prompt for name in ("Telugu Melodies", "Sid Sriram", "Nuvvu Nenantu", "Samajavaragamana"))
+    assert prompt.count("Sid Sriram") == 1 and len(prompt) < len(ASR_PROMPT) + 420

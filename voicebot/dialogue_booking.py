@@ -1,0 +1,238 @@
+"""The dialogue's steps for a new booking: read the slots, ask for what is missing, offer free times, confirm.
+
+A part of `voicebot.dialogue.Dialogue`, kept apart for length; it reads and writes the same state.
+`read_slots` is the one slot reader: a new booking, a change and a correction at the confirmation all
+go through it. A bare number answers the question that was asked ("8" after "At what time?" is 8
+o'clock, after "For how many people?" eight people).
+"""
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from sawt.core.errors import Conflict
+from voicebot import availability, selectors, services
+from voicebot import understanding as nlu
+from voicebot.dialogue_state import DialogueState, Reply, Slots, Stage
+from voicebot.models import Business, Call, Caller, Consent
+from voicebot.phrases import ask_slot, ask_slot_again, at, either, offer_choices, say_date, say_time
+from voicebot.understanding.when import words_as_digits
+
+SLOTS = ("day", "time", "party_size", "name")
+# Answers that did not fill the slot asked for before choices are offered; one more, and a person helps.
+REPEATS_BEFORE_CHOICES = 2
+
+
+def _bare_hour(text: str) -> int | None:
+    """The hour of an answer to "At what time?" that gives only a number: "8", "eight", "tomorrow for 8"."""
+    t = words_as_digits(nlu.normalize(text))
+    phrase = nlu.date_phrase(text)
+    if phrase:
+        t = t.replace(phrase, " ")
+    numbers = re.findall(r"\b(\d{1,2})\b", t)
+    return int(numbers[0]) if len(numbers) == 1 and 0 < int(numbers[0]) <= 23 else None
+
+
+def read_slots(business: Business, slots: Slots, text: str, *, expecting: str | None, day: dt.date) -> set[str]:
+    """Fills `slots` from what `text` says and names the slots it filled. `day` resolves am/pm by the
+    opening hours when no day is known yet; `expecting` is the slot the last question asked for."""
+    filled: set[str] = set()
+    said_day = nlu.calendar_date(text, business.now().date())
+    if said_day is not None:
+        slots.day = said_day
+        filled.add("day")
+    hms = nlu.clock_time(text)
+    size = nlu.party_size(text, loose=expecting != "time")
+    if hms is None and size is None and expecting == "time":
+        hour = _bare_hour(text)
+        hms = (hour, 0, None) if hour is not None else None
+    if hms is not None:
+        on = slots.day or day
+        time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(business, on))
+        if time is not None:
+            slots.time = time
+            filled.add("time")
+    if size is None and hms is None and expecting == "party_size":
+        size = nlu.first_number(text)
+    if size:
+        slots.party_size = size
+        filled.add("party_size")
+    name = nlu.person_name(text, bare=expecting == "name" and not filled)
+    if name:
+        slots.name = name
+        filled.add("name")
+    return filled
+
+
+class BookingSteps:
+    business: Business
+    call: Call | None
+    caller: Caller | None
+    state: DialogueState
+
+    if TYPE_CHECKING:
+
+        def _after(self, reply: Reply, outcome: str) -> Reply: ...
+
+        def _transfer(self, apology: bool = False) -> Reply: ...
+
+    def _read(self, text: str, *, expecting: str | None) -> set[str]:
+        slots, heard = self.state.slots, self.state.heard
+        filled = read_slots(self.business, slots, text, expecting=expecting, day=self.business.now().date())
+        for slot in filled:
+            setattr(heard, slot, getattr(slots, slot))
+        return filled
+
+    def _missing(self) -> str | None:
+        return next((slot for slot in SLOTS if getattr(self.state.slots, slot) is None), None)
+
+    def _collect(self, text: str) -> Reply:
+        s = self.state
+        self._read(text, expecting=s.asked)
+        slots = s.slots
+        if slots.party_size and slots.party_size > self.business.max_party_size:
+            slots.party_size = None
+            s.asked = "party_size"
+            return Reply(
+                _("Sorry, we can seat at most %(size)s people at one table. How many people should I book for?")
+                % {"size": self.business.max_party_size},
+                "book",
+            )
+        if slots.day and slots.time:
+            verdict, nearest = selectors.availability_check(
+                business=self.business, day=slots.day, time=slots.time, party_size=slots.party_size or 1
+            )
+            if not verdict.ok:
+                return self._offer(verdict, nearest)
+        missing = self._missing()
+        if missing is not None and missing == s.asked and text.strip():
+            # The answer did not fill what was asked: say so with an example, then offer choices, then a person;
+            # never the same question a third time in the same words.
+            s.failures[missing] = s.failures.get(missing, 0) + 1
+            if s.failures[missing] > REPEATS_BEFORE_CHOICES:
+                return self._transfer(apology=True)
+            if s.failures[missing] == REPEATS_BEFORE_CHOICES:
+                return Reply(offer_choices(missing, self._choices(missing)), "book")
+            return Reply(ask_slot_again(missing), "book")
+        s.asked = missing
+        if missing is not None:
+            return Reply(ask_slot(missing), "book")
+        s.stage = Stage.CONFIRM_BOOKING
+        day, time, size, name = slots.filled()
+        return Reply(
+            _("Okay. A table for %(size)s %(day)s at %(time)s, under %(name)s. Shall I book it?")
+            % {"size": size, "day": say_date(day, self.business.now().date()), "time": say_time(time), "name": name},
+            "book",
+        )
+
+    def _choices(self, slot: str) -> list[str]:
+        today = self.business.now().date()
+        if slot == "day":
+            return [say_date(today + dt.timedelta(days=n), today) for n in range(3)]
+        if slot == "party_size":
+            return [str(n) for n in (2, 4, 6) if n <= self.business.max_party_size] or ["1"]
+        day = self.state.slots.day or today
+        free = [
+            dt.time.fromisoformat(row["time"])
+            for row in selectors.availability_for_day(
+                business=self.business, day=day, party_size=self.state.slots.party_size or 1
+            )
+            if row["available"]
+        ]
+        evening = [t for t in free if t.minute == 0 and t.hour >= 18] or [t for t in free if t.minute == 0] or free
+        return [say_time(t) for t in evening[:3]] or [say_time(dt.time(19)), say_time(dt.time(20))]
+
+    def _offer(self, verdict: availability.Verdict, nearest: list[dt.datetime]) -> Reply:
+        slots = self.state.slots
+        today = self.business.now().date()
+        assert slots.day and slots.time, "an offer follows a refused day and time"
+        wanted = at(say_date(slots.day, today), say_time(slots.time))
+        self.state.offers = nearest
+        slots.time = None
+        if not nearest:
+            slots.day = None
+            self.state.asked = "day"
+            return Reply(
+                _("Sorry, %(reason)s. Which other day would suit you?") % {"reason": verdict.explanation}, "book"
+            )
+        self.state.stage = Stage.OFFERS
+        options = either([self._slot(o, nearest[0].date()) for o in nearest])
+        if nearest[0].date() != slots.day:
+            options = at(say_date(nearest[0].date(), today), options)
+        return Reply(
+            _(
+                "Sorry, %(wanted)s is not possible: %(reason)s. The nearest free times are %(options)s. "
+                "Would one of those work?"
+            )
+            % {"wanted": wanted, "reason": verdict.explanation, "options": options},
+            "book",
+        )
+
+    def _slot(self, moment: dt.datetime, day: dt.date) -> str:
+        """A free time offered: just the time on `day`, else the time and its day."""
+        if moment.date() == day:
+            return say_time(moment.time())
+        return at(say_date(moment.date(), self.business.now().date()), say_time(moment.time()))
+
+    def _choose_offer(self, text: str) -> Reply:
+        offers, slots = self.state.offers, self.state.slots
+        t = nlu.normalize(text)
+        choice: dt.datetime | None = None
+        hour = _bare_hour(text)
+        hms = nlu.clock_time(text) or ((hour, 0, None) if hour is not None else None)
+        if hms is not None:
+            offered = {offer.time(): offer for offer in offers}
+            picked = nlu.resolve_time(hms, lambda t: t in offered)
+            choice = offered.get(picked) if picked else None
+        if choice is None and any(w in t for w in ("second", "later", "last", "latter")) and len(offers) > 1:
+            choice = offers[1]
+        elif choice is None and (any(w in t for w in ("first", "earlier", "former")) or nlu.yes_no(text)):
+            choice = offers[0]
+        if choice is None:
+            self.state.stage = Stage.COLLECT
+            if nlu.yes_no(text) is False:
+                self.state.asked = "time"
+                return Reply(_("Okay. What other time would suit you?"), "book")
+            return self._collect(text)
+        slots.day, slots.time = choice.date(), choice.time()
+        self.state.stage = Stage.COLLECT
+        self._read(text, expecting=None)
+        slots.day, slots.time = choice.date(), choice.time()
+        return self._collect("")
+
+    def _confirm_booking(self, text: str) -> Reply:
+        answer = nlu.yes_no(text)
+        s = self.state
+        if answer is not True:
+            # "No, make it five", "actually Saturday": the correction is read and the booking confirmed afresh.
+            before = (s.slots.day, s.slots.time, s.slots.party_size, s.slots.name)
+            self._read(text, expecting=None)
+            s.stage, s.asked = Stage.COLLECT, None
+            if answer is None or (s.slots.day, s.slots.time, s.slots.party_size, s.slots.name) != before:
+                return self._collect("")
+            return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
+        day, time, size, name = s.slots.filled()
+        try:
+            booking = services.reservation_book(
+                business=self.business,
+                day=day,
+                time=time,
+                party_size=size,
+                name=name,
+                caller=self.caller,
+                source_call=self.call,
+            )
+        except Conflict:
+            s.stage = Stage.COLLECT
+            verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
+            return self._offer(verdict, nearest)
+        s.outcome, s.booked = Call.Outcome.BOOKED, booking.pk
+        note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
+        return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
+
+    def _whatsapp_ok(self) -> bool:
+        return bool(
+            self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
+        )
