@@ -1,4 +1,11 @@
-"""`manage.py bench stream`: the live chat socket, timed over a real socket against daphne."""
+"""`manage.py bench stream`: the live chat socket measured as an outside client measures it.
+
+At least 20 real recordings with references (`data/` and `data/dev/`, read in place), played in real
+time in 100 ms frames over `/ws/chat/` against daphne, by clients with a token and no Origin header:
+latency from the last spoken sample (Silero VAD without padding over the audio sent) to the final's
+arrival, one stream and four concurrent streams of different recordings, each WER beside the batch
+WER of the same files, and RSS growth over a long stream.
+"""
 
 from __future__ import annotations
 
@@ -20,22 +27,67 @@ from sawt.testing.streamclient import StreamRun, play
 
 TAIL_SILENCE = 3.0
 CONCURRENT = 4
+MIN_RECORDINGS = 20
+SAMPLE_RATE = 16000
+# A final's own end (the server's VAD) may fall a little before the benchmark's VAD end of speech.
+SPOKEN_SLACK = 0.3
+
+
+def _manifest_rows(folder: Path) -> list[tuple[Path, str]]:
+    """English rows with a reference of one manifest (`reference` in data/, `reference_text` in dev/)."""
+    with open(folder / "manifest.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    found = []
+    for row in rows:
+        reference = (row.get("reference") or row.get("reference_text") or "").strip()
+        if row["language"] == "en" and reference:
+            found.append((folder / row["file"], reference))
+    return found
+
+
+def _pcm(path: Path) -> bytes:
+    from sawt.speech import audio
+
+    samples = audio.decode_audio(path)
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
 
 
 def scorable_files(data: Path) -> list[tuple[str, str, bytes]]:
     """English rows with a reference: (name, reference, PCM16 16 kHz); at least one, or RuntimeError."""
-    from sawt.speech import audio
-
-    with open(data / "manifest.tsv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    files = []
-    for row in rows:
-        if row["language"] == "en" and row["reference"].strip():
-            samples = audio.decode_audio(data / row["file"])
-            files.append((row["file"], row["reference"], (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()))
+    files = [(path.name, reference, _pcm(path)) for path, reference in _manifest_rows(data)]
     if not files:
         raise RuntimeError(f"no scorable English files in {data / 'manifest.tsv'}")
     return files
+
+
+def stream_recordings(data: Path) -> list[tuple[str, str, bytes]]:
+    """Every English recording with a reference in `data/` and `data/dev/`, read in place."""
+    rows = _manifest_rows(data)
+    if (data / "dev" / "manifest.tsv").is_file():
+        rows += _manifest_rows(data / "dev")
+    files = [(str(path.relative_to(data)), reference, _pcm(path)) for path, reference in rows]
+    if len(files) < MIN_RECORDINGS:
+        raise RuntimeError(f"bench stream needs {MIN_RECORDINGS} recordings with references; {data} has {len(files)}")
+    return files
+
+
+def spoken_ends(pcm: bytes) -> list[float]:
+    """Where speech ends in `pcm` (seconds): Silero VAD over the audio sent, without padding."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    samples = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
+    options = VadOptions(speech_pad_ms=0, min_silence_duration_ms=100)
+    return [stamp["end"] / SAMPLE_RATE for stamp in get_speech_timestamps(samples, options)]
+
+
+def spoken_latencies(run: StreamRun, ends: list[float]) -> list[float]:
+    """For each final: its arrival minus the moment the last speech sample before its end was sent."""
+    latencies = []
+    for _, _, end, arrival in run.finals:
+        before = [e for e in ends if e <= end + SPOKEN_SLACK]
+        if before:
+            latencies.append(arrival - run.sent_time(before[-1]))
+    return latencies
 
 
 @contextlib.contextmanager
@@ -62,8 +114,15 @@ def stream_wer(pairs: list[tuple[str, str]]) -> float:
     return round(errors / max(1, words), 4)
 
 
-def stream_figures(runs: list[tuple[str, StreamRun]], references: dict[str, str]) -> dict[str, Any]:
-    latencies = [lat for _, run in runs for lat in run.latencies()]
+def stream_figures(
+    runs: list[tuple[str, StreamRun]], references: dict[str, str], ends: dict[str, list[float]] | None = None
+) -> dict[str, Any]:
+    """Latency (from the last spoken sample when `ends` holds each recording's speech ends, else from
+    the final's own end), partial gaps, WER and errors of finished runs."""
+    if ends is None:
+        latencies = [lat for _, run in runs for lat in run.latencies()]
+    else:
+        latencies = [lat for name, run in runs for lat in spoken_latencies(run, ends[name])]
     return {
         "latency_p50_s": round(float(np.percentile(latencies, 50)), 3) if latencies else None,
         "latency_p95_s": round(float(np.percentile(latencies, 95)), 3) if latencies else None,
@@ -88,9 +147,8 @@ def bench_token(username: str) -> str:
 
 
 async def _stream_all(
-    url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], delay: float
+    url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]]
 ) -> list[tuple[str, StreamRun]]:
-    await asyncio.sleep(delay)
     silence = bytes(int(TAIL_SILENCE * 32000))
     return [(name, await play(url, pcm + silence, headers=headers)) for name, _, pcm in files]
 
@@ -99,15 +157,21 @@ async def _measure(
     url: str, headers: dict[str, str], files: list[tuple[str, str, bytes]], server: DaphneServer | None, seconds: float
 ) -> dict[str, Any]:
     references = {name: reference for name, reference, _ in files}
+    silence = bytes(int(TAIL_SILENCE * 32000))
+    ends = {name: spoken_ends(pcm + silence) for name, _, pcm in files}
     # Warm-up (model load in the server), not counted.
     await play(url, files[0][2][: 32000 * 2], headers=headers, real_time=False)
-    single = await _stream_all(url, headers, files, 0.0)
-    crowd = await asyncio.gather(*(_stream_all(url, headers, files, 0.25 * i) for i in range(CONCURRENT)))
-    result = {**stream_figures(single, references)}
+    single = await _stream_all(url, headers, files)
+    # Four clients at once, each playing every recording in its own order: at any moment the four
+    # streams carry different recordings.
+    step = max(1, len(files) // CONCURRENT)
+    orders = [files[i * step :] + files[: i * step] for i in range(CONCURRENT)]
+    crowd = await asyncio.gather(*(_stream_all(url, headers, order) for order in orders))
+    result = {**stream_figures(single, references, ends)}
     result.update(
         {
             f"concurrent{CONCURRENT}_{k}": v
-            for k, v in stream_figures([r for runs in crowd for r in runs], references).items()
+            for k, v in stream_figures([r for runs in crowd for r in runs], references, ends).items()
         }
     )
     # Memory: one long stream of the files looped (with their pauses) for `seconds`.
@@ -134,7 +198,7 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     from sawt.speech import asr
 
     data = Path(options["data"])
-    files = scorable_files(data)
+    files = stream_recordings(data)
     seconds = options.get("seconds") or (60.0 if options.get("quick") else 600.0)
     batch_wer = stream_wer(
         [(ref, asr.transcribe(np.frombuffer(pcm, "<i2"), language="en").text) for _, ref, pcm in files]
@@ -144,11 +208,15 @@ def bench_stream(options: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     with bench_server(options) as (base, server):
         result = asyncio.run(_measure(f"{base}/ws/chat/", headers, files, server, seconds))
+    result["batch_wer"] = batch_wer
+    result["concurrent4_batch_wer"] = batch_wer  # the same files, decoded in batch
     return {
+        "data": str(data),
+        "recordings": len(files),
         "files": [name for name, _, _ in files],
         "audio_s": round(sum(len(pcm) for _, _, pcm in files) / 32000, 1),
         **result,
-        "batch_wer": batch_wer,
+        "latency_from": "last spoken sample (Silero VAD, no padding, over the audio sent)",
         "model": asr.model_info()["name"],
         "cpu_count": os.cpu_count(),
         "load_avg_before": [round(x, 2) for x in load_before],

@@ -7,6 +7,9 @@ class ChatSession(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_sessions")
     language = models.CharField(max_length=16, default="en")
+    title = models.CharField(max_length=200, blank=True, default="")
+    # Seconds of audio heard so far: a resumed session's times continue from here.
+    audio_seconds = models.FloatField(default=0.0)
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -14,7 +14,7 @@ class ChatSessionListOutput(serializers.ModelSerializer[ChatSession]):
 
     class Meta:
         model = ChatSession
-        fields = ["id", "language", "started_at", "ended_at", "message_count"]
+        fields = ["id", "title", "language", "started_at", "ended_at", "audio_seconds", "message_count"]
 
 
 class ChatSessionDetailOutput(serializers.ModelSerializer[ChatSession]):
@@ -22,4 +22,4 @@ class ChatSessionDetailOutput(serializers.ModelSerializer[ChatSession]):
 
     class Meta:
         model = ChatSession
-        fields = ["id", "language", "started_at", "ended_at", "messages"]
+        fields = ["id", "title", "language", "started_at", "ended_at", "audio_seconds", "messages"]

@@ -2,11 +2,23 @@
 
 The OpenAI SDKs work unchanged with `base_url="http://<sawt>/v1"` and a Sawt token as the API key
 (they send `Authorization: Bearer <key>`).
+
+The web request never runs Whisper: it queues a job on the `speech` queue and waits for its
+events in Redis (each decoded segment, then the whole transcript). `stream=true` relays them as
+Server-Sent Events the way OpenAI's API does (`transcript.text.delta`, then `transcript.text.done`).
+Decoding is faster-whisper's own: beam 5, the request's language, no VAD filter (the VAD filter
+dropped quiet words at the edges of speech and cost 0.3 point of WER on unseen read speech).
 """
 
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpResponse
+import numpy as np
+import numpy.typing as npt
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,8 +28,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sawt.core.audio_input import decode_upload
-from sawt.core.errors import ValidationFailed
+from sawt.core.errors import SawtError, ValidationFailed
+from sawt.core.ratelimit import redis_client
 from sawt.speech import asr, subtitles
+
+# Seconds the request waits for the next event of its job (a queued job waits for a free worker).
+JOB_WAIT_SECONDS = 900
+# Seconds the job's audio and events stay in Redis when nobody reads them.
+JOB_TTL_SECONDS = 3600
+_KEY = "sawt:transcription:{}:{}"
 
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
 
@@ -33,6 +52,9 @@ class TranscriptionInput(serializers.Serializer[None]):
     temperature = serializers.FloatField(required=False, default=None, allow_null=True, min_value=0, max_value=1)
     timestamp_granularities = serializers.ListField(
         child=serializers.ChoiceField(choices=("word", "segment")), required=False, default=list
+    )
+    stream = serializers.BooleanField(
+        required=False, default=False, help_text="Answer Server-Sent Events: transcript.text.delta, then .done."
     )
 
     def to_internal_value(self, data: Any) -> Any:
@@ -98,23 +120,31 @@ class TranscriptionApi(APIView):
         },
         tags=["speech"],
     )
-    def post(self, request: Request) -> Response | HttpResponse:
+    def post(self, request: Request) -> Response | HttpResponse | StreamingHttpResponse:
         data = TranscriptionInput(data=request.data)
         data.is_valid(raise_exception=True)
         options = data.validated_data
-        samples = decode_upload(options["file"])
         try:
-            transcript = asr.transcribe(
-                samples,
-                language=options["language"] or None,
-                initial_prompt=options["prompt"] or None,
-                temperature=options["temperature"],
-                word_timestamps="word" in options["timestamp_granularities"]
-                or options["response_format"] == "verbose_json",
-            )
+            language = asr._language_code(options["language"] or None)
         except ValueError as exc:  # unknown language code
             details = {"fields": {"language": [str(exc)]}}
             raise ValidationFailed(str(exc), code="invalid_language", details=details) from exc
+        samples = decode_upload(options["file"])
+        job = {
+            "language": language,
+            "prompt": options["prompt"] or None,
+            "temperature": options["temperature"],
+            "word_timestamps": "word" in options["timestamp_granularities"]
+            or options["response_format"] == "verbose_json",
+        }
+        key = transcription_job_queue(samples=samples, options=job)
+        if options["stream"]:
+            response = StreamingHttpResponse(_sse(key), content_type="text/event-stream")
+            response["Cache-Control"] = "no-cache"
+            response["X-Accel-Buffering"] = "no"
+            return response
+        transcript = next(t for kind, t in transcription_job_events(key=key) if kind == "done")
+        assert isinstance(transcript, asr.Transcript)
         fmt = options["response_format"]
         if fmt == "json":
             return Response({"text": transcript.text})
@@ -126,3 +156,91 @@ class TranscriptionApi(APIView):
         text = {"text": subtitles.to_text, "srt": subtitles.to_srt, "vtt": subtitles.to_vtt}[fmt](transcript)
         content_type = {"vtt": "text/vtt", "srt": "application/x-subrip"}.get(fmt, "text/plain")
         return HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+
+
+def _sse(key: str) -> Iterator[bytes]:
+    def event(body: dict[str, Any]) -> bytes:
+        return f"data: {json.dumps(body)}\n\n".encode()
+
+    try:
+        for kind, value in transcription_job_events(key=key):
+            if kind == "segment":
+                assert isinstance(value, asr.Segment)
+                yield event({"type": "transcript.text.delta", "delta": value.text, "logprobs": None})
+            else:
+                assert isinstance(value, asr.Transcript)
+                yield event({"type": "transcript.text.done", "text": value.text, "logprobs": None})
+    except SawtError as exc:  # the status line is sent already: the error goes in the stream
+        yield event({"type": "error", "error": {"code": exc.code, "message": exc.message}})
+
+
+def transcription_job_queue(*, samples: npt.NDArray[np.float32], options: dict[str, Any]) -> str:
+    """Hand the audio to a job on the `speech` queue; returns the key its events come under."""
+    from sawt.core.tasks import transcription_run
+
+    key = uuid.uuid4().hex
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    client = redis_client()
+    client.set(_KEY.format(key, "audio"), pcm, ex=JOB_TTL_SECONDS)
+    client.set(_KEY.format(key, "options"), json.dumps(options), ex=JOB_TTL_SECONDS)
+    transcription_run.apply_async(args=[key], queue="speech")
+    return key
+
+
+def transcription_job_run(*, key: str) -> None:
+    """The job: decode the audio, pushing each segment, then the transcript (or an error)."""
+    client = redis_client()
+    events = _KEY.format(key, "events")
+    pcm, raw = client.get(_KEY.format(key, "audio")), client.get(_KEY.format(key, "options"))
+    client.delete(_KEY.format(key, "audio"), _KEY.format(key, "options"))
+
+    def push(body: dict[str, Any]) -> None:
+        client.rpush(events, json.dumps(body))
+        client.expire(events, JOB_TTL_SECONDS)
+
+    if pcm is None or raw is None:
+        push({"type": "error", "code": "job_expired", "message": "The audio was gone before a worker took it."})
+        return
+    options = json.loads(raw)
+    assert isinstance(pcm, bytes)
+    samples = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
+    try:
+        transcript = asr.transcribe(
+            samples,
+            language=options["language"],
+            initial_prompt=options["prompt"],
+            temperature=options["temperature"],
+            word_timestamps=options["word_timestamps"],
+            vad_filter=False,
+            batched=False,
+            on_segment=lambda segment: push({"type": "segment", "segment": dataclasses.asdict(segment)}),
+        )
+    except Exception as exc:
+        push({"type": "error", "code": "transcription_failed", "message": f"The audio could not be transcribed: {exc}"})
+        raise
+    push({"type": "done", "transcript": dataclasses.asdict(transcript)})
+
+
+def _segment(body: dict[str, Any]) -> asr.Segment:
+    return asr.Segment(**{**body, "words": [asr.Word(**word) for word in body.get("words", [])]})
+
+
+def transcription_job_events(*, key: str) -> Iterator[tuple[str, asr.Segment | asr.Transcript]]:
+    """The job's events as they come: ("segment", Segment)..., then ("done", Transcript)."""
+    client = redis_client()
+    events = _KEY.format(key, "events")
+    while True:
+        item = client.blpop([events], timeout=JOB_WAIT_SECONDS)
+        if item is None:
+            raise SawtError("No speech worker answered in time.", code="transcription_timeout", status_code=503)
+        body = json.loads(item[1])
+        if body["type"] == "segment":
+            yield "segment", _segment(body["segment"])
+        elif body["type"] == "error":
+            raise SawtError(body["message"], code=body["code"], status_code=500)
+        else:
+            transcript = body["transcript"]
+            segments = [_segment(segment) for segment in transcript.pop("segments")]
+            client.delete(events)
+            yield "done", asr.Transcript(**{**transcript, "segments": segments})
+            return

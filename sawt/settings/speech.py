@@ -18,3 +18,8 @@ SAWT_LLM_BASE_URL = env.str("SAWT_LLM_BASE_URL", default="")
 SAWT_LLM_MODEL = env.str("SAWT_LLM_MODEL", default="")
 SAWT_LLM_API_KEY = env.str("SAWT_LLM_API_KEY", default="")
 SAWT_LLM_TIMEOUT = env.float("SAWT_LLM_TIMEOUT", default=10.0)
+
+# The live chat (/ws/chat/): open microphone streams one user, and one process, may hold at once;
+# over either cap a socket gets the error `busy` and is closed with 1013 (try again later).
+SAWT_CHAT_MAX_STREAMS_PER_USER = env.int("SAWT_CHAT_MAX_STREAMS_PER_USER", default=8)
+SAWT_CHAT_MAX_STREAMS = env.int("SAWT_CHAT_MAX_STREAMS", default=32)

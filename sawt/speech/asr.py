@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,6 +194,7 @@ def transcribe(
     task: str = "transcribe",
     vad_parameters: dict[str, Any] | None = None,
     config: SpeechConfig | None = None,
+    on_segment: Callable[[Segment], None] | None = None,
 ) -> Transcript:
     """Transcribe float32 mono 16 kHz samples.
 
@@ -202,6 +203,7 @@ def transcribe(
     ``model_info()["multilingual"]`` before offering other languages.
     ``batched=None`` batches inputs of ``asr_batched_min_seconds`` or more.
     ``temperature=None`` keeps Whisper's fallback schedule (0.0 ... 1.0).
+    ``on_segment`` is called with each segment as soon as it is decoded (to stream the text).
     """
     cfg = config or get_config()
     samples = _as_float_audio(audio)
@@ -236,7 +238,7 @@ def transcribe(
         raw_segments, info = pipeline.transcribe(samples, batch_size=cfg.asr_batch_size, **options)
     else:
         raw_segments, info = loaded.model.transcribe(samples, **options)
-    segments = _convert(raw_segments)
+    segments = _convert(raw_segments, on_segment)
     return Transcript(
         language=info.language,
         language_probability=float(info.language_probability),
@@ -248,7 +250,7 @@ def transcribe(
     )
 
 
-def _convert(raw_segments: Iterable[Any]) -> list[Segment]:
+def _convert(raw_segments: Iterable[Any], on_segment: Callable[[Segment], None] | None = None) -> list[Segment]:
     segments = []
     for index, seg in enumerate(raw_segments):
         words = [Word(float(w.start), float(w.end), str(w.word), float(w.probability)) for w in (seg.words or [])]
@@ -267,6 +269,8 @@ def _convert(raw_segments: Iterable[Any]) -> list[Segment]:
                 compression_ratio=float(seg.compression_ratio),
             )
         )
+        if on_segment is not None:
+            on_segment(segments[-1])
     return segments
 
 

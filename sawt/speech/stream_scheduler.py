@@ -4,7 +4,10 @@ All streams share the process-wide Whisper model (``asr.get_asr_model``), or the
 ``SpeechConfig`` names (a Hindi phone call uses the multilingual model). A single worker thread
 owns them for streaming work: finals always go before partials, jobs waiting together are decoded as
 one batch (one encoder call for several streams), and each stream has at most one partial queued,
-so a busy CPU lowers the partial rate instead of building a backlog.
+so a busy CPU lowers the partial rate instead of building a backlog. Streams take turns (round
+robin): a stream with several finals queued does not hold back the next stream's first one, and
+partials ride along in a batch of finals when there is room, so one stream's queue of finals never
+silences the others' partials. A decode thread that dies is replaced, and the jobs it held fail.
 
 The encoder is run on the utterance itself (padded to a few seconds) rather than on Whisper's
 fixed 30 s window: CTranslate2 accepts shorter mel inputs, and the encoder pass is what dominates
@@ -50,6 +53,7 @@ class Hypothesis:
 @dataclass(order=True)
 class _Job:
     priority: int
+    turn: int  # the stream's round: one job of each stream per round, oldest rounds first
     seq: int
     audio: npt.NDArray[np.float32] = field(compare=False)
     language: str | None = field(compare=False)
@@ -72,6 +76,8 @@ class DecodeScheduler:
         self.decode_seconds = 0.3
         self.active_streams = 0
         self._warm: dict[str | None, Future[Hypothesis]] = {}
+        self._turns: dict[tuple[int, object], int] = {}
+        self._served = [0, 0]  # the round being served, finals and partials
         self.finals_pending = 0  # queued or running; streams hold back partials meanwhile
 
     def submit(
@@ -81,11 +87,21 @@ class DecodeScheduler:
         final: bool,
         language: str | None = "en",
         config: SpeechConfig | None = None,
+        stream: object = None,
     ) -> Future[Hypothesis]:
-        """Queue one decode; ``config`` picks another model than the engine's default."""
+        """Queue one decode; ``config`` picks another model than the engine's default, ``stream``
+        (any hashable key) names the stream whose turn it takes."""
         future: Future[Hypothesis] = Future()
+        priority = FINAL if final else PARTIAL
+        with self._cond:
+            key = (priority, stream if stream is not None else object())
+            turn = max(self._served[priority], self._turns.get(key, -1) + 1)
+            self._turns[key] = turn
+            if len(self._turns) > 4096:  # forget streams long gone (their turns are all served)
+                self._turns = {k: t for k, t in self._turns.items() if t >= self._served[k[0]]}
         job = _Job(
-            FINAL if final else PARTIAL,
+            priority,
+            turn,
             next(self._seq),
             audio,
             language,
@@ -100,8 +116,7 @@ class DecodeScheduler:
         with self._cond:
             heapq.heappush(self._heap, job)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="sawt-stream-decoder", daemon=True)
-                self._thread.start()
+                self._start_thread()
             self._cond.notify()
         return future
 
@@ -114,8 +129,17 @@ class DecodeScheduler:
         model = config.asr_model if config is not None else None
         with self._cond:
             if model not in self._warm:
-                self._warm[model] = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True, config=config)
+                future = self.submit(np.zeros(SAMPLE_RATE, dtype=np.float32), final=True, config=config)
+                self._warm[model] = future
+                future.add_done_callback(lambda done: self._forget_failed_warm_up(model, done))
             return self._warm[model]
+
+    def _forget_failed_warm_up(self, model: str | None, future: Future[Hypothesis]) -> None:
+        """A failed warm-up (model missing, out of memory) is tried again by the next caller."""
+        if future.cancelled() or future.exception() is not None:
+            with self._cond:
+                if self._warm.get(model) is future:
+                    del self._warm[model]
 
     def queued(self) -> int:
         with self._cond:
@@ -131,13 +155,15 @@ class DecodeScheduler:
             while not self._heap:
                 self._cond.wait()
             first = heapq.heappop(self._heap)
+            self._served[first.priority] = max(self._served[first.priority], first.turn)
             batch = [first]
-            # Same kind and decoding options only, so finals never wait on a partial's batch.
+            # Same decoding options only; a partial joins a batch of finals only where there is room
+            # (taken in order, finals come first), so a final never waits for a partial's batch.
             keep: list[_Job] = []
             while self._heap and len(batch) < self.max_batch:
                 job = heapq.heappop(self._heap)
                 same = (
-                    job.priority == first.priority
+                    job.priority >= first.priority
                     and job.beam_size == first.beam_size
                     and job.language == first.language
                     and job.config == first.config
@@ -145,30 +171,50 @@ class DecodeScheduler:
                 (batch if same else keep).append(job)
             for job in keep:
                 heapq.heappush(self._heap, job)
+            for job in batch:
+                self._served[job.priority] = max(self._served[job.priority], job.turn)
             return batch
 
     def _run(self) -> None:
-        while True:
-            batch = [job for job in self._take_batch() if job.future.set_running_or_notify_cancel()]
-            if not batch:
-                continue
-            started = time.perf_counter()
-            try:
-                results = decode_batch(
-                    [j.audio for j in batch],
-                    language=batch[0].language,
-                    beam_size=batch[0].beam_size,
-                    config=batch[0].config,
-                )
-            except Exception as exc:  # a model error fails these jobs, not the worker
-                log.exception("stream decode failed")
-                for job in batch:
-                    job.future.set_exception(exc)
-                continue
-            elapsed = time.perf_counter() - started
-            self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed / len(batch) ** 0.5
-            for job, result in zip(batch, results, strict=True):
-                job.future.set_result(result)
+        taken: list[_Job] = []
+        try:
+            while True:
+                taken = self._take_batch()
+                batch = [job for job in taken if job.future.set_running_or_notify_cancel()]
+                if batch:
+                    self._decode(batch)
+        except BaseException as exc:  # the thread dies: its jobs fail, and a new thread takes the queue
+            log.exception("stream decoder thread died")
+            for job in taken:
+                if not job.future.done():
+                    job.future.set_exception(RuntimeError(f"decoder thread died: {exc!r}"))
+            with self._cond:
+                self._thread = None
+                if self._heap:
+                    self._start_thread()
+
+    def _start_thread(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="sawt-stream-decoder", daemon=True)
+        self._thread.start()
+
+    def _decode(self, batch: list[_Job]) -> None:
+        started = time.perf_counter()
+        try:
+            results = decode_batch(
+                [j.audio for j in batch],
+                language=batch[0].language,
+                beam_size=batch[0].beam_size,
+                config=batch[0].config,
+            )
+        except Exception as exc:  # a model error fails these jobs, not the worker
+            log.exception("stream decode failed")
+            for job in batch:
+                job.future.set_exception(exc)
+            return
+        elapsed = time.perf_counter() - started
+        self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed / len(batch) ** 0.5
+        for job, result in zip(batch, results, strict=True):
+            job.future.set_result(result)
 
 
 def _tokenizer(model: Any, language: str | None) -> Any:

@@ -6,11 +6,16 @@
 - Silero VAD (faster-whisper's model, run chunk by chunk with its state carried over) gates the
   decoder: silence and noise never reach Whisper, so they produce no text.
 - When speech pauses, the final decode starts at once (speculatively); it is kept and sent once
-  the pause has lasted ``endpoint_silence`` seconds, and dropped if the speaker goes on.
+  the pause has lasted ``endpoint_silence`` seconds (``short_endpoint`` after a very short
+  segment), and dropped if the speaker goes on.
 - Partials: the newest hypothesis is split into a confirmed prefix (words two successive
   hypotheses agree on, never rewritten afterwards) and an unstable tail.
+- No audio between two finals is skipped: the next utterance starts where the previous final's
+  decoded audio ended, so a word the VAD scores low (a quiet "but", a clause begun softly after a
+  short pause) is decoded with what follows it. Only a gap longer than ``max_gap`` loses its start.
 - Memory is bounded: only the current utterance (at most ``max_utterance`` seconds, cut at the
-  quietest moment when longer) and a short pre-roll are kept, so an hour costs what a minute does.
+  quietest moment when longer) and at most ``max_gap`` of audio since the last final are kept, so
+  an hour costs what a minute does.
 - ``stop`` sends a final for everything said, waits for every final, then ``Done``.
 
 Decoding goes through the shared ``DecodeScheduler`` (one model per process for all streams).
@@ -46,8 +51,14 @@ class StreamOptions:
     vad_off_threshold: float = 0.35
     endpoint_silence: float = 0.3
     speculate_after: float = 0.1
-    min_speech: float = 0.2
+    min_speech: float = 0.1
     speech_pad: float = 0.3
+    max_gap: float = 2.0
+    # A segment with less speech than `short_speech` ("and", "uh", the first word of a clause) decoded
+    # alone reads as noise to Whisper: it may wait for a longer pause (`short_endpoint`; None: the
+    # usual one), so the clause after it joins it. The chat waits; a phone call answers "yes" at once.
+    short_speech: float = 0.5
+    short_endpoint: float | None = None
     partial_every: float = 0.5
     max_utterance: float = 20.0
 
@@ -66,11 +77,20 @@ class Final:
 
 
 @dataclass(frozen=True)
+class Failed:
+    """The final of speech from ``start`` to ``end`` could not be decoded; the stream goes on."""
+
+    start: float
+    end: float
+    error: str
+
+
+@dataclass(frozen=True)
 class Done:
     pass
 
 
-StreamEvent = Partial | Final | Done
+StreamEvent = Partial | Final | Failed | Done
 
 
 class SileroStream:
@@ -143,12 +163,17 @@ class StreamingTranscriber:
         self._vad: SileroStream | None = None
         self._events: asyncio.Queue[StreamEvent] = asyncio.Queue()
         self._leftover = np.zeros(0, dtype=np.float32)
+        self._odd_byte = b""  # PCM16 may be split anywhere: half a sample waits for the next chunk
         self._samples = 0  # samples run through the VAD so far: the stream's clock
         self._pad = int(self.options.speech_pad * SAMPLE_RATE)
+        # Audio since the last final is kept up to this much and decoded with the next utterance.
+        self._drop_after = 2 * max(self.options.endpoint_silence * 2, self.options.short_endpoint or 0.0) * SAMPLE_RATE
+        self._gap = max(self._pad, int(self.options.max_gap * SAMPLE_RATE) // VAD_CHUNK * VAD_CHUNK)
         self._preroll = np.zeros(0, dtype=np.float32)
         self._utterance: list[FloatArray] = []
         self._probs: list[float] = []
         self._utt_start = 0
+        self._speech_start = 0
         self._in_speech = False
         self._speech_samples = 0
         self._silence_samples = 0
@@ -157,7 +182,8 @@ class StreamingTranscriber:
         self._partial_future: Future[Hypothesis] | None = None
         self._previous_words: list[str] = []
         self._confirmed: list[str] = []
-        self._speculative: tuple[int, asyncio.Future[Hypothesis]] | None = None
+        # (last speech sample, end of the audio decoded, the decode) of a final not yet kept.
+        self._speculative: tuple[int, int, asyncio.Future[Hypothesis]] | None = None
         self._finals: deque[tuple[int, int, asyncio.Future[Hypothesis]]] = deque()
         self._stopped = False
         self._done = False
@@ -169,12 +195,20 @@ class StreamingTranscriber:
         """The caller is speaking, or what they said is still being decoded (not silence yet)."""
         return self._in_speech or self._speculative is not None or bool(self._finals)
 
+    @property
+    def stopping(self) -> bool:
+        """``stop`` was called: what is left is being finalised, then ``Done``."""
+        return self._stopped
+
     # --- input -------------------------------------------------------------------------------
     async def push(self, pcm: bytes) -> None:
-        """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte is dropped)."""
+        """Feed PCM16LE mono 16 kHz bytes (any length; an odd trailing byte waits for the next chunk)."""
         if self._stopped:
             return
-        samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        pcm = self._odd_byte + pcm
+        even = len(pcm) // 2 * 2
+        self._odd_byte = pcm[even:]
+        samples = np.frombuffer(pcm[:even], dtype="<i2").astype(np.float32) / 32768.0
         data = np.concatenate([self._leftover, samples])
         usable = len(data) // VAD_CHUNK * VAD_CHUNK
         self._leftover = data[usable:]
@@ -199,19 +233,20 @@ class StreamingTranscriber:
         speaking = prob >= (opts.vad_off_threshold if self._in_speech else opts.vad_threshold)
         if not self._utterance:
             if not speaking:
-                self._preroll = np.concatenate([self._preroll, chunk])[-self._pad :]
+                self._preroll = np.concatenate([self._preroll, chunk])[-self._gap :]
                 return
             self._utterance = [self._preroll] if len(self._preroll) else []
             self._probs = [0.0] * (len(self._preroll) // VAD_CHUNK)
             self._utt_start = self._samples - VAD_CHUNK - len(self._preroll)
             self._preroll = np.zeros(0, dtype=np.float32)
             self._speech_samples = 0
+            self._speech_start = self._samples - VAD_CHUNK
             self._last_partial_at = self._samples
         self._utterance.append(chunk)
         self._probs.append(prob)
         if speaking:
             if self._speculative is not None:
-                self._speculative[1].cancel()  # the pause did not hold: the speaker goes on
+                self._speculative[2].cancel()  # the pause did not hold: the speaker goes on
                 self._speculative = None
             self._in_speech = True
             self._speech_samples += VAD_CHUNK
@@ -222,7 +257,7 @@ class StreamingTranscriber:
             self._in_speech = False
             if self._silence_samples == _chunks(opts.speculate_after) * VAD_CHUNK:
                 self._start_speculative_final()
-            elif self._silence_samples > opts.endpoint_silence * SAMPLE_RATE * 4 and self._speculative is None:
+            elif self._silence_samples > self._drop_after and self._speculative is None:
                 self._drop_utterance()  # noise that never became speech long enough to decode
         if self._samples - self._utt_start > opts.max_utterance * SAMPLE_RATE:
             self._cut_long_utterance()
@@ -236,33 +271,44 @@ class StreamingTranscriber:
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
             return
         # Whisper needs a little trailing context after the last word: decode what we have.
-        self._speculative = (self._speech_end, self._submit(self._utterance_audio(), final=True))
+        audio = self._utterance_audio()
+        self._speculative = (self._speech_end, self._utt_start + len(audio), self._submit(audio, final=True))
 
     def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
         return asyncio.wrap_future(
-            self.scheduler.submit(audio, final=final, language=self.language, config=self.config)
+            self.scheduler.submit(audio, final=final, language=self.language, config=self.config, stream=id(self))
         )
 
     def _maybe_emit_final(self) -> None:
         """Keep the speculative decode once the pause has held long enough."""
         if self._speculative is None or self._in_speech:
             return
-        if self._silence_samples < self.options.endpoint_silence * SAMPLE_RATE:
+        opts = self.options
+        wait = opts.endpoint_silence
+        if self._speech_samples < opts.short_speech * SAMPLE_RATE:
+            wait = max(wait, opts.short_endpoint or 0.0)
+        if self._silence_samples < wait * SAMPLE_RATE:
             return
-        end, future = self._speculative
+        end, decoded, future = self._speculative
         self._speculative = None
-        self._commit(end, future)
+        self._commit(end, future, decoded=decoded)
 
-    def _commit(self, end: int, future: asyncio.Future[Hypothesis], *, cut: bool = False) -> None:
-        """Queue a final for utterance audio up to ``end`` and start the next utterance after it.
+    def _commit(
+        self, end: int, future: asyncio.Future[Hypothesis], *, cut: bool = False, decoded: int | None = None
+    ) -> None:
+        """Queue a final for speech up to ``end`` and start the next utterance where its decoded
+        audio (``decoded``, by default ``end``) stops, so no sample falls between two finals.
 
-        After an endpoint the rest is trailing silence and goes; after a length cut (``cut``) the
-        rest is speech still being said and is kept, whatever the current chunk sounds like.
+        After an endpoint the rest waits as the next utterance's lead-in (at most ``max_gap``);
+        after a length cut (``cut``) the rest is speech still being said and stays the utterance.
         """
-        self._finals.append((self._utt_start, end, future))
+        start = max(self._utt_start, self._speech_start - self._pad)
+        self._finals.append((start, end, future))
         future.add_done_callback(lambda _: self._flush_finals())
-        keep = self._utterance_audio()[max(0, end - self._utt_start) :]
-        self._utt_start = end
+        boundary = end if decoded is None else decoded
+        keep = self._utterance_audio()[max(0, boundary - self._utt_start) :]
+        self._utt_start = boundary
+        self._speech_start = boundary
         self._utterance = [keep] if len(keep) else []
         self._probs = self._probs[-(len(keep) // VAD_CHUNK) :] if len(keep) >= VAD_CHUNK else []
         self._speech_samples = 0
@@ -274,7 +320,7 @@ class StreamingTranscriber:
 
     def _drop_utterance(self) -> None:
         if self._utterance:
-            self._preroll = self._utterance_audio()[-self._pad :]
+            self._preroll = self._utterance_audio()[-self._gap :]
         self._utterance = []
         self._probs = []
         self._speech_samples = 0
@@ -292,7 +338,7 @@ class StreamingTranscriber:
         quietest = len(self._probs) - tail + int(np.argmin(window))
         end = self._utt_start + quietest * VAD_CHUNK
         if self._speculative is not None:
-            self._speculative[1].cancel()
+            self._speculative[2].cancel()
             self._speculative = None
         self._commit(end, self._submit(self._utterance_audio(end), final=True), cut=True)
         self._speech_samples = self._samples - self._utt_start
@@ -300,7 +346,11 @@ class StreamingTranscriber:
     def _flush_finals(self) -> None:
         while self._finals and self._finals[0][2].done():
             start, end, future = self._finals.popleft()
-            if future.cancelled() or future.exception() is not None:
+            if future.cancelled():
+                continue
+            if future.exception() is not None:
+                when = (round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3))
+                self._events.put_nowait(Failed(*when, str(future.exception()) or type(future.exception()).__name__))
                 continue
             hypothesis = future.result()
             if not is_hallucination(hypothesis):
@@ -317,8 +367,6 @@ class StreamingTranscriber:
             return
         if self._finals:
             return  # this stream's previous final goes out first: a partial must never overtake it
-        if self.scheduler.finals_pending:
-            return  # finals first: a partial started now would delay someone's final
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
             return
         interval = self.scheduler.partial_interval(self.options.partial_every)
@@ -361,9 +409,9 @@ class StreamingTranscriber:
             await self.push(np.zeros(VAD_CHUNK - len(self._leftover), dtype="<i2").tobytes())
         self._stopped = True
         if self._speculative is not None:
-            end, future = self._speculative
+            end, decoded, future = self._speculative
             self._speculative = None
-            self._commit(end, future)
+            self._commit(end, future, decoded=decoded)
         elif self._utterance and self._speech_samples >= self.options.min_speech * SAMPLE_RATE:
             end = min(self._samples, self._speech_end + int(self.options.speech_pad * SAMPLE_RATE))
             self._commit(end, self._submit(self._utterance_audio(end), final=True))

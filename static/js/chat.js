@@ -14,6 +14,8 @@ let recording = false;
 let reconnectDelay = 1000;
 let reconnectTimer = null;
 const backlog = [];
+let sessionId = null; // the server's id of the running session: a reconnect resumes it
+let nextSessionsPage = null;
 
 function setStatus(text, kind = "") {
   statusLine.textContent = text;
@@ -35,7 +37,9 @@ function connect() {
       reconnectDelay = 1000;
       socket = ws;
       if (recording) {
-        ws.send(JSON.stringify({ event: "start", language: "en" }));
+        const start = { event: "start", language: "en" };
+        if (sessionId !== null) start.session = sessionId;
+        ws.send(JSON.stringify(start));
         while (backlog.length) ws.send(backlog.shift());
         setStatus("Listening… speak now.", "live");
       }
@@ -72,21 +76,56 @@ function scheduleReconnect(wasOpen) {
   }, reconnectDelay);
 }
 
+// One format for every date on the page, whether the server rendered it or this script did.
+function formatDate(iso) {
+  const date = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function formatOffset(seconds) {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+function lineItem(message) {
+  const item = document.createElement("li");
+  const time = document.createElement("span");
+  time.className = "time";
+  time.textContent = formatOffset(message.start);
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = message.payload ?? message.text;
+  item.append(time, " ", text);
+  item.title = `${message.start.toFixed(1)}–${message.end.toFixed(1)} s`;
+  return item;
+}
+
+const SERVER_ERRORS = {
+  busy: "The server is busy with other live streams. Try again in a moment.",
+  too_fast: "Audio is arriving faster than it is spoken; some was dropped.",
+  transcription_failed: "A sentence could not be transcribed; listening goes on.",
+  storage_failed: "A sentence could not be saved; listening goes on.",
+  unknown_session: "The previous session could not be resumed; a new one started.",
+};
+
 function handleMessage(message) {
-  if (message.type === "partial") {
+  if (message.type === "session") {
+    sessionId = message.id;
+  } else if (message.type === "partial") {
     partialLine.textContent = message.payload;
   } else if (message.type === "text") {
-    const item = document.createElement("li");
-    item.textContent = message.payload;
-    item.title = `${message.start.toFixed(1)}–${message.end.toFixed(1)} s`;
-    finalsList.appendChild(item);
+    finalsList.appendChild(lineItem(message));
     partialLine.textContent = "";
   } else if (message.type === "done") {
     partialLine.textContent = "";
-    if (!recording) setStatus("Saved. Press the microphone to start again.");
+    if (!recording) {
+      sessionId = null;
+      setStatus("Saved. Press the microphone to start again.");
+    }
     refreshSessions();
   } else if (message.type === "error") {
-    setStatus(`Server: ${message.message}`, "error");
+    setStatus(SERVER_ERRORS[message.code] || `Server: ${message.message}`, "error");
   }
 }
 
@@ -107,6 +146,9 @@ function micErrorMessage(error) {
     return "No microphone was found. Plug one in, then press the microphone again.";
   }
   if (error.name === "NotSupportedError") return error.message;
+  if (error.name === "AudioProcessingError") {
+    return `This browser could not process the microphone's audio (${error.cause?.message || error.message}). The microphone was released; press it to try again.`;
+  }
   return `The microphone could not start: ${error.message}`;
 }
 
@@ -133,6 +175,7 @@ async function startRecording() {
     return;
   }
   recording = true;
+  sessionId = null; // a new session; the server names it
   socket.send(JSON.stringify({ event: "start", language: "en" }));
   micButton.disabled = false;
   micButton.setAttribute("aria-pressed", "true");
@@ -155,14 +198,37 @@ function stopRecording(sendStop) {
 
 micButton.addEventListener("click", () => (recording ? stopRecording(true) : startRecording()));
 
+function sessionTitle(session) {
+  const count = `${session.message_count} message${session.message_count === 1 ? "" : "s"}`;
+  return `${session.title || formatDate(session.started_at)} · ${count}`;
+}
+
+function actionButton(label, action) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button";
+  button.dataset.action = action;
+  button.textContent = label;
+  return button;
+}
+
 function sessionItem(session) {
   const item = document.createElement("li");
   const details = document.createElement("details");
   details.dataset.sessionId = session.id;
   const summary = document.createElement("summary");
-  const when = new Date(session.started_at).toLocaleString();
-  summary.textContent = `${when} · ${session.message_count} message${session.message_count === 1 ? "" : "s"}`;
+  summary.textContent = sessionTitle(session);
   details.appendChild(summary);
+  const actions = document.createElement("p");
+  actions.className = "chat-session-actions";
+  actions.append(actionButton("Rename", "rename"), actionButton("Copy", "copy"), actionButton("Delete", "delete"));
+  for (const kind of ["txt", "srt", "vtt"]) {
+    const link = document.createElement("a");
+    link.href = `/api/v1/chat/sessions/${session.id}/export/${kind}/`;
+    link.textContent = kind;
+    actions.append(" ", link);
+  }
+  details.appendChild(actions);
   details.appendChild(document.createElement("ol")).className = "chat-session-messages";
   item.appendChild(details);
   return item;
@@ -174,13 +240,7 @@ async function loadSession(details) {
   const response = await fetch(`/api/v1/chat/sessions/${details.dataset.sessionId}/`, { credentials: "same-origin" });
   if (!response.ok) return;
   const session = await response.json();
-  list.replaceChildren(
-    ...session.messages.map((message) => {
-      const li = document.createElement("li");
-      li.textContent = message.text;
-      return li;
-    }),
-  );
+  list.replaceChildren(...session.messages.map(lineItem));
   details.dataset.loaded = "1";
 }
 
@@ -188,10 +248,64 @@ sessionsList.addEventListener("toggle", (event) => {
   if (event.target.open) loadSession(event.target);
 }, true);
 
-async function refreshSessions() {
-  const response = await fetch("/api/v1/chat/sessions/?page_size=20", { credentials: "same-origin" });
+function csrfToken() {
+  return document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] || "";
+}
+
+async function sessionRequest(id, method, body) {
+  return fetch(`/api/v1/chat/sessions/${id}/`, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+sessionsList.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  const details = button.closest("details");
+  const id = details.dataset.sessionId;
+  if (button.dataset.action === "delete") {
+    if (!window.confirm("Delete this session and its text?")) return;
+    const response = await sessionRequest(id, "DELETE");
+    if (response.ok) details.closest("li").remove();
+    else setStatus("The session could not be deleted.", "error");
+  } else if (button.dataset.action === "rename") {
+    const title = window.prompt("Name this session", details.dataset.title || "");
+    if (title === null) return;
+    const response = await sessionRequest(id, "PATCH", { title });
+    if (!response.ok) return setStatus("The session could not be renamed.", "error");
+    const session = await response.json();
+    details.dataset.title = session.title;
+    details.querySelector("summary").textContent = sessionTitle({ ...session, message_count: session.messages.length });
+  } else if (button.dataset.action === "copy") {
+    await loadSession(details);
+    const text = [...details.querySelectorAll("ol .text")].map((node) => node.textContent).join("\n");
+    try {
+      await navigator.clipboard.writeText(text);
+      setStatus("Copied.");
+    } catch {
+      setStatus("The browser did not allow copying; select the text instead.", "error");
+    }
+  }
+});
+
+const moreButton = document.getElementById("chat-more-sessions");
+
+async function refreshSessions(url = "/api/v1/chat/sessions/?page_size=20", append = false) {
+  const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) return;
   const page = await response.json();
-  if (page.results.length === 0) return;
-  sessionsList.replaceChildren(...page.results.map(sessionItem));
+  nextSessionsPage = page.next;
+  if (moreButton) moreButton.hidden = !page.next;
+  if (page.results.length === 0 && !append) return;
+  const items = page.results.map(sessionItem);
+  if (append) sessionsList.append(...items);
+  else sessionsList.replaceChildren(...items);
 }
+
+if (moreButton) moreButton.addEventListener("click", () => nextSessionsPage && refreshSessions(nextSessionsPage, true));
+
+// The server's first page, drawn by this script too, so dates and actions read the same after a reload.
+refreshSessions();

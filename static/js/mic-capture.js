@@ -7,7 +7,8 @@
 //
 // onFrame receives ArrayBuffers of PCM16LE mono 16 kHz, 100 ms each (3200 bytes), ready to send
 // as binary WebSocket frames. startCapture rejects when the microphone is refused or missing
-// (error.name is the browser's: NotAllowedError, NotFoundError, ...); onError reports a device
+// (error.name is the browser's: NotAllowedError, NotFoundError, ...; AudioProcessingError when the
+// audio graph cannot be built, the microphone released first); onError reports a device
 // that ends while capturing. stop() releases the microphone and the audio context.
 
 const WORKLET_URL = new URL("./pcm-worklet.js", import.meta.url);
@@ -25,24 +26,29 @@ export async function startCapture({ onFrame, onError = () => {} }) {
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   });
-  let context;
+  // The context runs at the device's own rate: Firefox cannot connect a microphone to a context
+  // whose rate differs from the device's, and the worklet resamples to 16 kHz whatever it gets.
+  let context = null;
+  let source = null;
+  let node = null;
   try {
-    context = new AudioContext({ sampleRate: 16000 });
-  } catch {
-    context = new AudioContext(); // the worklet resamples whatever rate we get
-  }
-  try {
+    context = new AudioContext();
     await context.audioWorklet.addModule(WORKLET_URL);
+    source = context.createMediaStreamSource(stream);
+    node = new AudioWorkletNode(context, "pcm-worklet", { numberOfInputs: 1, numberOfOutputs: 0 });
+    node.port.onmessage = (event) => onFrame(event.data);
+    source.connect(node);
+    if (context.state === "suspended") await context.resume();
   } catch (error) {
+    // Whatever failed, the microphone is released (its indicator goes off) before the error is told.
     stream.getTracks().forEach((track) => track.stop());
-    await context.close();
-    throw error;
+    if (source) source.disconnect();
+    if (context) context.close().catch(() => {});
+    const failure = new Error(`The browser could not process the microphone's audio: ${error.message || error}`);
+    failure.name = "AudioProcessingError";
+    failure.cause = error;
+    throw failure;
   }
-  const source = context.createMediaStreamSource(stream);
-  const node = new AudioWorkletNode(context, "pcm-worklet", { numberOfInputs: 1, numberOfOutputs: 0 });
-  node.port.onmessage = (event) => onFrame(event.data);
-  source.connect(node);
-  if (context.state === "suspended") await context.resume();
 
   let stopped = false;
   const stop = () => {

@@ -86,3 +86,81 @@ def test_it_explains_a_refused_microphone_and_an_unreachable_server(chat_server)
             page.screenshot(path="/tmp/sawt-chat-down.png")
         finally:
             browser.close()
+
+
+# Firefox cannot connect a microphone to an AudioContext whose rate differs from the device's: the
+# context is made, then createMediaStreamSource throws. This makes Chromium do the same.
+FIREFOX_AUDIO_CONTEXT = """
+(() => {
+  const Native = window.AudioContext;
+  window.AudioContext = class extends Native {
+    constructor(options) {
+      super(options);
+      if (options && options.sampleRate) {
+        this.createMediaStreamSource = () => {
+          throw new DOMException(
+            "AudioContext.createMediaStreamSource: Connecting AudioNodes from AudioContexts with " +
+              "different sample-rate is currently not supported.",
+            "NotSupportedError",
+          );
+        };
+      }
+    }
+  };
+})();
+"""
+
+
+def test_it_transcribes_in_a_browser_that_refuses_a_fixed_rate_audio_context(chat_server, speech_wav):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={speech_wav}"],
+        )
+        try:
+            page = browser.new_page()
+            page.add_init_script(FIREFOX_AUDIO_CONTEXT)
+            sign_in(page, chat_server)
+
+            page.click("#chat-mic")
+            expect(page.locator("#chat-status")).to_contain_text("Listening", timeout=20_000)
+            expect(page.locator("#chat-finals")).to_contain_text("country", timeout=60_000)
+            page.click("#chat-mic")
+            expect(page.locator("#chat-status")).to_contain_text("Saved", timeout=30_000)
+        finally:
+            browser.close()
+
+
+def test_a_capture_error_releases_the_microphone_and_says_what_happened(chat_server, speech_wav):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={speech_wav}"],
+        )
+        try:
+            page = browser.new_page()
+            # Every audio graph fails to build; the page must stop the tracks it opened.
+            page.add_init_script(
+                """
+                window.__tracks = [];
+                const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+                navigator.mediaDevices.getUserMedia = async (c) => {
+                  const s = await getUserMedia(c); window.__tracks.push(...s.getTracks()); return s;
+                };
+                AudioContext.prototype.createMediaStreamSource = function () {
+                  throw new DOMException("The audio device failed.", "NotSupportedError");
+                };
+                """
+            )
+            sign_in(page, chat_server)
+
+            page.click("#chat-mic")
+            expect(page.locator("#chat-status")).to_contain_text("could not process the microphone", timeout=20_000)
+            states = page.evaluate("window.__tracks.map((t) => t.readyState)")
+            assert states and set(states) == {"ended"}
+        finally:
+            browser.close()

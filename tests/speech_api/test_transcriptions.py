@@ -126,3 +126,20 @@ def test_the_transcribe_command_explains_a_bad_file(tmp_path):
     )
     assert result.returncode != 0
     assert "CommandError" in result.stderr or "Error" in result.stderr
+
+
+def test_the_openai_sdk_streams_a_transcription_from_sawt(live_server, owner, speech_wav):
+    from openai import OpenAI
+
+    from sawt.accounts.services import api_token_create
+
+    _, key = api_token_create(user=owner, name="sdk")
+    client = OpenAI(base_url=f"{live_server.url}/v1", api_key=key, max_retries=0)
+    stream = client.audio.transcriptions.create(model="whisper-1", file=("fox.wav", speech_wav), stream=True)
+
+    events = list(stream)
+
+    assert [e.type for e in events][-1] == "transcript.text.done"
+    deltas = [e.delta for e in events if e.type == "transcript.text.delta"]
+    assert deltas and "".join(deltas).strip() == events[-1].text.strip()
+    assert scoring.score(SENTENCE, events[-1].text).wer <= 0.1
