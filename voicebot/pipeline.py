@@ -118,6 +118,10 @@ class CallPipeline:
             speculate_after=SPECULATIVE_AFTER_MS / 1000,
             min_speech=0.15,
             partial_every=0.4,
+            # A turn starts with the usual pad before its speech, not with the whole pause since the last
+            # one: on a phone line that pause is line noise and the bot's echo, which sends Whisper's
+            # multilingual model into romanised text.
+            max_gap=0.3,
         )
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
         self._resampler: Any = None
