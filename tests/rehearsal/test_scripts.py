@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import time
@@ -41,8 +42,9 @@ async def test_it_transcribes_over_a_script_socket_with_a_token_and_no_origin(
         f"{wss_url}/ws/chat/", additional_headers={"Authorization": f"Bearer {script_token}"}, ssl=tls
     ) as socket:
         await socket.send(json.dumps({"event": "start", "language": "en"}))
-        for offset in range(0, len(pcm), 3200):
+        for offset in range(0, len(pcm), 3200):  # 100 ms frames in real time (faster gets `too_fast`)
             await socket.send(pcm[offset : offset + 3200])
+            await asyncio.sleep(0.1)
         await socket.send(json.dumps({"event": "stop"}))
         async for raw in socket:
             message = json.loads(raw)
