@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sawt.speech import language
+from voicebot.understanding.when import _plus
 
 TODAY = dt.date(2025, 1, 15)
 DATASET = "nlu/snips_train_BookRestaurant.json"
@@ -77,15 +78,6 @@ def _clock(span: str, before: str) -> tuple[int, int, str | None] | None:
     return hour, 0, period
 
 
-def _plus(today: dt.date, count: int, unit: str) -> dt.date:
-    if unit.startswith("day"):
-        return today + dt.timedelta(days=count)
-    if unit.startswith("week"):
-        return today + dt.timedelta(weeks=count)
-    months = count * (12 if unit.startswith("year") else 1)
-    year, month = divmod(today.month - 1 + months, 12)
-    day = min(today.day, calendar.monthrange(today.year + year, month + 1)[1])
-    return dt.date(today.year + year, month + 1, day)
 
 
 def _next_day_of_month(today: dt.date, day: int) -> dt.date | None:
