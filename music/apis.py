@@ -18,6 +18,7 @@ from music.serializers import (
     ChatMessageInput,
     CommandOutput,
     DeviceTransferInput,
+    DeviceTransferOutput,
     PlayerOutput,
     PlayerQueryInput,
     PlayerStateInput,
@@ -160,7 +161,7 @@ class PlayerApi(APIView):
 
 
 class PlayerDeviceApi(APIView):
-    @extend_schema(request=DeviceTransferInput, responses={200: PlayerOutput}, tags=["music"])
+    @extend_schema(request=DeviceTransferInput, responses={200: DeviceTransferOutput}, tags=["music"])
     def put(self, request: Request) -> Response:
         """Moves playback to one of the user's devices (Spotify Connect; SoundCloud has none)."""
         data = DeviceTransferInput(data=request.data)

@@ -75,6 +75,10 @@ class PlayerOutput(serializers.Serializer[None]):
     message = serializers.CharField(help_text="What is playing, or why nothing is, in a sentence.")
 
 
+class DeviceTransferOutput(PlayerOutput):
+    moved = serializers.CharField(help_text="Where playback went, in a sentence.")
+
+
 class PlayerQueryInput(serializers.Serializer[None]):
     platform = serializers.ChoiceField(choices=Platform.choices, required=False)
 

@@ -276,7 +276,7 @@ def player_overview(*, user: User, platform: str | None = None) -> dict[str, Any
 
 def player_device_transfer(*, user: User, device_id: str, play: bool, platform: str | None = None) -> dict[str, Any]:
     """Moves playback to one of the user's devices (play: start there; else keep playing or paused), then
-    answers the overview, its message saying where playback went."""
+    answers the overview, with `moved` saying where playback went."""
     player = _player(user, platform)
     if not player.remote_devices:
         raise PlayerUnavailable(NO_REMOTE_PLAYER, code="no_remote_player", status_code=409)
@@ -285,4 +285,4 @@ def player_device_transfer(*, user: User, device_id: str, play: bool, platform: 
         # An outcome is the player's own judgement, never the platform failing: its "error" is a refusal.
         code, status_code = REFUSED if outcome.status == "error" else PLAYER_ERRORS[outcome.status]
         raise PlayerUnavailable(outcome.text, code=code, status_code=status_code, details=outcome.parameters)
-    return {**player_overview(user=user, platform=player.platform), "message": outcome.text}
+    return {**player_overview(user=user, platform=player.platform), "moved": outcome.text}

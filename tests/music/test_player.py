@@ -87,7 +87,8 @@ def test_it_moves_playback_to_the_picked_device_and_keeps_it_playing(api, kitche
     response = api.put(DEVICE, {"device_id": "dev-kitchen"}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["message"] == "Playing on Kitchen speaker."
+    assert body["moved"] == "Playing on Kitchen speaker."
+    assert body["message"] == "Playing Naatu Naatu by Rahul Sipligunj on Kitchen speaker."
     assert [d["name"] for d in body["devices"] if d["is_active"]] == ["Kitchen speaker"]
     assert body["now_playing"]["device"] == "Kitchen speaker" and body["now_playing"]["title"] == "Naatu Naatu"
     assert transfers(kitchen) == [{"device_ids": ["dev-kitchen"], "play": False}]
@@ -98,9 +99,9 @@ def test_a_transfer_with_play_starts_paused_music_there(api, kitchen, spotify_ac
     say(api, "play naatu naatu")
     say(api, "pause")
     paused = api.put(DEVICE, {"device_id": "dev-kitchen"}, format="json").json()
-    assert paused["message"] == "Paused on Kitchen speaker." and not kitchen.player["is_playing"]
+    assert paused["moved"] == "Paused on Kitchen speaker." and not kitchen.player["is_playing"]
     body = api.put(DEVICE, {"device_id": "dev-phone", "play": True}, format="json").json()
-    assert body["message"] == "Playing on Pixel phone." and kitchen.player["is_playing"]
+    assert body["moved"] == "Playing on Pixel phone." and kitchen.player["is_playing"]
     assert transfers(kitchen)[-1] == {"device_ids": ["dev-phone"], "play": True}
 
 
