@@ -76,6 +76,8 @@ def with_account(account: MusicAccount, call: Callable[[Any], T]) -> T:
 class Player(Protocol):
     platform: str
     can_queue: bool
+    # False where the platform has no remote player (SoundCloud): no devices to pick or transfer to.
+    remote_devices: bool
 
     def play(self, item: MediaItem, device_name: str | None, extra: dict[str, Any]) -> Outcome: ...
     def pause(self) -> Outcome: ...
@@ -89,9 +91,6 @@ class Player(Protocol):
     def now_playing(self) -> Outcome: ...
     def current_item(self) -> MediaItem | None: ...
     def devices(self) -> list[Device]: ...
-    # False where the platform has no remote player (SoundCloud): there is nothing to pick or transfer to.
-    remote_devices: bool
-
     def transfer(self, device_id: str, play: bool) -> Outcome: ...
     def playback(self) -> Playback | None: ...
 
@@ -310,11 +309,13 @@ class SoundCloudPlayer:
         return Outcome("no_device", NO_REMOTE_PLAYER)
 
     def playback(self) -> Playback | None:
-        """The widget's own last report; it knows the title it was given, not the artwork."""
+        """The widget's own last report (loading is not playing yet); it knows the title, not the artwork."""
         state = player_state_get(owner=self.user)
-        if state is None or state.platform != "soundcloud" or state.state not in {"playing", "paused", "loading"}:
+        if state is None or state.platform != "soundcloud" or state.state not in {"playing", "paused"}:
             return None
-        title, _, artist = state.title.partition(" by ")
+        title, by, artist = state.title.rpartition(" by ")  # the page reports "Title by Artist"
+        if not by:
+            title, artist = state.title, ""
         return Playback(
             title=title,
             artist=artist,
