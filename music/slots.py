@@ -11,6 +11,8 @@ taken as an artist.
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from sawt.speech.language import parse_number
 
 # Music services people name. Only Spotify and SoundCloud are played; the others are answered with that.
@@ -62,7 +64,11 @@ SERVICE_FIRST = re.compile(
 SERVICE_ANY = re.compile(
     rf"(?:^| )(?:on|off of|off|from|using|use|via|with|in|through|and|an|at) {_SERVICE_WORDS}({_SERVICE})"
     rf"(?: app| service| music service)?(?= |$)"
+    # ... unless it is part of a playlist's name: "my spotify orchestra cello playlist", "top 100 tracks on spotify"
+    rf"(?!(?: (?!my |the |a |and |to )\w+){{1,4}} (?:playlist|picks)\b)"
 )
+# Editorial playlists carry the service in their name ("Top 100 Indie Tracks on Spotify").
+SERVICE_IN_NAME = re.compile(rf"\b(?:tracks|picks|hits) (?:on|from) (?:{_SERVICE})(?= playlist|$)")
 
 # Kinds of recording as said ("the album X", "a song by Y"); album-like ones make `media_type` album.
 _ALBUM_ITEMS = r"album|albums|record|records|ep|eps|lp|lps|soundtrack|soundtracks"
@@ -161,7 +167,8 @@ def year_value(said: str) -> str:
 def take_service(text: str) -> tuple[str, str | None]:
     """The text without the service it names, and that service (its usual spelling)."""
     match = SERVICE_FIRST.match(text) or SERVICE_ANY.search(text)
-    if not match:
+    inside = SERVICE_IN_NAME.search(text)
+    if not match or (inside and inside.start() < match.end() and match.start() < inside.end()):
         return text, None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     return re.sub(r"\s+", " ", rest), SERVICES[match.group(1)]
@@ -330,29 +337,89 @@ _THIS = re.compile(
 )
 
 
-def playlist_name(said: str, possessives: frozenset[str] = frozenset()) -> str:
-    """ "my hot house playlist", "the playlist called gold edition", "enid's romantica" -> the name."""
+# Words after a playlist's name that say what it is, not what it is called ("my chill playlist", "the gym list").
+_CONTAINER = (
+    r"playlists?|play ?lists?|playlst|playlis|lis|list|lists|selection|section|group|collection|soundtrack|one|"
+    r"album|track|song|tune"
+)
+# Compound nouns that end in "list" and are names ("miami guest list"), not "list" said for "playlist".
+_LIST_NAMES = r"guest|wish|set|hit|a|b|reading"
+
+
+def playlist_name(said: str, possessives: frozenset[str] = frozenset(), cased: str = "") -> str:
+    """ "my hot house playlist", "the playlist called gold edition", "enid's romantica" -> the name. With the
+    request as written (`cased`), capitals extend a name: "to The Refugee Playlist" keeps its "the" and its
+    "playlist", as title case marks where a written name begins and ends."""
     name = re.sub(r"\b(?:play list|palylist|playist)\b", "playlist", said.strip())
+    name = " ".join("playlist" if _misspelt_playlist(word) else word for word in name.split())
     name = re.sub(r"(?: (?:it|this song|this track|this|this one|please))+$", "", name)
     owner = r"(?:my|our|your|his|her|their)"
+    name = re.sub(rf"^one of {owner} playlists,? ", "", name)
+    # "my spotify cello playlist: colors of the wind": the name ends at "playlist", the track follows.
+    name = re.sub(rf"^({owner} (?!playlist ).+?) playlist (?!playlist).+$", r"\1", name)
     first, _, rest = name.partition(" ")
-    if re.fullmatch(owner, first) or (first in possessives and len(rest.split()) >= 1):
+    if re.fullmatch(owner, first) or (first in possessives and rest and not _written_as_a_name(first, cased)):
         name = rest
-    name = re.sub(r"^(?:the |a |list )", "", name) if not re.match(rf"^{owner} ", said) else name
+    # "my the midnight hour playlist", "my a mis ninos playlist": after an owner, an article begins the name.
+    if not re.match(rf"^{owner} (?:the|teh|a) ", said):
+        name = re.sub(r"^(?:the |teh |a |list )", "", name)
     name = re.sub(
         r"^(?:(?:new|current|existing|own) )?(?:playlists?|list|playslist) (?:called |named |titled |entitled |"
-        r"with the (?:title|name) )?",
+        r"with the (?:title|name) |under )?",
         "",
         name,
     )
-    name = re.sub(r" (?:my|our)$", "", name)
-    name = re.sub(r"(?: (?:playlists?|play ?lists?|playlst|playlis|list))+$", "", name)
-    return name.strip()
+    name = re.sub(r"^(?:current|existing) ", "", name)
+    name = re.sub(r"^(?:called|named|titled|entitled) ", "", name)
+    while not re.search(rf"\b(?:{_LIST_NAMES}) list$", name):
+        shorter = re.sub(rf" (?:{_CONTAINER}|my|our)$", "", name)
+        if shorter == name:
+            break
+        name = shorter
+    return _cased_extent(name.strip(), cased)
 
 
-def add_to_playlist(item: str, playlist: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _misspelt_playlist(word: str) -> bool:
+    """ "plylist", "playlsit", "plalist": typed in a hurry, one or two letters off."""
+    return (
+        len(word) >= 6
+        and word[0] == "p"
+        and word not in {"playlist", "playlists"}
+        and fuzz.ratio(word, "playlist") >= 80
+    )
+
+
+def _written_as_a_name(word: str, cased: str) -> bool:
+    """Written with a capital mid-sentence, and so is the next word: "Women's Lit" is a name, not an owner."""
+    words = cased.split()
+    return any(
+        w.casefold() == word and i > 0 and w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()
+        for i, w in enumerate(words)
+    )
+
+
+def _cased_extent(name: str, cased: str) -> str:
+    words, target = cased.split(), name.split()
+    if not target:
+        return name
+    low = [w.casefold() for w in words]
+    for i in range(len(words) - len(target), -1, -1):
+        if low[i : i + len(target)] != target or not words[i][:1].isupper():
+            continue
+        end = i + len(target)
+        if i > 1 and words[i - 1] in {"The", "My", "Your", "A"}:
+            name = f"{low[i - 1]} {name}"
+        if end < len(words) and words[end] == "Playlist":
+            name = f"{name} playlist"
+        break
+    return name
+
+
+def add_to_playlist(
+    item: str, playlist: str, possessives: frozenset[str] = frozenset(), cased: str = ""
+) -> dict[str, Any]:
     """ADD_TO_PLAYLIST's parameters: the playlist, and the track named (`title`, `artist`) or "it"."""
-    out: dict[str, Any] = {"playlist": playlist_name(playlist, possessives)}
+    out: dict[str, Any] = {"playlist": playlist_name(playlist, possessives, cased)}
     item = item.strip()
     if not item or _THIS.match(item):
         out["reference"] = "it"
