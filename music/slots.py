@@ -129,6 +129,22 @@ _TITLE_WORDS_SAID = (
 _TITLE_WORDS = frozenset(_TITLE_WORDS_SAID.split(" "))
 
 
+# Words that album titles carry and song titles seldom do ("live at x", "the best of", "greatest hits",
+# "x sings y", "x presents y", "the y sessions", "vol 2"): a name with one is taken as an album.
+_ALBUM_TITLE = re.compile(
+    r"^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
+    r"compilation|anthology|sessions|tapes|dvd|collection|vol|volume|unplugged|remastered|deluxe|edition|"
+    r"ep|lp|soundtrack|ost|b sides|demos|remixes|mixes)\b|^(?:the )?(?:songs|music) of\b"
+)
+
+
+def _album_name(said: str) -> str:
+    """An album's name as said after "from" or "off": the trailing kind word and fillers go, its own "the"
+    stays ("the best of x")."""
+    name = _TAIL.sub("", said.strip())
+    return re.sub(r" (?:album|record|ep|lp)$", "", name) or name
+
+
 def _item_kind(word: str | None) -> str | None:
     if not word:
         return None
@@ -213,6 +229,7 @@ def _name(said: str, keep_the: bool = True) -> tuple[str, str | None]:
         if not kind:
             kind = "artist" if plural or sorted_after or (determined and not lead_kind(lead)) else _item_kind(last)
         said = said[: tail.start()]
+        said = said.removeprefix("the ")  # "the x album": the article goes with the kind word
     return _TAIL.sub("", said).strip(), kind
 
 
@@ -276,6 +293,23 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
         if owner:
             out["artist"] = owner
         text = text[: album_at_end.start()]
+    # "the ricky wilson album spectral dusk", "a song off the curtis lee album x": whose album, then its name.
+    whose = re.match(
+        rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:(?:off of|off|from|of) )?(?:the )?(?!(?:{_SORT}|{_FILLER}) )"
+        rf"(\w+(?: \w+){{0,3}}) (?:album|alumb|record|lp) (?!by |from )(.+)$",
+        text,
+    )
+    if whose and "album" not in out:
+        out.update(artist=whose.group(1), album=_TAIL.sub("", whose.group(2)), media_type="album")
+        return
+    # "something off x", "a song off y's x": "off" names the record a song is on.
+    off = re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:off of|off) (.+?)(?: by (.+))?$", text)
+    if off and "album" not in out:
+        owner, album = _split_possessive(off.group(1), possessives)
+        out.update(album=_album_name(album), media_type="album")
+        if off.group(2) or owner:
+            out.update(artist=off.group(2) or owner, _said_artist=True)
+        return
     owner, text = _split_possessive(text, possessives)
     split = None
     if owner is None:
@@ -285,6 +319,16 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
             rf"recorded by|released by|featuring) {_WHO}(.+)$",
             text,
         )
+        # "a song by y from x": the artist is said, so "from" names the record.
+        by_from = re.match(rf"^(?:(.*) )?by {_WHO}(.+?) from (?!the )(.+)$", text)
+        if by_from and "album" not in out:
+            out.update(album=_album_name(by_from.group(3)), media_type="album")
+            text = f"{by_from.group(1) or ''} by {by_from.group(2)}".strip()
+        split = re.match(
+            rf"^(?:(.*) )?(?:by|performed by|sung by|made by|written by|composed by|done by|"
+            rf"recorded by|released by|featuring) {_WHO}(.+)$",
+            text,
+        ) if by_from else split
         split = split or re.match(rf"^(?:(.*) )?(?:from|off of|off) {_WHO}(.+)$", text)
         split = split or re.match(rf"^(?:((?:{_FILLER}|{_SORT}|{_ITEM}) )*)(?:of) {_WHO}(.+)$", text)
     if owner is None and split is None:
@@ -317,7 +361,7 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
     said_album = re.match(r"^(?:the )?(?:album|record|ep|lp) ", text)
     if genre and not owner:
         out["genre"] = genre.group(1)
-    elif kind == "album" or (kind is None and "album" not in out and said_album):
+    elif kind == "album" or (kind is None and "album" not in out and (said_album or _ALBUM_TITLE.search(name))):
         out["album"], out["media_type"] = name, "album"
     elif kind == "track" or owner:
         out["title"] = name
