@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
-from music.slots import SERVICE_IN_NAME, add_to_playlist, describe, take_service
+from music.slots import SERVICE_IN_NAME, add_to_playlist, as_written, describe, take_service
 from sawt.speech.language import normalize, parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
@@ -311,8 +311,8 @@ _ADD_TO_PLAYLIST = tuple(
         r"should get |should be |being )?(?:added|moved|put|placed|included) (?:to|into|onto|in|on) (?P<list>.+)$",
         r"^(?:(?:i|we) (?:want|would like|d like) )(?P<item>.+?) (?:to go )?(?:on|in|to|into) "
         r"(?P<list>(?:the |my )?(?:.* )?(?:playlist|list).*)$",
-        r"^(?:for|on|in|to|go to|open|find) (?P<list>.+?)(?: and)? (?:add|put|include)(?: the name| the song| the track)?"
-        r"(?: (?P<item>.+))?$",
+        r"^(?:for|on|in|to|go to|open|find) (?P<list>.+?)(?: and)? (?:add|put|include)"
+        r"(?: the name| the song| the track)?(?: (?P<item>.+))?$",
         rf"^(?P<list>{_PLAYLIST_SAID}) (?:needs|should include|should have|could use|wants|should get)"
         rf"(?: more| another| an| a| some)? (?P<item>.+?)(?: added| in it| on it| to it)?$",
         r"^(?P<item>.+?) should (?:go|be|be moved|be added|be put|be placed) (?:in|into|to|onto|on) (?P<list>.+)$",
@@ -339,10 +339,13 @@ def _media(query: str) -> tuple[str, str | None]:
     return query, None
 
 
-def _what(phrase: str, possessives: frozenset[str]) -> dict[str, Any]:
+def _what(phrase: str, possessives: frozenset[str], cased: str = "") -> dict[str, Any]:
     """What to play: the fields said (music.slots) beside `query`, the words as said without the media
     type, which the caches key on."""
     fields = describe(phrase, possessives)
+    for key in ("title", "album"):
+        if key in fields:
+            fields[key] = as_written(fields[key], cased)
     query, media = _media(phrase)
     fields["query"] = query if not fields.get("playlist") else fields["playlist"]
     media = media or fields.get("media_type")
@@ -441,7 +444,8 @@ def parse_grammar(text: str) -> Intent | None:
         add = next((m for m in (p.match(cleaned) for p in _ADD_TO_PLAYLIST) if m), None)
     if add:
         return Intent(
-            "ADD_TO_PLAYLIST", {**params, **add_to_playlist(add.group("item") or "", add.group("list"), possessives, cased)}
+            "ADD_TO_PLAYLIST",
+            {**params, **add_to_playlist(add.group("item") or "", add.group("list"), possessives, cased)},
         )
     queue = _QUEUE.match(cleaned)
     if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
@@ -457,7 +461,7 @@ def parse_grammar(text: str) -> Intent | None:
     if play:
         if play.group(1) in {"it", "that", "this"}:
             return Intent("PLAY", {**params, "reference": "it"})
-        return Intent("PLAY", {**params, **_what(play.group(1), possessives)})
+        return Intent("PLAY", {**params, **_what(play.group(1), possessives, cased)})
     return None
 
 

@@ -130,9 +130,9 @@ _TITLE_WORDS = frozenset(_TITLE_WORDS_SAID.split(" "))
 
 
 # Words that album titles carry and song titles seldom do ("live at x", "the best of", "greatest hits",
-# "x sings y", "x presents y", "the y sessions", "vol 2"): a name with one is taken as an album.
+# "x sings y", "x presents y", "the y sessions", "vol 2", a year or a number): a name with one is an album.
 _ALBUM_TITLE = re.compile(
-    r"^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
+    r"\d|^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
     r"compilation|anthology|sessions|tapes|dvd|collection|vol|volume|unplugged|remastered|deluxe|edition|"
     r"ep|lp|soundtrack|ost|b sides|demos|remixes|mixes)\b|^(?:the )?(?:songs|music) of\b"
 )
@@ -313,22 +313,17 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
     owner, text = _split_possessive(text, possessives)
     split = None
     if owner is None:
+        # "a song by y from x": the artist is said, so "from" names the record.
+        by_from = re.match(rf"^(?:(.*) )?by {_WHO}(.+?) from (?!the )(.+)$", text)
+        if by_from and "album" not in out:
+            out.update(album=_album_name(by_from.group(3)), media_type="album")
+            text = f"{by_from.group(1) or ''} by {by_from.group(2)}".strip()
         # The last "by" names the artist; without one, the last "from"; "of" only after "music", "songs".
         split = re.match(
             rf"^(?:(.*) )?(?:by|performed by|sung by|made by|written by|composed by|done by|"
             rf"recorded by|released by|featuring) {_WHO}(.+)$",
             text,
         )
-        # "a song by y from x": the artist is said, so "from" names the record.
-        by_from = re.match(rf"^(?:(.*) )?by {_WHO}(.+?) from (?!the )(.+)$", text)
-        if by_from and "album" not in out:
-            out.update(album=_album_name(by_from.group(3)), media_type="album")
-            text = f"{by_from.group(1) or ''} by {by_from.group(2)}".strip()
-        split = re.match(
-            rf"^(?:(.*) )?(?:by|performed by|sung by|made by|written by|composed by|done by|"
-            rf"recorded by|released by|featuring) {_WHO}(.+)$",
-            text,
-        ) if by_from else split
         split = split or re.match(rf"^(?:(.*) )?(?:from|off of|off) {_WHO}(.+)$", text)
         split = split or re.match(rf"^(?:((?:{_FILLER}|{_SORT}|{_ITEM}) )*)(?:of) {_WHO}(.+)$", text)
     if owner is None and split is None:
@@ -440,6 +435,18 @@ def _written_as_a_name(word: str, cased: str) -> bool:
         w.casefold() == word and i > 0 and w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()
         for i, w in enumerate(words)
     )
+
+
+def as_written(name: str, cased: str) -> str:
+    """A title's "the" as written: "play The Second Adventure album" keeps it, "play the Rave Tapes album"
+    does not; a name written all in lower case is left as it is."""
+    bare = name.removeprefix("the ")
+    words, target = cased.split(), bare.split()
+    low = [w.casefold() for w in words]
+    for i in range(len(words) - len(target), 0, -1):
+        if target and low[i : i + len(target)] == target and words[i][:1].isupper() and low[i - 1] == "the":
+            return f"the {bare}" if words[i - 1] == "The" and i > 1 else bare
+    return name
 
 
 def _cased_extent(name: str, cased: str) -> str:
