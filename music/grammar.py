@@ -291,11 +291,12 @@ _ADD_TO_PLAYLIST = tuple(
         r"^(?:(?:i|we) (?:want|would like|d like) |can |could )?(?:my |the )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) "
         r"(?:playlist |list )?(?:to )?have (?P<item>.+?)(?: added)?(?: to it| on it| in it)$",
         r"^(?:i|we) (?:would like|want|d like) (?P<item>(?:this|that|it)(?: \w+)?) (?:on|in|to) (?P<list>.+)$",
-        r"^(?:i|we) need (?:another|more|a|an|some|one more) (?P<item>.+?) (?:in|on|for|added to) (?P<list>.+)$",
+        r"^(?:i|we) need (?:another|more|a|an|some|one more) (?P<item>(?:artist|song|tune|track|album|record)s?) "
+        r"(?:in|on|for|added to) (?P<list>.+)$",
         rf"^{_ADD_LEAD}make an addition to (?P<list>.+?) with (?P<item>.+)$",
         r"^edit (?P<list>.+?) (?:by (?:adding|putting|including|inserting) |and add |put on |add )(?P<item>.+?)"
         r"(?: on it| to it| in it)?$",
-        r"^play (?P<item>.+?) (?:to|into|onto) (?P<list>my .+)$",
+        r"^play (?P<item>.+?) (?:to|into|onto) (?P<list>my .+ playlist)$",
         rf"^(?!.* (?:to|into|onto|unto|in|on) ){_ADD_LEAD}add (?P<item>.+? {_ITEM_KIND}|{_ITEM_KIND}) "
         r"(?P<list>(?:.+ )?playlist)$",
         rf"^(?!.* (?:to|into|onto|unto|in|on) ){_ADD_LEAD}add (?P<item>.+?) (?P<list>(?:my|the) .+ playlist)$",

@@ -130,9 +130,10 @@ _TITLE_WORDS = frozenset(_TITLE_WORDS_SAID.split(" "))
 
 
 # Words that album titles carry and song titles seldom do ("live at x", "the best of", "greatest hits",
-# "x sings y", "x presents y", "the y sessions", "vol 2", a year or a number): a name with one is an album.
+# "x sings y", "x presents y", "the y sessions", "vol 2", "compilation 2003"): a name with one is an album.
 _ALBUM_TITLE = re.compile(
-    r"\d|^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
+    r"\b(?:vol|volume|part|pt|chapter) \d|\w \d{4}$|"
+    r"^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
     r"compilation|anthology|sessions|tapes|dvd|collection|vol|volume|unplugged|remastered|deluxe|edition|"
     r"ep|lp|soundtrack|ost|b sides|demos|remixes|mixes)\b|^(?:the )?(?:songs|music) of\b"
 )

@@ -29,6 +29,8 @@ def parsed(text: str) -> dict:  # type: ignore[type-arg]
         ("play a song by Nina Simone from Pastel Blues", {"album": "pastel blues", "artist": "nina simone"}),
         ("play Live at the Apollo by James Brown", {"album": "live at the apollo", "artist": "james brown"}),
         ("play the Abbey Road album by the Beatles", {"album": "abbey road", "artist": "the beatles"}),
+        ("play 7 rings by ariana grande", {"title": "7 rings", "artist": "ariana grande"}),
+        ("play lullabies to my baby", {"title": "lullabies to my baby"}),
     ],
 )
 def test_it_says_what_was_named(text, fields):
