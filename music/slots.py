@@ -378,10 +378,7 @@ _THIS = re.compile(
 
 
 # Words after a playlist's name that say what it is, not what it is called ("my chill playlist", "the gym list").
-_CONTAINER = (
-    r"playlists?|play ?lists?|playlst|playlis|lis|list|lists|selection|section|group|collection|soundtrack|one|"
-    r"album|track|song|tune"
-)
+_CONTAINER = r"playlists?|play ?lists?|playlst|playlis|lis|list|lists|selection|section|group|collection|soundtrack|one"
 # Compound nouns that end in "list" and are names ("miami guest list"), not "list" said for "playlist".
 _LIST_NAMES = r"guest|wish|set|hit|a|b|reading"
 
@@ -413,6 +410,8 @@ def playlist_name(said: str, possessives: frozenset[str] = frozenset(), cased: s
     name = re.sub(r"^(?:called|named|titled|entitled) ", "", name)
     while not re.search(rf"\b(?:{_LIST_NAMES}) list$", name):
         shorter = re.sub(rf" (?:{_CONTAINER}|my|our)$", "", name)
+        if shorter == name and len(name.split()) > 2:  # "radio rock song list", but "love song" stays
+            shorter = re.sub(r" (?:album|track|song|tune)$", "", name)
         if shorter == name:
             break
         name = shorter

@@ -80,6 +80,8 @@ def test_the_bugs_the_issue_listed(text, want):
         ("my road trip needs more yellow", {"playlist": "road trip", "name": "yellow"}),
         ("add yellow to Top 50 Tracks on Spotify", {"playlist": "top 50 tracks on spotify"}),
         ("add yellow to the 60 to 70 bpm playlist", {"playlist": "60 to 70 bpm"}),
+        ("add yellow to my love song playlist", {"playlist": "love song"}),
+        ("add yellow to my summer road trip song list", {"playlist": "summer road trip"}),
     ],
 )
 def test_add_to_playlist_is_parsed(text, want):
