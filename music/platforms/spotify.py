@@ -196,7 +196,9 @@ class SpotifyAdapter:
 
     # --- library (sync) ---------------------------------------------------------------------------
 
-    def saved_tracks(self, offset: int, limit: int = 50) -> Page:
+    def saved_tracks(self, cursor: int | None, limit: int = 50) -> Page:
+        """A page of saved tracks; the cursor is the offset (None: the first page)."""
+        offset = int(cursor or 0)
         body = self._call(self.client.current_user_saved_tracks, limit=limit, offset=offset) or {}
         items = [
             {**_item(e["track"], "track").as_dict(), "added_at": e.get("added_at")}
@@ -205,8 +207,8 @@ class SpotifyAdapter:
         ]
         return Page(items, offset + limit if body.get("next") else None)
 
-    def playlists(self, offset: int | None, limit: int = 50) -> Page:
-        offset = int(offset or 0)
+    def playlists(self, cursor: int | None, limit: int = 50) -> Page:
+        offset = int(cursor or 0)
         body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
         items = [
             {
@@ -225,6 +227,16 @@ class SpotifyAdapter:
         entries = [e.get("item") or e.get("track") for e in body.get("items") or []]
         items = [_item(t, "track").as_dict() for t in entries if t and t.get("uri")]
         return Page(items, offset + limit if body.get("next") else None)
+
+    def playlist_entries(self, playlist: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every track of a playlist listed by `playlists` (Spotify lists them apart, page by page)."""
+        tracks: list[dict[str, Any]] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = self.playlist_tracks(str(playlist["external_id"]), offset)
+            tracks += page.items
+            offset = page.next_cursor
+        return tracks
 
 
 FIELD_FILTERS = {"title": "track", "artist": "artist", "album": "album", "year": "year", "genre": "genre"}
