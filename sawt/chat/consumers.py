@@ -9,6 +9,7 @@ saved; a session that ends with no message is deleted.
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -143,6 +144,7 @@ class ChatConsumer(SawtConsumer):
             await asyncio.shield(self.pump)
 
     async def _start(self, language: str, resume: Any) -> None:
+        began = time.monotonic()  # the client's clock started with its `start`, not when the row exists
         session = None
         if resume is not None:
             session = await database_sync_to_async(services.chat_session_resume)(
@@ -157,7 +159,7 @@ class ChatConsumer(SawtConsumer):
             elapsed = (timezone.now() - session.started_at).total_seconds()
         self.session_id = session.pk
         self.offset = session.audio_seconds
-        self.pace = streams.Pace(heard=self.offset, elapsed=elapsed)
+        self.pace = streams.Pace(heard=self.offset, elapsed=elapsed, now=began)
         options = StreamOptions(
             endpoint_silence=ENDPOINT_SILENCE,
             partial_every=PARTIAL_EVERY,
