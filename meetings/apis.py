@@ -263,7 +263,9 @@ class SegmentMoveApi(APIView):
         segment = selectors.segment_get(user=request_user(request), segment_id=segment_id, edit=True)
         data = SegmentMoveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        speaker = selectors.meeting_speaker_get(meeting_id=segment.meeting_id, speaker_id=data.validated_data["speaker_id"])
+        speaker = selectors.meeting_speaker_get(
+            meeting_id=segment.meeting_id, speaker_id=data.validated_data["speaker_id"]
+        )
         lines = services.segment_move(
             segment=segment,
             speaker=speaker,

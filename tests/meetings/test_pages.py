@@ -63,7 +63,7 @@ def test_a_meeting_whose_file_could_not_be_read_shows_the_error_and_a_delete_but
 
     assert "This file could not be read: This is not an audio file." in page
     assert 'id="delete-meeting"' in page
-    for offered in ('id="player"', "retry-job", "export-buttons", "share-form", "meeting-title\""):
+    for offered in ('id="player"', "retry-job", "export-buttons", "share-form", 'meeting-title"'):
         assert offered not in page
 
 

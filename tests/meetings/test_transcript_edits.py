@@ -35,7 +35,12 @@ def test_it_splits_a_line_between_two_words(api, line):
     assert response.status_code == 201
     first, second = response.json()["segments"]
     assert (first["id"], first["text"], first["start"], first["end"]) == (line.pk, "We ship today.", 1.0, 2.0)
-    assert (second["text"], second["start"], second["end"], second["speaker_id"]) == ("Agreed.", 2.4, 3.0, line.speaker_id)
+    assert (second["text"], second["start"], second["end"], second["speaker_id"]) == (
+        "Agreed.",
+        2.4,
+        3.0,
+        line.speaker_id,
+    )
     assert [w["word"] for w in second["words"]] == ["Agreed."]
     transcript = api.get(f"/api/v1/meetings/{line.meeting_id}/transcript/").json()
     assert [s["text"] for s in transcript["segments"]] == ["We ship today.", "Agreed."]
@@ -81,7 +86,9 @@ def test_it_moves_a_selection_of_words_into_a_line_of_their_own(api, line):
 def test_it_refuses_a_selection_past_the_end_of_the_line(api, line):
     other = SpeakerFactory(meeting=line.meeting)
     response = api.post(
-        f"/api/v1/meetings/segments/{line.pk}/move/", {"speaker_id": other.pk, "first_word": 2, "last_word": 7}, format="json"
+        f"/api/v1/meetings/segments/{line.pk}/move/",
+        {"speaker_id": other.pk, "first_word": 2, "last_word": 7},
+        format="json",
     )
     assert response.status_code == 400
     assert Segment.objects.get(pk=line.pk).speaker_id == line.speaker_id
