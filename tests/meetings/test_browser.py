@@ -87,6 +87,7 @@ def test_it_uploads_a_file_and_shows_the_transcript_and_speakers(meetings_server
             page.locator("#speakers input.speaker-name").first.fill("Diane")
             page.locator("#speakers input.speaker-name").first.press("Tab")
             expect(page.locator("#transcript .who").filter(has_text="Diane").first).to_be_visible()
+            expect(page.locator("#summary .summary-text")).to_contain_text("Diane")  # at once, no reload
             page.reload()
             expect(page.locator("#transcript")).to_contain_text("Diane")
             expect(page.locator("#summary .summary-text")).to_contain_text("Diane")  # named there too
