@@ -96,16 +96,37 @@ class SpotifyAdapter:
         return name
 
     def player(self) -> dict[str, Any] | None:
-        """What the player is really doing (GET /me/player): item, context, is_playing, device."""
+        """What the player is really doing (GET /me/player): item, context, is_playing, device, artwork;
+        None for Spotify's 204 (no playback anywhere)."""
         body = self._call(self.client.current_playback)
         if not body:
             return None
+        raw = body.get("item") or None  # null for an ad, or between tracks
+        device = body.get("device") or {}
         return {
-            "item": _item(body["item"], "track").as_dict() if body.get("item") else None,
+            "item": _item(raw, "track").as_dict() if raw else None,
+            "artwork_url": artwork_url((raw.get("album") or {}).get("images") if raw else None),
             "context_uri": (body.get("context") or {}).get("uri", ""),
             "is_playing": bool(body.get("is_playing")),
-            "device": (body.get("device") or {}).get("name", ""),
+            "progress_ms": int(body.get("progress_ms") or 0),
+            "device": device.get("name", ""),
+            "device_id": device.get("id") or "",
         }
+
+    def transfer(self, device_id: str, *, play: bool) -> None:
+        """Moves playback to one device (PUT /me/player); `play` starts it there, else the state is kept."""
+        try:
+            self._call(self.client.transfer_playback, device_id, force_play=play)
+        except PlatformError as exc:
+            if exc.http_status == 404:
+                raise PlatformError(
+                    "no_device", "That device isn't available to Spotify any more. Open Spotify on it and try again."
+                ) from exc
+            if exc.http_status == 403:
+                refused = PlatformError("error", "Spotify refused to move playback to that device.")
+                refused.http_status = 403
+                raise refused from exc
+            raise
 
     def _refusable(self, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """A player command Spotify may refuse (403): the refusal is named for what it is."""
@@ -242,6 +263,17 @@ def _item(raw: dict[str, Any], kind: str) -> MediaItem:
             uri=raw["uri"], title=raw.get("name", ""), media_type="playlist", platform="spotify", artist=owner
         )
     )
+
+
+ARTWORK_MIN_WIDTH = 300  # the card shows artwork at about 160 px: 300 stays sharp on a high-density screen
+
+
+def artwork_url(images: list[dict[str, Any]] | None) -> str:
+    """The smallest of Spotify's images (widest first) at least ARTWORK_MIN_WIDTH wide, else the widest."""
+    sized = sorted((int(i.get("width") or 0), str(i.get("url") or "")) for i in images or [] if i.get("url"))
+    if not sized:
+        return ""
+    return next((url for width, url in sized if width >= ARTWORK_MIN_WIDTH), sized[-1][1])
 
 
 def _translate(exc: spotipy.SpotifyException) -> Exception:
