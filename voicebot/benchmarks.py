@@ -18,6 +18,7 @@ import time
 import uuid
 from typing import Any
 
+import numpy as np
 from asgiref.sync import sync_to_async
 
 from sawt.core.bench import register
@@ -238,4 +239,130 @@ def bench_voicebot_nlu(options: dict[str, Any]) -> dict[str, Any]:
     result["targets"] = {"party_size": 0.97, "time": 0.95, "date": 0.95}
     result["ms_per_request"] = round((time.perf_counter() - started) * 1000 / result["requests"], 2)
     result["data"] = str(path)
+    return result
+
+
+SLU_VOICES = {"piper": None, "espeak": "espeak:en-us"}  # the bundled joe-us Piper voice, espeak-ng
+
+
+def _slu_requests(path: Any, count: int) -> list[Any]:
+    """`count` requests that carry a party size or a clock time, spread over the set: the ones with a time
+    (fewer) up to half, party sizes for the rest, in the set's order."""
+    from voicebot.understanding import snips
+
+    items = [e for e in snips.examples(path) if e.party_size is not None or snips.gold(e)["time"]]
+    timed = [e for e in items if snips.gold(e)["time"]]
+    timed = timed[:: max(1, len(timed) // (count // 2))][: count // 2]
+    rest = [e for e in items if e not in timed]
+    rest = rest[:: max(1, len(rest) // (count - len(timed)))][: count - len(timed)]
+    return sorted(timed + rest, key=items.index)
+
+
+def _phone_line(text: str, voice: str | None) -> bytes:
+    """`text` spoken by `voice` as the line carries it: 8 kHz mu-law (the TTS cache keeps the rendering)."""
+    from sawt.speech import audio as speech_audio
+    from sawt.speech import tts
+
+    samples = tts.synthesize(text, voice=voice, sample_rate=8000).samples
+    pad = np.zeros(int(0.3 * 8000), dtype=np.float32)  # a breath before, the line's quiet after
+    tail = np.zeros(int(1.2 * 8000), dtype=np.float32)
+    pcm = np.clip(np.concatenate([pad, samples, tail]) * 32767.0, -32768, 32767).astype(np.int16)
+    return speech_audio.mulaw_encode(pcm)
+
+
+async def _recognise(mulaw: bytes, *, prompted: bool) -> str:
+    """The call pipeline's listening to an opening request (its stream options, phone-audio conversion,
+    shared decoder, end-of-turn waits and, when `prompted`, its ASR prompt), fed faster than real time;
+    partials are left out, as they never reach the dialogue."""
+    import dataclasses
+    import functools
+
+    from sawt.speech.streaming import Final, StreamingTranscriber
+    from voicebot.pipeline import FRAME_BYTES, PhoneAudio, call_stream_options
+    from voicebot.understanding import turns
+
+    options = dataclasses.replace(call_stream_options(), partial_every=3600.0)
+    transcriber = StreamingTranscriber(language="en", options=options)
+    transcriber.prompt = turns.listening_prompt(None, "Bench Bistro") if prompted else ""
+    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=None, yes_no=False)
+    phone = PhoneAudio()
+    try:
+        for offset in range(0, len(mulaw), FRAME_BYTES * 10):
+            await transcriber.push(phone.pcm16k(mulaw[offset : offset + FRAME_BYTES * 10]))
+        await transcriber.stop()
+        return " ".join([e.text.strip() async for e in transcriber.events() if isinstance(e, Final)])
+    finally:
+        transcriber.close()
+
+
+@register("voicebot-slu", help="phone bot on spoken Snips booking requests (Piper, espeak-ng, mu-law 8 kHz)")
+def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
+    """Speaks Snips BookRestaurant requests that carry a party size or a time with two offline voices,
+    through G.711 mu-law 8 kHz, into the call pipeline's recognition and the rules' understanding, and
+    scores party size, time and date as understood against the annotation (`understanding/snips.py`).
+    `--limit N` takes N requests (default 200), `--quick` 8."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from sawt.speech import asr
+    from voicebot.understanding import snips
+
+    count = int(options.get("limit") or (8 if options.get("quick") else 200))
+    requests = _slu_requests(Path(options["data"]) / snips.DATASET, count)
+    asr.get_asr_model()
+    slots = ("party_size", "time", "date")
+    heard_as = [*SLU_VOICES, *(f"{v}_no_prompt" for v in SLU_VOICES), "text"]
+    tally: dict[str, dict[str, list[int]]] = {v: {s: [0, 0] for s in slots} for v in heard_as}
+    missed: list[str] = []
+    seconds = {"synthesis": 0.0, "recognition": 0.0, "audio": 0.0}
+    for example in requests:
+        expected = snips.gold(example)
+        heard = {"text": example.text}
+        for name, voice in SLU_VOICES.items():
+            started = time.perf_counter()
+            mulaw = _phone_line(example.text, voice)
+            seconds["synthesis"] += time.perf_counter() - started
+            seconds["audio"] += len(mulaw) / 8000
+            started = time.perf_counter()
+            heard[name] = asyncio.run(_recognise(mulaw, prompted=True))
+            seconds["recognition"] += time.perf_counter() - started
+            heard[f"{name}_no_prompt"] = asyncio.run(_recognise(mulaw, prompted=False))
+        for name, text in heard.items():
+            found = snips.understood(text, snips.TODAY)
+            for slot in slots:
+                if expected[slot] is None:
+                    continue
+                tally[name][slot][1] += 1
+                tally[name][slot][0] += found[slot] == expected[slot]
+                if found[slot] != expected[slot] and name in SLU_VOICES and len(missed) < 40:
+                    missed.append(f"{slot} {name}: {example.text!r} heard {text!r}: {found[slot]} != {expected[slot]}")
+
+    def accuracy(right: int, given: int) -> float | None:
+        return round(right / given, 4) if given else None
+
+    result: dict[str, Any] = {
+        "requests": len(requests),
+        "voices": {name: voice or settings.SAWT_TTS_VOICE for name, voice in SLU_VOICES.items()},
+        "asr_model": settings.SAWT_ASR_MODEL,
+        "line": "G.711 mu-law 8 kHz",
+    }
+    for slot in slots:
+        spoken = [sum(tally[v][slot][i] for v in SLU_VOICES) for i in (0, 1)]
+        result[slot] = {
+            "given": tally["text"][slot][1],
+            "accuracy": accuracy(*spoken),
+            **{f"accuracy_{v}": accuracy(*tally[v][slot]) for v in heard_as if v != "text"},
+            "accuracy_no_prompt": accuracy(
+                *[sum(tally[f"{v}_no_prompt"][slot][i] for v in SLU_VOICES) for i in (0, 1)]
+            ),
+            "accuracy_text": accuracy(*tally["text"][slot]),
+        }
+    result["targets"] = {"party_size": 0.90, "time": 0.85}
+    result["asr_prompt"] = "booking vocabulary, as a call's opening question is listened for"
+    result["recognition_x_realtime"] = round(seconds["recognition"] / max(seconds["audio"], 1e-9), 3)
+    result["synthesis_seconds"] = round(seconds["synthesis"], 1)
+    if options.get("verbosity", 1) > 1:
+        result["missed"] = missed
+    result["data"] = str(Path(options["data"]) / snips.DATASET)
     return result

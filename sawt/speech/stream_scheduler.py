@@ -60,6 +60,7 @@ class _Job:
     beam_size: int = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
     config: SpeechConfig | None = field(compare=False, default=None)
+    prompt: str = field(compare=False, default="")
 
 
 class DecodeScheduler:
@@ -88,9 +89,11 @@ class DecodeScheduler:
         language: str | None = "en",
         config: SpeechConfig | None = None,
         stream: object = None,
+        prompt: str = "",
     ) -> Future[Hypothesis]:
         """Queue one decode; ``config`` picks another model than the engine's default, ``stream``
-        (any hashable key) names the stream whose turn it takes."""
+        (any hashable key) names the stream whose turn it takes, ``prompt`` is Whisper's previous-text
+        prompt (``decode_batch``'s ``prompt_text``)."""
         future: Future[Hypothesis] = Future()
         priority = FINAL if final else PARTIAL
         with self._cond:
@@ -108,6 +111,7 @@ class DecodeScheduler:
             self.final_beam_size if final else 1,
             future,
             config,
+            prompt,
         )
         if final:
             with self._cond:
@@ -167,6 +171,7 @@ class DecodeScheduler:
                     and job.beam_size == first.beam_size
                     and job.language == first.language
                     and job.config == first.config
+                    and job.prompt == first.prompt
                 )
                 (batch if same else keep).append(job)
             for job in keep:
@@ -205,6 +210,7 @@ class DecodeScheduler:
                 language=batch[0].language,
                 beam_size=batch[0].beam_size,
                 config=batch[0].config,
+                prompt_text=batch[0].prompt,
             )
         except Exception as exc:  # a model error fails these jobs, not the worker
             log.exception("stream decode failed")
