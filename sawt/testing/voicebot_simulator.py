@@ -3,7 +3,8 @@
 It plays speech (Piper-synthesised text, or any 8 kHz samples) as 20 ms mu-law frames, in real
 time or faster, keeps sending silence like a real media server does, acknowledges the bot's
 checkpoints/marks as if the audio had been played, and measures the time from the end of its
-speech to the first bot audio frame. Used by the tests and `manage.py bench voicebot`.
+speech to the first bot audio frame, and counts talk-over: a bot reply that starts while the caller
+is still speaking. Used by the tests and `manage.py bench voicebot`.
 
 Transports: `CommunicatorTransport` (channels' in-process test client) or `WebsocketTransport`
 (a real socket to a running server, e.g. `wss://host/ws/voicebot/plivo/1/?token=...`).
@@ -115,6 +116,7 @@ class SimulatedCaller:
     latencies: list[float] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
+    talk_overs: int = 0
 
     def __post_init__(self) -> None:
         self._reader: asyncio.Task[None] | None = None
@@ -143,6 +145,7 @@ class SimulatedCaller:
                 if reply is None:
                     reply = BotReply()
                     self.replies.append(reply)
+                    self.talk_overs += self._speaking
                 if reply.first_audio_at is None:
                     reply.first_audio_at = time.perf_counter()
                 reply.frames += 1
