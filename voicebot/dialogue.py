@@ -19,7 +19,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from voicebot import availability, services
+from voicebot import availability, followups, messaging, services
 from voicebot import understanding as nlu
 from voicebot.dialogue_booking import BookingSteps
 from voicebot.dialogue_changes import ExistingBookingSteps
@@ -177,6 +177,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             Stage.CHANGE_COLLECT: self._change_collect,
             Stage.CONFIRM_CHANGE: self._confirm_change,
             Stage.ANYTHING_ELSE: self._anything_else,
+            Stage.WHATSAPP_LINK: self._whatsapp_link,
         }.get(s.stage)
         if handler is not None:
             wanted = nlu.intent(text)
@@ -281,6 +282,31 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             "voicemail",
             end_call=True,
             outcome=Call.Outcome.VOICEMAIL,
+        )
+
+    def _way_out(self) -> Reply:
+        """When neither the question, its example nor the choices helped: offer to book by WhatsApp where a
+        message can go to this caller, and a person otherwise (or if they say no)."""
+        caller = self.caller
+        if self.call is None or caller is None or caller.whatsapp_opted_out or messaging.get_sender() is None:
+            return self._transfer(apology=True)
+        self.state.stage = Stage.WHATSAPP_LINK
+        return Reply(
+            _(
+                "Sorry, I'm having trouble understanding. I can send you a WhatsApp message so you can book by "
+                "text instead, or put you through to our staff. Shall I send the WhatsApp message?"
+            ),
+            "book",
+        )
+
+    def _whatsapp_link(self, text: str) -> Reply:
+        if not nlu.yes_no(text):
+            return self._transfer()
+        followups.message_booking_link(business=self.business, caller=self.caller)
+        self.state.goal = ""
+        return self._after(
+            Reply(_("Done. It is on its way to this number: just reply to it on WhatsApp to book."), "book"),
+            "information",
         )
 
     def _hours(self, text: str) -> Reply:

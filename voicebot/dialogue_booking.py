@@ -21,7 +21,8 @@ from voicebot.phrases import ask_slot, ask_slot_again, at, either, offer_choices
 from voicebot.understanding.when import words_as_digits
 
 SLOTS = ("day", "time", "party_size", "name")
-# Answers that did not fill the slot asked for before choices are offered; one more, and a person helps.
+# Answers that did not fill the slot asked for before choices are offered; one more, and the caller is offered
+# a WhatsApp message to book by text, or a person.
 REPEATS_BEFORE_CHOICES = 2
 
 
@@ -78,6 +79,8 @@ class BookingSteps:
 
         def _transfer(self, apology: bool = False) -> Reply: ...
 
+        def _way_out(self) -> Reply: ...
+
     def _read(self, text: str, *, expecting: str | None) -> set[str]:
         slots, heard = self.state.slots, self.state.heard
         filled = read_slots(self.business, slots, text, expecting=expecting, day=self.business.now().date())
@@ -108,11 +111,11 @@ class BookingSteps:
                 return self._offer(verdict, nearest)
         missing = self._missing()
         if missing is not None and missing == s.asked and text.strip():
-            # The answer did not fill what was asked: say so with an example, then offer choices, then a person;
-            # never the same question a third time in the same words.
+            # The answer did not fill what was asked: say so with an example, then offer choices, then a way
+            # out (booking by WhatsApp, or a person); never the same question a third time in the same words.
             s.failures[missing] = s.failures.get(missing, 0) + 1
             if s.failures[missing] > REPEATS_BEFORE_CHOICES:
-                return self._transfer(apology=True)
+                return self._way_out()
             if s.failures[missing] == REPEATS_BEFORE_CHOICES:
                 return Reply(offer_choices(missing, self._choices(missing)), "book")
             return Reply(ask_slot_again(missing), "book")
