@@ -234,7 +234,9 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
             holds = count
             break
     result["concurrent_calls_holding_p50_under_800ms"] = holds
-    result["talk_overs"] = sum(v["talk_overs"] for k, v in result.items() if k == "single" or k.startswith("concurrent_"))
+    result["talk_overs"] = sum(
+        v["talk_overs"] for k, v in result.items() if k == "single" or k.startswith("concurrent_")
+    )
     result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return result

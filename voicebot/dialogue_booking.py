@@ -16,7 +16,7 @@ from sawt.core.errors import Conflict
 from voicebot import availability, selectors, services
 from voicebot import understanding as nlu
 from voicebot.dialogue_state import DialogueState, Reply, Slots, Stage
-from voicebot.models import Business, Call, Caller, Consent
+from voicebot.models import Business, Call, Caller, Consent, Reservation
 from voicebot.phrases import ask_slot, ask_slot_again, at, either, offer_choices, say_date, say_time
 from voicebot.understanding.when import words_as_digits
 
@@ -75,7 +75,7 @@ class BookingSteps:
 
     if TYPE_CHECKING:
 
-        def _after(self, reply: Reply, outcome: str) -> Reply: ...
+        def after(self, reply: Reply, outcome: str) -> Reply: ...
 
         def _transfer(self, apology: bool = False) -> Reply: ...
 
@@ -218,24 +218,31 @@ class BookingSteps:
             return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
         day, time, size, name = s.slots.filled()
         try:
-            booking = services.reservation_book(
-                business=self.business,
-                day=day,
-                time=time,
-                party_size=size,
-                name=name,
-                caller=self.caller,
-                source_call=self.call,
-            )
+            self.book(day=day, time=time, party_size=size, name=name)
         except Conflict:
             s.stage = Stage.COLLECT
             verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
             return self._offer(verdict, nearest)
-        s.outcome, s.booked = Call.Outcome.BOOKED, booking.pk
-        note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
-        return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
+        note = " " + _("You will get a confirmation on WhatsApp.") if self.whatsapp_ok() else ""
+        return self.after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
 
-    def _whatsapp_ok(self) -> bool:
+    def book(self, *, day: dt.date, time: dt.time, party_size: int, name: str) -> Reservation:
+        """Books a table for this caller from this call: the one place a dialogue (the rules' confirmation or
+        the model's `book_table`) makes a reservation. A refused slot raises `Conflict` (`ValidationFailed`
+        for a bad party size or name)."""
+        reservation = services.reservation_book(
+            business=self.business,
+            day=day,
+            time=time,
+            party_size=party_size,
+            name=name,
+            caller=self.caller,
+            source_call=self.call,
+        )
+        self.state.outcome, self.state.booked = Call.Outcome.BOOKED, reservation.pk
+        return reservation
+
+    def whatsapp_ok(self) -> bool:
         return bool(
             self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
         )

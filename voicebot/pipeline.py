@@ -41,9 +41,8 @@ from sawt.speech.config import SpeechConfig, get_config
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
 from voicebot import services
 from voicebot import understanding as nlu
-from voicebot.agent import dialogue_class
-from voicebot.dialogue_state import Stage
-from voicebot.dialogue import Dialogue, Reply
+from voicebot.agent import AnyDialogue, dialogue_class
+from voicebot.dialogue_state import Reply, Stage
 from voicebot.models import Call
 from voicebot.recording import CallRecorder
 from voicebot.telephony import Protocol
@@ -149,7 +148,7 @@ class CallPipeline:
         self.options = call_stream_options()
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
         self._phone_audio = PhoneAudio()
-        self.dialogue: Dialogue | None = None
+        self.dialogue: AnyDialogue | None = None
         self.language = "en"
         self.recorder: CallRecorder | None = None  # when the business records calls
         self._stream_seconds = 0.0
@@ -176,7 +175,7 @@ class CallPipeline:
         self._events_task = asyncio.create_task(self._consume_transcripts())
         await self._say(self.dialogue.greeting(), clock=None, caller_text="")
 
-    def _load_dialogue(self) -> Dialogue:
+    def _load_dialogue(self) -> AnyDialogue:
         nlu.warm_up()
         call = Call.objects.select_related("business", "caller").get(pk=self.call_id)
         self.language = call.language
@@ -332,9 +331,7 @@ class CallPipeline:
         slot_question = asked is not None or state.stage == Stage.OPEN
         # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
         self.transcriber.prompt = turns.listening_prompt(asked, dialogue.business.name) if slot_question else ""
-        self.transcriber.end_of_turn = functools.partial(
-            turns.end_of_turn, asked=asked, yes_no=dialogue.expects_yes_no
-        )
+        self.transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=dialogue.expects_yes_no)
 
     async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
         self._listen_for()

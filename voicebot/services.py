@@ -303,9 +303,7 @@ def call_start(
 
 def call_stream_claim(*, call_id: int) -> bool:
     """Takes the call's stream token; False when a socket took it already (a token opens one socket)."""
-    return bool(
-        Call.objects.filter(pk=call_id, stream_opened_at__isnull=True).update(stream_opened_at=timezone.now())
-    )
+    return bool(Call.objects.filter(pk=call_id, stream_opened_at__isnull=True).update(stream_opened_at=timezone.now()))
 
 
 def call_set_language(*, call: Call, language: str) -> None:

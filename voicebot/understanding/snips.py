@@ -78,8 +78,6 @@ def _clock(span: str, before: str) -> tuple[int, int, str | None] | None:
     return hour, 0, period
 
 
-
-
 def _next_day_of_month(today: dt.date, day: int) -> dt.date | None:
     for ahead in range(62):
         if (today + dt.timedelta(days=ahead)).day == day:

@@ -28,9 +28,53 @@ _ASKED = {
 
 # Words a sentence does not end on: conjunctions, prepositions, articles, fillers, a lead-in waiting for its noun.
 _UNFINISHED = frozenset(
-    """and or but so because with without at for to from on in of by about around near than then
-    the a an my our your this that some um uhm uh er erm ah like is are was be it's its i'm we're name
-    """.split()
+    [
+        "and",
+        "or",
+        "but",
+        "so",
+        "because",
+        "with",
+        "without",
+        "at",
+        "for",
+        "to",
+        "from",
+        "on",
+        "in",
+        "of",
+        "by",
+        "about",
+        "around",
+        "near",
+        "than",
+        "then",
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "this",
+        "that",
+        "some",
+        "um",
+        "uhm",
+        "uh",
+        "er",
+        "erm",
+        "ah",
+        "like",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it's",
+        "its",
+        "i'm",
+        "we're",
+        "name",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -72,4 +116,3 @@ def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
     if answers(text, asked=asked, yes_no=yes_no):
         return ANSWERED_WAIT
     return USUAL_WAIT
-
