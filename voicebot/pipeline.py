@@ -331,7 +331,9 @@ class CallPipeline:
         slot_question = asked is not None or state.stage == Stage.OPEN
         # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
         self.transcriber.prompt = turns.listening_prompt(asked, dialogue.business.name) if slot_question else ""
-        self.transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=dialogue.expects_yes_no)
+        # "Anything else?" is answered by a yes or no as well, though a "yes" to it is no backchannel.
+        yes_no = dialogue.expects_yes_no or state.stage == Stage.ANYTHING_ELSE
+        self.transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=yes_no)
 
     async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
         self._listen_for()
