@@ -235,7 +235,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
             break
     result["concurrent_calls_holding_p50_under_800ms"] = holds
     result["talk_overs"] = sum(
-        v["talk_overs"] for k, v in result.items() if k == "single" or k.startswith("concurrent_")
+        v["talk_overs"] for v in result.values() if isinstance(v, dict) and "talk_overs" in v
     )
     result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

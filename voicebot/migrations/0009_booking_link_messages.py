@@ -5,30 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voicebot', '0008_conversations_reveals_whatsapp_delivery'),
+        ("voicebot", "0008_conversations_reveals_whatsapp_delivery"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='business',
-            name='whatsapp_booking_link_template',
+            model_name="business",
+            name="whatsapp_booking_link_template",
             field=models.CharField(blank=True, max_length=80),
         ),
         migrations.AddField(
-            model_name='message',
-            name='caller',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='voicebot.caller'),
+            model_name="message",
+            name="caller",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="voicebot.caller",
+            ),
         ),
         migrations.AlterField(
-            model_name='message',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Confirmation'), ('reminder', 'Reminder'), ('booking_link', 'Booking Link')], max_length=12),
+            model_name="message",
+            name="kind",
+            field=models.CharField(
+                choices=[("confirmation", "Confirmation"), ("reminder", "Reminder"), ("booking_link", "Booking Link")],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='message',
-            name='reservation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='voicebot.reservation'),
+            model_name="message",
+            name="reservation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="voicebot.reservation",
+            ),
         ),
     ]
