@@ -13,8 +13,9 @@ import re
 
 from voicebot import understanding as nlu
 
-# The end-of-turn waits (seconds of silence after the last word).
-ANSWERED_WAIT = 0.25
+# The end-of-turn waits (seconds of silence after the last word). An answer's is not shorter than the pause
+# after "Yes," in "Yes, that's fine": at 0.25 s the bot's reply began over "that's fine" (Piper's voice).
+ANSWERED_WAIT = 0.3
 USUAL_WAIT = 0.5
 UNFINISHED_WAIT = 0.8
 
