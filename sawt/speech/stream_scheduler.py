@@ -73,7 +73,7 @@ class DecodeScheduler:
         self._cond = threading.Condition()
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
-        # Smoothed seconds of one decode call; streams read it to space out their partials.
+        # Smoothed seconds of one decode call (a whole batch); streams read it to space out partials.
         self.decode_seconds = 0.3
         self.active_streams = 0
         self._warm: dict[str | None, Future[Hypothesis]] = {}
@@ -150,9 +150,14 @@ class DecodeScheduler:
             return len(self._heap)
 
     def partial_interval(self, base: float) -> float:
-        """Seconds of new audio between two partials of one stream, widened under load."""
-        busy = max(1, self.active_streams) * self.decode_seconds * 1.5
-        return max(base, busy)
+        """Seconds of new audio between two partials of one stream, widened under load.
+
+        Partials of different streams are decoded together (up to ``max_batch`` a call), so one
+        round of partials for every stream costs one call per ``max_batch`` streams, not one per
+        stream: four streams get their partials as often as one while a call keeps up.
+        """
+        calls = -(-max(1, self.active_streams) // self.max_batch)
+        return max(base, calls * self.decode_seconds * 1.5)
 
     def _take_batch(self) -> list[_Job]:
         with self._cond:
@@ -218,7 +223,7 @@ class DecodeScheduler:
                 job.future.set_exception(exc)
             return
         elapsed = time.perf_counter() - started
-        self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed / len(batch) ** 0.5
+        self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed
         for job, result in zip(batch, results, strict=True):
             job.future.set_result(result)
 
