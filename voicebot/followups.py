@@ -128,7 +128,7 @@ def _send(message: Message) -> dict[str, Any]:
     """A row some dead worker left mid-send (`abandoned_since`) is sent again only when the provider has
     no record of it."""
     if message.reservation_id is None:  # a booking link
-        caller = Caller.objects.select_related("business").filter(pk=message.caller_id).first()
+        caller = Caller.objects.select_related("business").filter(pk=message.caller_id or 0).first()
         booked = True
     else:
         reservation = Reservation.objects.select_related("caller", "business", "source_call").get(
