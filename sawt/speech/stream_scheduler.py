@@ -60,6 +60,7 @@ class _Job:
     beam_size: int = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
     config: SpeechConfig | None = field(compare=False, default=None)
+    prompt: str = field(compare=False, default="")
     prefix: str = field(compare=False, default="")
 
 
@@ -89,11 +90,13 @@ class DecodeScheduler:
         language: str | None = "en",
         config: SpeechConfig | None = None,
         stream: object = None,
+        prompt: str = "",
         prefix: str = "",
     ) -> Future[Hypothesis]:
         """Queue one decode; ``config`` picks another model than the engine's default, ``stream``
-        (any hashable key) names the stream whose turn it takes, ``prefix`` is the known text of the
-        start of ``audio`` (see ``decode_batch``)."""
+        (any hashable key) names the stream whose turn it takes, ``prompt`` is Whisper's previous-text
+        prompt (``decode_batch``'s ``prompt_text``), ``prefix`` the known text of the start of ``audio``
+        (see ``decode_batch``)."""
         future: Future[Hypothesis] = Future()
         priority = FINAL if final else PARTIAL
         with self._cond:
@@ -111,6 +114,7 @@ class DecodeScheduler:
             self.final_beam_size if final else 1,
             future,
             config,
+            prompt,
             prefix,
         )
         if final:
@@ -176,6 +180,7 @@ class DecodeScheduler:
                     and job.beam_size == first.beam_size
                     and job.language == first.language
                     and job.config == first.config
+                    and job.prompt == first.prompt
                     and not (job.prefix or first.prefix)  # a decode with known text goes alone
                 )
                 (batch if same else keep).append(job)
@@ -215,6 +220,7 @@ class DecodeScheduler:
                 language=batch[0].language,
                 beam_size=batch[0].beam_size,
                 config=batch[0].config,
+                prompt_text=batch[0].prompt,
                 prefix=batch[0].prefix,
             )
         except Exception as exc:  # a model error fails these jobs, not the worker

@@ -7,7 +7,9 @@
   decoder: silence and noise never reach Whisper, so they produce no text.
 - When speech pauses, the final decode starts at once (speculatively); it is kept and sent once
   the pause has lasted ``endpoint_silence`` seconds (``short_endpoint`` after a very short
-  segment), and dropped if the speaker goes on.
+  segment), and dropped if the speaker goes on. A listener may set ``end_of_turn`` (the decoded
+  text -> the pause that ends it, at most ``endpoint_silence``): a phone call ends "yes" sooner
+  than "for".
 - Partials: the newest hypothesis is split into a confirmed prefix (words two successive
   hypotheses agree on, never rewritten afterwards) and an unstable tail.
 - No audio between two finals is skipped: the next utterance starts where the previous final's
@@ -19,8 +21,9 @@
 - ``stop`` sends a final for everything said, waits for every final, then ``Done``.
 
 Decoding goes through the shared ``DecodeScheduler`` (one model per process for all streams).
-``language`` and ``config`` (which model, as ``SpeechConfig.asr_model`` names it; ``None`` is the
-engine's default) are read at each decode, so a caller may switch them between utterances.
+``language``, ``config`` (which model, as ``SpeechConfig.asr_model`` names it; ``None`` is the
+engine's default) and ``prompt`` (Whisper's previous-text prompt: vocabulary, what was asked) are read
+at each decode, so a caller may switch them between utterances.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import functools
 import re
 import zlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -180,6 +183,8 @@ class StreamingTranscriber:
     ) -> None:
         self.language = language
         self.config = config
+        self.prompt = ""
+        self.end_of_turn: Callable[[str], float] | None = None
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -301,7 +306,13 @@ class StreamingTranscriber:
     def _submit(self, audio: FloatArray, *, final: bool, prefix: str = "") -> asyncio.Future[Hypothesis]:
         return asyncio.wrap_future(
             self.scheduler.submit(
-                audio, final=final, language=self.language, config=self.config, stream=id(self), prefix=prefix
+                audio,
+                final=final,
+                language=self.language,
+                config=self.config,
+                stream=id(self),
+                prompt=self.prompt,
+                prefix=prefix,
             )
         )
 
@@ -347,6 +358,9 @@ class StreamingTranscriber:
         wait = opts.endpoint_silence
         if self._speech_samples < opts.short_speech * SAMPLE_RATE:
             wait = max(wait, opts.short_endpoint or 0.0)
+        future = self._speculative[2]
+        if self.end_of_turn is not None and future.done() and not future.cancelled() and not future.exception():
+            wait = min(wait, self.end_of_turn(future.result().text))
         if self._silence_samples < wait * SAMPLE_RATE:
             return
         end, decoded, future = self._speculative
