@@ -287,10 +287,23 @@ def _phone_line(text: str, voice: str | None) -> bytes:
     return speech_audio.mulaw_encode(pcm)
 
 
-async def _recognise(mulaw: bytes, *, prompted: bool) -> str:
+def _wideband(text: str, voice: str | None) -> bytes:
+    """`text` spoken by `voice` as PCM16 16 kHz, padded as on the line but never through it: what the
+    same listening hears without the 8 kHz band and the mu-law codec (the TTS cache keeps the rendering)."""
+    from sawt.speech import audio as speech_audio
+    from sawt.speech import tts
+
+    samples = tts.synthesize(text, voice=voice, sample_rate=16000).samples
+    pad = np.zeros(int(0.3 * 16000), dtype=np.float32)
+    tail = np.zeros(int(1.2 * 16000), dtype=np.float32)
+    return speech_audio.float32_to_pcm16(np.concatenate([pad, samples, tail]))
+
+
+async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = None) -> str:
     """The call pipeline's listening to an opening request (its stream options, phone-audio conversion,
     shared decoder, end-of-turn waits and, when `prompted`, its ASR prompt), fed faster than real time;
-    partials are left out, as they never reach the dialogue."""
+    partials are left out, as they never reach the dialogue. `wideband` (PCM16 16 kHz) is heard instead of
+    `mulaw`, skipping the line."""
     import dataclasses
     import functools
 
@@ -304,8 +317,13 @@ async def _recognise(mulaw: bytes, *, prompted: bool) -> str:
     transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=None, yes_no=False)
     phone = PhoneAudio()
     try:
-        for offset in range(0, len(mulaw), FRAME_BYTES * 10):
-            await transcriber.push(phone.pcm16k(mulaw[offset : offset + FRAME_BYTES * 10]))
+        if wideband is not None:
+            chunks = [wideband[offset : offset + 6400] for offset in range(0, len(wideband), 6400)]  # 200 ms
+        else:
+            step = FRAME_BYTES * 10
+            chunks = [phone.pcm16k(mulaw[offset : offset + step]) for offset in range(0, len(mulaw), step)]
+        for chunk in chunks:
+            await transcriber.push(chunk)
         await transcriber.stop()
         return " ".join([e.text.strip() async for e in transcriber.events() if isinstance(e, Final)])
     finally:
@@ -317,7 +335,9 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     """Speaks Snips BookRestaurant requests that carry a party size or a time with two offline voices,
     through G.711 mu-law 8 kHz, into the call pipeline's recognition and the rules' understanding, and
     scores party size, time and date as understood against the annotation (`understanding/snips.py`).
-    `--limit N` takes N requests (default 200), `--quick` 8."""
+    `--limit N` takes N requests (default 200), `--quick` 8. `accuracy_<voice>_wideband`: the same voice at
+    16 kHz without the line (no 8 kHz band, no mu-law), heard the same way, to tell the line's share of the
+    misses from the voice's."""
     from pathlib import Path
 
     from django.conf import settings
@@ -329,7 +349,7 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     requests = _slu_requests(Path(options["data"]) / snips.DATASET, count)
     asr.get_asr_model()
     slots = ("party_size", "time", "date")
-    heard_as = [*SLU_VOICES, *(f"{v}_no_prompt" for v in SLU_VOICES), "text"]
+    heard_as = [*SLU_VOICES, *(f"{v}_no_prompt" for v in SLU_VOICES), *(f"{v}_wideband" for v in SLU_VOICES), "text"]
     tally: dict[str, dict[str, list[int]]] = {v: {s: [0, 0] for s in slots} for v in heard_as}
     missed: list[str] = []
     seconds = {"synthesis": 0.0, "recognition": 0.0, "audio": 0.0}
@@ -345,6 +365,9 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
             heard[name] = asyncio.run(_recognise(mulaw, prompted=True))
             seconds["recognition"] += time.perf_counter() - started
             heard[f"{name}_no_prompt"] = asyncio.run(_recognise(mulaw, prompted=False))
+            heard[f"{name}_wideband"] = asyncio.run(
+                _recognise(b"", prompted=True, wideband=_wideband(example.text, voice))
+            )
         for name, text in heard.items():
             found = snips.understood(text, snips.TODAY)
             for slot in slots:
