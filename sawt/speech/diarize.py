@@ -1,8 +1,11 @@
 """Speaker diarization: who spoke when.
 
-Silero VAD (shipped inside faster-whisper) finds speech; Resemblyzer (a GE2E d-vector encoder that
-ships its weights in the wheel) embeds overlapping windows inside each speech region; agglomerative
-spectral clustering of a refined cosine affinity groups the windows into speakers. The speaker count is estimated by
+Silero VAD (shipped inside faster-whisper) finds speech (a permissive pass for what gets a speaker, a
+strict one for what is embedded); Resemblyzer (a GE2E d-vector encoder that ships its weights in the
+wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech; spectral clustering of a
+refined cosine affinity over a bounded, evenly spread sample of the windows finds the speakers, and
+every window then goes to its nearest centroid (refined k-means style). The recording is processed
+piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The speaker count is estimated by
 the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or fixed with
 ``num_speakers``. Frame labels are smoothed with a majority filter before turns are built, so one
 odd window does not create a one-word speaker change.
@@ -12,9 +15,10 @@ Everything here is CPU-friendly: the encoder is a 3-layer LSTM on 40-band mel fr
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,17 +98,6 @@ def _windows(regions: Sequence[tuple[float, float]], window: float, step: float)
             t += step
         spans.append((end - window, end))
     return spans
-
-
-def plan_windows(
-    regions: Sequence[tuple[float, float]], *, window: float, step: float, max_windows: int
-) -> list[tuple[float, float]]:
-    """Embedding windows over the speech regions. Their count is capped so the affinity matrix stays
-    small on long meetings (O(n^2) memory): the step grows with the amount of speech, and the window
-    grows with the step, so the windows still tile all the speech however long the recording is."""
-    speech = sum(end - start for start, end in regions)
-    stride = max(step, speech / max_windows)
-    return _windows(regions, max(window, stride), stride)
 
 
 def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> FloatArray:
@@ -193,8 +186,20 @@ def _majority_filter(labels: npt.NDArray[np.int_], width: int) -> npt.NDArray[np
     return np.where(labels >= 0, smoothed, -1)
 
 
-def diarize(
-    samples: FloatArray,
+# Two Silero passes: a permissive one finds all the speech that gets a speaker (far-field and quiet
+# speech missed counts in DER), a strict one finds the clear speech that is embedded and clustered
+# (quiet edges and noise embedded as windows of their own pull the clustering apart).
+SPEECH_VAD = {"threshold": 0.2, "pad": 0.2, "min_silence": 0.5}
+CORE_VAD = {"threshold": 0.3, "pad": 0.12, "min_silence": 0.25}
+
+
+def diarize(samples: FloatArray, **options: Any) -> Diarization:
+    """Speaker turns (labels ``SPEAKER_00``...) for float32 mono 16 kHz samples; see :func:`diarize_chunks`."""
+    return diarize_chunks([samples], **options)
+
+
+def diarize_chunks(
+    chunks: Iterable[FloatArray],
     *,
     num_speakers: int | None = None,
     min_speakers: int | None = None,
@@ -202,44 +207,108 @@ def diarize(
     window: float = 1.5,
     step: float = 0.1,
     smoothing: float = 0.5,
-    max_windows: int = 2500,
+    max_cluster: int = 2000,
+    refine: int = 5,
     vad: dict[str, float] | None = None,
+    core_vad: dict[str, float] | None = None,
 ) -> Diarization:
-    """Speaker turns (labels ``SPEAKER_00``...) for float32 mono 16 kHz samples."""
-    samples = np.ascontiguousarray(samples, dtype=np.float32)
-    regions = speech_regions(samples, **(vad or {}))
-    if not regions:
+    """Speaker turns for a recording given as consecutive float32 mono 16 kHz pieces (any number,
+    any length: only one piece is in memory at a time, plus one 256-d embedding per window).
+
+    Every window of clear speech is embedded; the speakers are found by clustering at most
+    ``max_cluster`` of them (evenly spread over the recording, so the clustering's O(n^2) affinity
+    stays bounded however long the meeting), then every window goes to its nearest centroid and the
+    centroids are re-estimated from all windows ``refine`` times (k-means on the sphere, which also
+    repairs a poor spectral split). Each frame of (permissively detected) speech takes the label of the
+    nearest window, and labels are smoothed with a majority filter before turns are built."""
+    spans: list[tuple[float, float]] = []
+    regions: list[tuple[float, float]] = []
+    parts: list[npt.NDArray[np.float16]] = []
+    offset = 0.0
+    for chunk in chunks:
+        chunk = np.ascontiguousarray(chunk, dtype=np.float32)
+        found = speech_regions(chunk, **(vad or SPEECH_VAD))
+        core = speech_regions(chunk, **(core_vad or CORE_VAD)) or found
+        local = _windows(core, window, step)
+        if local:
+            parts.append(embed_windows(chunk, local).astype(np.float16))  # half the memory, same clusters
+            spans += [(offset + a, offset + b) for a, b in local]
+        regions += [(offset + a, offset + b) for a, b in found]
+        offset += len(chunk) / SAMPLE_RATE
+    if not regions or not spans:
         return Diarization([])
-    spans = plan_windows(regions, window=window, step=step, max_windows=max_windows)
-    vectors = embed_windows(samples, spans)
-    labels = cluster(vectors, num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers or 8)
-    frames = int(np.ceil(len(samples) / SAMPLE_RATE / FRAME)) + 1
-    # Each speech frame takes the label of the window whose centre is nearest.
-    centres = np.array([(s + e) / 2 for s, e in spans])
-    frame_labels = np.full(frames, -1, dtype=int)
-    for start, end in regions:
-        a, b = round(start / FRAME), min(frames, round(end / FRAME))
-        times = (np.arange(a, b) + 0.5) * FRAME
-        nearest = np.abs(centres[None, :] - times[:, None]).argmin(axis=1)
-        frame_labels[a:b] = labels[nearest]
+    vectors = np.concatenate(parts)
+    del parts
+    sample = np.unique(np.linspace(0, len(vectors) - 1, min(len(vectors), max_cluster)).round().astype(int))
+    first = cluster(
+        vectors[sample].astype(np.float32),
+        num_speakers=num_speakers,
+        min_speakers=min_speakers or 1,
+        max_speakers=max_speakers or 8,
+    )
+    centroids = _centroids(vectors[sample], first)
+    labels = _nearest(vectors, centroids)
+    for _ in range(refine):
+        centroids = _centroids(vectors, labels)
+        labels = _nearest(vectors, centroids)
+    frame_labels = _frame_labels(regions, spans, labels, offset)
     frame_labels = _majority_filter(frame_labels, int(smoothing / FRAME))
     # Name speakers by first appearance so SPEAKER_00 is who talks first.
     order: dict[int, str] = {}
-    for label in frame_labels.tolist():
-        if label >= 0 and label not in order:
-            order[label] = f"SPEAKER_{len(order):02d}"
+    values, first = np.unique(frame_labels[frame_labels >= 0], return_index=True)
+    for value in values[np.argsort(first)].tolist():
+        order[int(value)] = f"SPEAKER_{len(order):02d}"
     turns: list[SpeakerTurn] = []
-    current, begin = -1, 0
-    for index, value in enumerate([*frame_labels.tolist(), -1]):
-        if value != current:
-            if current >= 0:
-                turns.append(SpeakerTurn(round(begin * FRAME, 3), round(index * FRAME, 3), order[current]))
-            current, begin = value, index
+    changes = np.flatnonzero(np.diff(np.concatenate([[-1], frame_labels, [-1]]))) if len(frame_labels) else []
+    for begin, end in itertools.pairwise(changes):
+        value = int(frame_labels[begin])
+        if value >= 0:
+            turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
     embeddings: dict[str, list[float]] = {}
     for cluster_id, name in order.items():
-        centroid = vectors[labels == cluster_id].mean(axis=0)
+        centroid = centroids[cluster_id]
         embeddings[name] = (centroid / max(float(np.linalg.norm(centroid)), 1e-8)).round(5).tolist()
     return Diarization(turns, embeddings)
+
+
+def _centroids(vectors: npt.NDArray[Any], labels: npt.NDArray[np.int_]) -> FloatArray:
+    """One L2-normalised mean per label present (labels renumbered 0..k-1 in order)."""
+    rows = []
+    for value in np.unique(labels):
+        mean = vectors[labels == value].astype(np.float32).mean(axis=0)
+        rows.append(mean / max(float(np.linalg.norm(mean)), 1e-8))
+    return np.asarray(np.stack(rows), dtype=np.float32)
+
+
+def _nearest(vectors: npt.NDArray[Any], centroids: FloatArray, block: int = 8192) -> npt.NDArray[np.int_]:
+    out = np.empty(len(vectors), dtype=int)
+    for first in range(0, len(vectors), block):
+        out[first : first + block] = (vectors[first : first + block].astype(np.float32) @ centroids.T).argmax(axis=1)
+    return out
+
+
+def _frame_labels(
+    regions: Sequence[tuple[float, float]],
+    spans: Sequence[tuple[float, float]],
+    labels: npt.NDArray[np.int_],
+    duration: float,
+) -> npt.NDArray[np.int_]:
+    """A label per 10 ms frame: -1 outside speech, else the label of the window whose centre is nearest."""
+    frames = int(np.ceil(duration / FRAME)) + 1
+    centres = np.array([(s + e) / 2 for s, e in spans])
+    order = np.argsort(centres, kind="stable")
+    centres, ordered = centres[order], labels[order]
+    frame_labels = np.full(frames, -1, dtype=np.int16)
+    for start, end in regions:
+        a, b = round(start / FRAME), min(frames, round(end / FRAME))
+        if b <= a:
+            continue
+        times = (np.arange(a, b) + 0.5) * FRAME
+        right = np.clip(np.searchsorted(centres, times), 0, len(centres) - 1)
+        left = np.clip(right - 1, 0, len(centres) - 1)
+        nearest = np.where(np.abs(centres[left] - times) <= np.abs(centres[right] - times), left, right)
+        frame_labels[a:b] = ordered[nearest]
+    return frame_labels.astype(int)
 
 
 def speaker_for_span(turns: Sequence[SpeakerTurn], start: float, end: float) -> str | None:
