@@ -262,7 +262,7 @@ def _decode_stream(
 
 
 def audio_chunks(
-    source: AudioSource, *, seconds: float = 300.0, search: float = 10.0, max_seconds: float | None = None
+    source: AudioSource, *, seconds: float = 60.0, search: float = 5.0, max_seconds: float | None = None
 ) -> Iterator[FloatArray]:
     """Decode ``source`` to float32 mono 16 kHz as consecutive pieces of about ``seconds`` each, never
     holding more than one piece (plus a decoder frame) in memory: a 4-hour recording is 0.9 GB of
