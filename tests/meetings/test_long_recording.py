@@ -26,7 +26,9 @@ def test_a_recording_in_pieces_gives_ordered_lines_once_even_when_rerun(owner, s
 
     def lines() -> list[tuple[float, float, str, str]]:
         return list(
-            Segment.objects.filter(meeting=meeting).order_by("index").values_list("start", "end", "text", "speaker__label")
+            Segment.objects.filter(meeting=meeting)
+            .order_by("index")
+            .values_list("start", "end", "text", "speaker__label")
         )
 
     first = lines()
