@@ -102,15 +102,55 @@ def _windows(regions: Sequence[tuple[float, float]], window: float, step: float)
     return spans
 
 
+def _hz_to_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    linear = hz / (200.0 / 3)
+    return np.where(hz >= 1000.0, 15.0 + np.log(np.maximum(hz, 1e-10) / 1000.0) / (np.log(6.4) / 27.0), linear)
+
+
+def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.where(mel >= 15.0, 1000.0 * np.exp(np.log(6.4) / 27.0 * (mel - 15.0)), mel * (200.0 / 3))
+
+
+def _mel_filters(n_fft: int = 400, n_mels: int = 40) -> FloatArray:
+    """librosa.filters.mel(sr=16000, n_fft, n_mels) (Slaney scale and area normalisation)."""
+    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(SAMPLE_RATE / 2.0)), n_mels + 2))
+    widths, ramps = np.diff(edges), np.subtract.outer(edges, fft_hz)
+    weights = np.stack(
+        [np.maximum(0, np.minimum(-ramps[i] / widths[i], ramps[i + 2] / widths[i + 1])) for i in range(n_mels)]
+    )
+    return np.asarray(weights * (2.0 / (edges[2:] - edges[:-2]))[:, None], dtype=np.float32)
+
+
+def mel_spectrogram(samples: FloatArray, n_fft: int = 400, hop: int = 160) -> FloatArray:
+    """Resemblyzer's input, (frames, 40) power mel frames every 10 ms, equal to its
+    ``wav_to_mel_spectrogram`` (librosa, centred, zero-padded, periodic Hann) to float rounding, in numpy:
+    librosa's first call compiles numba code and takes ~200 MB of the worker's memory for good."""
+    padded = np.pad(np.asarray(samples, dtype=np.float32), n_fft // 2)
+    count = 1 + (len(padded) - n_fft) // hop
+    if count <= 0:
+        return np.zeros((0, 40), dtype=np.float32)
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
+    frames = np.lib.stride_tricks.as_strided(
+        padded, shape=(count, n_fft), strides=(padded.strides[0] * hop, padded.strides[0]), writeable=False
+    )
+    out = np.empty((count, 40), dtype=np.float32)
+    filters = _mel_filters(n_fft).T
+    for first in range(0, count, 6000):  # a minute of frames at a time
+        power = np.abs(np.fft.rfft(frames[first : first + 6000] * window, axis=1)) ** 2
+        out[first : first + 6000] = power.astype(np.float32) @ filters
+    return out
+
+
 def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> FloatArray:
     """One L2-normalised 256-d embedding per (start, end) span."""
     import torch
-    from resemblyzer.audio import wav_to_mel_spectrogram
 
     encoder = get_encoder()
     # One mel spectrogram for the whole recording (10 ms hop), sliced per window: windows overlap,
     # so computing it per window would repeat most of the work.
-    full = wav_to_mel_spectrogram(samples)
+    full = mel_spectrogram(samples)
     per_second = 100
     mels = [full[round(start * per_second) : round(end * per_second)] for start, end in spans]
     out = np.zeros((len(mels), 256), dtype=np.float32)

@@ -74,3 +74,14 @@ def test_a_recording_given_in_pieces_is_diarized_to_its_end_with_a_bounded_clust
     first = [t.speaker for t in result.turns if t.end <= thirds]
     final = [t.speaker for t in result.turns if t.start >= 2 * thirds]
     assert set(first) == set(final) == set(result.speakers)
+
+
+def test_the_mel_frames_are_resemblyzers_own():
+    from resemblyzer.audio import wav_to_mel_spectrogram
+
+    from sawt.speech.diarize import mel_spectrogram
+
+    wav = np.random.default_rng(1).normal(scale=0.1, size=16000 * 3 + 77).astype(np.float32)
+    expected = wav_to_mel_spectrogram(wav)
+    assert mel_spectrogram(wav).shape == expected.shape
+    assert np.allclose(mel_spectrogram(wav), expected, rtol=1e-4, atol=1e-6)
