@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from meetings.services import job_progress, meeting_notify, summary_save
+from meetings.services import TRANSCRIBE_PROGRESS, job_progress, meeting_notify, summary_save, transcription_progress
 from sawt.core.jobs.runtime import JobFailed, run_job
 from sawt.core.storage import local_copy
 from sawt.speech.audio import AudioDecodeError
@@ -31,7 +32,6 @@ TRANSIENT = (OSError, ConnectionError, TimeoutError)
 # separate: different people of one recording scored up to 0.882 (pyannote_sample) and 0.918 (dev00)
 # against each other, a voice against itself in another cut at least 0.984. A miss beats a wrong name.
 VOICE_MATCH = 0.95
-TRANSCRIBE_FROM, TRANSCRIBE_TO = 10, 50  # the progress bar's share of transcription
 
 
 class _Audio:
@@ -101,15 +101,19 @@ def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
 def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
     from sawt.speech.asr import transcribe
 
-    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_FROM)
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_PROGRESS[0])
     meeting = job.meeting
     duration = max(meeting.recording.duration or meeting.duration or 0.0, 1e-9)
     language = meeting.language or None
+    progress = transcription_progress(job=job, duration=duration)
     rows: list[Segment] = []
     offset = 0.0
     for chunk in audio.chunks():
         # Piece by piece; the first piece's detected language holds for the rest of the meeting.
-        result = transcribe(chunk, language=language, word_timestamps=True)
+        def on_segment(segment: Any, at: float = offset) -> None:
+            progress(SimpleNamespace(end=at + segment.end))  # the position in the whole recording
+
+        result = transcribe(chunk, language=language, word_timestamps=True, on_segment=on_segment)
         language = language or result.language
         rows += [
             Segment(
@@ -131,17 +135,13 @@ def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
             for i, s in enumerate(s for s in result.segments if s.text.strip())
         ]
         offset += len(chunk) / 16000
-        # Progress is the position in the audio, over this stage's share of the bar.
-        done = min(1.0, offset / duration)
-        job_progress(
-            job=job, stage=Stage.TRANSCRIBE, progress=round(TRANSCRIBE_FROM + done * (TRANSCRIBE_TO - TRANSCRIBE_FROM))
-        )
+        progress(SimpleNamespace(end=offset))  # a piece with no speech moves the bar too
     with transaction.atomic():
         Segment.objects.filter(meeting=meeting).delete()
         Segment.objects.bulk_create(rows)
         if not meeting.language and language:
             Meeting.objects.filter(pk=meeting.pk).update(language=language)
-    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_TO)
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_PROGRESS[1])
 
 
 def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:

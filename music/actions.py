@@ -142,7 +142,7 @@ class MusicActionService:
             return None
         devices = self.player(account).devices()
         title, _, spoken = query.rpartition(" on ")
-        names = {str(d.get("name", "")): normalize_text(str(d.get("name", ""))) for d in devices}
+        names = {d.name: normalize_text(d.name) for d in devices}
         for name, normalised in names.items():
             if normalised and fuzz.token_set_ratio(normalize_text(spoken), normalised) >= 85:
                 params["query"] = title

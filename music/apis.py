@@ -17,6 +17,10 @@ from music.serializers import (
     AccountStatusOutput,
     ChatMessageInput,
     CommandOutput,
+    DeviceTransferInput,
+    DeviceTransferOutput,
+    PlayerOutput,
+    PlayerQueryInput,
     PlayerStateInput,
     PlaylistOutput,
     TrackOutput,
@@ -145,3 +149,21 @@ class PlayerStateApi(APIView):
         data.is_valid(raise_exception=True)
         services.player_state_report(user=request_user(request), **data.validated_data)
         return Response(status=204)
+
+
+class PlayerApi(APIView):
+    @extend_schema(parameters=[PlayerQueryInput], responses={200: PlayerOutput}, tags=["music"])
+    def get(self, request: Request) -> Response:
+        """The user's devices and what is playing now, read from the platform."""
+        query = PlayerQueryInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(services.player_overview(user=request_user(request), **query.validated_data))
+
+
+class PlayerDeviceApi(APIView):
+    @extend_schema(request=DeviceTransferInput, responses={200: DeviceTransferOutput}, tags=["music"])
+    def put(self, request: Request) -> Response:
+        """Moves playback to one of the user's devices (Spotify Connect; SoundCloud has none)."""
+        data = DeviceTransferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.player_device_transfer(user=request_user(request), **data.validated_data))

@@ -8,8 +8,8 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
-from music.slots import add_to_playlist, describe, take_service
-from sawt.speech.language import parse_number, parse_ordinal
+from music.slots import SERVICE_IN_NAME, add_to_playlist, as_written, describe, take_service
+from sawt.speech.language import normalize, parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
 
@@ -84,6 +84,7 @@ _KEEP = {
     "plan",
     "lay",
     "dance",
+    "top",
 }
 
 
@@ -273,13 +274,37 @@ _NOT_A_PLAYLIST = r"(?!(?:the |my )?(?:queue|library|liked songs|favou?rites|lik
 _PLAYLIST_SAID = r"(?:(?:the |my |our |\w+s )?(?:playlist|play list) .+?|.+? (?:playlist|play list))"
 # Ways to ask for a track on a playlist: "add X to Y", "put X on Y", "for my playlist Y add X",
 # "Y playlist needs X", "X should go into Y" (named groups `item` and `list`).
+# What is added, said after the playlist ("add to my X playlist the song Y", "add to X with this song").
+_ITEM_AFTER = (
+    r"(?:(?:the|a|this|that|one) (?:name|song|track|tune|artist|album|piece|record)\b.*|with .+|"
+    r"(?:my )?favou?rite (?:song|track|tune|artist|album) .*|my favou?rite (?:song|track|tune|artist|album)s?)"
+)
+_ITEM_KIND = r"(?:tune|song|track|album|artist|record|piece)"
 _ADD_TO_PLAYLIST = tuple(
     re.compile(pattern)
     for pattern in (
+        rf"^{_ADD_LEAD}(?:add|put|include|save|insert) (?:(?:this|it) )?(?:to|into|onto|in|on) (?P<list>.+?),? "
+        rf"(?P<item>{_ITEM_AFTER})$",
+        r"^(?:(?:my|the|our) )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) (?:playlist |list )?(?:needs|could use)"
+        r"(?: more| another| an| a| some)? (?P<item>.+?)"
+        r"(?: added(?: to it| on| in)?| in it| on it| to it| in the playlist)?$",
+        r"^(?:(?:i|we) (?:want|would like|d like) |can |could )?(?:my |the )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) "
+        r"(?:playlist |list )?(?:to )?have (?P<item>.+?)(?: added)?(?: to it| on it| in it)$",
+        r"^(?:i|we) (?:would like|want|d like) (?P<item>(?:this|that|it)(?: \w+)?) (?:on|in|to) (?P<list>.+)$",
+        r"^(?:i|we) need (?:another|more|a|an|some|one more) (?P<item>(?:artist|song|tune|track|album|record)s?) "
+        r"(?:in|on|for|added to) (?P<list>.+)$",
+        rf"^{_ADD_LEAD}make an addition to (?P<list>.+?) with (?P<item>.+)$",
+        r"^edit (?P<list>.+?) (?:by (?:adding|putting|including|inserting) |and add |put on |add )(?P<item>.+?)"
+        r"(?: on it| to it| in it)?$",
+        r"^play (?P<item>.+?) (?:to|into|onto) (?P<list>my .+ playlist)$",
+        rf"^(?!.* (?:to|into|onto|unto|in|on) ){_ADD_LEAD}add (?P<item>.+? {_ITEM_KIND}|{_ITEM_KIND}) "
+        r"(?P<list>(?:.+ )?playlist)$",
+        rf"^(?!.* (?:to|into|onto|unto|in|on) ){_ADD_LEAD}add (?P<item>.+?) (?P<list>(?:my|the) .+ playlist)$",
         rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:to|into|onto|unto|in|on) "
-        r"(?P<list>(?:my|our) (?!queue$).*|playlist .*)$",
+        r"(?P<list>(?:my|our) (?!queue$).*|(?:the )?playlist .*)$",
         rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*?))? (?:into|onto) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
-        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*))? (?:to|into|onto|unto|tomy) {_NOT_A_PLAYLIST}(?P<list>\w.*)$",
+        rf"^{_ADD_LEAD}{_ADD_VERB}(?: (?P<item>.*))? (?:to|into|onto|unto|tomy) {_NOT_A_PLAYLIST}(?!\d+\b)"
+        r"(?P<list>\w.*)$",
         rf"^{_ADD_LEAD}(?:add|ad|put|include|place|stick|insert|incorporate)(?: (?P<item>.*))? (?:in|on|inside) "
         rf"{_NOT_A_PLAYLIST}(?P<list>\w.*)$",
         rf"^{_ADD_LEAD}(?:add|put|save|include) (?P<item>.*?) (?:for|with) (?P<list>{_PLAYLIST_SAID}.*)$",
@@ -287,11 +312,11 @@ _ADD_TO_PLAYLIST = tuple(
         r"should get |should be |being )?(?:added|moved|put|placed|included) (?:to|into|onto|in|on) (?P<list>.+)$",
         r"^(?:(?:i|we) (?:want|would like|d like) )(?P<item>.+?) (?:to go )?(?:on|in|to|into) "
         r"(?P<list>(?:the |my )?(?:.* )?(?:playlist|list).*)$",
-        r"^(?:for|on|in|to|go to|open) (?P<list>.+?)(?: and)? (?:add|put|include)(?: the name| the song| the track)?"
-        r"(?: (?P<item>.+))?$",
+        r"^(?:for|on|in|to|go to|open|find) (?P<list>.+?)(?: and)? (?:add|put|include)"
+        r"(?: the name| the song| the track)?(?: (?P<item>.+))?$",
         rf"^(?P<list>{_PLAYLIST_SAID}) (?:needs|should include|should have|could use|wants|should get)"
         rf"(?: more| another| an| a| some)? (?P<item>.+?)(?: added| in it| on it| to it)?$",
-        r"^(?P<item>.+?) should (?:go|be moved|be added|be put|be placed) (?:in|into|to|onto|on) (?P<list>.+)$",
+        r"^(?P<item>.+?) should (?:go|be|be moved|be added|be put|be placed) (?:in|into|to|onto|on) (?P<list>.+)$",
         r"^(?P<item>.+?) (?:add|added) to (?:my |the )?(?P<list>.+)$",
     )
 )
@@ -315,10 +340,13 @@ def _media(query: str) -> tuple[str, str | None]:
     return query, None
 
 
-def _what(phrase: str, possessives: frozenset[str]) -> dict[str, Any]:
+def _what(phrase: str, possessives: frozenset[str], cased: str = "") -> dict[str, Any]:
     """What to play: the fields said (music.slots) beside `query`, the words as said without the media
     type, which the caches key on."""
     fields = describe(phrase, possessives)
+    for key in ("title", "album"):
+        if key in fields:
+            fields[key] = as_written(fields[key], cased)
     query, media = _media(phrase)
     fields["query"] = query if not fields.get("playlist") else fields["playlist"]
     media = media or fields.get("media_type")
@@ -345,7 +373,7 @@ def parse_grammar(text: str) -> Intent | None:
     if not cleaned:
         return None
     platform: str | None = None
-    match = _PLATFORM.search(cleaned)
+    match = None if SERVICE_IN_NAME.search(cleaned) else _PLATFORM.search(cleaned)
     if match:
         platform, cleaned = match.group(1), cleaned[: match.start()].strip()
     other = None if match else _OTHER_SERVICE.search(cleaned)
@@ -362,6 +390,7 @@ def parse_grammar(text: str) -> Intent | None:
         for m in re.finditer(r"[\w.]+['\u2019]s\b", text, flags=re.UNICODE)
         if normalize_text(m.group(0)) not in {"its", "whats", "thats", "lets", "hes", "shes", "theres", "heres", "whos"}
     )
+    cased = normalize(text, apostrophes="drop", case_sensitive=True)  # capitals mark where names begin and end
     if cleaned in PLATFORMS or (match and not cleaned):
         # "on soundcloud" / "spotify" alone after a play: a follow-up that moves the last item.
         return Intent("PLAY", {**params, "platform": platform or cleaned, "reference": "it"})
@@ -416,7 +445,8 @@ def parse_grammar(text: str) -> Intent | None:
         add = next((m for m in (p.match(cleaned) for p in _ADD_TO_PLAYLIST) if m), None)
     if add:
         return Intent(
-            "ADD_TO_PLAYLIST", {**params, **add_to_playlist(add.group("item") or "", add.group("list"), possessives)}
+            "ADD_TO_PLAYLIST",
+            {**params, **add_to_playlist(add.group("item") or "", add.group("list"), possessives, cased)},
         )
     queue = _QUEUE.match(cleaned)
     if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
@@ -432,7 +462,7 @@ def parse_grammar(text: str) -> Intent | None:
     if play:
         if play.group(1) in {"it", "that", "this"}:
             return Intent("PLAY", {**params, "reference": "it"})
-        return Intent("PLAY", {**params, **_what(play.group(1), possessives)})
+        return Intent("PLAY", {**params, **_what(play.group(1), possessives, cased)})
     return None
 
 

@@ -7,7 +7,7 @@ ends), and tracks in no saved list or playlist, and playlists deleted there, are
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,11 +17,12 @@ from music.intents import normalize_text
 from music.models import LibraryTrack, MusicAccount, Playlist, PlaylistTrack, SyncRun
 from music.oauth import AccountRevoked, account_fresh, account_refresh_token
 from music.platforms import Page, PlatformError, TokenExpired
-from music.platforms.soundcloud import SoundCloudAdapter
-from music.platforms.spotify import SpotifyAdapter
 from sawt.core.jobs import runtime
 from sawt.core.jobs.models import JobState
 from sawt.core.jobs.runtime import JobDeferred, JobFailed
+
+if TYPE_CHECKING:
+    from music.players import Adapter
 
 log = logging.getLogger(__name__)
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
@@ -98,27 +99,13 @@ def _playlist_store(run: SyncRun, playlist: dict[str, Any], tracks: list[dict[st
         )
 
 
-def _all_playlist_tracks(adapter: SpotifyAdapter, playlist_id: str) -> list[dict[str, Any]]:
-    tracks: list[dict[str, Any]] = []
-    offset: int | None = 0
-    while offset is not None:
-        page = adapter.playlist_tracks(playlist_id, offset)
-        tracks += page.items
-        offset = page.next_cursor
-    return tracks
-
-
-def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
+def _step(run: SyncRun, adapter: "Adapter") -> bool:
     """Syncs one page at the cursor and moves the cursor; False when the run is complete."""
     cursor = run.cursor or {"stage": "tracks", "next": None}
     stage, position = cursor.get("stage", "tracks"), cursor.get("next")
     page: Page
     if stage == "tracks":
-        page = (
-            adapter.saved_tracks(int(position or 0))
-            if isinstance(adapter, SpotifyAdapter)
-            else adapter.saved_tracks(position)
-        )
+        page = adapter.saved_tracks(position)
         _tracks_upsert(run, page.items, saved=True)
         run.tracks_synced += len(page.items)
         if page.next_cursor:
@@ -127,22 +114,16 @@ def _step(run: SyncRun, adapter: SpotifyAdapter | SoundCloudAdapter) -> bool:
             run.cursor = {"stage": "playlists", "next": None}
             _stale_rows(run, LibraryTrack).filter(is_saved=True).update(is_saved=False)
     elif stage == "playlists":
-        page = (
-            adapter.playlists(int(position or 0))
-            if isinstance(adapter, SpotifyAdapter)
-            else adapter.playlists(position)
-        )
+        page = adapter.playlists(position)
         for playlist in page.items:
-            tracks = playlist.get("tracks")
-            if tracks is None and isinstance(adapter, SpotifyAdapter):
-                try:
-                    tracks = _all_playlist_tracks(adapter, playlist["external_id"])
-                except PlatformError as exc:
-                    if exc.http_status not in (403, 404):
-                        raise
-                    run.playlists_skipped += 1  # someone else's, or Spotify's own: not readable by this app
-                    continue
-            _playlist_store(run, playlist, tracks or [])
+            try:
+                tracks = adapter.playlist_entries(playlist)
+            except PlatformError as exc:
+                if exc.http_status not in (403, 404):
+                    raise
+                run.playlists_skipped += 1  # someone else's, or Spotify's own: not readable by this app
+                continue
+            _playlist_store(run, playlist, tracks)
             run.playlists_synced += 1
         run.cursor = {"stage": "playlists", "next": page.next_cursor} if page.next_cursor else {"stage": "done"}
     run.save(update_fields=["cursor", "tracks_synced", "playlists_synced", "playlists_skipped"])
@@ -202,7 +183,7 @@ def _stale_rows(run: SyncRun, model: type[LibraryTrack] | type[Playlist]) -> Any
     return model.objects.filter(owner_id=run.owner_id, platform=run.account.platform, synced_at__lt=run.created_at)
 
 
-def _adapter(account: MusicAccount) -> SpotifyAdapter | SoundCloudAdapter:
+def _adapter(account: MusicAccount) -> "Adapter":
     from music.players import adapter_for
 
     return adapter_for(account)

@@ -32,6 +32,33 @@ class Outcome:
     platform: str = ""
 
 
+@dataclass
+class Device:
+    """A place the platform can play on (a Spotify Connect device)."""
+
+    id: str
+    name: str
+    type: str
+    is_active: bool
+    is_restricted: bool  # accepts no remote commands
+    volume_percent: int | None
+
+
+@dataclass
+class Playback:
+    """What is playing now, as the platform itself reports it."""
+
+    title: str
+    artist: str
+    album: str
+    artwork_url: str
+    uri: str
+    is_playing: bool
+    device: str
+    progress_ms: int
+    duration_ms: int
+
+
 def adapter_for(account: MusicAccount) -> Adapter:
     return ADAPTERS[account.platform](account.access_token)
 
@@ -49,6 +76,8 @@ def with_account(account: MusicAccount, call: Callable[[Any], T]) -> T:
 class Player(Protocol):
     platform: str
     can_queue: bool
+    # False where the platform has no remote player (SoundCloud): no devices to pick or transfer to.
+    remote_devices: bool
 
     def play(self, item: MediaItem, device_name: str | None, extra: dict[str, Any]) -> Outcome: ...
     def pause(self) -> Outcome: ...
@@ -61,12 +90,15 @@ class Player(Protocol):
     def queue(self, item: MediaItem | None, extra: dict[str, Any]) -> Outcome: ...
     def now_playing(self) -> Outcome: ...
     def current_item(self) -> MediaItem | None: ...
-    def devices(self) -> list[dict[str, Any]]: ...
+    def devices(self) -> list[Device]: ...
+    def transfer(self, device_id: str, play: bool) -> Outcome: ...
+    def playback(self) -> Playback | None: ...
 
 
 class SpotifyPlayer:
     platform = "spotify"
     can_queue = True
+    remote_devices = True
 
     def __init__(self, user: User, account: MusicAccount) -> None:
         self.user, self.account = user, account
@@ -140,8 +172,58 @@ class SpotifyPlayer:
         playing = self._do(lambda a: a.now_playing())
         return MediaItem.from_dict(playing["item"]) if playing else None
 
-    def devices(self) -> list[dict[str, Any]]:
-        return self._do(lambda a: a.devices())
+    def devices(self) -> list[Device]:
+        return [
+            Device(
+                id=str(d["id"]),
+                name=str(d.get("name") or "Unnamed device"),
+                type=str(d.get("type") or ""),
+                is_active=bool(d.get("is_active")),
+                is_restricted=bool(d.get("is_restricted")),
+                volume_percent=d.get("volume_percent"),
+            )
+            for d in self._do(lambda a: a.devices())
+            if d.get("id")  # Spotify gives no id to a device it cannot address
+        ]
+
+    def transfer(self, device_id: str, play: bool) -> Outcome:
+        """Moves playback to one of the user's devices, then says where Spotify really plays."""
+        device = next((d for d in self.devices() if d.id == device_id), None)
+        if device is None:
+            return Outcome("no_device", "That device isn't in your Spotify devices any more. Open Spotify on it.")
+        if device.is_restricted:
+            return Outcome("error", f"{device.name} doesn't accept remote commands, so playback can't move there.")
+        self._do(lambda a: a.transfer(device.id, play=play))
+        state = self._do(lambda a: a.player())
+        params = {"device": device.name, "device_id": device.id}
+        if state and state["device_id"] == device.id:
+            verb = "Playing" if state["is_playing"] else "Paused"
+            return Outcome("ok", f"{verb} on {device.name}.", params)
+        # Spotify answers 204 before the device takes over; the page's next refresh shows the outcome.
+        return Outcome("ok", f"Asked Spotify to move playback to {device.name}; it hasn't switched yet.", params)
+
+    def playback(self) -> Playback | None:
+        state = self._do(lambda a: a.player())
+        if not state or not state["item"]:
+            return None
+        item = MediaItem.from_dict(state["item"])
+        return Playback(
+            title=item.title,
+            artist=item.artist,
+            album=item.album,
+            artwork_url=state["artwork_url"],
+            uri=item.uri,
+            is_playing=state["is_playing"],
+            device=state["device"],
+            progress_ms=state["progress_ms"],
+            duration_ms=item.duration_ms,
+        )
+
+
+NO_REMOTE_PLAYER = (
+    "SoundCloud has no remote player, so there are no devices to pick: it plays in the SoundCloud player "
+    "on the music page."
+)
 
 
 class SoundCloudPlayer:
@@ -149,6 +231,7 @@ class SoundCloudPlayer:
 
     platform = "soundcloud"
     can_queue = False
+    remote_devices = False
 
     def __init__(self, user: User, account: MusicAccount) -> None:
         self.user, self.account = user, account
@@ -219,8 +302,31 @@ class SoundCloudPlayer:
             return MediaItem(uri=state.uri, title=state.title, media_type="track", platform="soundcloud")
         return None
 
-    def devices(self) -> list[dict[str, Any]]:
+    def devices(self) -> list[Device]:
         return []  # the page's widget is the only player
+
+    def transfer(self, device_id: str, play: bool) -> Outcome:
+        return Outcome("no_device", NO_REMOTE_PLAYER)
+
+    def playback(self) -> Playback | None:
+        """The widget's own last report (loading is not playing yet); it knows the title, not the artwork."""
+        state = player_state_get(owner=self.user)
+        if state is None or state.platform != "soundcloud" or state.state not in {"playing", "paused"}:
+            return None
+        title, by, artist = state.title.rpartition(" by ")  # the page reports "Title by Artist"
+        if not by:
+            title, artist = state.title, ""
+        return Playback(
+            title=title,
+            artist=artist,
+            album="",
+            artwork_url="",
+            uri=state.uri,
+            is_playing=state.state == "playing",
+            device="the music page",
+            progress_ms=0,
+            duration_ms=0,
+        )
 
 
 PLAYERS: dict[str, type[SpotifyPlayer] | type[SoundCloudPlayer]] = {

@@ -21,7 +21,7 @@ def _own_playlists(service: "MusicActionService", account: MusicAccount) -> list
     from music.actions import with_account
 
     found: list[dict[str, Any]] = []
-    cursor: Any = None  # Spotify's pages start at offset 0, SoundCloud's at no cursor
+    cursor: Any = None  # the first page, whatever the platform's cursors are
     for _ in range(PLAYLIST_PAGES):
         page: Page = with_account(account, lambda a, c=cursor: a.playlists(c))  # type: ignore[misc]
         found.extend(page.items)

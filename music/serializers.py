@@ -44,6 +44,53 @@ class PlayerStateInput(serializers.Serializer[None]):
     volume = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
 
 
+class DeviceOutput(serializers.Serializer[None]):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    is_active = serializers.BooleanField()
+    is_restricted = serializers.BooleanField(help_text="Takes no remote commands: playback cannot move there.")
+    volume_percent = serializers.IntegerField(allow_null=True)
+
+
+class PlaybackOutput(serializers.Serializer[None]):
+    title = serializers.CharField()
+    artist = serializers.CharField()
+    album = serializers.CharField()
+    artwork_url = serializers.CharField(help_text="The album artwork (about 300 px), or empty.")
+    uri = serializers.CharField()
+    is_playing = serializers.BooleanField()
+    device = serializers.CharField()
+    progress_ms = serializers.IntegerField()
+    duration_ms = serializers.IntegerField()
+
+
+class PlayerOutput(serializers.Serializer[None]):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    remote_devices = serializers.BooleanField(
+        help_text="False for SoundCloud: it has no remote player, playback happens in the music page's widget."
+    )
+    devices = DeviceOutput(many=True)
+    now_playing = PlaybackOutput(allow_null=True)
+    message = serializers.CharField(help_text="What is playing, or why nothing is, in a sentence.")
+
+
+class DeviceTransferOutput(PlayerOutput):
+    moved = serializers.CharField(help_text="Where playback went, in a sentence.")
+
+
+class PlayerQueryInput(serializers.Serializer[None]):
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False)
+
+
+class DeviceTransferInput(serializers.Serializer[None]):
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False)
+    device_id = serializers.CharField(max_length=200)
+    play = serializers.BooleanField(
+        default=False, help_text="Start playback on the device; false keeps it playing or paused as it was."
+    )
+
+
 class TrackOutput(serializers.ModelSerializer[LibraryTrack]):
     class Meta:
         model = LibraryTrack

@@ -1,6 +1,8 @@
 import logging
 import secrets
-from typing import IO, Any
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,11 +17,16 @@ from music.dialog import DialogManager
 from music.intents import Intent
 from music.library import sync_run_start
 from music.models import LibraryTrack, MusicAccount, PlayerState, Playlist, SearchCache, Turn
+from music.oauth import AccountRevoked
+from music.platforms import PlatformError
+from music.players import NAMES, NO_REMOTE_PLAYER, Player, player_for
+from music.selectors import account_get, platform_choose
 from sawt.accounts.models import User
-from sawt.core.errors import NotFound, ValidationFailed
+from sawt.core.errors import NotFound, RateLimited, SawtError, ValidationFailed
 from sawt.core.storage import delete_folder
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATUSES = ("ok", "needs_account", "no_device", "premium_required", "not_found", "rate_limited", "error")
 REPLIES_DIR = "music/replies"
@@ -188,3 +195,94 @@ def chat_history_clear(*, user: User) -> None:
     for turn in Turn.objects.filter(owner=user).exclude(audio_path=""):
         default_storage.delete(turn.audio_path)
     Turn.objects.filter(owner=user).delete()
+
+
+# --- the player card: devices and what is playing now ---------------------------------------------------
+
+# A reply status (an Outcome's or a PlatformError's) -> the player API's error code and HTTP status. "error"
+# is the platform failing (502) unless it refused (a 403, or a device that takes no commands: 409 refused).
+PLAYER_ERRORS = {
+    "needs_account": ("needs_account", 409),
+    "no_device": ("no_device", 404),
+    "premium_required": ("premium_required", 403),
+    "not_found": ("not_found", 404),
+    "error": ("provider_error", 502),
+}
+REFUSED = ("refused", 409)
+
+
+class PlayerUnavailable(SawtError):
+    """The player cannot be read or driven: not connected, no such device, Premium needed, the platform failed.
+    `code` is the reply status the commands use (needs_account, no_device, ...), or provider_error."""
+
+    code = "provider_error"
+    status_code = 502
+
+
+def _player(user: User, platform: str | None) -> Player:
+    chosen = platform_choose(owner=user, requested=platform)
+    account = account_get(owner=user, platform=chosen) if chosen else None
+    if account is None:
+        name = NAMES.get(platform or "", "Spotify or SoundCloud")
+        raise PlayerUnavailable(
+            f"{name} isn't connected. Connect it on the music page first.", code="needs_account", status_code=409
+        )
+    return player_for(user, account)
+
+
+def _on_platform(player: Player, call: Callable[[], T]) -> T:
+    """Runs a player call; the platform's refusals leave as the API's errors, in the same words."""
+    name = NAMES[player.platform]
+    try:
+        return call()
+    except AccountRevoked as exc:
+        raise PlayerUnavailable(
+            f"{name} no longer accepts Sawt's access. Reconnect {name} on the music page.",
+            code="needs_account",
+            status_code=409,
+        ) from exc
+    except PlatformError as exc:
+        if exc.status == "rate_limited":
+            raise RateLimited(exc.retry_after or 1, message=exc.message) from exc
+        code, status_code = REFUSED if exc.http_status == 403 else PLAYER_ERRORS.get(exc.status, PLAYER_ERRORS["error"])
+        raise PlayerUnavailable(exc.message, code=code, status_code=status_code) from exc
+
+
+def player_overview(*, user: User, platform: str | None = None) -> dict[str, Any]:
+    """The user's devices and what is playing now, read from the platform (platform: the one named, else the
+    preferred account, else the connected one), with a sentence saying it."""
+    player = _player(user, platform)
+    devices = _on_platform(player, player.devices) if player.remote_devices else []
+    playing = _on_platform(player, player.playback)
+    name = NAMES[player.platform]
+    if playing is not None:
+        what = f"{playing.title} by {playing.artist}" if playing.artist else playing.title
+        verb = "Playing" if playing.is_playing else "Paused:"
+        message = f"{verb} {what} on {playing.device or name}."
+    elif not player.remote_devices:
+        message = NO_REMOTE_PLAYER
+    elif not devices:
+        message = f"No {name} device is open. Open {name} on a phone, computer or speaker and it will show up here."
+    else:
+        message = f"Nothing is playing on {name} right now."
+    return {
+        "platform": player.platform,
+        "remote_devices": player.remote_devices,
+        "devices": [asdict(d) for d in devices],
+        "now_playing": asdict(playing) if playing else None,
+        "message": message,
+    }
+
+
+def player_device_transfer(*, user: User, device_id: str, play: bool, platform: str | None = None) -> dict[str, Any]:
+    """Moves playback to one of the user's devices (play: start there; else keep playing or paused), then
+    answers the overview, with `moved` saying where playback went."""
+    player = _player(user, platform)
+    if not player.remote_devices:
+        raise PlayerUnavailable(NO_REMOTE_PLAYER, code="no_remote_player", status_code=409)
+    outcome = _on_platform(player, lambda: player.transfer(device_id, play))
+    if outcome.status != "ok":
+        # An outcome is the player's own judgement, never the platform failing: its "error" is a refusal.
+        code, status_code = REFUSED if outcome.status == "error" else PLAYER_ERRORS[outcome.status]
+        raise PlayerUnavailable(outcome.text, code=code, status_code=status_code, details=outcome.parameters)
+    return {**player_overview(user=user, platform=player.platform), "moved": outcome.text}

@@ -11,6 +11,8 @@ taken as an artist.
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from sawt.speech.language import parse_number
 
 # Music services people name. Only Spotify and SoundCloud are played; the others are answered with that.
@@ -62,7 +64,11 @@ SERVICE_FIRST = re.compile(
 SERVICE_ANY = re.compile(
     rf"(?:^| )(?:on|off of|off|from|using|use|via|with|in|through|and|an|at) {_SERVICE_WORDS}({_SERVICE})"
     rf"(?: app| service| music service)?(?= |$)"
+    # ... unless it is part of a playlist's name: "my spotify orchestra cello playlist", "top 100 tracks on spotify"
+    rf"(?!(?: (?!my |the |a |and |to )\w+){{1,4}} (?:playlist|picks)\b)"
 )
+# Editorial playlists carry the service in their name ("Top 100 Indie Tracks on Spotify").
+SERVICE_IN_NAME = re.compile(rf"\b(?:tracks|picks|hits) (?:on|from) (?:{_SERVICE})(?= playlist|$)")
 
 # Kinds of recording as said ("the album X", "a song by Y"); album-like ones make `media_type` album.
 _ALBUM_ITEMS = r"album|albums|record|records|ep|eps|lp|lps|soundtrack|soundtracks"
@@ -123,6 +129,23 @@ _TITLE_WORDS_SAID = (
 _TITLE_WORDS = frozenset(_TITLE_WORDS_SAID.split(" "))
 
 
+# Words that album titles carry and song titles seldom do ("live at x", "the best of", "greatest hits",
+# "x sings y", "x presents y", "the y sessions", "vol 2", "compilation 2003"): a name with one is an album.
+_ALBUM_TITLE = re.compile(
+    r"\b(?:vol|volume|part|pt|chapter) \d|\w \d{4}$|"
+    r"^live (?:at|from|in|on)\b|\blive$|\b(?:the )?best of\b|\bgreatest hits\b|\b(?:sings|presents|"
+    r"compilation|anthology|sessions|tapes|dvd|collection|vol|volume|unplugged|remastered|deluxe|edition|"
+    r"ep|lp|soundtrack|ost|b sides|demos|remixes|mixes)\b|^(?:the )?(?:songs|music) of\b"
+)
+
+
+def _album_name(said: str) -> str:
+    """An album's name as said after "from" or "off": the trailing kind word and fillers go, its own "the"
+    stays ("the best of x")."""
+    name = _TAIL.sub("", said.strip())
+    return re.sub(r" (?:album|record|ep|lp)$", "", name) or name
+
+
 def _item_kind(word: str | None) -> str | None:
     if not word:
         return None
@@ -161,7 +184,8 @@ def year_value(said: str) -> str:
 def take_service(text: str) -> tuple[str, str | None]:
     """The text without the service it names, and that service (its usual spelling)."""
     match = SERVICE_FIRST.match(text) or SERVICE_ANY.search(text)
-    if not match:
+    inside = SERVICE_IN_NAME.search(text)
+    if not match or (inside and inside.start() < match.end() and match.start() < inside.end()):
         return text, None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     return re.sub(r"\s+", " ", rest), SERVICES[match.group(1)]
@@ -206,6 +230,7 @@ def _name(said: str, keep_the: bool = True) -> tuple[str, str | None]:
         if not kind:
             kind = "artist" if plural or sorted_after or (determined and not lead_kind(lead)) else _item_kind(last)
         said = said[: tail.start()]
+        said = said.removeprefix("the ")  # "the x album": the article goes with the kind word
     return _TAIL.sub("", said).strip(), kind
 
 
@@ -269,9 +294,31 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
         if owner:
             out["artist"] = owner
         text = text[: album_at_end.start()]
+    # "the ricky wilson album spectral dusk", "a song off the curtis lee album x": whose album, then its name.
+    whose = re.match(
+        rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:(?:off of|off|from|of) )?(?:the )?(?!(?:{_SORT}|{_FILLER}) )"
+        rf"(\w+(?: \w+){{0,3}}) (?:album|alumb|record|lp) (?!by |from )(.+)$",
+        text,
+    )
+    if whose and "album" not in out:
+        out.update(artist=whose.group(1), album=_TAIL.sub("", whose.group(2)), media_type="album")
+        return
+    # "something off x", "a song off y's x": "off" names the record a song is on.
+    off = re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:off of|off) (.+?)(?: by (.+))?$", text)
+    if off and "album" not in out:
+        owner, album = _split_possessive(off.group(1), possessives)
+        out.update(album=_album_name(album), media_type="album")
+        if off.group(2) or owner:
+            out.update(artist=off.group(2) or owner, _said_artist=True)
+        return
     owner, text = _split_possessive(text, possessives)
     split = None
     if owner is None:
+        # "a song by y from x": the artist is said, so "from" names the record.
+        by_from = re.match(rf"^(?:(.*) )?by {_WHO}(.+?) from (?!the )(.+)$", text)
+        if by_from and "album" not in out:
+            out.update(album=_album_name(by_from.group(3)), media_type="album")
+            text = f"{by_from.group(1) or ''} by {by_from.group(2)}".strip()
         # The last "by" names the artist; without one, the last "from"; "of" only after "music", "songs".
         split = re.match(
             rf"^(?:(.*) )?(?:by|performed by|sung by|made by|written by|composed by|done by|"
@@ -310,7 +357,7 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
     said_album = re.match(r"^(?:the )?(?:album|record|ep|lp) ", text)
     if genre and not owner:
         out["genre"] = genre.group(1)
-    elif kind == "album" or (kind is None and "album" not in out and said_album):
+    elif kind == "album" or (kind is None and "album" not in out and (said_album or _ALBUM_TITLE.search(name))):
         out["album"], out["media_type"] = name, "album"
     elif kind == "track" or owner:
         out["title"] = name
@@ -330,29 +377,100 @@ _THIS = re.compile(
 )
 
 
-def playlist_name(said: str, possessives: frozenset[str] = frozenset()) -> str:
-    """ "my hot house playlist", "the playlist called gold edition", "enid's romantica" -> the name."""
+# Words after a playlist's name that say what it is, not what it is called ("my chill playlist", "the gym list").
+_CONTAINER = r"playlists?|play ?lists?|playlst|playlis|lis|list|lists|selection|section|group|collection|soundtrack|one"
+# Compound nouns that end in "list" and are names ("miami guest list"), not "list" said for "playlist".
+_LIST_NAMES = r"guest|wish|set|hit|a|b|reading"
+
+
+def playlist_name(said: str, possessives: frozenset[str] = frozenset(), cased: str = "") -> str:
+    """ "my hot house playlist", "the playlist called gold edition", "enid's romantica" -> the name. With the
+    request as written (`cased`), capitals extend a name: "to The Refugee Playlist" keeps its "the" and its
+    "playlist", as title case marks where a written name begins and ends."""
     name = re.sub(r"\b(?:play list|palylist|playist)\b", "playlist", said.strip())
+    name = " ".join("playlist" if _misspelt_playlist(word) else word for word in name.split())
     name = re.sub(r"(?: (?:it|this song|this track|this|this one|please))+$", "", name)
     owner = r"(?:my|our|your|his|her|their)"
+    name = re.sub(rf"^one of {owner} playlists,? ", "", name)
+    # "my spotify cello playlist: colors of the wind": the name ends at "playlist", the track follows.
+    name = re.sub(rf"^({owner} (?!playlist ).+?) playlist (?!playlist).+$", r"\1", name)
     first, _, rest = name.partition(" ")
-    if re.fullmatch(owner, first) or (first in possessives and len(rest.split()) >= 1):
+    if re.fullmatch(owner, first) or (first in possessives and rest and not _written_as_a_name(first, cased)):
         name = rest
-    name = re.sub(r"^(?:the |a |list )", "", name) if not re.match(rf"^{owner} ", said) else name
+    # "my the midnight hour playlist", "my a mis ninos playlist": after an owner, an article begins the name.
+    if not re.match(rf"^{owner} (?:the|teh|a) ", said):
+        name = re.sub(r"^(?:the |teh |a |list )", "", name)
     name = re.sub(
         r"^(?:(?:new|current|existing|own) )?(?:playlists?|list|playslist) (?:called |named |titled |entitled |"
-        r"with the (?:title|name) )?",
+        r"with the (?:title|name) |under )?",
         "",
         name,
     )
-    name = re.sub(r" (?:my|our)$", "", name)
-    name = re.sub(r"(?: (?:playlists?|play ?lists?|playlst|playlis|list))+$", "", name)
-    return name.strip()
+    name = re.sub(r"^(?:current|existing) ", "", name)
+    name = re.sub(r"^(?:called|named|titled|entitled) ", "", name)
+    while not re.search(rf"\b(?:{_LIST_NAMES}) list$", name):
+        shorter = re.sub(rf" (?:{_CONTAINER}|my|our)$", "", name)
+        if shorter == name and len(name.split()) > 2:  # "radio rock song list", but "love song" stays
+            shorter = re.sub(r" (?:album|track|song|tune)$", "", name)
+        if shorter == name:
+            break
+        name = shorter
+    return _cased_extent(name.strip(), cased)
 
 
-def add_to_playlist(item: str, playlist: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _misspelt_playlist(word: str) -> bool:
+    """ "plylist", "playlsit", "plalist": typed in a hurry, one or two letters off."""
+    return (
+        len(word) >= 6
+        and word[0] == "p"
+        and word not in {"playlist", "playlists"}
+        and fuzz.ratio(word, "playlist") >= 80
+    )
+
+
+def _written_as_a_name(word: str, cased: str) -> bool:
+    """Written with a capital mid-sentence, and so is the next word: "Women's Lit" is a name, not an owner."""
+    words = cased.split()
+    return any(
+        w.casefold() == word and i > 0 and w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()
+        for i, w in enumerate(words)
+    )
+
+
+def as_written(name: str, cased: str) -> str:
+    """A title's "the" as written: "play The Second Adventure album" keeps it, "play the Rave Tapes album"
+    does not; a name written all in lower case is left as it is."""
+    bare = name.removeprefix("the ")
+    words, target = cased.split(), bare.split()
+    low = [w.casefold() for w in words]
+    for i in range(len(words) - len(target), 0, -1):
+        if target and low[i : i + len(target)] == target and words[i][:1].isupper() and low[i - 1] == "the":
+            return f"the {bare}" if words[i - 1] == "The" and i > 1 else bare
+    return name
+
+
+def _cased_extent(name: str, cased: str) -> str:
+    words, target = cased.split(), name.split()
+    if not target:
+        return name
+    low = [w.casefold() for w in words]
+    for i in range(len(words) - len(target), -1, -1):
+        if low[i : i + len(target)] != target or not words[i][:1].isupper():
+            continue
+        end = i + len(target)
+        if i > 1 and words[i - 1] in {"The", "My", "Your", "A"}:
+            name = f"{low[i - 1]} {name}"
+        if end < len(words) and words[end] == "Playlist":
+            name = f"{name} playlist"
+        break
+    return name
+
+
+def add_to_playlist(
+    item: str, playlist: str, possessives: frozenset[str] = frozenset(), cased: str = ""
+) -> dict[str, Any]:
     """ADD_TO_PLAYLIST's parameters: the playlist, and the track named (`title`, `artist`) or "it"."""
-    out: dict[str, Any] = {"playlist": playlist_name(playlist, possessives)}
+    out: dict[str, Any] = {"playlist": playlist_name(playlist, possessives, cased)}
     item = item.strip()
     if not item or _THIS.match(item):
         out["reference"] = "it"

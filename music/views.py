@@ -1,6 +1,5 @@
 from typing import Any
 
-from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -26,6 +25,9 @@ def _backend(request: HttpRequest, platform: str) -> Any:
     callback = reverse("music:adapter-callback", kwargs={"platform": platform})
     return load_backend(load_strategy(request), platform, redirect_uri=callback)
 
+
+# How often the player card asks the platform again (two Spotify calls a time, while the page is in view).
+PLAYER_REFRESH_SECONDS = 15
 
 # What the server's operator sets up for each provider before anyone can connect (docs/music.md).
 PROVIDER_SETUP = {
@@ -88,7 +90,6 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponseBase:
 
 
 @login_required
-@csp_update({"frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN]})
 def index(request: HttpRequest) -> HttpResponse:
     accounts = [
         {
@@ -98,7 +99,8 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for p in selectors.PLATFORM_NAMES
     ]
-    return render(
+    connected = {a["platform"] for a in accounts if a["connected"] and not a["needs_reconnect"]}
+    response = render(
         request,
         "music/index.html",
         {
@@ -106,8 +108,18 @@ def index(request: HttpRequest) -> HttpResponse:
             "names": NAMES,
             "widget_origin": settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN,
             "history": list(reversed(selectors.turns_recent(owner=request_user(request), limit=20))),
+            # The player card reads Spotify Connect (devices, now playing); SoundCloud has no remote player.
+            "spotify_player": "spotify" in connected,
+            "player_refresh_seconds": PLAYER_REFRESH_SECONDS,
+            "soundcloud_connected": "soundcloud" in connected,
         },
     )
+    # Read per request (not at import, as @csp_update would): the SoundCloud widget and the artwork hosts.
+    response._csp_update = {  # type: ignore[attr-defined]
+        "frame-src": [settings.MUSIC_SOUNDCLOUD_WIDGET_ORIGIN],
+        "img-src": list(settings.MUSIC_ARTWORK_ORIGINS),
+    }
+    return response
 
 
 @staff_member_required

@@ -102,6 +102,10 @@ class SoundCloudAdapter:
             next_href,
         )
 
+    def playlist_entries(self, playlist: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every track of a playlist listed by `playlists` (SoundCloud lists them with the playlist)."""
+        return list(playlist.get("tracks") or [])
+
 
 def _track(raw: dict[str, Any]) -> MediaItem:
     return MediaItem(

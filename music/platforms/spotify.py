@@ -96,16 +96,37 @@ class SpotifyAdapter:
         return name
 
     def player(self) -> dict[str, Any] | None:
-        """What the player is really doing (GET /me/player): item, context, is_playing, device."""
+        """What the player is really doing (GET /me/player): item, context, is_playing, device, artwork;
+        None for Spotify's 204 (no playback anywhere)."""
         body = self._call(self.client.current_playback)
         if not body:
             return None
+        raw = body.get("item") or None  # null for an ad, or between tracks
+        device = body.get("device") or {}
         return {
-            "item": _item(body["item"], "track").as_dict() if body.get("item") else None,
+            "item": _item(raw, "track").as_dict() if raw else None,
+            "artwork_url": artwork_url((raw.get("album") or {}).get("images") if raw else None),
             "context_uri": (body.get("context") or {}).get("uri", ""),
             "is_playing": bool(body.get("is_playing")),
-            "device": (body.get("device") or {}).get("name", ""),
+            "progress_ms": int(body.get("progress_ms") or 0),
+            "device": device.get("name", ""),
+            "device_id": device.get("id") or "",
         }
+
+    def transfer(self, device_id: str, *, play: bool) -> None:
+        """Moves playback to one device (PUT /me/player); `play` starts it there, else the state is kept."""
+        try:
+            self._call(self.client.transfer_playback, device_id, force_play=play)
+        except PlatformError as exc:
+            if exc.http_status == 404:
+                raise PlatformError(
+                    "no_device", "That device isn't available to Spotify any more. Open Spotify on it and try again."
+                ) from exc
+            if exc.http_status == 403:
+                refused = PlatformError("error", "Spotify refused to move playback to that device.")
+                refused.http_status = 403
+                raise refused from exc
+            raise
 
     def _refusable(self, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """A player command Spotify may refuse (403): the refusal is named for what it is."""
@@ -175,7 +196,9 @@ class SpotifyAdapter:
 
     # --- library (sync) ---------------------------------------------------------------------------
 
-    def saved_tracks(self, offset: int, limit: int = 50) -> Page:
+    def saved_tracks(self, cursor: int | None, limit: int = 50) -> Page:
+        """A page of saved tracks; the cursor is the offset (None: the first page)."""
+        offset = int(cursor or 0)
         body = self._call(self.client.current_user_saved_tracks, limit=limit, offset=offset) or {}
         items = [
             {**_item(e["track"], "track").as_dict(), "added_at": e.get("added_at")}
@@ -184,8 +207,8 @@ class SpotifyAdapter:
         ]
         return Page(items, offset + limit if body.get("next") else None)
 
-    def playlists(self, offset: int | None, limit: int = 50) -> Page:
-        offset = int(offset or 0)
+    def playlists(self, cursor: int | None, limit: int = 50) -> Page:
+        offset = int(cursor or 0)
         body = self._call(self.client.current_user_playlists, limit=limit, offset=offset) or {}
         items = [
             {
@@ -204,6 +227,16 @@ class SpotifyAdapter:
         entries = [e.get("item") or e.get("track") for e in body.get("items") or []]
         items = [_item(t, "track").as_dict() for t in entries if t and t.get("uri")]
         return Page(items, offset + limit if body.get("next") else None)
+
+    def playlist_entries(self, playlist: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every track of a playlist listed by `playlists` (Spotify lists them apart, page by page)."""
+        tracks: list[dict[str, Any]] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = self.playlist_tracks(str(playlist["external_id"]), offset)
+            tracks += page.items
+            offset = page.next_cursor
+        return tracks
 
 
 FIELD_FILTERS = {"title": "track", "artist": "artist", "album": "album", "year": "year", "genre": "genre"}
@@ -242,6 +275,17 @@ def _item(raw: dict[str, Any], kind: str) -> MediaItem:
             uri=raw["uri"], title=raw.get("name", ""), media_type="playlist", platform="spotify", artist=owner
         )
     )
+
+
+ARTWORK_MIN_WIDTH = 300  # the card shows artwork at about 160 px: 300 stays sharp on a high-density screen
+
+
+def artwork_url(images: list[dict[str, Any]] | None) -> str:
+    """The smallest of Spotify's images (widest first) at least ARTWORK_MIN_WIDTH wide, else the widest."""
+    sized = sorted((int(i.get("width") or 0), str(i.get("url") or "")) for i in images or [] if i.get("url"))
+    if not sized:
+        return ""
+    return next((url for width, url in sized if width >= ARTWORK_MIN_WIDTH), sized[-1][1])
 
 
 def _translate(exc: spotipy.SpotifyException) -> Exception:

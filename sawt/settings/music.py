@@ -13,6 +13,8 @@ MUSIC_SOUNDCLOUD_CLIENT_SECRET = env.str("MUSIC_SOUNDCLOUD_CLIENT_SECRET", defau
 MUSIC_SOUNDCLOUD_AUTH_URL = env.str("MUSIC_SOUNDCLOUD_AUTH_URL", default="https://secure.soundcloud.com")
 MUSIC_SOUNDCLOUD_API_URL = env.str("MUSIC_SOUNDCLOUD_API_URL", default="https://api.soundcloud.com")
 MUSIC_SOUNDCLOUD_WIDGET_ORIGIN = env.str("MUSIC_SOUNDCLOUD_WIDGET_ORIGIN", default="https://w.soundcloud.com")
+# Where album artwork on the player card is loaded from (Spotify's image CDNs), added to the page's CSP img-src.
+MUSIC_ARTWORK_ORIGINS = env.list("MUSIC_ARTWORK_ORIGINS", default=["https://i.scdn.co", "https://*.spotifycdn.com"])
 MUSIC_HTTP_TIMEOUT = env.float("MUSIC_HTTP_TIMEOUT", default=8.0)
 MUSIC_HOT_CACHE_SECONDS = env.int("MUSIC_HOT_CACHE_SECONDS", default=600)
 MUSIC_SEARCH_CACHE_DAYS = env.int("MUSIC_SEARCH_CACHE_DAYS", default=7)

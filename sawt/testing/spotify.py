@@ -1,6 +1,8 @@
 """The fake Spotify accounts service and Web API."""
 
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,13 +47,23 @@ class FakeSpotify(FakeProvider):
     def track(self, track_id: str) -> dict[str, Any]:
         known = {t[0]: t for t in TRACKS}
         _, name, artist, album = known.get(track_id, (track_id, f"Extra Track {track_id[-4:]}", "Various", "Extras"))
+        album_id = f"al{hash(album) % 10**6}"
         return {
             "id": track_id,
             "name": name,
             "uri": f"spotify:track:{track_id}",
             "type": "track",
             "artists": [{"id": f"a{hash(artist) % 10**6}", "name": artist, "uri": f"spotify:artist:{artist}"}],
-            "album": {"id": f"al{hash(album) % 10**6}", "name": album, "uri": f"spotify:album:{hash(album) % 10**6}"},
+            "album": {
+                "id": album_id,
+                "name": album,
+                "uri": f"spotify:album:{hash(album) % 10**6}",
+                # Widest first, as Spotify lists them; the fake's own /image route serves them.
+                "images": [
+                    {"url": f"{self.url}/image/{album_id}-{size}", "height": size, "width": size}
+                    for size in (640, 300, 64)
+                ],
+            },
             "duration_ms": 215000,
             "is_playable": track_id not in self.unavailable,
             "popularity": 70,
@@ -64,6 +76,7 @@ class FakeSpotify(FakeProvider):
         add = self.server.add
         add("GET", "/authorize", self._authorize)
         add("POST", "/api/token", self._token)
+        add("GET", "/image/*", self._image)  # the artwork CDN (i.scdn.co): public, no token
         for method, path, handler in [
             ("GET", "/v1/me", self._me),
             ("GET", "/v1/search", self._search),
@@ -168,15 +181,31 @@ class FakeSpotify(FakeProvider):
         return None
 
     def _transfer(self, request: FakeRequest) -> Reply:
-        """Transfer playback: wakes the device and makes it the active one."""
-        wanted = (request.json() or {}).get("device_ids") or []
-        if not any(d["id"] in wanted for d in self.devices):
+        """Transfer playback (PUT /me/player `{"device_ids": [id], "play": bool}`): one device id only (more
+        is a 400), Premium only; the device wakes and becomes the active one. `play: true` starts playback
+        there, `false` or absent keeps the current state."""
+        body = request.json() or {}
+        wanted = body.get("device_ids") or []
+        if len(wanted) != 1:
+            return _error(400, "Only one device_id is supported")
+        if not self.premium:
+            return _error(403, "Player command failed: Premium required", "PREMIUM_REQUIRED")
+        target = next((d for d in self.devices if d["id"] == wanted[0]), None)
+        if target is None:
             return _error(404, "Device not found")
+        if target.get("is_restricted"):
+            return _error(403, "Player command failed: Restriction violated", "UNKNOWN")
         for d in self.devices:
-            d["is_active"] = d["id"] in wanted
-            if d["is_active"]:
-                d.pop("sleeping", None)
+            d["is_active"] = d is target
+        target.pop("sleeping", None)
+        if body.get("play") and self.player["item"] is not None:
+            self.player["is_playing"] = True
         return 204, {}, b""
+
+    def _image(self, request: FakeRequest) -> Reply:
+        """Album artwork: a small PNG in a colour of its own per album."""
+        shade = zlib.crc32(request.path.encode()) & 0xFFFFFF
+        return 200, {"Content-Type": "image/png"}, _png(8, 8, shade.to_bytes(3, "big"))
 
     def _play(self, request: FakeRequest) -> Reply:
         refused = self._player_gate(request)
@@ -293,3 +322,14 @@ class FakeSpotify(FakeProvider):
         uris = body.get("uris", []) if isinstance(body, dict) else body
         playlist["tracks"].extend(str(u).rsplit(":", 1)[-1] for u in uris)
         return 201, {}, {"snapshot_id": f"snap{len(playlist['tracks'])}"}
+
+
+def _png(width: int, height: int, rgb: bytes) -> bytes:
+    """A solid-colour PNG, written by hand (signature, IHDR, IDAT, IEND)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

@@ -1,5 +1,6 @@
-// The music page: text and press-to-talk commands, the SoundCloud widget (whose own events are the only
-// source of "playing" for SoundCloud), connected accounts and the synced library.
+// The music page: text and press-to-talk commands, the player card (what Spotify plays now, the device it
+// plays on), the SoundCloud widget (whose own events are the only source of "playing" for SoundCloud),
+// connected accounts and the synced library.
 import { csrfToken } from "./csrf.js";
 
 const root = document.getElementById("music");
@@ -46,6 +47,88 @@ function showReply(reply) {
   }
   const player = reply.parameters?.player;
   if (player && player.platform === "soundcloud") widgetCommand(player, item);
+  if (playerCard && reply.status === "ok") refreshPlayer();  // a command may have changed what plays
+}
+
+// --- the player card: what Spotify plays now, and the device it plays on --------------------------
+const playerCard = document.getElementById("player");
+const deviceForm = document.getElementById("device-form");
+const deviceSelect = document.getElementById("device-select");
+const deviceStatus = document.getElementById("device-status");
+const refreshMs = 1000 * Number(playerCard?.dataset.refreshSeconds || 15);
+let refreshTimer = 0;
+let picking = false;  // a device was chosen in the list and playback not moved yet: refreshes keep the choice
+
+function renderPlayer(body) {
+  const now = body.now_playing;
+  const artwork = document.getElementById("now-artwork");
+  document.getElementById("now-title").textContent = now ? now.title : "";
+  document.getElementById("now-artist").textContent = now ? [now.artist, now.album].filter(Boolean).join(" · ") : "";
+  if (now && now.artwork_url) {
+    if (artwork.getAttribute("src") !== now.artwork_url) artwork.src = now.artwork_url;
+    artwork.alt = `Artwork of ${now.album || now.title}`;
+    artwork.hidden = false;
+  } else {
+    artwork.hidden = true;
+    artwork.removeAttribute("src");
+    artwork.alt = "";
+  }
+  document.getElementById("now-playing").textContent = onThisPage(body.message);
+  renderDevices(body.devices);
+}
+
+function renderDevices(devices) {
+  const kept = picking ? deviceSelect.value : "";
+  deviceSelect.replaceChildren(...devices.map((device) => {
+    const option = new Option(device.is_restricted ? `${device.name} (takes no remote commands)` : device.name, device.id);
+    option.disabled = device.is_restricted;
+    return option;
+  }));
+  const active = devices.find((device) => device.is_active) || devices.find((device) => !device.is_restricted);
+  deviceSelect.value = kept && devices.some((device) => device.id === kept) ? kept : active?.id || "";
+  deviceForm.hidden = devices.length === 0;
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refreshPlayer, refreshMs);
+}
+
+async function refreshPlayer() {
+  clearTimeout(refreshTimer);
+  if (document.hidden) return;  // asked again when the page is seen (visibilitychange)
+  try {
+    renderPlayer(await api(`player?platform=${playerCard.dataset.platform}`));
+  } catch (error) {
+    document.getElementById("now-playing").textContent = onThisPage(error.message);
+  }
+  scheduleRefresh();
+}
+
+if (playerCard) {
+  deviceSelect.addEventListener("change", () => { picking = true; });
+  deviceForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = deviceForm.querySelector("button");
+    button.disabled = true;
+    deviceStatus.textContent = "Moving playback…";
+    try {
+      const body = await api("player/device", {
+        method: "PUT", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ platform: playerCard.dataset.platform, device_id: deviceSelect.value }),
+      });
+      picking = false;
+      renderPlayer(body);
+      deviceStatus.textContent = onThisPage(body.moved);
+    } catch (error) {
+      deviceStatus.textContent = onThisPage(error.message);
+    } finally {
+      button.disabled = false;
+      scheduleRefresh();
+    }
+  });
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshPlayer(); });
+  refreshPlayer();
 }
 
 // --- SoundCloud widget (its postMessage protocol, so no third-party script is loaded) -------------

@@ -82,3 +82,17 @@ def test_a_dead_decoder_thread_fails_its_jobs_and_is_replaced():
         doomed.result(timeout=120)
     # The next job is decoded by a new thread.
     assert scheduler.submit(SECOND, final=True).result(timeout=120).seconds > 0
+
+
+def test_partials_of_four_streams_come_as_often_as_one_streams_while_a_batch_keeps_up():
+    # Partials of up to `max_batch` streams share one decode call, so the spacing a stream is given
+    # grows with the calls a round of partials needs, not with the number of streams.
+    scheduler = DecodeScheduler(max_batch=4)
+    scheduler.decode_seconds = 0.2
+    spacing = {}
+    for streams in (1, 4, 5, 8):
+        scheduler.active_streams = streams
+        spacing[streams] = scheduler.partial_interval(0.5)
+
+    assert spacing[1] == spacing[4] == 0.5
+    assert spacing[4] < spacing[5] <= spacing[8]

@@ -27,6 +27,7 @@ def spotify(settings) -> Iterator[FakeSpotify]:  # type: ignore[no-untyped-def]
     settings.MUSIC_SPOTIFY_API_URL = fake.url
     settings.MUSIC_SPOTIFY_CLIENT_ID = fake.client_id
     settings.MUSIC_SPOTIFY_CLIENT_SECRET = fake.client_secret
+    settings.MUSIC_ARTWORK_ORIGINS = [fake.url]  # the fake's own /image route stands for Spotify's CDN
     yield fake
     fake.stop()
 

@@ -138,6 +138,19 @@ def test_it_asks_to_connect_when_nothing_is_connected(api, db):
     assert (reply["action"], reply["status"]) == ("PLAY", "needs_account")
 
 
+def test_it_returns_what_was_named_even_when_nothing_is_connected(api, db):
+    reply = say(api, "play the album Kind of Blue by Miles Davis")
+    assert (reply["action"], reply["status"]) == ("PLAY", "needs_account")
+    assert reply["parameters"]["album"] == "kind of blue" and reply["parameters"]["artist"] == "miles davis"
+    assert reply["parameters"]["media_type"] == "album"
+    reply = say(api, "play Hello by Adele")
+    assert (reply["parameters"]["title"], reply["parameters"]["artist"]) == ("hello", "adele")
+    reply = say(api, "add Hello by Adele to my road trip playlist")
+    assert (reply["action"], reply["status"]) == ("ADD_TO_PLAYLIST", "needs_account")
+    assert reply["parameters"]["playlist"] == "road trip"
+    assert (reply["parameters"]["title"], reply["parameters"]["artist"]) == ("hello", "adele")
+
+
 def test_it_searches_the_synced_library_before_the_api(api, spotify, spotify_account, owner):
     from tests.music.factories import LibraryTrackFactory
 

@@ -24,6 +24,13 @@ def parsed(text: str) -> dict:  # type: ignore[type-arg]
         ("play some jazz", {"genre": "jazz"}),
         ("play shape of you by ed sheeran on spotify", {"title": "shape of you", "platform": "spotify"}),
         ("play the album divide by ed sheeran", {"album": "divide", "artist": "ed sheeran"}),
+        ("play the Coldplay album Parachutes", {"album": "parachutes", "artist": "coldplay"}),
+        ("play something off Adele's Twenty One", {"album": "twenty one", "artist": "adele"}),
+        ("play a song by Nina Simone from Pastel Blues", {"album": "pastel blues", "artist": "nina simone"}),
+        ("play Live at the Apollo by James Brown", {"album": "live at the apollo", "artist": "james brown"}),
+        ("play the Abbey Road album by the Beatles", {"album": "abbey road", "artist": "the beatles"}),
+        ("play 7 rings by ariana grande", {"title": "7 rings", "artist": "ariana grande"}),
+        ("play lullabies to my baby", {"title": "lullabies to my baby"}),
     ],
 )
 def test_it_says_what_was_named(text, fields):
@@ -65,6 +72,16 @@ def test_the_bugs_the_issue_listed(text, want):
         ),
         ("put butta bomma on the playlist called road trip", {"playlist": "road trip", "name": "butta bomma"}),
         ("my workout playlist needs kesariya", {"playlist": "workout", "name": "kesariya"}),
+        ("Add Yellow to The Sunday Morning Playlist", {"playlist": "the sunday morning playlist"}),
+        ("add yellow to my the long drive playlist", {"playlist": "the long drive"}),
+        ("add to my gym playlist the song yellow", {"playlist": "gym", "name": "yellow"}),
+        ("add yellow to my wedding guest list", {"playlist": "wedding guest list"}),
+        ("add this tune to my road trip plylist", {"playlist": "road trip", "reference": "it"}),
+        ("my road trip needs more yellow", {"playlist": "road trip", "name": "yellow"}),
+        ("add yellow to Top 50 Tracks on Spotify", {"playlist": "top 50 tracks on spotify"}),
+        ("add yellow to the 60 to 70 bpm playlist", {"playlist": "60 to 70 bpm"}),
+        ("add yellow to my love song playlist", {"playlist": "love song"}),
+        ("add yellow to my summer road trip song list", {"playlist": "summer road trip"}),
     ],
 )
 def test_add_to_playlist_is_parsed(text, want):
