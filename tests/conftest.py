@@ -124,8 +124,6 @@ def shared_data() -> str:
     return path
 
 
-
-
 @pytest.fixture
 def chromium_args() -> list[str]:
     """Extra Chromium flags for one test (e.g. a fake microphone); the `page` fixture reads them."""

@@ -14,9 +14,8 @@ from sawt.core import ratelimit
 from sawt.core.ratelimit import redis_client
 from sawt.core.wsauth import WebSocketAuthMiddleware
 from tests.conftest import point_redis_at
-from tests.core.test_websocket_auth import WhoAmI
+from tests.core.test_websocket_auth import WhoAmI, token_header
 from tests.core.test_websocket_auth import app as whoami_app
-from tests.core.test_websocket_auth import token_header
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +58,7 @@ def test_it_signs_in_and_refuses_bad_passwords_while_redis_is_down(redis_down, o
     )
     assert good.status_code == 201 and good.json()["token"]
     assert seconds < GENEROUS_SECONDS
-    bad = client.post(
-        "/api/v1/auth/token", {"username": "owner", "password": "wrong"}, content_type="application/json"
-    )
+    bad = client.post("/api/v1/auth/token", {"username": "owner", "password": "wrong"}, content_type="application/json")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_credentials"
     page = client.post("/accounts/login/", {"username": "owner", "password": "correct horse battery staple"})

@@ -12,7 +12,6 @@ from tests.music.factories import MusicAccountFactory
 @pytest.fixture(autouse=True)
 def _fresh_music_cache() -> Iterator[None]:
     from django.core.cache import cache
-
     from redis import RedisError
 
     from music.cache import _counter_key
