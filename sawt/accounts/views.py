@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -130,16 +129,6 @@ def delete_account(request: HttpRequest) -> HttpResponseBase:
     return render(request, "accounts/delete.html", {"form": form})
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change; every API token of the account is revoked with the old password."""
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            services.api_tokens_revoke_all(user=form.user)
-        return response
-
-
 @method_decorator(refuse_when_rate_limited, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, limited per address and per e-mail typed (known or not, alike)."""
@@ -147,13 +136,3 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         password_reset_check(request=self.request, email=form.cleaned_data["email"])
         return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's new-password page of a reset link; every API token of the account is revoked."""
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            services.api_tokens_revoke_all(user=form.user)
-        return response
