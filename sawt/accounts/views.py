@@ -12,8 +12,15 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from sawt.accounts import services
-from sawt.accounts.authentication import PasswordRequired, password_confirm, password_reset_check
-from sawt.accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm, TokenCreateForm
+from sawt.accounts.authentication import PasswordRequired, password_check, password_confirm, password_reset_check
+from sawt.accounts.forms import (
+    AccountDeleteForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+    TokenCreateForm,
+)
 from sawt.accounts.models import ApiToken, User
 from sawt.accounts.signed_in import request_user
 from sawt.core import ratelimit
@@ -117,16 +124,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
 
 
 @login_required
+@refuse_when_rate_limited
 def delete_account(request: HttpRequest) -> HttpResponseBase:
     user = request_user(request)
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if user.check_password(form.cleaned_data["password"]):
+        if password_check(request=request, user=user, password=form.cleaned_data["password"]):
             services.account_delete(user=user)
             messages.success(request, "Your account and everything in it are deleted.")
             return redirect("home")
         form.add_error("password", "That is not your password.")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@method_decorator(refuse_when_rate_limited, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; wrong old passwords count like failed sign-ins (password_check)."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @method_decorator(refuse_when_rate_limited, name="dispatch")
