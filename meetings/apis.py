@@ -38,7 +38,10 @@ from meetings.serializers import (
     QueuedOutput,
     SearchHitOutput,
     SearchInput,
+    SegmentLinesOutput,
+    SegmentMoveInput,
     SegmentOutput,
+    SegmentSplitInput,
     SegmentUpdateInput,
     ShareInput,
     ShareOutput,
@@ -89,7 +92,9 @@ class MeetingListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         filters = MeetingListInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        meetings = selectors.meeting_list(user=request_user(request), query=filters.validated_data["q"])
+        meetings = selectors.meeting_list(
+            user=request_user(request), query=filters.validated_data["q"], ordering=filters.validated_data["ordering"]
+        )
         return paginated_response(request, self, meetings, MeetingOutput)
 
     @extend_schema(request=UploadInput, responses={202: UploadAcceptedOutput})
@@ -135,6 +140,15 @@ class MeetingDetailApi(APIView):
         )
         services.meeting_delete(meeting=meeting)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeetingRestoreApi(APIView):
+    """Undo a delete, within 30 seconds of it (then 409 `undo_expired`); owner only."""
+
+    @extend_schema(request=None, responses=MeetingOutput)
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.meeting_get_for_restore(user=request_user(request), meeting_id=meeting_id)
+        return Response(MeetingOutput(services.meeting_restore(meeting=meeting)).data)
 
 
 class TranscriptApi(APIView):
@@ -231,6 +245,34 @@ class SegmentUpdateApi(APIView):
             )
         segment = services.segment_update(segment=segment, text=data.validated_data.get("text"), speaker=speaker)
         return Response(SegmentOutput(segment).data)
+
+
+class SegmentSplitApi(APIView):
+    @extend_schema(request=SegmentSplitInput, responses={201: SegmentLinesOutput})
+    def post(self, request: Request, segment_id: int) -> Response:
+        segment = selectors.segment_get(user=request_user(request), segment_id=segment_id, edit=True)
+        data = SegmentSplitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = services.segment_split(segment=segment, word=data.validated_data["word"])
+        return Response(SegmentLinesOutput({"segments": lines}).data, status=status.HTTP_201_CREATED)
+
+
+class SegmentMoveApi(APIView):
+    @extend_schema(request=SegmentMoveInput, responses=SegmentLinesOutput)
+    def post(self, request: Request, segment_id: int) -> Response:
+        segment = selectors.segment_get(user=request_user(request), segment_id=segment_id, edit=True)
+        data = SegmentMoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        speaker = selectors.meeting_speaker_get(
+            meeting_id=segment.meeting_id, speaker_id=data.validated_data["speaker_id"]
+        )
+        lines = services.segment_move(
+            segment=segment,
+            speaker=speaker,
+            first_word=data.validated_data.get("first_word"),
+            last_word=data.validated_data.get("last_word"),
+        )
+        return Response(SegmentLinesOutput({"segments": lines}).data)
 
 
 class SpeakerUpdateApi(APIView):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from meetings.diarization_bench import der_figures, multi_speaker_recordings
+from meetings.upload_bench import bench_meetings_upload  # noqa: F401 - registers `bench meetings-upload`
 from sawt.core.bench import load_seed, register
 
 

@@ -141,6 +141,15 @@ class ProcessingJob(Job):
     def __str__(self) -> str:
         return f"job {self.pk} ({self.stage}, {self.status})"
 
+    # Failures that say the file itself cannot be used: retrying cannot help (`AudioDecodeError` codes).
+    UNREADABLE_CODES = frozenset(
+        {"empty_audio", "not_audio", "corrupt_audio", "too_short", "too_long", "unsupported_codec", "too_large"}
+    )
+
+    @property
+    def file_unreadable(self) -> bool:
+        return self.status == self.Status.FAILED and self.error_code in self.UNREADABLE_CODES
+
     @classmethod
     def fields_for(cls, event: JobEvent) -> dict[str, Any]:
         # A transient failure shows as "failed" (error_code "transient") until its retry is queued.

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from meetings.services import job_progress, meeting_notify, summary_save
+from meetings.services import job_progress, meeting_notify, summary_save, transcription_progress
 from sawt.core.jobs.runtime import JobFailed, run_job
 from sawt.core.storage import local_copy
 from sawt.speech.audio import AudioDecodeError
@@ -109,7 +109,13 @@ def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
 
     job_progress(job=job, stage=Stage.TRANSCRIBE, progress=10)
     meeting = job.meeting
-    result = transcribe(audio.samples, language=meeting.language or None, word_timestamps=True)
+    duration = len(audio.samples) / 16000
+    result = transcribe(
+        audio.samples,
+        language=meeting.language or None,
+        word_timestamps=True,
+        on_segment=transcription_progress(job=job, duration=duration),
+    )
     rows = [
         Segment(
             meeting=meeting,

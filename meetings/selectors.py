@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -39,32 +40,71 @@ def meeting_get_as_owner(*, user: Any, meeting_id: int, refusal: str) -> Meeting
     return meeting
 
 
-def meeting_list(*, user: Any, query: str = "") -> QuerySet[Meeting]:
+def meeting_get_for_restore(*, user: Any, meeting_id: int) -> Meeting:
+    """The owner's meeting, deleted or not; a participant is refused (403), anyone else gets 404."""
+    meeting = Meeting.objects.filter(pk=meeting_id, owner_id=getattr(user, "pk", None)).first()
+    if meeting is not None:
+        return meeting
+    meeting_get_as_owner(user=user, meeting_id=meeting_id, refusal="Only the owner can restore a meeting.")
+    raise Http404("Not found.")  # unreachable: a visible meeting that is not the user's was refused above
+
+
+# How the list may be sorted: the name a client sends, and the fields it sorts by (newest first on ties).
+MEETING_ORDERINGS = {
+    "-created": ["-created"],
+    "created": ["created"],
+    "title": ["title", "-created"],
+    "-title": ["-title", "-created"],
+    "duration": ["duration", "-created"],
+    "-duration": ["-duration", "-created"],
+}
+
+
+def meeting_list(*, user: Any, query: str = "", ordering: str = "-created") -> QuerySet[Meeting]:
     meetings = Meeting.objects.visible_to(user).select_related("owner")
     if query:
         hits = segment_search(user=user, query=query).values("meeting_id")
         meetings = meetings.filter(Q(title__icontains=query) | Q(pk__in=hits))
-    return meetings.prefetch_related("jobs")
+    return meetings.order_by(*MEETING_ORDERINGS.get(ordering, ["-created"])).prefetch_related("jobs")
 
 
 def segment_search(*, user: Any, query: str) -> QuerySet[Segment]:
-    """Full-text search over the user's transcript lines.
+    """Full-text search over the user's transcript lines. The words of a query may be split over a line
+    and the next one (people are cut off, lines end mid-sentence): such a pair is found at its first line.
 
     PostgreSQL: `websearch_to_tsquery` against an English tsvector, ranked. Elsewhere (SQLite): every
-    word must appear in the line (case-insensitive), newest meetings first.
+    word must appear (case-insensitive), newest meetings first.
     """
     visible = Meeting.objects.visible_to(user).values("pk")
-    lines = Segment.objects.filter(meeting_id__in=visible).select_related("meeting", "speaker")
+    following = Segment.objects.filter(meeting_id=OuterRef("meeting_id"), start__gt=OuterRef("start")).order_by(
+        "start", "index"
+    )
+    lines = (
+        Segment.objects.filter(meeting_id__in=visible)
+        .select_related("meeting", "speaker")
+        .annotate(next_text=Coalesce(Subquery(following.values("text")[:1]), Value(""), output_field=TextField()))
+    )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("text", config="english")
         search = SearchQuery(query, config="english", search_type="websearch")
-        return lines.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "start")
-    condition = Q()
-    for word in query.split():
-        condition &= Q(text__icontains=word)
-    return lines.filter(condition).order_by("-meeting__created", "start")
+        alone = SearchVector("text", config="english")
+        pair = SearchVector(Concat("text", Value(" "), "next_text", output_field=TextField()), config="english")
+        lines = lines.annotate(
+            alone=alone, pair=pair, next_alone=SearchVector("next_text", config="english")
+        ).annotate(rank=SearchRank(pair, search))
+        # The line itself, or it and the next when neither holds the query alone.
+        matching = Q(alone=search) | (Q(pair=search) & ~Q(next_alone=search))
+        return lines.filter(matching).order_by("-rank", "start")
+    words = query.split()
+    if not words:
+        return lines.none()
+    in_line, in_pair, in_next = Q(), Q(), Q()
+    for word in words:
+        in_line &= Q(text__icontains=word)
+        in_next &= Q(next_text__icontains=word)
+        in_pair &= Q(text__icontains=word) | Q(next_text__icontains=word)
+    return lines.filter(in_line | (in_pair & ~in_next)).order_by("-meeting__created", "start")
 
 
 def segment_get(*, user: Any, segment_id: int, edit: bool = False) -> Segment:

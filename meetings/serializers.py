@@ -82,6 +82,12 @@ class QueryTextField(serializers.CharField):
 
 class MeetingListInput(serializers.Serializer[None]):
     q = QueryTextField(required=False, allow_blank=True, default="", help_text="Title or transcript words")
+    ordering = serializers.ChoiceField(
+        choices=["-created", "created", "title", "-title", "duration", "-duration"],
+        required=False,
+        default="-created",
+        help_text="Sort by creation time, title or length; a leading `-` reverses",
+    )
 
 
 class MeetingPageOutput(serializers.Serializer[None]):
@@ -136,6 +142,18 @@ class MeetingUpdateInput(serializers.Serializer[None]):
 class SegmentUpdateInput(serializers.Serializer[None]):
     text = serializers.CharField(required=False, max_length=10000)
     speaker_id = serializers.IntegerField(required=False)
+
+
+class SegmentSplitInput(serializers.Serializer[None]):
+    word = serializers.IntegerField(min_value=1, help_text="Split before this word (0-based) of the line")
+
+
+class SegmentMoveInput(serializers.Serializer[None]):
+    speaker_id = serializers.IntegerField(help_text="The speaker of the same meeting to give the words to")
+    first_word = serializers.IntegerField(
+        min_value=0, required=False, help_text="First word of a selection (0-based); the whole line without"
+    )
+    last_word = serializers.IntegerField(min_value=0, required=False, help_text="Last word of the selection")
 
 
 class SpeakerUpdateInput(serializers.Serializer[None]):
@@ -251,10 +269,21 @@ class ExportInput(serializers.Serializer[None]):
 
 class SegmentOutput(serializers.ModelSerializer[Segment]):
     speaker_id = serializers.IntegerField(allow_null=True)
+    words = serializers.SerializerMethodField()
 
     class Meta:
         model = Segment
-        fields = ["id", "text", "speaker_id", "edited"]
+        fields = ["id", "start", "end", "text", "speaker_id", "edited", "words"]
+
+    @extend_schema_field(WordOutput(many=True))
+    def get_words(self, segment: Segment) -> list[dict[str, Any]]:
+        return list(segment.words)
+
+
+class SegmentLinesOutput(serializers.Serializer[dict[str, Any]]):
+    """The lines one line became, in time order."""
+
+    segments = SegmentOutput(many=True)
 
 
 class SpeakerOutput(serializers.ModelSerializer[Speaker]):

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -167,6 +168,21 @@ def meeting_delete(*, meeting: Meeting) -> None:
     transaction.on_commit(lambda: sockets_recheck(group=meeting_group(meeting_id)))  # they close with 4404
 
 
+UNDO_SECONDS = 30  # how long a deleted meeting can be restored by its owner
+
+
+def meeting_restore(*, meeting: Meeting) -> Meeting:
+    """Undo a delete within UNDO_SECONDS; afterwards the meeting stays deleted (409 `undo_expired`).
+    Restoring a meeting that is not deleted changes nothing."""
+    if meeting.deleted_at is None:
+        return meeting
+    if timezone.now() - meeting.deleted_at > timedelta(seconds=UNDO_SECONDS):
+        raise Conflict("Too late to undo: the meeting is deleted.", code="undo_expired")
+    meeting.deleted_at = None
+    meeting.save(update_fields=["deleted_at", "updated"])
+    return meeting
+
+
 def meeting_share(*, meeting: Meeting, user: Any, role: str) -> Participant:
     if user.pk == meeting.owner_id:
         raise ValidationFailed("The owner already has full access.")
@@ -189,16 +205,97 @@ def meeting_unshare(*, meeting: Meeting, user_id: int) -> None:
     transaction.on_commit(lambda: sockets_recheck(group=meeting_group(meeting_id)))
 
 
+def words_for_text(*, text: str, words: list[dict[str, Any]], start: float, end: float) -> list[dict[str, Any]]:
+    """The word timings of a line whose text was edited: kept word for word when the count of words is
+    unchanged, else spread evenly over the line, so that highlighting, seeking and splitting keep working."""
+    tokens = text.split()
+    if not tokens:
+        return []
+    if len(tokens) == len(words):
+        return [{**w, "word": (" " if i else "") + t} for i, (w, t) in enumerate(zip(words, tokens, strict=True))]
+    step = max(end - start, 0.0) / len(tokens)
+    return [
+        {
+            "start": round(start + i * step, 3),
+            "end": round(start + (i + 1) * step, 3),
+            "word": (" " if i else "") + t,
+            "probability": 1.0,
+        }
+        for i, t in enumerate(tokens)
+    ]
+
+
+def _text_of(words: list[dict[str, Any]]) -> str:
+    return "".join(str(w["word"]) for w in words).strip()
+
+
 def segment_update(*, segment: Segment, text: str | None = None, speaker: Speaker | None = None) -> Segment:
     if speaker is not None and speaker.meeting_id != segment.meeting_id:
         raise ValidationFailed("That speaker belongs to another meeting.")
     if text is not None:
         segment.text = text.strip()
+        segment.words = words_for_text(text=segment.text, words=segment.words, start=segment.start, end=segment.end)
     if speaker is not None:
         segment.speaker = speaker
     segment.edited = True
-    segment.save(update_fields=["text", "speaker", "edited"])
+    segment.save(update_fields=["text", "words", "speaker", "edited"])
     return segment
+
+
+@transaction.atomic
+def segment_split(*, segment: Segment, word: int) -> tuple[Segment, Segment]:
+    """Split a line before its `word`-th word (0-based): the first part keeps the line, the rest becomes
+    a new line of the same speaker, each with its own words and times."""
+    segment = Segment.objects.select_for_update().get(pk=segment.pk)
+    words = segment.words or words_for_text(text=segment.text, words=[], start=segment.start, end=segment.end)
+    if not 0 < word < len(words):
+        raise ValidationFailed(
+            "A line is split between two of its words.", details={"word": word, "words": len(words)}
+        )
+    first, rest = words[:word], [{**w} for w in words[word:]]
+    rest[0]["word"] = str(rest[0]["word"]).lstrip()
+    boundary = float(rest[0]["start"])
+    tail = Segment.objects.create(
+        meeting_id=segment.meeting_id,
+        index=segment.index,
+        start=max(boundary, segment.start),
+        end=segment.end,
+        text=_text_of(rest),
+        speaker_id=segment.speaker_id,
+        words=rest,
+        edited=True,
+    )
+    segment.words, segment.text = first, _text_of(first)
+    segment.end = min(max(float(first[-1]["end"]), segment.start), tail.start)
+    segment.edited = True
+    segment.save(update_fields=["words", "text", "end", "edited"])
+    return segment, tail
+
+
+@transaction.atomic
+def segment_move(
+    *, segment: Segment, speaker: Speaker, first_word: int | None = None, last_word: int | None = None
+) -> list[Segment]:
+    """Give a line, or its words `first_word`..`last_word` (inclusive, 0-based), to `speaker`; a
+    selection is first split off into a line of its own. Answers the lines the old one became, in order."""
+    if speaker.meeting_id != segment.meeting_id:
+        raise ValidationFailed("That speaker belongs to another meeting.")
+    count = len(segment.words)
+    first = 0 if first_word is None else first_word
+    last = count - 1 if last_word is None else last_word
+    if (first_word is not None or last_word is not None) and not 0 <= first <= last < count:
+        raise ValidationFailed("No such words in this line.", details={"words": count})
+    lines = [segment]
+    if count and last < count - 1:
+        segment, after = segment_split(segment=segment, word=last + 1)
+        lines = [segment, after]
+    if count and first > 0:
+        before, segment = segment_split(segment=segment, word=first)
+        lines = [before, segment, *lines[1:]]
+    segment.speaker = speaker
+    segment.edited = True
+    segment.save(update_fields=["speaker", "edited"])
+    return lines
 
 
 @transaction.atomic
@@ -307,6 +404,26 @@ def job_progress(*, job: ProcessingJob, stage: str, progress: int) -> None:
     ProcessingJob.objects.filter(pk=job.pk).update(stage=stage, updated=timezone.now())
     job.stage = stage
     runtime.job_progress(job, progress, stage=stage)
+
+
+# The share of the whole job that transcription stands for: it runs from 10 % to 50 %.
+TRANSCRIBE_PROGRESS = (10, 50)
+
+
+def transcription_progress(*, job: ProcessingJob, duration: float) -> Callable[[Any], None]:
+    """An `on_segment` callback for the ASR: the job's progress follows the position reached in the
+    audio (each decoded segment's end over the recording's length), told once per whole percent."""
+    low, high = TRANSCRIBE_PROGRESS
+    told = [low]
+
+    def on_segment(segment: Any) -> None:
+        reached = min(1.0, float(segment.end) / duration) if duration > 0 else 1.0
+        progress = low + int((high - low) * reached)
+        if progress > told[0]:
+            told[0] = progress
+            job_progress(job=job, stage=ProcessingJob.Stage.TRANSCRIBE, progress=progress)
+
+    return on_segment
 
 
 @on_account_delete

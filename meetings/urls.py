@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("uploads/<int:upload_id>/", apis.ChunkedUploadApi.as_view(), name="meeting-upload"),
     path("search/", apis.SearchApi.as_view(), name="meeting-search"),
     path("<int:meeting_id>/", apis.MeetingDetailApi.as_view(), name="meeting-detail"),
+    path("<int:meeting_id>/restore/", apis.MeetingRestoreApi.as_view(), name="meeting-restore"),
     path("<int:meeting_id>/transcript/", apis.TranscriptApi.as_view(), name="meeting-transcript"),
     path("<int:meeting_id>/summary/", apis.SummaryApi.as_view(), name="meeting-summary"),
     path(
@@ -22,6 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:meeting_id>/participants/", apis.ParticipantListCreateApi.as_view(), name="meeting-participants"),
     path("participants/<int:participant_id>/", apis.ParticipantDeleteApi.as_view(), name="meeting-participant"),
     path("segments/<int:segment_id>/", apis.SegmentUpdateApi.as_view(), name="meeting-segment"),
+    path("segments/<int:segment_id>/split/", apis.SegmentSplitApi.as_view(), name="meeting-segment-split"),
+    path("segments/<int:segment_id>/move/", apis.SegmentMoveApi.as_view(), name="meeting-segment-move"),
     path("speakers/<int:speaker_id>/", apis.SpeakerUpdateApi.as_view(), name="meeting-speaker"),
     path("speakers/<int:speaker_id>/merge/", apis.SpeakerMergeApi.as_view(), name="meeting-speaker-merge"),
     path("jobs/<int:job_id>/", apis.JobDetailApi.as_view(), name="meeting-job"),

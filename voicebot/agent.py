@@ -1,5 +1,6 @@
 """The conversation run by a language model with tools, the way Pipecat and LiveKit Agents book tables.
 
+`AgentDialogue` holds a rules `Dialogue` and calls its public methods (it does not subclass it).
 Consent (greeting, yes/no, keypad, silence prompts) stays with the rule dialogue, so privacy never
 depends on a model. After it, each caller utterance goes to the OpenAI-compatible model (SAWT_LLM_*)
 with the conversation so far and a handful of tools; every tool goes through the same selectors and
@@ -18,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from sawt.core.errors import Conflict, ValidationFailed
 from sawt.speech.config import get_config
 from sawt.speech.llm import LLMClient, LLMError, ToolCall, get_llm
 from voicebot import availability, selectors, services
-from voicebot.dialogue import Dialogue, Reply
+from voicebot.dialogue import Dialogue
+from voicebot.dialogue_state import DialogueState, Reply, Stage
 from voicebot.models import WEEKDAYS, Business, Call, Caller, Reservation
 
 logger = logging.getLogger("voicebot")
@@ -32,7 +35,7 @@ MAX_ROUNDS = 4  # model requests per caller turn: tool rounds plus the spoken an
 DIALOGUE_MODES = ("rules", "llm", "auto")
 
 
-def dialogue_class() -> type[Dialogue]:
+def dialogue_class() -> "type[Dialogue] | type[AgentDialogue]":
     """The dialogue VOICEBOT_DIALOGUE asks for ("auto": the model when one is configured)."""
     mode = settings.VOICEBOT_DIALOGUE
     if mode not in DIALOGUE_MODES:
@@ -147,8 +150,10 @@ def _booking(r: Reservation) -> dict[str, Any]:
     }
 
 
-class AgentDialogue(Dialogue):
-    """`Dialogue` with the model answering every turn after consent."""
+class AgentDialogue:
+    """The model answering every turn after consent, in front of a rules `Dialogue` it holds and calls
+    through its public methods: the rules keep the state, consent, the keypad, silences, language switches,
+    the booking itself (`Dialogue.book`), and any turn once the model has failed."""
 
     def __init__(
         self,
@@ -158,7 +163,8 @@ class AgentDialogue(Dialogue):
         caller: Caller | None = None,
         llm: LLMClient | None = None,
     ) -> None:
-        super().__init__(business=business, call=call, caller=caller)
+        self.rules = Dialogue(business=business, call=call, caller=caller)
+        self.business, self.call, self.caller = business, call, caller
         self.llm = llm or get_llm(get_config().replace(llm_timeout=settings.VOICEBOT_LLM_TIMEOUT))
         self.on_rules = False
         self.messages: list[dict[str, Any]] = []  # the conversation after consent, as the model sees it
@@ -175,16 +181,57 @@ class AgentDialogue(Dialogue):
             "end_call": self._end_call,
         }
 
-    # Consent (`respond` at the consent stage) stays with the rules; what follows it lands here.
-    def _dispatch(self, text: str) -> Reply:
-        # A caller who declined the transcript was told "we won't keep anything": their words stay on this
-        # server with the rules, unless the operator's model keeps nothing either (VOICEBOT_LLM_WITHOUT_CONSENT).
+    # --- what the pipeline and the text channel use, as on `Dialogue` ------------------------------
+
+    @property
+    def state(self) -> DialogueState:
+        return self.rules.state
+
+    @state.setter
+    def state(self, value: DialogueState) -> None:
+        self.rules.state = value
+
+    @property
+    def language(self) -> str:
+        return self.rules.language
+
+    @property
+    def expects_yes_no(self) -> bool:
+        return self.rules.expects_yes_no
+
+    def greeting(self) -> Reply:
+        return self.rules.greeting()
+
+    def silence_prompt(self) -> Reply:
+        return self.rules.silence_prompt()
+
+    def silence_goodbye(self) -> Reply:
+        return self.rules.silence_goodbye()
+
+    def dtmf(self, digit: str) -> Reply | None:
+        return self.rules.dtmf(digit)
+
+    def dump(self) -> dict[str, Any]:
+        return {**self.rules.dump(), "model": {"messages": self.messages, "on_rules": self.on_rules}}
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.rules.load(data)
+        model = data.get("model") or {}
+        self.messages, self.on_rules = list(model.get("messages") or []), bool(model.get("on_rules"))
+
+    def respond(self, text: str) -> Reply:
+        # Consent stays with the rules. A caller who declined the transcript was told "we won't keep
+        # anything": their words stay on this server with the rules, unless the operator's model keeps
+        # nothing either (VOICEBOT_LLM_WITHOUT_CONSENT).
         private = not (self.state.transcript_consent or settings.VOICEBOT_LLM_WITHOUT_CONSENT)
-        if self.on_rules or private:
-            return super()._dispatch(text)
+        if self.state.stage == Stage.CONSENT or self.on_rules or private:
+            return self.rules.respond(text)
+        switched = self.rules.switch_language_if_asked(text)
+        if switched is not None:
+            return switched
         self._turn = Reply("", "chat")
         try:
-            return self._agent_turn(text)
+            return self._agent_turn(self.rules.in_english(text))
         except LLMError as exc:
             self.on_rules = True
             # The exception text may quote the model or the caller: only its kind is logged.
@@ -196,8 +243,9 @@ class AgentDialogue(Dialogue):
             if done:
                 # A tool already wrote this turn: say so, rather than let the rules start it again.
                 self.state.outcome = self._turn.outcome
-                return self._after(Reply(done, self._turn.intent), self._turn.outcome)
-            return super()._dispatch(text)
+                with translation.override(self.language):
+                    return self.rules.after(Reply(done, self._turn.intent), self._turn.outcome)
+            return self.rules.respond(text)
 
     def _agent_turn(self, text: str) -> Reply:
         self.messages.append({"role": "user", "content": text})
@@ -289,6 +337,7 @@ class AgentDialogue(Dialogue):
         day, size = _date(args.get("date")), _int(args.get("party_size"), "party_size")
         time = availability.snap_to_slot(self.business, day, _time(args.get("time")))
         self._did("book")
+        self._heard(day=day, time=time, party_size=size)
         verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
         if verdict.ok:
             return {"available": True, "date": day.isoformat(), "time": f"{time:%H:%M}", "party_size": size}
@@ -306,22 +355,21 @@ class AgentDialogue(Dialogue):
         if not isinstance(name, str) or not name.strip():
             raise BadArguments("name is required")
         self._did("book")
+        self._heard(day=day, time=time, party_size=size, name=name.strip())
         try:
-            reservation = services.reservation_book(
-                business=self.business,
-                day=day,
-                time=time,
-                party_size=size,
-                name=name,
-                caller=self.caller,
-                source_call=self.call,
-            )
+            reservation = self.rules.book(day=day, time=time, party_size=size, name=name)
         except Conflict as exc:
             return _refused("booked", exc)
         except ValidationFailed as exc:
             return {"booked": False, "explanation": exc.message}
         self._did("book", Call.Outcome.BOOKED)
-        return {"booked": True, **_booking(reservation), "whatsapp_confirmation": self._whatsapp_ok()}
+        return {"booked": True, **_booking(reservation), "whatsapp_confirmation": self.rules.whatsapp_ok()}
+
+    def _heard(self, **slots: Any) -> None:
+        """What the model understood goes into the state's slots as well (the text channel reports them)."""
+        for slot, value in slots.items():
+            setattr(self.state.heard, slot, value)
+            setattr(self.state.slots, slot, value)
 
     def _own(self, args: dict[str, Any]) -> Reservation | None:
         """The caller's own upcoming booking at this business with that id; guessing others' ids finds nothing."""
@@ -373,7 +421,7 @@ class AgentDialogue(Dialogue):
         }
 
     def _transfer_to_human(self, args: dict[str, Any]) -> dict[str, Any]:
-        if self._transfer_number():
+        if self.rules.transfer_number():
             self._did("transfer", Call.Outcome.TRANSFERRED, end_call=True)
             return {"ok": True, "next": "the call is put through to staff after your reply"}
         self._did("voicemail", Call.Outcome.VOICEMAIL, end_call=True)
@@ -386,3 +434,7 @@ class AgentDialogue(Dialogue):
     def _end_call(self, args: dict[str, Any]) -> dict[str, Any]:
         self._did("goodbye", end_call=True)
         return {"ok": True, "next": "the call ends after your reply"}
+
+
+# Either dialogue: what the pipeline and the text channel hold.
+AnyDialogue = Dialogue | AgentDialogue

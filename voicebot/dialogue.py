@@ -14,12 +14,12 @@ Hindi caller's words are rewritten by `understanding.hindi` into the forms the r
 import functools
 import logging
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from voicebot import availability, services
+from voicebot import availability, followups, messaging, services
 from voicebot import understanding as nlu
 from voicebot.dialogue_booking import BookingSteps
 from voicebot.dialogue_changes import ExistingBookingSteps
@@ -118,11 +118,10 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
 
     @_in_call_language
     def respond(self, text: str) -> Reply:
-        asked = hindi.language_asked(text)
-        if asked is not None and asked != self.language and asked in self.business.call_languages():
-            return self._switch_language(asked)
-        if self.language == "hi":
-            text = hindi.to_english(text)
+        switched = self.switch_language_if_asked(text)
+        if switched is not None:
+            return switched
+        text = self.in_english(text)
         if self.state.stage == Stage.CONSENT:
             answer = nlu.yes_no(text)
             if answer is None and not self._holds_request(text) and self.state.consent_repeats < CONSENT_REPEATS:
@@ -132,6 +131,24 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             # Anything but a clear yes is a no: privacy is the default.
             return self._consent(answer is True, Consent.How.VOICE, text if answer is None else "")
         return self._dispatch(text)
+
+    def switch_language_if_asked(self, text: str) -> Reply | None:
+        """The caller named another language the business speaks ("Hindi mein baat karo"): the call turns to it."""
+        asked = hindi.language_asked(text)
+        if asked is not None and asked != self.language and asked in self.business.call_languages():
+            return self._switch_language(asked)
+        return None
+
+    def in_english(self, text: str) -> str:
+        """What the caller said as the rules read it (a Hindi call's words rewritten into English ones)."""
+        return hindi.to_english(text) if self.language == "hi" else text
+
+    def dump(self) -> dict[str, Any]:
+        """The conversation so far, as JSON (a text conversation is kept between requests)."""
+        return self.state.as_json()
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.state = DialogueState.from_json(data)
 
     def _switch_language(self, language: str) -> Reply:
         self.language = language
@@ -177,6 +194,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             Stage.CHANGE_COLLECT: self._change_collect,
             Stage.CONFIRM_CHANGE: self._confirm_change,
             Stage.ANYTHING_ELSE: self._anything_else,
+            Stage.WHATSAPP_LINK: self._whatsapp_link,
         }.get(s.stage)
         if handler is not None:
             wanted = nlu.intent(text)
@@ -209,13 +227,13 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
         if goal in {"cancel", "change"}:
             return self._find_booking(goal, text)
         if goal == "hours":
-            return self._after(self._hours(text), "information")
+            return self.after(self._hours(text), "information")
         if goal == "location":
             if self.business.address:
                 where = _("We are at %(address)s.") % {"address": self.business.address}
             else:
                 where = _("Please ask our staff for directions.")
-            return self._after(Reply(where), "information")
+            return self.after(Reply(where), "information")
         if goal == "transfer":
             return self._transfer()
         if goal == "voicemail":
@@ -234,7 +252,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             _("Sorry, I didn't catch that. I can book, change or cancel a table, or tell you our hours."), "unknown"
         )
 
-    def _after(self, reply: Reply, outcome: str) -> Reply:
+    def after(self, reply: Reply, outcome: str) -> Reply:
         if not self.state.outcome:
             self.state.outcome = outcome
         self.state.stage, self.state.goal = Stage.ANYTHING_ELSE, ""
@@ -263,13 +281,13 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             outcome=self.state.outcome or Call.Outcome.NO_ACTION,
         )
 
-    def _transfer_number(self) -> str:
+    def transfer_number(self) -> str:
         """Where a transfer goes, "" when nowhere: a phone call is put through only to an approved number."""
         return self.business.transfer_number_for(self.call.provider if self.call is not None else "")
 
     def _transfer(self, apology: bool = False) -> Reply:
         lead = _("Sorry, I'm having trouble helping with that.") + " " if apology else ""
-        if self._transfer_number():
+        if self.transfer_number():
             return Reply(
                 lead + _("Let me connect you to a member of our staff."),
                 "transfer",
@@ -281,6 +299,31 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             "voicemail",
             end_call=True,
             outcome=Call.Outcome.VOICEMAIL,
+        )
+
+    def _way_out(self) -> Reply:
+        """When neither the question, its example nor the choices helped: offer to book by WhatsApp where a
+        message can go to this caller, and a person otherwise (or if they say no)."""
+        caller = self.caller
+        if self.call is None or caller is None or caller.whatsapp_opted_out or messaging.get_sender() is None:
+            return self._transfer(apology=True)
+        self.state.stage = Stage.WHATSAPP_LINK
+        return Reply(
+            _(
+                "Sorry, I'm having trouble understanding. I can send you a WhatsApp message so you can book by "
+                "text instead, or put you through to our staff. Shall I send the WhatsApp message?"
+            ),
+            "book",
+        )
+
+    def _whatsapp_link(self, text: str) -> Reply:
+        if not nlu.yes_no(text):
+            return self._transfer()
+        followups.message_booking_link(business=self.business, caller=self.caller)
+        self.state.goal = ""
+        return self.after(
+            Reply(_("Done. It is on its way to this number: just reply to it on WhatsApp to book."), "book"),
+            "information",
         )
 
     def _hours(self, text: str) -> Reply:

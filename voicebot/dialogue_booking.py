@@ -16,12 +16,13 @@ from sawt.core.errors import Conflict
 from voicebot import availability, selectors, services
 from voicebot import understanding as nlu
 from voicebot.dialogue_state import DialogueState, Reply, Slots, Stage
-from voicebot.models import Business, Call, Caller, Consent
+from voicebot.models import Business, Call, Caller, Consent, Reservation
 from voicebot.phrases import ask_slot, ask_slot_again, at, either, offer_choices, say_date, say_time
 from voicebot.understanding.when import words_as_digits
 
 SLOTS = ("day", "time", "party_size", "name")
-# Answers that did not fill the slot asked for before choices are offered; one more, and a person helps.
+# Answers that did not fill the slot asked for before choices are offered; one more, and the caller is offered
+# a WhatsApp message to book by text, or a person.
 REPEATS_BEFORE_CHOICES = 2
 
 
@@ -74,9 +75,11 @@ class BookingSteps:
 
     if TYPE_CHECKING:
 
-        def _after(self, reply: Reply, outcome: str) -> Reply: ...
+        def after(self, reply: Reply, outcome: str) -> Reply: ...
 
         def _transfer(self, apology: bool = False) -> Reply: ...
+
+        def _way_out(self) -> Reply: ...
 
     def _read(self, text: str, *, expecting: str | None) -> set[str]:
         slots, heard = self.state.slots, self.state.heard
@@ -108,11 +111,11 @@ class BookingSteps:
                 return self._offer(verdict, nearest)
         missing = self._missing()
         if missing is not None and missing == s.asked and text.strip():
-            # The answer did not fill what was asked: say so with an example, then offer choices, then a person;
-            # never the same question a third time in the same words.
+            # The answer did not fill what was asked: say so with an example, then offer choices, then a way
+            # out (booking by WhatsApp, or a person); never the same question a third time in the same words.
             s.failures[missing] = s.failures.get(missing, 0) + 1
             if s.failures[missing] > REPEATS_BEFORE_CHOICES:
-                return self._transfer(apology=True)
+                return self._way_out()
             if s.failures[missing] == REPEATS_BEFORE_CHOICES:
                 return Reply(offer_choices(missing, self._choices(missing)), "book")
             return Reply(ask_slot_again(missing), "book")
@@ -215,24 +218,31 @@ class BookingSteps:
             return Reply(_("Okay. What would you like to change: the day, the time, or the number of people?"), "book")
         day, time, size, name = s.slots.filled()
         try:
-            booking = services.reservation_book(
-                business=self.business,
-                day=day,
-                time=time,
-                party_size=size,
-                name=name,
-                caller=self.caller,
-                source_call=self.call,
-            )
+            self.book(day=day, time=time, party_size=size, name=name)
         except Conflict:
             s.stage = Stage.COLLECT
             verdict, nearest = selectors.availability_check(business=self.business, day=day, time=time, party_size=size)
             return self._offer(verdict, nearest)
-        s.outcome, s.booked = Call.Outcome.BOOKED, booking.pk
-        note = " " + _("You will get a confirmation on WhatsApp.") if self._whatsapp_ok() else ""
-        return self._after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
+        note = " " + _("You will get a confirmation on WhatsApp.") if self.whatsapp_ok() else ""
+        return self.after(Reply(_("Done! Your table is booked.") + note, "book"), Call.Outcome.BOOKED)
 
-    def _whatsapp_ok(self) -> bool:
+    def book(self, *, day: dt.date, time: dt.time, party_size: int, name: str) -> Reservation:
+        """Books a table for this caller from this call: the one place a dialogue (the rules' confirmation or
+        the model's `book_table`) makes a reservation. A refused slot raises `Conflict` (`ValidationFailed`
+        for a bad party size or name)."""
+        reservation = services.reservation_book(
+            business=self.business,
+            day=day,
+            time=time,
+            party_size=party_size,
+            name=name,
+            caller=self.caller,
+            source_call=self.call,
+        )
+        self.state.outcome, self.state.booked = Call.Outcome.BOOKED, reservation.pk
+        return reservation
+
+    def whatsapp_ok(self) -> bool:
         return bool(
             self.caller and not self.caller.whatsapp_opted_out and self.caller.has_consent(Consent.Kind.WHATSAPP)
         )

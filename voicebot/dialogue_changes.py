@@ -24,7 +24,7 @@ class ExistingBookingSteps:
 
     if TYPE_CHECKING:
 
-        def _after(self, reply: Reply, outcome: str) -> Reply: ...
+        def after(self, reply: Reply, outcome: str) -> Reply: ...
 
         def _start(self, goal: str | None, text: str) -> Reply: ...
 
@@ -75,10 +75,10 @@ class ExistingBookingSteps:
             return Reply(_("Should I cancel that booking? Please say yes or no."), "cancel")
         self.state.goal = ""
         if not answer:
-            return self._after(Reply(_("Okay, I've left your booking as it is.")), Call.Outcome.INFORMATION)
+            return self.after(Reply(_("Okay, I've left your booking as it is.")), Call.Outcome.INFORMATION)
         services.reservation_cancel(reservation=target)
         self.state.outcome = Call.Outcome.CANCELLED
-        return self._after(Reply(_("Your booking is cancelled."), "cancel"), Call.Outcome.CANCELLED)
+        return self.after(Reply(_("Your booking is cancelled."), "cancel"), Call.Outcome.CANCELLED)
 
     def _read_change(self, text: str, target: Reservation) -> bool:
         slots = self.state.slots
@@ -136,4 +136,4 @@ class ExistingBookingSteps:
             return Reply(_("Sorry, that slot was just taken. What other time would suit you?"), "change")
         self.state.outcome = Call.Outcome.CHANGED
         done = _("Done. Your booking is now %(when)s.") % {"when": self._when(target)}
-        return self._after(Reply(done, "change"), Call.Outcome.CHANGED)
+        return self.after(Reply(done, "change"), Call.Outcome.CHANGED)

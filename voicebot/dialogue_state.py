@@ -18,11 +18,19 @@ class Stage(StrEnum):
     CHANGE_COLLECT = "change_collect"
     CONFIRM_CHANGE = "confirm_change"
     ANYTHING_ELSE = "anything_else"
+    WHATSAPP_LINK = "whatsapp_link"  # "Shall I send you a WhatsApp message to book by text?"
 
 
 # Stages whose question a plain yes or no answers, so a "yes" said while it is still playing counts.
 YES_NO_STAGES = frozenset(
-    {Stage.CONSENT, Stage.CONFIRM_BOOKING, Stage.OFFERS, Stage.CONFIRM_CANCEL, Stage.CONFIRM_CHANGE}
+    {
+        Stage.CONSENT,
+        Stage.CONFIRM_BOOKING,
+        Stage.OFFERS,
+        Stage.CONFIRM_CANCEL,
+        Stage.CONFIRM_CHANGE,
+        Stage.WHATSAPP_LINK,
+    }
 )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from sawt.core.jobs import runtime
 from sawt.core.jobs.models import JobState
 from voicebot.messaging import TEMPLATE_REQUIRED, Outgoing, PermanentSendError, TransientSendError, get_sender
-from voicebot.models import Consent, Message, Reservation
+from voicebot.models import Business, Caller, Consent, Message, Reservation
 
 logger = logging.getLogger("voicebot")
 
@@ -31,6 +31,19 @@ def message_queue(*, reservation: Reservation, kind: str) -> Message | None:
     message, created = Message.objects.get_or_create(reservation=reservation, kind=kind)
     if created or message.state == JobState.QUEUED:
         runtime.publish(Message, message.pk)
+    return message
+
+
+def message_booking_link(*, business: Business, caller: Caller | None) -> Message | None:
+    """The way to book by text, sent to a caller who asked for it on the phone (the bot could not understand
+    them); none to a caller who opted out, and one at a time (queued twice, sent once)."""
+    if caller is None or caller.whatsapp_opted_out or get_sender() is None:
+        return None
+    waiting = Message.objects.filter(caller=caller, kind=Message.Kind.BOOKING_LINK, state=JobState.QUEUED).first()
+    if waiting is not None:
+        return waiting
+    message = Message.objects.create(caller=caller, kind=Message.Kind.BOOKING_LINK)
+    runtime.publish(Message, message.pk)
     return message
 
 
@@ -48,6 +61,13 @@ def message_text(message: Message) -> str:
     The same message always gets the same text: a resend is matched against the provider's log by it.
     """
     r = message.reservation
+    if r is None:
+        assert message.caller is not None, "a message goes about a reservation or to a caller"
+        business = message.caller.business
+        return _(
+            "To book a table at %(business)s, reply here with the day, the time, the number of people and your "
+            "name, or call us on %(phone)s. Reply STOP to opt out."
+        ) % {"business": business.name, "phone": business.phone_number}
     language = r.source_call.language if r.source_call else "en"
     with translation.override(language):
         day = formats.date_format(r.date, "D d M")
@@ -65,24 +85,31 @@ def message_outgoing(message: Message, *, to: str) -> Outgoing:
     1 name, 2 day and time, 3 party size, 4 business), else the text; with a status callback to
     `/voicebot/<provider>/message/` when `VOICEBOT_PUBLIC_BASE_URL` is set."""
     r = message.reservation
-    business = r.business
-    template = (
-        business.whatsapp_reminder_template
-        if message.kind == Message.Kind.REMINDER
-        else business.whatsapp_confirmation_template
-    )
+    if r is None:  # a booking link (variables 1 business, 2 its phone number)
+        assert message.caller is not None, "a message goes about a reservation or to a caller"
+        business = message.caller.business
+        template = business.whatsapp_booking_link_template
+        variables = {"1": business.name, "2": business.phone_number}
+    else:
+        business = r.business
+        template = (
+            business.whatsapp_reminder_template
+            if message.kind == Message.Kind.REMINDER
+            else business.whatsapp_confirmation_template
+        )
+        variables = {
+            "1": r.name,
+            "2": f"{formats.date_format(r.date, 'D d M')} {r.time:%H:%M}",
+            "3": str(r.party_size),
+            "4": business.name,
+        }
     base = settings.VOICEBOT_PUBLIC_BASE_URL.rstrip("/")
     provider = settings.VOICEBOT_MESSAGING_PROVIDER
     return Outgoing(
         to=to,
         text=message_text(message),
         template=template,
-        variables={
-            "1": r.name,
-            "2": f"{formats.date_format(r.date, 'D d M')} {r.time:%H:%M}",
-            "3": str(r.party_size),
-            "4": business.name,
-        },
+        variables=variables,
         status_callback=f"{base}/voicebot/{provider}/message/" if base and provider else "",
         sender=business.whatsapp_sender,
         sms=message.channel == "sms",
@@ -100,11 +127,18 @@ def message_send(*, message_id: int) -> str:
 def _send(message: Message) -> dict[str, Any]:
     """A row some dead worker left mid-send (`abandoned_since`) is sent again only when the provider has
     no record of it."""
-    reservation = Reservation.objects.select_related("caller", "business", "source_call").get(pk=message.reservation_id)
-    caller, sender = reservation.caller, get_sender()
-    if sender is None or caller is None or caller.whatsapp_opted_out or reservation.status != Reservation.Status.BOOKED:
+    if message.reservation_id is None:  # a booking link
+        caller = Caller.objects.select_related("business").filter(pk=message.caller_id or 0).first()
+        booked = True
+    else:
+        reservation = Reservation.objects.select_related("caller", "business", "source_call").get(
+            pk=message.reservation_id
+        )
+        caller, booked = reservation.caller, reservation.status == Reservation.Status.BOOKED
+        message.reservation = reservation
+    sender = get_sender()
+    if sender is None or caller is None or caller.whatsapp_opted_out or not booked:
         return {"status": Message.Status.SKIPPED, "error": "no provider, no caller or opted out"}
-    message.reservation = reservation
     outgoing = message_outgoing(message, to=caller.phone)
     try:
         since = message.abandoned_since

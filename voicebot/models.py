@@ -53,6 +53,7 @@ BUSINESS_SETTINGS = (
     "whatsapp_sender",
     "whatsapp_confirmation_template",
     "whatsapp_reminder_template",
+    "whatsapp_booking_link_template",
 )
 TURN_FIGURES = (
     "index",
@@ -103,6 +104,8 @@ class Business(models.Model):
     whatsapp_sender = models.CharField(max_length=32, blank=True)
     whatsapp_confirmation_template = models.CharField(max_length=80, blank=True)
     whatsapp_reminder_template = models.CharField(max_length=80, blank=True)
+    # The message a caller who could not be understood is sent on request, to book by text instead.
+    whatsapp_booking_link_template = models.CharField(max_length=80, blank=True)
     # The numbers as staff last approved them (VOICEBOT_REQUIRE_NUMBER_APPROVAL): an owner who changes a
     # number makes it differ from its approved value, so it waits for approval again.
     approved_phone_number = models.CharField(max_length=32, blank=True, editable=False)
@@ -354,11 +357,13 @@ class Reservation(models.Model):
 
 class Message(Job):
     """A WhatsApp follow-up, sent as a job; one per reservation and kind, so queuing twice sends once.
-    `status` is what staff and the provider's callbacks see; the job state drives the sending."""
+    `status` is what staff and the provider's callbacks see; the job state drives the sending. A booking
+    link (how to book by text) goes to a caller, not about a reservation."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation"
         REMINDER = "reminder"
+        BOOKING_LINK = "booking_link"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -374,7 +379,11 @@ class Message(Job):
     retry_backoff_max = 7680.0
     transient_errors = (TransientSendError,)
 
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="messages")
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    # The recipient of a booking link (a reservation's messages go to its caller).
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, related_name="messages", null=True, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
@@ -388,7 +397,8 @@ class Message(Job):
         constraints = [models.UniqueConstraint(fields=["reservation", "kind"], name="voicebot_one_message_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.kind} for reservation {self.reservation_id}: {self.status}"
+        about = f"reservation {self.reservation_id}" if self.reservation_id else f"caller {self.caller_id}"
+        return f"{self.kind} for {about}: {self.status}"
 
     @classmethod
     def fields_for(cls, event: JobEvent) -> dict[str, Any]:

@@ -22,6 +22,7 @@ end of the endpoint wait to the first audio frame handed to the socket.
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
@@ -40,18 +41,20 @@ from sawt.speech.config import SpeechConfig, get_config
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
 from voicebot import services
 from voicebot import understanding as nlu
-from voicebot.agent import dialogue_class
-from voicebot.dialogue import Dialogue, Reply
+from voicebot.agent import AnyDialogue, dialogue_class
+from voicebot.dialogue_state import Reply, Stage
 from voicebot.models import Call
 from voicebot.recording import CallRecorder
 from voicebot.telephony import Protocol
+from voicebot.understanding import turns
 
 logger = logging.getLogger("voicebot")
 
 FRAME_BYTES = 160  # 20 ms of 8 kHz mu-law
 FRAME_SECONDS = 0.02
-# Phone endpointing (ms): silence that ends a turn, and when speculative transcription starts.
-ENDPOINT_SILENCE_MS = 500
+# Phone endpointing (ms): the longest silence that ends a turn (an unfinished sentence; the words so far
+# pick a shorter one, `understanding.turns.end_of_turn`), and when speculative transcription starts.
+ENDPOINT_SILENCE_MS = round(turns.UNFINISHED_WAIT * 1000)
 SPECULATIVE_AFTER_MS = 100
 # Seconds of bot audio sent ahead of playback (jitter buffer vs. how fast a barge-in silences it).
 PLAYBACK_LEAD_SECONDS = 0.4
@@ -83,6 +86,36 @@ def asr_config(language: str) -> SpeechConfig | None:
     return get_config().replace(asr_model=settings.VOICEBOT_MULTILINGUAL_ASR_MODEL)
 
 
+def call_stream_options() -> StreamOptions:
+    """How a phone call's transcriber listens (also what `bench voicebot-slu` decodes with)."""
+    return StreamOptions(
+        endpoint_silence=ENDPOINT_SILENCE_MS / 1000,
+        speculate_after=SPECULATIVE_AFTER_MS / 1000,
+        min_speech=0.15,
+        partial_every=0.4,
+        # A turn starts with the usual pad before its speech, not with the whole pause since the last
+        # one: on a phone line that pause is line noise and the bot's echo, which sends Whisper's
+        # multilingual model into romanised text.
+        max_gap=0.3,
+    )
+
+
+class PhoneAudio:
+    """Caller audio as the line delivers it (8 kHz mu-law) -> PCM16 16 kHz for the transcriber; the
+    resampler's state carries over from frame to frame."""
+
+    def __init__(self) -> None:
+        self._resampler: Any = None
+
+    def pcm16k(self, mulaw: bytes) -> bytes:
+        pcm8 = speech_audio.mulaw_decode(mulaw).astype(np.float32) / 32768.0
+        if self._resampler is None:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(8000, 16000, 1, dtype="float32", quality="HQ")
+        return speech_audio.float32_to_pcm16(self._resampler.resample_chunk(pcm8))
+
+
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -112,20 +145,10 @@ class CallPipeline:
         self.protocol = protocol
         self._send = send
         self._hang_up = hang_up
-        endpoint = ENDPOINT_SILENCE_MS / 1000
-        self.options = StreamOptions(
-            endpoint_silence=endpoint,
-            speculate_after=SPECULATIVE_AFTER_MS / 1000,
-            min_speech=0.15,
-            partial_every=0.4,
-            # A turn starts with the usual pad before its speech, not with the whole pause since the last
-            # one: on a phone line that pause is line noise and the bot's echo, which sends Whisper's
-            # multilingual model into romanised text.
-            max_gap=0.3,
-        )
+        self.options = call_stream_options()
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
-        self._resampler: Any = None
-        self.dialogue: Dialogue | None = None
+        self._phone_audio = PhoneAudio()
+        self.dialogue: AnyDialogue | None = None
         self.language = "en"
         self.recorder: CallRecorder | None = None  # when the business records calls
         self._stream_seconds = 0.0
@@ -152,7 +175,7 @@ class CallPipeline:
         self._events_task = asyncio.create_task(self._consume_transcripts())
         await self._say(self.dialogue.greeting(), clock=None, caller_text="")
 
-    def _load_dialogue(self) -> Dialogue:
+    def _load_dialogue(self) -> AnyDialogue:
         nlu.warm_up()
         call = Call.objects.select_related("business", "caller").get(pk=self.call_id)
         self.language = call.language
@@ -198,15 +221,9 @@ class CallPipeline:
             return
         if self.recorder is not None:
             self.recorder.caller_audio(mulaw)
-        pcm8 = speech_audio.mulaw_decode(mulaw).astype(np.float32) / 32768.0
-        if self._resampler is None:
-            import soxr
-
-            self._resampler = soxr.ResampleStream(8000, 16000, 1, dtype="float32", quality="HQ")
-        pcm16k = self._resampler.resample_chunk(pcm8)
-        self._stream_seconds += len(pcm8) / 8000
+        self._stream_seconds += len(mulaw) / 8000
         self._arrivals.append((self._stream_seconds, time.perf_counter()))
-        await self.transcriber.push(speech_audio.float32_to_pcm16(pcm16k))
+        await self.transcriber.push(self._phone_audio.pcm16k(mulaw))
         await self._check_silence()
 
     async def on_dtmf(self, digit: str) -> None:
@@ -253,12 +270,9 @@ class CallPipeline:
             return  # "mm-hmm" while the bot talks: the caller is listening, not interrupting
         await self._interrupt()
         now = time.perf_counter()
-        endpoint_at = min(now, self._wall_at(final.end + self.options.endpoint_silence))
-        clock = TurnClock(
-            endpoint_at=endpoint_at,
-            final_at=now,
-            endpoint_wait=max(0.0, min(self._stream_seconds, final.end + self.options.endpoint_silence) - final.end),
-        )
+        # The pause that ended the turn: what the caller has been silent for, at most the longest wait.
+        wait = max(0.0, min(self._stream_seconds - final.end, self.options.endpoint_silence))
+        clock = TurnClock(endpoint_at=min(now, self._wall_at(final.end + wait)), final_at=now, endpoint_wait=wait)
         # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
         # shared thread every other call's database work runs in. One call's turns never overlap.
         reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
@@ -303,7 +317,26 @@ class CallPipeline:
             self.recorder.cleared()
         await self._send(self.protocol.clear())
 
+    def _listen_for(self) -> None:
+        """Listen for the answer to what was just asked: the ASR prompt and the end-of-turn wait follow it."""
+        dialogue = self.dialogue
+        if dialogue is None:
+            return
+        state = dialogue.state
+        if self.language != "en":  # the rules read English words; Hindi keeps the usual wait, no prompt
+            self.transcriber.prompt = ""
+            self.transcriber.end_of_turn = lambda _: turns.USUAL_WAIT
+            return
+        asked = state.asked if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT} else None
+        slot_question = asked is not None or state.stage == Stage.OPEN
+        # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
+        self.transcriber.prompt = turns.listening_prompt(asked, dialogue.business.name) if slot_question else ""
+        # "Anything else?" is answered by a yes or no as well, though a "yes" to it is no backchannel.
+        yes_no = dialogue.expects_yes_no or state.stage == Stage.ANYTHING_ELSE
+        self.transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=yes_no)
+
     async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
+        self._listen_for()
         if reply.outcome:
             self._outcome = reply.outcome
         if reply.end_call:

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from sawt.accounts.services import on_account_delete
@@ -125,7 +125,9 @@ def caller_opt_out(*, business: Business, phone: str) -> bool:
     caller.whatsapp_opted_out = True
     caller.save(update_fields=["whatsapp_opted_out"])
     consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=False, how=Consent.How.MESSAGE)
-    followups.messages_skip(Message.objects.filter(reservation__caller=caller), reason="opted out")
+    followups.messages_skip(
+        Message.objects.filter(Q(reservation__caller=caller) | Q(caller=caller)), reason="opted out"
+    )
     return True
 
 
@@ -135,7 +137,7 @@ def caller_erase(*, caller: Caller) -> None:
     with transaction.atomic():
         Turn.objects.filter(call__caller=caller).update(caller_text="", bot_text="")
         _recordings_delete(Call.objects.filter(caller=caller))
-        Message.objects.filter(reservation__caller=caller).delete()
+        Message.objects.filter(Q(reservation__caller=caller) | Q(caller=caller)).delete()
         Reservation.objects.filter(caller=caller).update(name="(erased)")
         caller.delete()
     logger.info("caller erased", extra={"caller_id": caller.pk})
@@ -301,9 +303,7 @@ def call_start(
 
 def call_stream_claim(*, call_id: int) -> bool:
     """Takes the call's stream token; False when a socket took it already (a token opens one socket)."""
-    return bool(
-        Call.objects.filter(pk=call_id, stream_opened_at__isnull=True).update(stream_opened_at=timezone.now())
-    )
+    return bool(Call.objects.filter(pk=call_id, stream_opened_at__isnull=True).update(stream_opened_at=timezone.now()))
 
 
 def call_set_language(*, call: Call, language: str) -> None:

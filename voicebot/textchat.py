@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sawt.core.errors import NotFound
 from voicebot import services
-from voicebot.dialogue import Dialogue
+from voicebot.agent import dialogue_class
 from voicebot.dialogue_state import DialogueState, Stage
 from voicebot.models import Business, Conversation
 
@@ -26,22 +26,23 @@ MAX_TEXT = 500
 def chat_turn(*, business: Business, user: Any, text: str, conversation_id: int | None) -> dict[str, Any]:
     """One typed turn: the bot's reply and what it has understood so far."""
     with transaction.atomic():
+        dialogue = dialogue_class()(business=business)
         if conversation_id is None:
             conversation = Conversation.objects.create(business=business, started_by=user)
-            state = DialogueState(stage=Stage.OPEN)
+            # Staff typing to their own bot: their words are theirs to give to the model.
+            dialogue.state = DialogueState(stage=Stage.OPEN, transcript_consent=True)
         else:
             found = Conversation.objects.select_for_update().filter(pk=conversation_id, business=business).first()
             if found is None:
                 raise NotFound("No such conversation for this business.")
-            conversation, state = found, DialogueState.from_json(found.state)
-        dialogue = Dialogue(business=business)
-        dialogue.state = state
+            conversation = found
+            dialogue.load(found.state)
         if conversation.done:
             reply_text, done = "This conversation has ended. Please start a new one.", True
         else:
             reply = dialogue.respond(text)
             reply_text, done = reply.text, reply.end_call
-        conversation.state = dialogue.state.as_json()
+        conversation.state = dialogue.dump()
         conversation.turns += 1
         conversation.done = done
         conversation.reservation_id = dialogue.state.booked
@@ -70,15 +71,15 @@ def whatsapp_turn(*, business: Business, phone: str, text: str) -> str:
             )
             .first()
         )
+        # The model answers a customer only as far as a caller who gave no consent (VOICEBOT_LLM_WITHOUT_CONSENT).
+        dialogue = dialogue_class()(business=business, caller=caller)
         if conversation is None:
             conversation = Conversation.objects.create(business=business, caller=caller)
-            state = DialogueState(stage=Stage.OPEN)
+            dialogue.state = DialogueState(stage=Stage.OPEN)
         else:
-            state = DialogueState.from_json(conversation.state)
-        dialogue = Dialogue(business=business, caller=caller)
-        dialogue.state = state
+            dialogue.load(conversation.state)
         reply = dialogue.respond(text[:MAX_TEXT])
-        conversation.state = dialogue.state.as_json()
+        conversation.state = dialogue.dump()
         conversation.turns += 1
         conversation.done = reply.end_call
         conversation.reservation_id = dialogue.state.booked

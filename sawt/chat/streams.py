@@ -56,11 +56,13 @@ def open_streams() -> int:
 class Pace:
     """The audio clock of one stream against the wall clock since it began."""
 
-    def __init__(self, *, heard: float = 0.0, elapsed: float = 0.0) -> None:
+    def __init__(self, *, heard: float = 0.0, elapsed: float = 0.0, now: float | None = None) -> None:
         # A resumed session continues: `heard` seconds of audio over `elapsed` wall seconds, of which
-        # at most RESUME_BACKLOG_SECONDS of audio not yet heard may arrive at once.
+        # at most RESUME_BACKLOG_SECONDS of audio not yet heard may arrive at once. `now` is when the
+        # stream began (the `start` received), so time the server spends opening it is the client's too.
         self.heard = heard
-        self.began = time.monotonic() - max(heard, min(elapsed, heard + RESUME_BACKLOG_SECONDS))
+        now = time.monotonic() if now is None else now
+        self.began = now - max(heard, min(elapsed, heard + RESUME_BACKLOG_SECONDS))
         self.refusing = False
 
     def accept(self, seconds: float) -> bool:

@@ -60,6 +60,8 @@ class _Job:
     beam_size: int = field(compare=False)
     future: Future[Hypothesis] = field(compare=False)
     config: SpeechConfig | None = field(compare=False, default=None)
+    prompt: str = field(compare=False, default="")
+    prefix: str = field(compare=False, default="")
 
 
 class DecodeScheduler:
@@ -88,9 +90,13 @@ class DecodeScheduler:
         language: str | None = "en",
         config: SpeechConfig | None = None,
         stream: object = None,
+        prompt: str = "",
+        prefix: str = "",
     ) -> Future[Hypothesis]:
         """Queue one decode; ``config`` picks another model than the engine's default, ``stream``
-        (any hashable key) names the stream whose turn it takes."""
+        (any hashable key) names the stream whose turn it takes, ``prompt`` is Whisper's previous-text
+        prompt (``decode_batch``'s ``prompt_text``), ``prefix`` the known text of the start of ``audio``
+        (see ``decode_batch``)."""
         future: Future[Hypothesis] = Future()
         priority = FINAL if final else PARTIAL
         with self._cond:
@@ -108,6 +114,8 @@ class DecodeScheduler:
             self.final_beam_size if final else 1,
             future,
             config,
+            prompt,
+            prefix,
         )
         if final:
             with self._cond:
@@ -172,6 +180,8 @@ class DecodeScheduler:
                     and job.beam_size == first.beam_size
                     and job.language == first.language
                     and job.config == first.config
+                    and job.prompt == first.prompt
+                    and not (job.prefix or first.prefix)  # a decode with known text goes alone
                 )
                 (batch if same else keep).append(job)
             for job in keep:
@@ -210,6 +220,8 @@ class DecodeScheduler:
                 language=batch[0].language,
                 beam_size=batch[0].beam_size,
                 config=batch[0].config,
+                prompt_text=batch[0].prompt,
+                prefix=batch[0].prefix,
             )
         except Exception as exc:  # a model error fails these jobs, not the worker
             log.exception("stream decode failed")
@@ -238,12 +250,15 @@ def decode_batch(
     beam_size: int = 1,
     prompt_text: str = "",
     config: SpeechConfig | None = None,
+    prefix: str = "",
 ) -> list[Hypothesis]:
     """Greedy (or beam) Whisper decoding of several short utterances in one encoder call.
 
     The encoder sees the utterance plus two seconds, not Whisper's fixed 30 s window, which is what
     makes a short utterance fast. `prompt_text` is Whisper's previous-text prompt (vocabulary, spelling);
-    `config` picks another model than the engine's default.
+    `config` picks another model than the engine's default. `prefix` is the text already known of the
+    start of the audio (one utterance): the decoder is made to read it first, so what follows is heard
+    in context, and the hypothesis holds only the words after it.
     """
     import ctranslate2
 
@@ -271,15 +286,17 @@ def decode_batch(
     if prompt_text.strip():
         previous = tokenizer.encode(" " + prompt_text.strip())[-(_MAX_PROMPT_TOKENS):]
         prompt = [tokenizer.sot_prev, *previous, *prompt]
+    forced = [tokenizer.timestamp_begin, *tokenizer.encode(" " + prefix.strip())] if prefix.strip() else []
+    forced = forced[:_MAX_PROMPT_TOKENS]
     # Speech runs at about 3 tokens a second; the cap (twice that) stops a hallucinated loop early.
     # CTranslate2 generates at most min(max_length / 2, max_length - the prompt before the start
     # token) new tokens, Whisper's split of its 448-token context between prompt and text, and
     # crashes past 448: the cap goes in doubled (passed as is, quick speech lost its last words).
     new_tokens = min(224, int(longest / SAMPLE_RATE * 6) + 12)
-    max_length = min(448, max(2 * new_tokens, len(prompt) - 1 + new_tokens))
+    max_length = min(448, max(2 * new_tokens, len(prompt) - 1 + new_tokens) + len(forced))
     results = model.model.generate(
         encoded,
-        [prompt] * len(audios),
+        [prompt + forced] * len(audios),
         beam_size=beam_size,
         max_length=max_length,
         return_scores=True,
@@ -290,11 +307,15 @@ def decode_batch(
     seconds = time.perf_counter() - started
     hypotheses = []
     for audio, result in zip(audios, results, strict=True):
-        tokens = _tokens_within(result.sequences_ids[0], tokenizer, min(len(audio), window) / SAMPLE_RATE)
+        sequence = result.sequences_ids[0]
+        if forced and sequence[: len(forced)] == forced:  # the result repeats the forced words: drop them
+            sequence = sequence[len(forced) :]
+        tokens = _tokens_within(sequence, tokenizer, min(len(audio), window) / SAMPLE_RATE)
         score = float(result.scores[0]) if result.scores else 0.0
+        text = token_text(tokenizer, tokens)
         hypotheses.append(
             Hypothesis(
-                text=token_text(tokenizer, tokens),
+                text=text.lstrip(",.;: ") if forced else text,  # a clause read on from the known text
                 no_speech_prob=float(result.no_speech_prob),
                 avg_logprob=score,
                 seconds=seconds,

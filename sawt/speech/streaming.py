@@ -7,7 +7,9 @@
   decoder: silence and noise never reach Whisper, so they produce no text.
 - When speech pauses, the final decode starts at once (speculatively); it is kept and sent once
   the pause has lasted ``endpoint_silence`` seconds (``short_endpoint`` after a very short
-  segment), and dropped if the speaker goes on.
+  segment), and dropped if the speaker goes on. A listener may set ``end_of_turn`` (the decoded
+  text -> the pause that ends it, at most ``endpoint_silence``): a phone call ends "yes" sooner
+  than "for".
 - Partials: the newest hypothesis is split into a confirmed prefix (words two successive
   hypotheses agree on, never rewritten afterwards) and an unstable tail.
 - No audio between two finals is skipped: the next utterance starts where the previous final's
@@ -19,8 +21,9 @@
 - ``stop`` sends a final for everything said, waits for every final, then ``Done``.
 
 Decoding goes through the shared ``DecodeScheduler`` (one model per process for all streams).
-``language`` and ``config`` (which model, as ``SpeechConfig.asr_model`` names it; ``None`` is the
-engine's default) are read at each decode, so a caller may switch them between utterances.
+``language``, ``config`` (which model, as ``SpeechConfig.asr_model`` names it; ``None`` is the
+engine's default) and ``prompt`` (Whisper's previous-text prompt: vocabulary, what was asked) are read
+at each decode, so a caller may switch them between utterances.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import zlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +65,12 @@ class StreamOptions:
     short_endpoint: float | None = None
     partial_every: float = 0.5
     max_utterance: float = 20.0
+    # When speech resumes within ``max_gap`` of a final, the next final is decoded after that final's
+    # audio, with its text given as known (Whisper's prefix), as long as both fit in ``context_window``
+    # seconds (the encoder's smallest window: no slower). A clause said after a short pause is heard in
+    # context ("this is the | sick corpus", not "for this"), and its final holds only its own words.
+    context: bool = False
+    context_window: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,21 @@ def agreed_prefix(previous: list[str], current: list[str]) -> int:
     return count
 
 
+def repeats_the_end(text: str, before: str) -> bool:
+    """``text`` is nothing but the last words of ``before`` again (Whisper, made to read ``before``
+    first, may say its end once more instead of the new words)."""
+    new = [w for w in map(_norm, text.split()) if w]
+    old = [w for w in map(_norm, before.split()) if w]
+    return bool(new) and len(new) <= len(old) and old[-len(new) :] == new
+
+
+def loops(text: str) -> bool:
+    """The text repeats itself (\"word. word. word. ...\"): compressed, it shrinks more than speech
+    does. Whisper's own check, with its threshold (a compression ratio over 2.4)."""
+    data = text.encode()
+    return len(data) > 24 and len(data) / len(zlib.compress(data)) > 2.4
+
+
 def is_hallucination(hypothesis: Hypothesis) -> bool:
     text = hypothesis.text.strip()
     if not _norm(text):
@@ -158,6 +183,8 @@ class StreamingTranscriber:
     ) -> None:
         self.language = language
         self.config = config
+        self.prompt = ""
+        self.end_of_turn: Callable[[str], float] | None = None
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -185,6 +212,8 @@ class StreamingTranscriber:
         # (last speech sample, end of the audio decoded, the decode) of a final not yet kept.
         self._speculative: tuple[int, int, asyncio.Future[Hypothesis]] | None = None
         self._finals: deque[tuple[int, int, asyncio.Future[Hypothesis]]] = deque()
+        # (the previous final's audio, its decode, where it ended), for ``options.context``.
+        self._context: tuple[FloatArray, asyncio.Future[Hypothesis], int] | None = None
         self._stopped = False
         self._done = False
         self.scheduler.active_streams += 1
@@ -272,12 +301,54 @@ class StreamingTranscriber:
             return
         # Whisper needs a little trailing context after the last word: decode what we have.
         audio = self._utterance_audio()
-        self._speculative = (self._speech_end, self._utt_start + len(audio), self._submit(audio, final=True))
+        self._speculative = (self._speech_end, self._utt_start + len(audio), self._submit_final(audio))
 
-    def _submit(self, audio: FloatArray, *, final: bool) -> asyncio.Future[Hypothesis]:
+    def _submit(self, audio: FloatArray, *, final: bool, prefix: str = "") -> asyncio.Future[Hypothesis]:
         return asyncio.wrap_future(
-            self.scheduler.submit(audio, final=final, language=self.language, config=self.config, stream=id(self))
+            self.scheduler.submit(
+                audio,
+                final=final,
+                language=self.language,
+                config=self.config,
+                stream=id(self),
+                prompt=self.prompt,
+                prefix=prefix,
+            )
         )
+
+    def _submit_final(self, audio: FloatArray) -> asyncio.Future[Hypothesis]:
+        """The final decode of ``audio`` (from ``_utt_start``), after the previous final's audio and
+        text when it directly follows that final (see ``StreamOptions.context``)."""
+        context = self._context
+        if context is None or context[2] != self._utt_start:
+            return self._submit(audio, final=True)
+        before, previous, _ = context
+        fits = len(before) + len(audio) <= self.options.context_window * SAMPLE_RATE
+        if not fits or not previous.done() or previous.cancelled() or previous.exception() is not None:
+            return self._submit(audio, final=True)
+        known = previous.result()
+        if is_hallucination(known):
+            return self._submit(audio, final=True)
+        outer: asyncio.Future[Hypothesis] = asyncio.get_running_loop().create_future()
+
+        def settle(source: asyncio.Future[Hypothesis], *, alone: bool) -> None:
+            if outer.done():
+                return
+            if source.cancelled():
+                outer.cancel()
+            elif (error := source.exception()) is not None:
+                outer.set_exception(error)
+            elif alone or not (repeats_the_end(source.result().text, known.text) or loops(source.result().text)):
+                outer.set_result(source.result())
+            else:  # read on from the known text, Whisper said its end again or looped: decode the audio alone
+                again = self._submit(audio, final=True)
+                again.add_done_callback(functools.partial(settle, alone=True))
+                outer.add_done_callback(lambda done: again.cancel() if done.cancelled() else None)
+
+        first = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
+        first.add_done_callback(functools.partial(settle, alone=False))
+        outer.add_done_callback(lambda done: first.cancel() if done.cancelled() else None)
+        return outer
 
     def _maybe_emit_final(self) -> None:
         """Keep the speculative decode once the pause has held long enough."""
@@ -287,6 +358,9 @@ class StreamingTranscriber:
         wait = opts.endpoint_silence
         if self._speech_samples < opts.short_speech * SAMPLE_RATE:
             wait = max(wait, opts.short_endpoint or 0.0)
+        future = self._speculative[2]
+        if self.end_of_turn is not None and future.done() and not future.cancelled() and not future.exception():
+            wait = min(wait, self.end_of_turn(future.result().text))
         if self._silence_samples < wait * SAMPLE_RATE:
             return
         end, decoded, future = self._speculative
@@ -306,6 +380,8 @@ class StreamingTranscriber:
         self._finals.append((start, end, future))
         future.add_done_callback(lambda _: self._flush_finals())
         boundary = end if decoded is None else decoded
+        if self.options.context:
+            self._context = (self._utterance_audio(boundary), future, boundary)
         keep = self._utterance_audio()[max(0, boundary - self._utt_start) :]
         self._utt_start = boundary
         self._speech_start = boundary
@@ -340,7 +416,7 @@ class StreamingTranscriber:
         if self._speculative is not None:
             self._speculative[2].cancel()
             self._speculative = None
-        self._commit(end, self._submit(self._utterance_audio(end), final=True), cut=True)
+        self._commit(end, self._submit_final(self._utterance_audio(end)), cut=True)
         self._speech_samples = self._samples - self._utt_start
 
     def _flush_finals(self) -> None:
@@ -414,7 +490,7 @@ class StreamingTranscriber:
             self._commit(end, future, decoded=decoded)
         elif self._utterance and self._speech_samples >= self.options.min_speech * SAMPLE_RATE:
             end = min(self._samples, self._speech_end + int(self.options.speech_pad * SAMPLE_RATE))
-            self._commit(end, self._submit(self._utterance_audio(end), final=True))
+            self._commit(end, self._submit_final(self._utterance_audio(end)))
         self._drop_utterance()
         self._flush_finals()
 

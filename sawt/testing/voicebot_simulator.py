@@ -3,7 +3,8 @@
 It plays speech (Piper-synthesised text, or any 8 kHz samples) as 20 ms mu-law frames, in real
 time or faster, keeps sending silence like a real media server does, acknowledges the bot's
 checkpoints/marks as if the audio had been played, and measures the time from the end of its
-speech to the first bot audio frame. Used by the tests and `manage.py bench voicebot`.
+speech to the first bot audio frame, and counts talk-over: a bot reply that starts while the caller
+is still speaking. Used by the tests and `manage.py bench voicebot`.
 
 Transports: `CommunicatorTransport` (channels' in-process test client) or `WebsocketTransport`
 (a real socket to a running server, e.g. `wss://host/ws/voicebot/plivo/1/?token=...`).
@@ -92,6 +93,17 @@ def samples_to_frames(samples: npt.ArrayLike) -> list[bytes]:
     return [data[i : i + FRAME] for i in range(0, len(data), FRAME)]
 
 
+def trailing_quiet(frames: list[bytes], level: float = 0.01) -> float:
+    """Seconds of near-silence (RMS under `level`) at the end of `frames`, to 20 ms."""
+    quiet = 0
+    for frame in reversed(frames):
+        pcm = speech_audio.mulaw_decode(frame).astype(np.float32) / 32768.0
+        if float(np.sqrt(np.mean(pcm**2))) >= level:
+            break
+        quiet += 1
+    return quiet * 0.02
+
+
 @dataclass
 class BotReply:
     frames: int = 0
@@ -115,6 +127,7 @@ class SimulatedCaller:
     latencies: list[float] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
+    talk_overs: int = 0
 
     def __post_init__(self) -> None:
         self._reader: asyncio.Task[None] | None = None
@@ -143,6 +156,7 @@ class SimulatedCaller:
                 if reply is None:
                     reply = BotReply()
                     self.replies.append(reply)
+                    self.talk_overs += self._speaking
                 if reply.first_audio_at is None:
                     reply.first_audio_at = time.perf_counter()
                 reply.frames += 1
@@ -223,12 +237,13 @@ class SimulatedCaller:
         return self.replies[-1] if self.replies else BotReply()
 
     async def say(self, text: str | list[bytes], *, timeout: float = 60.0) -> BotReply:
-        """Speaks, then measures the time from the end of speech to the bot's first audio."""
+        """Speaks, then measures the time from its last spoken sample to the bot's first audio."""
         # Synthesis blocks for a moment: off the loop, so the server side keeps running meanwhile.
         frames = await asyncio.to_thread(speech_frames, text) if isinstance(text, str) else text
         before = len(self.replies)
         await self.speak(frames)
-        spoke_until = time.perf_counter()
+        # The synthesised speech ends with some quiet of its own: the caller stopped speaking before it.
+        spoke_until = time.perf_counter() - trailing_quiet(frames)
         deadline = spoke_until + timeout
         while time.perf_counter() < deadline and not self.closed:
             if len(self.replies) > before and self.replies[-1].first_audio_at is not None:

@@ -83,3 +83,45 @@ async def test_it_is_hearing_the_speaker_until_their_words_are_decoded(spoken_pc
         final = await asyncio.wait_for(anext(events), 60)
     assert final.text and not transcriber.hearing
     transcriber.close()
+
+
+def test_a_decode_given_the_text_of_its_start_returns_only_the_words_after_it(jfk_pcm):
+    import numpy as np
+
+    from sawt.speech.stream_scheduler import decode_batch
+
+    audio = np.frombuffer(jfk_pcm, "<i2").astype(np.float32) / 32768.0
+    known = "And so my fellow Americans, ask not what your country can do for you,"
+
+    [hypothesis] = decode_batch([audio], prefix=known)
+
+    words = normalize_text(hypothesis.text).split()
+    assert words[:2] == ["ask", "what"]
+    assert words[-2:] == ["your", "country"]
+    assert "fellow" not in words
+
+
+def test_a_reading_that_only_repeats_the_known_end_or_loops_is_recognised():
+    from sawt.speech.streaming import loops, repeats_the_end
+
+    said = "And I'm saying a bunch of different words that I did not say in the original one."
+    assert repeats_the_end("I did not say in the original one.", said)
+    assert not repeats_the_end("And here's a long pause.", said)
+    assert loops("Word. " * 12)
+    assert not loops("ask what you can do for your country.")
+
+
+@pytest.mark.slow
+async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twice(jfk_pcm):
+    # JFK pauses between his clauses: with a short endpoint each clause is its own final, and each is
+    # decoded after the one before it (its text given): the finals read the sentence exactly once.
+    options = StreamOptions(endpoint_silence=0.2, short_endpoint=0.3, context=True)
+
+    events = await transcribe(jfk_pcm + silence(1.0), options=options)
+
+    finals = [e for e in events if isinstance(e, Final)]
+    assert len(finals) >= 3
+    words = normalize_text(" ".join(f.text for f in finals)).split()
+    assert words == normalize_text(
+        "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+    ).split()

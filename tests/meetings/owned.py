@@ -60,3 +60,10 @@ def _segment_speaker(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _merge_into(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     meeting = MeetingFactory(owner=user)
     return {"speaker_id": SpeakerFactory(meeting=meeting).pk}, {"into": SpeakerFactory(meeting=meeting).pk}
+
+
+@id_input("POST", "/api/v1/meetings/segments/{segment_id}/move/", "speaker_id")
+def _move_to(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    meeting = MeetingFactory(owner=user)
+    segment = SegmentFactory(meeting=meeting)
+    return {"segment_id": segment.pk}, {"speaker_id": SpeakerFactory(meeting=meeting).pk}

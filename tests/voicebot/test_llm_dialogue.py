@@ -350,3 +350,38 @@ def test_it_asks_the_model_to_answer_a_hindi_call_in_hindi(model):
     assert reply.text == "कल शाम 7 बजे चार लोगों के लिए टेबल खाली है। किस नाम से बुक करूँ?"
     system = model.chat_bodies()[0]["messages"][0]["content"]
     assert "answer in Hindi, in Devanagari script" in system
+
+
+def test_the_text_channel_talks_through_the_model_when_one_is_configured(model, api, owner):
+    from tests.voicebot.factories import business_for
+
+    business = business_for(owner, horizon_days=60)
+    tomorrow = business.now().date() + dt.timedelta(days=1)
+    slot = {"date": tomorrow.isoformat(), "time": "19:30", "party_size": 4}
+    model.reply = Script(
+        tool_call_completion(("check_availability", slot)),
+        "Tomorrow at 7:30 pm for four is free. Under which name?",
+        tool_call_completion(("book_table", {**slot, "name": "Priya Sharma"})),
+        "Done, your table is booked.",
+    )
+    path = f"/api/v1/voicebot/businesses/{business.pk}/chat"
+
+    first = api.post(path, {"text": "Four of us tomorrow at half seven", "conversation": None}, format="json").json()
+    assert first["reply"] == "Tomorrow at 7:30 pm for four is free. Under which name?"
+    assert first["slots"] == {"date": tomorrow.isoformat(), "time": "19:30", "party_size": 4, "name": None}
+    second = api.post(path, {"text": "Priya Sharma, book it", "conversation": first["conversation"]}, format="json")
+
+    reservation = Reservation.objects.get(business=business)
+    assert second.json()["reply"] == "Done, your table is booked."
+    assert second.json()["reservation"] == reservation.pk and reservation.name == "Priya Sharma"
+    # The second request carried the whole conversation to the model: the first turn came back from the row.
+    last = model.chat_bodies()[-1]["messages"]
+    assert [m["role"] for m in last[1:]] == ["user", "assistant", "tool", "assistant", "user", "assistant", "tool"]
+    assert last[1]["content"] == "Four of us tomorrow at half seven"
+
+
+def test_the_model_dialogue_holds_the_rules_instead_of_subclassing_them(model, business):
+    dialogue = answered(business)
+
+    assert not isinstance(dialogue, Dialogue) and isinstance(dialogue.rules, Dialogue)
+    assert dialogue.state is dialogue.rules.state

@@ -109,3 +109,15 @@ def test_the_bench_reports_the_figures(snips_path, capsys):
     assert result["bench"] == "voicebot-nlu"
     assert result["party_size"]["accuracy"] >= 0.97
     assert result["date"]["given"] > 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_spoken_bench_hears_a_handful_of_requests_over_the_phone_line(snips_path, capsys):
+    call_command("bench", "voicebot-slu", data=str(snips_path.parent.parent), limit=4)
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["bench"] == "voicebot-slu" and result["requests"] == 4
+    assert result["line"] == "G.711 mu-law 8 kHz" and set(result["voices"]) == {"piper", "espeak"}
+    given = result["party_size"]["given"] + result["time"]["given"]
+    assert given >= 4  # each request carries a party size or a time
+    assert result["party_size"]["accuracy_piper"] > 0  # Piper's clear speech is understood

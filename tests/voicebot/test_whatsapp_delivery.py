@@ -161,3 +161,45 @@ def test_a_customer_books_by_whatsapp_with_the_same_dialogue(client):
     reservation = Reservation.objects.get(business=business)
     assert (reservation.party_size, reservation.time, reservation.name) == (2, dt.time(20, 0), "Priya Sharma")
     assert reservation.caller is not None and reservation.caller.phone == "+919812345600"
+
+
+def test_a_caller_the_bot_cannot_understand_is_sent_the_way_to_book_by_whatsapp_when_they_agree(twilio):
+    from voicebot.dialogue import Dialogue, Stage
+    from voicebot.models import Call
+
+    business = BusinessFactory(name="Dosa Corner", whatsapp_booking_link_template="HXbooklink")
+    call = services.call_start(business=business, provider=Call.Provider.PLIVO, phone="+919812345670")
+    dialogue = Dialogue(business=business, call=call, caller=call.caller)
+    dialogue.greeting()
+    dialogue.respond("No.")  # no consent to keep anything: the link is still sent, because they ask for it
+    dialogue.respond("A table for two tomorrow.")
+    replies = [dialogue.respond(garbled).text for garbled in ("blah", "blah blah", "blah blah blah")]
+    assert len(set(replies)) == 3
+    assert "WhatsApp" in replies[-1] and dialogue.state.stage == Stage.WHATSAPP_LINK
+
+    reply = dialogue.respond("Yes please.")
+
+    assert "on its way" in reply.text
+    message = Message.objects.get(kind=Message.Kind.BOOKING_LINK)
+    assert message.caller == call.caller and message.reservation is None and message.status == "sent"
+    [sent] = twilio.accepted
+    assert sent["To"] == "whatsapp:+919812345670" and sent["ContentSid"] == "HXbooklink"
+    assert json.loads(sent["ContentVariables"]) == {"1": "Dosa Corner", "2": business.phone_number}
+
+
+def test_a_caller_who_declines_the_whatsapp_message_is_put_through_to_a_person(twilio):
+    from voicebot.dialogue import Dialogue
+    from voicebot.models import Call
+
+    business = BusinessFactory(transfer_number="+918000000001")
+    call = services.call_start(business=business, provider=Call.Provider.BROWSER, phone="+919812345671")
+    dialogue = Dialogue(business=business, call=call, caller=call.caller)
+    dialogue.greeting()
+    dialogue.respond("Yes.")
+    dialogue.respond("A table for two tomorrow.")
+    for garbled in ("blah", "blah blah", "blah blah blah"):
+        dialogue.respond(garbled)
+
+    reply = dialogue.respond("No thanks.")
+
+    assert reply.intent == "transfer" and not Message.objects.exists()

@@ -78,8 +78,6 @@ def _clock(span: str, before: str) -> tuple[int, int, str | None] | None:
     return hour, 0, period
 
 
-
-
 def _next_day_of_month(today: dt.date, day: int) -> dt.date | None:
     for ahead in range(62):
         if (today + dt.timedelta(days=ahead)).day == day:
@@ -156,34 +154,48 @@ def examples(path: Path, today: dt.date = TODAY) -> list[Example]:
     return out
 
 
+def hhmm(hms: tuple[int, int, str | None] | None) -> str | None:
+    """A clock time as the booking would hold it ("19:00"); am/pm left open reads as the rules read it."""
+    from voicebot import understanding as nlu
+
+    resolved = nlu.resolve_time(hms, lambda t: False) if hms else None
+    return resolved.strftime("%H:%M") if resolved else None
+
+
+def gold(example: Example) -> dict[str, Any]:
+    """What the annotation gives: party size, time ("HH:MM") and date, each None where not given."""
+    return {"party_size": example.party_size, "time": hhmm(example.time), "date": example.date}
+
+
+def understood(text: str, today: dt.date = TODAY) -> dict[str, Any]:
+    """What the rules find in a whole request, in `gold`'s shape."""
+    from voicebot import understanding as nlu
+
+    return {
+        "party_size": nlu.party_size(text),
+        "time": hhmm(nlu.clock_time(text)),
+        "date": nlu.calendar_date(text, today),
+    }
+
+
 def score(path: Path, today: dt.date = TODAY, misses: int = 0) -> dict[str, Any]:
     """Accuracy of party size, time and date where the annotation gives them, and how often the rules
     find one where the annotation gives none."""
-    from voicebot import understanding as nlu
-
-    def hhmm(hms: tuple[int, int, str | None] | None) -> str | None:
-        resolved = nlu.resolve_time(hms, lambda t: False) if hms else None
-        return resolved.strftime("%H:%M") if resolved else None
-
     counts = {slot: [0, 0, 0, 0] for slot in ("party_size", "time", "date")}  # right, given, extra, not given
     missed: dict[str, list[str]] = {slot: [] for slot in counts}
     items = examples(path, today)
     for example in items:
-        found = {
-            "party_size": nlu.party_size(example.text),
-            "time": hhmm(nlu.clock_time(example.text)),
-            "date": nlu.calendar_date(example.text, today),
-        }
-        gold = {"party_size": example.party_size, "time": hhmm(example.time), "date": example.date}
+        found = understood(example.text, today)
+        expected = gold(example)
         for slot, c in counts.items():
-            if gold[slot] is None:
+            if expected[slot] is None:
                 c[3] += 1
                 c[2] += found[slot] is not None
                 continue
             c[1] += 1
-            c[0] += found[slot] == gold[slot]
-            if found[slot] != gold[slot] and len(missed[slot]) < misses:
-                missed[slot].append(f"{example.text!r}: {found[slot]} != {gold[slot]}")
+            c[0] += found[slot] == expected[slot]
+            if found[slot] != expected[slot] and len(missed[slot]) < misses:
+                missed[slot].append(f"{example.text!r}: {found[slot]} != {expected[slot]}")
     result: dict[str, Any] = {"requests": len(items), "today": today.isoformat()}
     for slot, (right, given, extra, absent) in counts.items():
         result[slot] = {

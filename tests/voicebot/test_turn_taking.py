@@ -1,0 +1,82 @@
+"""Turn-taking on a phone call: the end-of-turn wait follows what the words so far say about the question."""
+
+import asyncio
+import functools
+
+import pytest
+
+from sawt.speech.stream_scheduler import get_scheduler
+from sawt.speech.streaming import Final, StreamingTranscriber
+from sawt.testing.voicebot_simulator import SILENCE, speech_frames
+from voicebot.pipeline import PhoneAudio, call_stream_options
+from voicebot.understanding import turns
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "yes_no", "wait"),
+    [
+        ("Yes.", None, True, turns.ANSWERED_WAIT),
+        ("No, thanks.", None, True, turns.ANSWERED_WAIT),
+        ("Eight.", "time", False, turns.ANSWERED_WAIT),
+        ("At 7:30 pm.", "time", False, turns.ANSWERED_WAIT),
+        ("We'll be five.", "party_size", False, turns.ANSWERED_WAIT),
+        ("Tomorrow.", "day", False, turns.ANSWERED_WAIT),
+        ("A table for four tomorrow at 8 pm.", None, False, turns.ANSWERED_WAIT),
+        ("I'd like a table for", None, False, turns.UNFINISHED_WAIT),
+        ("Tomorrow at", "day", False, turns.UNFINISHED_WAIT),
+        ("Um", "time", False, turns.UNFINISHED_WAIT),
+        ("Two adults and", "party_size", False, turns.UNFINISHED_WAIT),
+        ("My name is", "name", False, turns.UNFINISHED_WAIT),
+        ("I was wondering about something.", None, False, turns.USUAL_WAIT),
+        ("I'd like a table for four", None, False, turns.USUAL_WAIT),  # an open request may go on
+    ],
+)
+def test_the_wait_is_short_for_an_answer_and_long_for_an_unfinished_sentence(said, asked, yes_no, wait):
+    assert turns.end_of_turn(said, asked=asked, yes_no=yes_no) == wait
+
+
+def test_a_slot_question_is_listened_for_with_its_vocabulary():
+    assert "7:30 pm" in turns.listening_prompt(None, "Spice Garden")
+    assert turns.listening_prompt("time", "Spice Garden").startswith("Spice Garden.")
+    assert turns.listening_prompt("time").endswith("At 7 pm, 8:30 pm.")
+
+
+async def silence_until_the_turn_ends(text: str, *, asked: str | None, yes_no: bool) -> tuple[int, str]:
+    """Speaks `text` into a phone call's listener, then silence frame by frame, each decode settled before
+    the next frame (so stream time alone decides); answers how many silent frames ended the turn."""
+    scheduler = get_scheduler()
+    await asyncio.wrap_future(scheduler.warm_up())
+    transcriber = StreamingTranscriber(language="en", options=call_stream_options())
+    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=yes_no)
+    phone = PhoneAudio()
+    finals: list[Final] = []
+
+    async def collect() -> None:
+        async for event in transcriber.events():
+            if isinstance(event, Final):
+                finals.append(event)
+
+    reader = asyncio.create_task(collect())
+    try:
+        for frame in speech_frames(text):
+            await transcriber.push(phone.pcm16k(frame))
+        for silent in range(1, 100):
+            await transcriber.push(phone.pcm16k(SILENCE))
+            while scheduler.finals_pending:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0)  # a kept final reaches the queue on the next loop pass
+            if finals:
+                return silent, finals[0].text
+        raise AssertionError(f"the turn after {text!r} never ended")
+    finally:
+        reader.cancel()
+        transcriber.close()
+
+
+@pytest.mark.slow
+async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
+    yes_frames, yes_text = await silence_until_the_turn_ends("Yes.", asked=None, yes_no=True)
+    open_frames, open_text = await silence_until_the_turn_ends("I would like a table for", asked=None, yes_no=False)
+
+    assert "yes" in yes_text.lower() and "table" in open_text.lower()
+    assert yes_frames < open_frames

@@ -1,0 +1,119 @@
+"""What a call listens for and when a caller's turn is over, from the question asked and the words so far.
+
+- `listening_prompt`: Whisper's previous-text prompt for the next answer. Booking words in the forms the
+  rules read ("for 6 people at 7:30 pm") make a phone-line "for four at seven pm" come out as digits and
+  am/pm instead of sound-alikes; the slot asked goes last, nearest to the answer.
+- `end_of_turn`: how long a pause ends the turn. Short when the words so far already answer what was
+  asked (a yes or no to a yes-or-no question, the number, time, day or name asked for, a request that
+  names a slot), long when the sentence is plainly unfinished ("for", "and", "um"), the usual in between.
+"""
+
+import datetime as dt
+import re
+
+from voicebot import understanding as nlu
+
+# The end-of-turn waits (seconds of silence after the last word). An answer's is not shorter than the pause
+# after "Yes," in "Yes, that's fine": at 0.25 s the bot's reply began over "that's fine" (Piper's voice).
+ANSWERED_WAIT = 0.3
+USUAL_WAIT = 0.5
+UNFINISHED_WAIT = 0.8
+
+_BOOKING = "Restaurant booking. A table for two at 8 pm, for 6 people at 7:30 pm, tomorrow, on Friday."
+_ASKED = {
+    "day": "Which day? Tomorrow, on Saturday, the 12th.",
+    "time": "At what time? At 7 pm, 8:30 pm.",
+    "party_size": "For how many people? For 4 people.",
+    "name": "Under which name?",
+}
+
+# Words a sentence does not end on: conjunctions, prepositions, articles, fillers, a lead-in waiting for its noun.
+_UNFINISHED = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "so",
+        "because",
+        "with",
+        "without",
+        "at",
+        "for",
+        "to",
+        "from",
+        "on",
+        "in",
+        "of",
+        "by",
+        "about",
+        "around",
+        "near",
+        "than",
+        "then",
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "this",
+        "that",
+        "some",
+        "um",
+        "uhm",
+        "uh",
+        "er",
+        "erm",
+        "ah",
+        "like",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it's",
+        "its",
+        "i'm",
+        "we're",
+        "name",
+    ]
+)
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def listening_prompt(asked: str | None, business: str = "") -> str:
+    """The prompt for an answer to the question that asked for `asked` (None: an open request)."""
+    lead = f"{business}. " if business else ""
+    return lead + _BOOKING + (" " + _ASKED[asked] if asked in _ASKED else "")
+
+
+def unfinished(text: str) -> bool:
+    words = _WORD.findall(text.lower())
+    return not words or words[-1] in _UNFINISHED or text.rstrip().endswith(("...", ",", "-"))
+
+
+def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
+    """Whether `text` already answers the question (`asked`: the slot it asked for; `yes_no`: a yes-or-no one)."""
+    if yes_no and nlu.yes_no(text) is not None:
+        return True
+    if asked == "time":
+        return nlu.clock_time(text) is not None or nlu.first_number(text) is not None
+    if asked == "party_size":
+        return nlu.party_size(text) is not None or nlu.first_number(text) is not None
+    if asked == "day":
+        return nlu.calendar_date(text, dt.date.today()) is not None
+    if asked == "name":
+        return nlu.person_name(text, bare=True) is not None
+    # An open request may name one slot and go on to the next: short only once the sentence is closed.
+    return text.rstrip().endswith((".", "?", "!")) and any(
+        found is not None
+        for found in (nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today()))
+    )
+
+
+def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
+    """Seconds of silence after `text` (the words decoded so far) that end the caller's turn."""
+    if unfinished(text):
+        return UNFINISHED_WAIT
+    if answers(text, asked=asked, yes_no=yes_no):
+        return ANSWERED_WAIT
+    return USUAL_WAIT
