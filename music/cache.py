@@ -52,8 +52,8 @@ def count(tier: str, outcome: str) -> None:
 
 
 def counters() -> dict[str, dict[str, int]]:
-    stored: dict[bytes, bytes] = redis_or_none(lambda: redis_client().hgetall(_counter_key())) or {}  # type: ignore[assignment]
-    raw = {k.decode(): int(v) for k, v in stored.items()}
+    stored = redis_or_none(lambda: redis_client().hgetall(_counter_key())) or {}
+    raw = {(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in stored.items()}
     return {tier: {"hits": raw.get(f"{tier}:hit", 0), "misses": raw.get(f"{tier}:miss", 0)} for tier in TIERS}
 
 

@@ -68,7 +68,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
 
     async def _channel_receive(self) -> dict[str, Any]:
         try:
-            return await self.channel_layer.receive(self.channel_name)  # type: ignore[no-any-return]
+            return await self.channel_layer.receive(self.channel_name)
         except (RedisError, OSError):
             if self.layer_unreachable:  # said once; the socket is closing
                 await asyncio.Event().wait()
