@@ -14,7 +14,7 @@ and the only path for sockets that do not listen on the channel layer on purpose
 meetings, telephony: their `channel_layer_alias` names no layer).
 
 A socket on the channel layer needs it: while its Redis is unreachable the socket gets the error
-frame `service_unavailable` and is closed with 1013 (try again later), instead of dying unanswered.
+frame `service_unavailable` and is closed with 4503, instead of dying unanswered.
 """
 
 import asyncio
@@ -34,8 +34,8 @@ from sawt.core import ratelimit
 from sawt.core.wsauth import (
     CLOSE_NOT_FOUND,
     CLOSE_RATE_LIMITED,
-    CLOSE_TRY_AGAIN_LATER,
     CLOSE_UNAUTHENTICATED,
+    CLOSE_UNAVAILABLE,
     credentials_hold,
     user_sockets_group,
 )
@@ -81,7 +81,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
         logger.warning("channel layer unreachable", extra={"path": self.scope.get("path", "")})
         if self.connected:
             await self.send_unavailable()
-            await self.revoke(CLOSE_TRY_AGAIN_LATER)
+            await self.revoke(CLOSE_UNAVAILABLE)
 
     async def send_unavailable(self) -> None:
         await self.send_error("service_unavailable", "Live updates are unavailable right now. Try again shortly.")
@@ -105,7 +105,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
             return
         if not await self.watch():
             await self.send_unavailable()
-            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            await self.close(code=CLOSE_UNAVAILABLE)
             return
         self.connected = True
         await self.on_connected()

@@ -113,7 +113,7 @@ async def test_it_opens_sockets_that_need_no_channel_layer_while_redis_is_down(r
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_it_closes_a_socket_on_the_channel_layer_with_an_error_frame_and_1013_while_redis_is_down(
+async def test_it_closes_a_socket_on_the_channel_layer_with_an_error_frame_and_4503_while_redis_is_down(
     redis_down, owner
 ):
     header = await token_header(owner)
@@ -122,7 +122,7 @@ async def test_it_closes_a_socket_on_the_channel_layer_with_an_error_frame_and_1
     assert connected
     frame = await communicator.receive_json_from(GENEROUS_SECONDS)
     assert (frame["type"], frame["code"]) == ("error", "service_unavailable")
-    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 1013}
+    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 4503}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -153,7 +153,7 @@ def test_it_reports_celery_as_an_error_quickly_when_its_broker_is_down(redis_dow
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_it_closes_a_notifications_socket_with_an_error_frame_and_1013_while_redis_is_down(redis_down, owner):
+async def test_it_closes_a_notifications_socket_with_an_error_frame_and_4503_while_redis_is_down(redis_down, owner):
     from sawt.asgi import application
 
     header = await token_header(owner)
@@ -162,4 +162,4 @@ async def test_it_closes_a_notifications_socket_with_an_error_frame_and_1013_whi
     assert connected
     frame = await communicator.receive_json_from(GENEROUS_SECONDS)
     assert (frame["type"], frame["code"]) == ("error", "service_unavailable")
-    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 1013}
+    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 4503}
