@@ -74,11 +74,14 @@ class SawtConsumer(AsyncWebsocketConsumer):
                 await asyncio.Event().wait()
             return {"type": "channel_layer.down"}
 
+    def _layer_lost(self) -> None:
+        self.layer_unreachable = True
+        logger.warning("channel layer unreachable", extra={"path": self.scope.get("path", "")})
+
     async def channel_layer_down(self, message: dict[str, Any]) -> None:
         if self.layer_unreachable:
             return
-        self.layer_unreachable = True
-        logger.warning("channel layer unreachable", extra={"path": self.scope.get("path", "")})
+        self._layer_lost()
         if self.connected:
             await self.send_unavailable()
             await self.revoke(CLOSE_UNAVAILABLE)
@@ -144,8 +147,7 @@ class SawtConsumer(AsyncWebsocketConsumer):
                 try:
                     await self.channel_layer.group_add(group, self.channel_name)
                 except (RedisError, OSError):
-                    self.layer_unreachable = True
-                    logger.warning("channel layer unreachable", extra={"path": self.scope.get("path", "")})
+                    self._layer_lost()
                     return False
                 self.groups.append(group)  # channels discards them on disconnect
         if self.user is not None and self.user.is_authenticated:
@@ -198,6 +200,8 @@ class SawtConsumer(AsyncWebsocketConsumer):
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.connected = False
+        if self.layer_unreachable:  # leaving the groups would fail too; channels_redis expires the entries
+            self.groups.clear()
         if self._recheck_task is not None:
             self._recheck_task.cancel()
             self._recheck_task = None
