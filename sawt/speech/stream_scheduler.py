@@ -16,6 +16,7 @@ latency on a small CPU (about 3x faster for a 10 s window than for 30 s).
 
 from __future__ import annotations
 
+import ctypes
 import heapq
 import itertools
 import logging
@@ -40,6 +41,8 @@ PARTIAL = 1
 _MAX_PROMPT_TOKENS = 223  # Whisper's limit: half its 448-token context, less the sot_prev token
 _MIN_WINDOW_FRAMES = 1000
 _MAX_WINDOW_FRAMES = 3000
+# Every this many decode calls, freed memory is handed back to the system (see release_free_memory).
+_TRIM_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class DecodeScheduler:
         self._turns: dict[tuple[int, object], int] = {}
         self._served = [0, 0]  # the round being served, finals and partials
         self.finals_pending = 0  # queued or running; streams hold back partials meanwhile
+        self._calls = 0
 
     def submit(
         self,
@@ -230,8 +234,24 @@ class DecodeScheduler:
             return
         elapsed = time.perf_counter() - started
         self.decode_seconds = 0.7 * self.decode_seconds + 0.3 * elapsed
+        self._calls += 1
+        if self._calls % _TRIM_EVERY == 0:
+            release_free_memory()
         for job, result in zip(batch, results, strict=True):
             job.future.set_result(result)
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by decodes back to the system (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Decode buffers come in many sizes (window length, batch, prompt), and glibc keeps what they
+    freed in its arenas: without this a stream's process grows for many minutes before it levels off.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _tokenizer(model: Any, language: str | None) -> Any:
