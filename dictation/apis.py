@@ -71,18 +71,24 @@ class ItemBulkCreateApi(APIView):
     @extend_schema(request=ItemBulkCreateInput, responses={202: ItemBulkOutput}, tags=TAGS)
     def post(self, request: Request) -> Response:
         """Creates the valid rows and reports each row: `{"index", "ok", "item"}` or `{"index", "ok":
-        false, "error"}`. Invalid rows do not stop the others."""
+        false, "error"}`. Invalid rows, and duplicates (a sentence the user already has, or an earlier
+        row's), do not stop the others."""
         data = ItemBulkCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
+        owner = request_user(request)
+        validated = item_rows_validate(data.rows())
+        rows = selectors.item_rows_without_duplicates(
+            owner=owner, rows=validated, labels=[f"item {index}" for index in range(len(validated))]
+        )
         results: list[dict[str, Any]] = []
         drafts: list[tuple[int, services.ItemDraft]] = []
-        for index, row in enumerate(item_rows_validate(data.rows())):
+        for index, row in enumerate(rows):
             if isinstance(row, services.ItemDraft):
                 drafts.append((index, row))
             else:
                 body = error_body("invalid", "The item is not valid.", {"fields": row})
                 results.append({"index": index, "ok": False, **body})
-        items = services.item_bulk_create(owner=request_user(request), drafts=[d for _, d in drafts])
+        items = services.item_bulk_create(owner=owner, drafts=[d for _, d in drafts])
         fresh = Item.objects.prefetch_related("tags").in_bulk([i.pk for i in items])
         created = ItemOutput([fresh[i.pk] for i in items], many=True).data
         for (index, _), item in zip(drafts, created, strict=True):

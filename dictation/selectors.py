@@ -1,5 +1,6 @@
 """Reads of the dictation trainer: lists and statistics, always of one user's own rows."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from dictation.models import Attempt, Item, Tag
+from dictation.services import ItemDraft
 from sawt.accounts.models import User
 
 ITEM_SORTS = {
@@ -59,6 +61,29 @@ def item_list(
     if search:
         items = items.filter(text__icontains=search)
     return items.order_by(*ITEM_SORTS[sort]).prefetch_related("tags")
+
+
+def item_rows_without_duplicates(
+    *, owner: User, rows: Sequence[ItemDraft | dict[str, Any]], labels: Sequence[str]
+) -> list[ItemDraft | dict[str, Any]]:
+    """The rows of a bulk create (item_rows_validate) with each duplicate turned into field errors, as an
+    invalid row is: a sentence the owner already has, or one an earlier row has (named by its label,
+    "line 3" on the page, "item 0" in the API)."""
+    texts = [row.text for row in rows if isinstance(row, ItemDraft)]
+    existing = set(Item.objects.filter(owner=owner, text__in=texts).values_list("text", flat=True))
+    first: dict[str, str] = {}
+    result: list[ItemDraft | dict[str, Any]] = []
+    for row, label in zip(rows, labels, strict=True):
+        if not isinstance(row, ItemDraft):
+            result.append(row)
+        elif row.text in existing:
+            result.append({"text": ["You already have this sentence."]})
+        elif row.text in first:
+            result.append({"text": [f"The same sentence as {first[row.text]}."]})
+        else:
+            first[row.text] = label
+            result.append(row)
+    return result
 
 
 def review_due_count(*, owner: User) -> int:

@@ -123,22 +123,11 @@ def _bulk_paste(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         context["bulk_errors"] = bulk.errors
         return render(request, "dictation/editor.html", context, status=400)
     owner = request_user(request)
-    rows = item_rows_validate(bulk.rows())
-    texts = [row.text for row in rows if isinstance(row, services.ItemDraft)]
-    existing = set(Item.objects.filter(owner=owner, text__in=texts).values_list("text", flat=True))
-    drafts: list[services.ItemDraft] = []
-    seen: dict[str, int] = {}
-    row_errors: list[tuple[int, dict[str, Any]]] = []
-    for (line, _), row in zip(numbered, rows, strict=True):
-        if isinstance(row, dict):
-            row_errors.append((line, row))
-        elif row.text in existing:
-            row_errors.append((line, {"text": ["You already have this sentence."]}))
-        elif row.text in seen:
-            row_errors.append((line, {"text": [f"The same sentence as line {seen[row.text]}."]}))
-        else:
-            seen[row.text] = line
-            drafts.append(row)
+    rows = selectors.item_rows_without_duplicates(
+        owner=owner, rows=item_rows_validate(bulk.rows()), labels=[f"line {line}" for line, _ in numbered]
+    )
+    drafts = [row for row in rows if isinstance(row, services.ItemDraft)]
+    row_errors = [(line, row) for (line, _), row in zip(numbered, rows, strict=True) if isinstance(row, dict)]
     if drafts:
         services.item_bulk_create(owner=owner, drafts=drafts)
     if not row_errors:

@@ -7,10 +7,11 @@ attempts there are.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 
 from dictation.models import WordStat, WordTotal
@@ -34,36 +35,38 @@ def words_of_diff(diff: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str
 
 def word_stats_record(*, owner_id: int, item_id: int, diff: list[dict[str, Any]], at: datetime) -> None:
     seen, missed = words_of_diff(diff)
-    existing = {w.word: w for w in WordStat.objects.select_for_update().filter(item_id=item_id, word__in=seen)}
-    new: list[WordStat] = []
-    changed: list[WordStat] = []
+    _counts_add(
+        WordStat.objects.filter(item_id=item_id),
+        lambda word: WordStat(owner_id=owner_id, item_id=item_id, word=word, last_seen_at=at),
+        seen, missed, at,
+    )
+    _counts_add(
+        WordTotal.objects.filter(owner_id=owner_id),
+        lambda word: WordTotal(owner_id=owner_id, word=word, last_seen_at=at),
+        seen, missed, at,
+    )
+
+
+Counts = TypeVar("Counts", WordStat, WordTotal)
+
+
+def _counts_add(
+    rows: QuerySet[Counts], new_row: Callable[[str], Counts], seen: Counter[str], missed: Counter[str], at: datetime
+) -> None:
+    """Adds one attempt's counts to the words' rows among `rows` (locked), making the missing ones."""
+    existing = {row.word: row for row in rows.select_for_update().filter(word__in=seen)}
+    new: list[Counts] = []
+    changed: list[Counts] = []
     for word, count in seen.items():
-        row = existing.get(word) or WordStat(owner_id=owner_id, item_id=item_id, word=word, last_seen_at=at)
+        row = existing.get(word) or new_row(word)
         row.seen += count
         row.misses += missed[word]
         row.last_seen_at = at
         if missed[word]:
             row.last_missed_at = at
         (changed if row.pk else new).append(row)
-    WordStat.objects.bulk_create(new)
-    WordStat.objects.bulk_update(changed, ["seen", "misses", "last_seen_at", "last_missed_at"])
-    _totals_add(owner_id, seen, missed, at)
-
-
-def _totals_add(owner_id: int, seen: Counter[str], missed: Counter[str], at: datetime) -> None:
-    totals = {t.word: t for t in WordTotal.objects.select_for_update().filter(owner_id=owner_id, word__in=seen)}
-    new: list[WordTotal] = []
-    changed: list[WordTotal] = []
-    for word, count in seen.items():
-        row = totals.get(word) or WordTotal(owner_id=owner_id, word=word, last_seen_at=at)
-        row.seen += count
-        row.misses += missed[word]
-        row.last_seen_at = at
-        if missed[word]:
-            row.last_missed_at = at
-        (changed if row.pk else new).append(row)
-    WordTotal.objects.bulk_create(new)
-    WordTotal.objects.bulk_update(changed, ["seen", "misses", "last_seen_at", "last_missed_at"])
+    rows.model.objects.bulk_create(new)
+    rows.model.objects.bulk_update(changed, ["seen", "misses", "last_seen_at", "last_missed_at"])
 
 
 def word_stats_forget(*, item_id: int) -> None:

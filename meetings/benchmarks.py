@@ -10,6 +10,9 @@
   with missed speech, false alarm, confusion and speakers found (`diarization_bench`); on DIR's files,
   the voice similarities `pipeline.VOICE_MATCH`
   must separate (a voice against itself in another cut, different voices against each other).
+- `--hours H` instead: a recording of H hours looping the data folder's recordings (written to disk
+  piece by piece) goes through the real job (`pipeline.job_run`) in a child process, and the figure is
+  that worker's peak RSS (`long_worker_peak_rss_mb`), with its stage timings and what it produced.
 """
 
 from __future__ import annotations
@@ -111,6 +114,8 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     from sawt.speech.summarize import extractive_summary
 
     data = Path(options["data"])
+    if options.get("hours"):
+        return long_recording_rss(data, float(options["hours"]))
     files = _english_files(data)
     decoded = {path: decode_audio(path, max_seconds=float("inf")) for path, _ in files}
     # Load every model once before timing anything.
@@ -159,6 +164,73 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
     result["long_stage_seconds"] = {k: round(v, 1) for k, v in run["timings"].items()}
     result["long_speakers"] = len(run["speakers"])
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def _write_looped(data: Path, seconds: float, target: Path) -> None:
+    """A 16 kHz mono WAV of `seconds` looping the data folder's English and multi-speaker recordings
+    (a second of silence between them), written piece by piece."""
+    import wave
+
+    from sawt.speech.audio import decode_audio, float32_to_pcm16
+
+    sources = [path for path, _ in _english_files(data)] + [audio for audio, _ in multi_speaker_recordings(data)]
+    pieces = [float32_to_pcm16(decode_audio(path, max_seconds=float("inf"))) + bytes(32000) for path in sources]
+    left = int(seconds * 16000) * 2
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        while left > 0:
+            for piece in pieces:
+                out.writeframes(piece[:left])
+                left -= min(left, len(piece))
+
+
+def long_recording_rss(data: Path, hours: float) -> dict[str, Any]:
+    """`bench meetings --hours H`: the whole job on an H-hour recording in a fresh worker process;
+    its peak RSS (os.wait4's ru_maxrss), stage timings and output."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from django.core.files import File
+
+    from meetings.models import Meeting, ProcessingJob, Recording, Segment, Speaker
+    from sawt.chat.benchmarks import bench_user
+
+    seconds = hours * 3600
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"bench-{hours:g}h.wav"
+        _write_looped(data, seconds, path)
+        meeting = Meeting.objects.create(owner=bench_user("bench-long-meeting"), title=f"bench {hours:g} h")
+        with open(path, "rb") as handle:
+            Recording.objects.create(meeting=meeting, file=File(handle, name=path.name), size=path.stat().st_size)
+    job = ProcessingJob.objects.create(meeting=meeting)
+    code = f"import django; django.setup(); from meetings.pipeline import job_run; job_run(job_id={job.pk})"
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    result = {
+        "long_hours": hours,
+        "long_audio_seconds": round(seconds, 1),
+        "long_worker_exit": os.waitstatus_to_exitcode(status),
+        "long_worker_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
+        "long_job_status": job.status,
+        "long_job_error": job.error,
+        "long_pipeline_seconds": round(elapsed, 1),
+        "long_real_time_factor": round(elapsed / seconds, 4),
+        "long_stage_seconds": job.timings,
+        "long_lines": Segment.objects.filter(meeting=meeting).count(),
+        "long_speakers": Speaker.objects.filter(meeting=meeting).count(),
+        "long_turns_last_end_s": max((float(t[1]) for t in job.turns or []), default=0.0),
+        "cpu_count": os.cpu_count(),
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+    }
+    meeting.recording.file.delete(save=False)
+    meeting.delete()
     return result
 
 

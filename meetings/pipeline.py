@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
-from meetings.services import job_progress, meeting_notify, summary_save, transcription_progress
+from meetings.services import TRANSCRIBE_PROGRESS, job_progress, meeting_notify, summary_save, transcription_progress
 from sawt.core.jobs.runtime import JobFailed, run_job
 from sawt.core.storage import local_copy
 from sawt.speech.audio import AudioDecodeError
@@ -35,25 +35,20 @@ VOICE_MATCH = 0.95
 
 
 class _Audio:
-    """Decodes the recording once per run, on first need (a resumed run may not need it)."""
+    """The job's recording, decoded piece by piece on each pass (`chunks`): never the whole recording
+    as float32 in memory (a 4-hour meeting would be 0.9 GB)."""
 
     def __init__(self, job: ProcessingJob) -> None:
         self.job = job
-        self._samples: np.ndarray | None = None
 
-    @property
-    def samples(self) -> np.ndarray:
-        if self._samples is None:
-            file = self.job.meeting.recording.file
-            with local_copy(file.storage, str(file.name)) as path:
-                self.decode(path)
-        assert self._samples is not None
-        return self._samples
+    def chunks(self) -> Iterator[np.ndarray]:
+        from sawt.speech.audio import audio_chunks
 
-    def decode(self, path: Path) -> None:
-        from sawt.speech.audio import decode_audio
-
-        self._samples = decode_audio(path, max_seconds=settings.MEETINGS_MAX_SECONDS)
+        file = self.job.meeting.recording.file
+        with local_copy(file.storage, str(file.name)) as path:
+            yield from audio_chunks(
+                path, seconds=settings.MEETINGS_DECODE_SECONDS, max_seconds=settings.MEETINGS_MAX_SECONDS
+            )
 
 
 def job_run(*, job_id: int) -> None:
@@ -86,7 +81,7 @@ def _process(job: ProcessingJob) -> None:
 
 
 def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
-    from sawt.speech.audio import probe_audio
+    from sawt.speech.audio import audio_seconds, probe_audio
 
     job_progress(job=job, stage=Stage.UPLOAD, progress=2)
     recording = job.meeting.recording
@@ -96,8 +91,7 @@ def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
         )
     with local_copy(recording.file.storage, str(recording.file.name)) as path:  # one copy for both reads
         info = probe_audio(path)
-        audio.decode(path)
-    duration = len(audio.samples) / 16000
+        duration = audio_seconds(path, max_seconds=settings.MEETINGS_MAX_SECONDS)
     recording.format, recording.duration = f"{info.format}/{info.codec}", duration
     recording.content_type = info.content_type
     recording.save(update_fields=["format", "content_type", "duration"])
@@ -107,49 +101,55 @@ def stage_decode_check(job: ProcessingJob, audio: _Audio) -> None:
 def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
     from sawt.speech.asr import transcribe
 
-    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=10)
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_PROGRESS[0])
     meeting = job.meeting
-    duration = len(audio.samples) / 16000
-    result = transcribe(
-        audio.samples,
-        language=meeting.language or None,
-        word_timestamps=True,
-        on_segment=transcription_progress(job=job, duration=duration),
-    )
-    rows = [
-        Segment(
-            meeting=meeting,
-            index=i,
-            start=round(s.start, 3),
-            end=round(s.end, 3),
-            text=s.text.strip(),
-            words=[
-                {
-                    "start": round(w.start, 3),
-                    "end": round(w.end, 3),
-                    "word": w.word,
-                    "probability": round(w.probability, 3),
-                }
-                for w in s.words
-            ],
-        )
-        for i, s in enumerate(result.segments)
-        if s.text.strip()
-    ]
+    duration = max(meeting.recording.duration or meeting.duration or 0.0, 1e-9)
+    language = meeting.language or None
+    progress = transcription_progress(job=job, duration=duration)
+    rows: list[Segment] = []
+    offset = 0.0
+    for chunk in audio.chunks():
+        # Piece by piece; the first piece's detected language holds for the rest of the meeting.
+        def on_segment(segment: Any, at: float = offset) -> None:
+            progress(SimpleNamespace(end=at + segment.end))  # the position in the whole recording
+
+        result = transcribe(chunk, language=language, word_timestamps=True, on_segment=on_segment)
+        language = language or result.language
+        rows += [
+            Segment(
+                meeting=meeting,
+                index=len(rows) + i,
+                start=round(offset + s.start, 3),
+                end=round(offset + s.end, 3),
+                text=s.text.strip(),
+                words=[
+                    {
+                        "start": round(offset + w.start, 3),
+                        "end": round(offset + w.end, 3),
+                        "word": w.word,
+                        "probability": round(w.probability, 3),
+                    }
+                    for w in s.words
+                ],
+            )
+            for i, s in enumerate(s for s in result.segments if s.text.strip())
+        ]
+        offset += len(chunk) / 16000
+        progress(SimpleNamespace(end=offset))  # a piece with no speech moves the bar too
     with transaction.atomic():
         Segment.objects.filter(meeting=meeting).delete()
         Segment.objects.bulk_create(rows)
-        if not meeting.language:
-            Meeting.objects.filter(pk=meeting.pk).update(language=result.language)
-    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=50)
+        if not meeting.language and language:
+            Meeting.objects.filter(pk=meeting.pk).update(language=language)
+    job_progress(job=job, stage=Stage.TRANSCRIBE, progress=TRANSCRIBE_PROGRESS[1])
 
 
 def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
-    from sawt.speech.diarize import diarize
+    from sawt.speech.diarize import diarize_chunks
 
     job_progress(job=job, stage=Stage.DIARIZE, progress=55)
     meeting = job.meeting
-    result = diarize(audio.samples, min_speakers=meeting.min_speakers, max_speakers=meeting.max_speakers)
+    result = diarize_chunks(audio.chunks(), min_speakers=meeting.min_speakers, max_speakers=meeting.max_speakers)
     names = _recognise(result.embeddings, _known_voices(meeting))
     with transaction.atomic():
         Speaker.objects.filter(meeting=meeting).delete()

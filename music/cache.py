@@ -2,7 +2,10 @@
 queries, the platform API behind both (its answers are written back to tiers 1 and 2).
 
 Catalogue answers are shared (scope ""); answers from a user's own library are cached under that user's
-scope ("user:<id>") and only ever read back for that user."""
+scope ("user:<id>") and only ever read back for that user.
+
+Redis only caches here: while it is unreachable the Redis tier and the hit counters are skipped
+(sawt.core.ratelimit's breaker), and searches go on through the table and the API."""
 
 import hashlib
 import json
@@ -17,7 +20,7 @@ from django.utils import timezone
 from music.intents import normalize_query, normalize_text
 from music.models import SearchCache
 from music.platforms import MediaItem
-from sawt.core.ratelimit import redis_client
+from sawt.core.ratelimit import redis_client, redis_or_none
 
 TIERS = ("redis", "table", "library", "api")
 
@@ -45,12 +48,12 @@ def _counter_key() -> str:
 
 
 def count(tier: str, outcome: str) -> None:
-    redis_client().hincrby(_counter_key(), f"{tier}:{outcome}", 1)
+    redis_or_none(lambda: redis_client().hincrby(_counter_key(), f"{tier}:{outcome}", 1))
 
 
 def counters() -> dict[str, dict[str, int]]:
-    stored: dict[bytes, bytes] = redis_client().hgetall(_counter_key())  # type: ignore[assignment]
-    raw = {k.decode(): int(v) for k, v in stored.items()}
+    stored = redis_or_none(lambda: redis_client().hgetall(_counter_key())) or {}
+    raw = {(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in stored.items()}
     return {tier: {"hits": raw.get(f"{tier}:hit", 0), "misses": raw.get(f"{tier}:miss", 0)} for tier in TIERS}
 
 
@@ -60,7 +63,7 @@ def cache_lookup(
     """The cached candidates (the user's own first) and the tier that answered ("redis", "table")."""
     scopes = [user_scope(user_id), ""]
     hot_keys = [_hot_key(platform, query, media_type, scope) for scope in scopes]
-    found = cache.get_many(hot_keys)
+    found = redis_or_none(lambda: cache.get_many(hot_keys)) or {}
     hot = next((found[k] for k in hot_keys if k in found), None)
     if hot is not None:
         count("redis", "hit")
@@ -84,7 +87,7 @@ def cache_lookup(
     SearchCache.objects.filter(pk=row["pk"]).update(hits=F("hits") + 1)
     items = list(row["result"].get("items") or [])
     hot_key = _hot_key(platform, query, media_type, row["scope"])
-    cache.set(hot_key, json.dumps(items), settings.MUSIC_HOT_CACHE_SECONDS)
+    redis_or_none(lambda: cache.set(hot_key, json.dumps(items), settings.MUSIC_HOT_CACHE_SECONDS))
     return [MediaItem.from_dict(d) for d in items], "table"
 
 
@@ -104,7 +107,8 @@ def cache_store(*, platform: str, query: str, media_type: str | None, items: lis
             "expires_at": timezone.now() + timedelta(days=settings.MUSIC_SEARCH_CACHE_DAYS),
         },
     )
-    cache.set(_hot_key(platform, query, media_type, scope), json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS)
+    hot_key = _hot_key(platform, query, media_type, scope)
+    redis_or_none(lambda: cache.set(hot_key, json.dumps(payload), settings.MUSIC_HOT_CACHE_SECONDS))
 
 
 def search_cache_expire() -> int:

@@ -6,6 +6,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sawt.settings.default")
 django_asgi_app = get_asgi_application()
 
 from sawt.core import warmup  # noqa: E402
+from sawt.core.websocket_close import allow_registered_close_codes  # noqa: E402
+
+allow_registered_close_codes()  # the chat's `busy` closes with 1013, which daphne refuses as it stands
 
 warmup.start("web")  # in the background: the server listens meanwhile
 

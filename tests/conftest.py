@@ -1,4 +1,6 @@
+import copy
 import os
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -51,6 +53,33 @@ def _close_async_test_connections() -> Iterator[None]:
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
+def point_redis_at(settings, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Every Redis client of the project (limits, cache, channel layer) at `url`, breaker reset."""
+    from sawt.core import ratelimit
+
+    settings.REDIS_URL = url
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    layers["default"]["CONFIG"]["hosts"][0]["address"] = url
+    settings.CHANNEL_LAYERS = layers
+    ratelimit.redis_client.cache_clear()
+    ratelimit.reset_breaker()
+
+
+@pytest.fixture
+def redis_down(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """REDIS_URL (and the cache and channel layer) at a port where nothing listens."""
+    from sawt.core import ratelimit
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    point_redis_at(settings, f"redis://127.0.0.1:{port}/0")
+    yield
+    ratelimit.redis_client.cache_clear()
+    ratelimit.reset_breaker()
+
+
 @pytest.fixture
 def owner(db):  # type: ignore[no-untyped-def]
     from tests.factories import UserFactory
@@ -93,8 +122,6 @@ def shared_data() -> str:
     if not os.path.isfile(os.path.join(path, "manifest.tsv")):
         pytest.skip(f"real speech data not found at {path} (set SAWT_TEST_DATA)")
     return path
-
-
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sawt.accounts import services
-from sawt.accounts.authentication import InvalidCredentials, login_attempt, password_confirm
+from sawt.accounts.authentication import InvalidCredentials, login_attempt, password_check, password_confirm
 from sawt.accounts.models import ApiToken, User
 from sawt.accounts.serializers import (
     AccountDeleteInput,
@@ -100,7 +100,7 @@ class MeApi(generics.RetrieveUpdateAPIView[User]):
         data = AccountDeleteInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = self.get_object()
-        if not user.check_password(data.validated_data["password"]):
+        if not password_check(request=request, user=user, password=data.validated_data["password"]):
             raise InvalidCredentials("The password is not right.")
         services.account_delete(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,7 +4,8 @@ API token authentication: `Authorization: Token <key>` or `Authorization: Bearer
 DRF's authentication classes so a missing credential answers 401 (with a `WWW-Authenticate` header), not 403.
 
 Every door that takes a password (the token API, the login page, the admin's login, the confirmations of
-sensitive changes) goes through login_attempt() or password_confirm(), so failures count the same way
+sensitive changes, the old password of a password change, account deletion) goes through login_attempt(),
+password_check() or password_confirm(), so failures count the same way
 everywhere: per client address (`auth`) and per username (`auth_account`).
 """
 
@@ -65,15 +66,23 @@ def login_attempt(*, request: HttpRequest | Request, username: str, password: st
     return user
 
 
+def password_check(*, request: HttpRequest | Request, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in user's own (old password on a change, account deletion):
+    wrong guesses count like failed sign-ins, and RateLimited (429) is raised while locked."""
+    limits = password_limits(request, user.get_username())
+    _refuse_if_locked(limits)
+    if user.check_password(password):
+        return True
+    _count_failure(limits)
+    return False
+
+
 def password_confirm(*, request: HttpRequest | Request, user: User, password: str | None) -> None:
     """Raises PasswordRequired (403) unless `password` is the user's: a session or an API token alone does
     not change what controls the account (tokens, e-mail). Wrong guesses count like failed sign-ins."""
     if not password:
         raise PasswordRequired()
-    limits = password_limits(request, user.get_username())
-    _refuse_if_locked(limits)
-    if not user.check_password(password):
-        _count_failure(limits)
+    if not password_check(request=request, user=user, password=password):
         raise PasswordRequired("The current password is not right.")
 
 

@@ -3,9 +3,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
-from sawt.accounts.authentication import InvalidCredentials, login_attempt
+from sawt.accounts.authentication import InvalidCredentials, login_attempt, password_check
 from sawt.accounts.models import User
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -77,3 +80,18 @@ class TokenCreateForm(forms.Form):
 
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, help_text="Type your password to confirm.")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked by password_check(): wrong guesses count toward the
+    lockout, and over a limit RateLimited leaves is_valid() (views.refuse_when_rate_limited)."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if not password_check(request=self.request, user=self.user, password=old_password):
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

@@ -6,15 +6,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from sawt.accounts import services
-from sawt.accounts.authentication import PasswordRequired, password_confirm, password_reset_check
-from sawt.accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignupForm, TokenCreateForm
+from sawt.accounts.authentication import PasswordRequired, password_check, password_confirm, password_reset_check
+from sawt.accounts.forms import (
+    AccountDeleteForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+    TokenCreateForm,
+)
 from sawt.accounts.models import ApiToken, User
 from sawt.accounts.signed_in import request_user
 from sawt.core import ratelimit
@@ -118,11 +124,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
 
 
 @login_required
+@refuse_when_rate_limited
 def delete_account(request: HttpRequest) -> HttpResponseBase:
     user = request_user(request)
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if user.check_password(form.cleaned_data["password"]):
+        if password_check(request=request, user=user, password=form.cleaned_data["password"]):
             services.account_delete(user=user)
             messages.success(request, "Your account and everything in it are deleted.")
             return redirect("home")
@@ -130,14 +137,14 @@ def delete_account(request: HttpRequest) -> HttpResponseBase:
     return render(request, "accounts/delete.html", {"form": form})
 
 
+@method_decorator(refuse_when_rate_limited, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change; every API token of the account is revoked with the old password."""
+    """Django's password change; wrong old passwords count like failed sign-ins (password_check)."""
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            services.api_tokens_revoke_all(user=form.user)
-        return response
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @method_decorator(refuse_when_rate_limited, name="dispatch")
@@ -147,13 +154,3 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         password_reset_check(request=self.request, email=form.cleaned_data["email"])
         return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's new-password page of a reset link; every API token of the account is revoked."""
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            services.api_tokens_revoke_all(user=form.user)
-        return response

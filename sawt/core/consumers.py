@@ -12,6 +12,9 @@ paths lead there. A socket on the channel layer joins its user's socket group an
 signed-in socket also re-checks itself every RECHECK_SECONDS, a safety net for a lost message
 and the only path for sockets that do not listen on the channel layer on purpose (chat, live
 meetings, telephony: their `channel_layer_alias` names no layer).
+
+A socket on the channel layer needs it: while its Redis is unreachable the socket gets the error
+frame `service_unavailable` and is closed with 4503, instead of dying unanswered.
 """
 
 import asyncio
@@ -21,13 +24,18 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
+from redis import RedisError
 
 from sawt.core import ratelimit
 from sawt.core.wsauth import (
     CLOSE_NOT_FOUND,
     CLOSE_RATE_LIMITED,
     CLOSE_UNAUTHENTICATED,
+    CLOSE_UNAVAILABLE,
     credentials_hold,
     user_sockets_group,
 )
@@ -41,7 +49,45 @@ class SawtConsumer(AsyncWebsocketConsumer):
     max_frame_bytes = 64 * 1024
     require_auth = True
     connected = False
+    layer_unreachable = False
     _recheck_task: "asyncio.Task[None] | None" = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """AsyncConsumer.__call__, but the channel layer's receive failing (Redis unreachable) becomes
+        a `channel_layer.down` message for this consumer instead of an exception that kills it."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.base_send = send
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = self._channel_receive
+            sources.append(self.channel_receive)
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch(sources, self.dispatch)
+
+    async def _channel_receive(self) -> dict[str, Any]:
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except (RedisError, OSError):
+            if self.layer_unreachable:  # said once; the socket is closing
+                await asyncio.Event().wait()
+            return {"type": "channel_layer.down"}
+
+    def _layer_lost(self) -> None:
+        self.layer_unreachable = True
+        logger.warning("channel layer unreachable", extra={"path": self.scope.get("path", "")})
+
+    async def channel_layer_down(self, message: dict[str, Any]) -> None:
+        if self.layer_unreachable:
+            return
+        self._layer_lost()
+        if self.connected:
+            await self.send_unavailable()
+            await self.revoke(CLOSE_UNAVAILABLE)
+
+    async def send_unavailable(self) -> None:
+        await self.send_error("service_unavailable", "Live updates are unavailable right now. Try again shortly.")
 
     @property
     def user(self) -> Any:
@@ -60,7 +106,10 @@ class SawtConsumer(AsyncWebsocketConsumer):
         if not await self.authorize():
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self.watch()
+        if not await self.watch():
+            await self.send_unavailable()
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
         self.connected = True
         await self.on_connected()
 
@@ -85,17 +134,25 @@ class SawtConsumer(AsyncWebsocketConsumer):
     async def on_connected(self) -> None:
         pass
 
-    async def watch(self) -> None:
-        """Keep checking the admitted socket: join its groups, and start the periodic re-check."""
+    async def watch(self) -> bool:
+        """Keep checking the admitted socket: join its groups, and start the periodic re-check.
+        False when the channel layer is unreachable (the socket cannot be kept informed)."""
         if self.channel_layer is not None:
+            if self.layer_unreachable:
+                return False
             groups = list(self.listen_groups())
             if self.user is not None and self.user.is_authenticated:
                 groups.append(user_sockets_group(self.user.pk))
             for group in groups:
-                await self.channel_layer.group_add(group, self.channel_name)
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except (RedisError, OSError):
+                    self._layer_lost()
+                    return False
                 self.groups.append(group)  # channels discards them on disconnect
         if self.user is not None and self.user.is_authenticated:
             self._recheck_task = asyncio.create_task(self._recheck_every(RECHECK_SECONDS))
+        return True
 
     async def close_code_now(self) -> int | None:
         """The code this socket must close with now, or None while it may stay open."""
@@ -143,6 +200,8 @@ class SawtConsumer(AsyncWebsocketConsumer):
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.connected = False
+        if self.layer_unreachable:  # leaving the groups would fail too; channels_redis expires the entries
+            self.groups.clear()
         if self._recheck_task is not None:
             self._recheck_task.cancel()
             self._recheck_task = None

@@ -8,6 +8,8 @@ lock out anyone else.
 When Redis does not answer, the limits fail open: a request is let through uncounted rather than
 answered with a 500. After a failure Redis is left alone for BREAKER_SECONDS, so a hung Redis costs
 one request a timeout, not every request; the warning is logged at most once per WARNING_SECONDS.
+Features that only cache in Redis (the music search cache) go through the same breaker with
+`redis_or_none` and skip the cache while it is open.
 """
 
 import hashlib
@@ -16,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import redis
 from django.conf import settings
@@ -33,6 +35,8 @@ logger = logging.getLogger("sawt.ratelimit")
 
 BREAKER_SECONDS = 5.0
 WARNING_SECONDS = 60.0
+
+T = TypeVar("T")
 
 _breaker_lock = threading.Lock()
 _breaker: dict[str, float] = {"skip_until": 0.0, "warned_at": float("-inf")}
@@ -88,14 +92,13 @@ def reset_breaker(*, keep_warning_time: bool = False) -> None:
             _breaker["warned_at"] = float("-inf")
 
 
-def _execute(commands: Callable[[Pipeline], object]) -> list[Any] | None:
-    """Runs the commands as one MULTI/EXEC; None when Redis is unreachable or was a moment ago."""
+def redis_or_none(call: Callable[[], T]) -> T | None:
+    """The answer of `call` (any Redis work, the Django cache included); None when Redis is unreachable
+    or was a moment ago, for callers that carry on without it."""
     if time.monotonic() < _breaker["skip_until"]:
         return None
-    pipe = redis_client().pipeline()
-    commands(pipe)
     try:
-        return list(pipe.execute())
+        return call()
     except redis.RedisError as exc:
         now = time.monotonic()
         with _breaker_lock:
@@ -105,11 +108,23 @@ def _execute(commands: Callable[[Pipeline], object]) -> list[Any] | None:
                 _breaker["warned_at"] = now
         if warn:
             logger.warning(
-                "rate limits fail open: Redis is unreachable (%s); skipping it for %s s at a time",
+                "rate limits fail open and caches are skipped: Redis is unreachable (%s); "
+                "skipping it for %s s at a time",
                 type(exc).__name__,
                 BREAKER_SECONDS,
             )
         return None
+
+
+def _execute(commands: Callable[[Pipeline], object]) -> list[Any] | None:
+    """Runs the commands as one MULTI/EXEC; None when Redis is unreachable or was a moment ago."""
+
+    def run() -> list[Any]:
+        pipe = redis_client().pipeline()
+        commands(pipe)
+        return list(pipe.execute())
+
+    return redis_or_none(run)
 
 
 def hit(scope: str, ident: str) -> int | None:

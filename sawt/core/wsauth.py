@@ -42,6 +42,9 @@ logger = logging.getLogger("sawt.ws")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_RATE_LIMITED = 4429
+# The channel layer (Redis) is unreachable. Not 1013 (try again later): daphne (autobahn) sends only
+# 1000 and 3000-4999 from an application.
+CLOSE_UNAVAILABLE = 4503
 
 _TICKET_PREFIX = "sawt:ws-ticket:"
 TICKET_SECONDS = 60  # a ticket is used at once, by the script that just asked for it

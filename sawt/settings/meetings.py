@@ -6,6 +6,8 @@ from sawt.settings.env import env
 
 MEETINGS_MAX_FILE_BYTES = env.int("MEETINGS_MAX_FILE_BYTES", default=4 * 1024**3)
 MEETINGS_MAX_SECONDS = env.float("MEETINGS_MAX_SECONDS", default=4 * 3600.0)
+# Seconds of audio decoded, transcribed and diarized at a time (memory is bounded by this, not the length).
+MEETINGS_DECODE_SECONDS = env.float("MEETINGS_DECODE_SECONDS", default=60.0)
 MEETINGS_RETENTION_DAYS = env.int("MEETINGS_RETENTION_DAYS", default=30)
 MEETINGS_CHUNK_BYTES = env.int("MEETINGS_CHUNK_BYTES", default=16 * 1024 * 1024)
 MEETINGS_MAX_CHUNKED_BYTES = env.int("MEETINGS_MAX_CHUNKED_BYTES", default=4 * 1024**3)

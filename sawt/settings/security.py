@@ -19,6 +19,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: every saved password change revokes the user's API tokens (sawt/accounts/passwords.py).
+    {"NAME": "sawt.accounts.passwords.ApiTokensRevokedOnPasswordChange"},
 ]
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
 # Products append theirs (sawt/settings/music.py).

@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, cast
@@ -258,6 +259,88 @@ def _decode_stream(
     if error is not None:
         log.warning("audio decoding stopped early after %d samples: %s", buffer.size, error)
     return buffer.result()
+
+
+def audio_chunks(
+    source: AudioSource, *, seconds: float = 60.0, search: float = 5.0, max_seconds: float | None = None
+) -> Iterator[FloatArray]:
+    """Decode ``source`` to float32 mono 16 kHz as consecutive pieces of about ``seconds`` each, never
+    holding more than one piece (plus a decoder frame) in memory: a 4-hour recording is 0.9 GB of
+    float32 as one array. Each piece ends at the quietest 100 ms in its last ``search`` seconds, so a
+    word is rarely cut in two. Concatenated, the pieces are exactly the whole recording. Raises
+    :class:`AudioDecodeError` like :func:`decode_audio` (``too_long`` as soon as the limit is passed)."""
+    high = get_config().max_audio_seconds if max_seconds is None else max_seconds
+    target, window = int(seconds * SAMPLE_RATE), SAMPLE_RATE // 10
+    pending: list[FloatArray] = []
+    size = total = 0
+    with _open(source) as container:
+        stream = _audio_stream(container)
+        declared = _metadata_duration(container, stream)
+        if declared is not None and declared > high:
+            raise _too_long(high)
+        for piece in _decoded_frames(container, stream):
+            pending.append(piece)
+            size += piece.size
+            total += piece.size
+            if total > high * SAMPLE_RATE:
+                raise _too_long(high)
+            while size >= target + int(search * SAMPLE_RATE):
+                buffer = np.concatenate(pending)
+                cut = _quiet_cut(buffer, target, int(search * SAMPLE_RATE), window)
+                yield buffer[:cut]
+                rest = buffer[cut:].copy()
+                del buffer
+                pending, size = [rest], rest.size
+    if size:
+        yield np.concatenate(pending)
+
+
+def _quiet_cut(buffer: FloatArray, target: int, search: int, window: int) -> int:
+    """The start of the quietest ``window`` in ``buffer[target - search : target]`` (its middle)."""
+    part = buffer[max(0, target - search) : target]
+    usable = part.size // window * window
+    if usable == 0:
+        return target
+    energy = np.square(part[:usable].reshape(-1, window)).mean(axis=1)
+    return max(1, target - search + int(np.argmin(energy)) * window + window // 2)
+
+
+def _decoded_frames(
+    container: av.container.InputContainer, stream: av.audio.stream.AudioStream
+) -> Iterator[FloatArray]:
+    """The stream's samples as 16 kHz mono float32 pieces (one per decoder frame); a damaged stream
+    ends early with a warning once it has given samples, like :func:`decode_audio`."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    count = 0
+    try:
+        for frame in container.decode(stream):
+            frame.pts = None
+            for out in resampler.resample(frame):
+                piece = np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1)
+                count += piece.size
+                yield piece
+        for out in resampler.resample(None):
+            piece = np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1)
+            count += piece.size
+            yield piece
+    except av.error.DecoderNotFoundError as exc:
+        raise AudioDecodeError("unsupported_codec", "The audio codec is not supported.") from exc
+    except (av.error.FFmpegError, ValueError) as exc:
+        if count == 0:
+            raise AudioDecodeError("corrupt_audio", "The audio data is damaged.") from exc
+        log.warning("audio decoding stopped early after %d samples: %s", count, exc)
+    if count == 0:
+        raise AudioDecodeError("empty_audio", "The file contains no audio samples.")
+
+
+def audio_seconds(source: AudioSource, *, min_seconds: float | None = None, max_seconds: float | None = None) -> float:
+    """The decoded length of ``source`` in seconds, decoding it piece by piece (bounded memory);
+    raises :class:`AudioDecodeError` as :func:`decode_audio` does (``too_short``, ``too_long``...)."""
+    low = get_config().min_audio_seconds if min_seconds is None else min_seconds
+    seconds = sum(piece.size for piece in audio_chunks(source, max_seconds=max_seconds)) / SAMPLE_RATE
+    if seconds < low:
+        raise AudioDecodeError("too_short", f"The audio is too short ({seconds:.2f} s); at least {low:g} s is needed.")
+    return seconds
 
 
 # --- PCM conversions -------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Speaker diarization: who spoke when.
 
-Silero VAD (shipped inside faster-whisper) finds speech; Resemblyzer (a GE2E d-vector encoder that
-ships its weights in the wheel) embeds overlapping windows inside each speech region; agglomerative
-spectral clustering of a refined cosine affinity groups the windows into speakers. The speaker count is estimated by
+Silero VAD (shipped inside faster-whisper) finds speech (a permissive pass for what gets a speaker, a
+strict one for what is embedded); Resemblyzer (a GE2E d-vector encoder that ships its weights in the
+wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech; spectral clustering of a
+refined cosine affinity over a bounded, evenly spread sample of the windows finds the speakers, and
+every window then goes to its nearest centroid (refined k-means style). The recording is processed
+piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The speaker count is estimated by
 the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or fixed with
 ``num_speakers``. Frame labels are smoothed with a majority filter before turns are built, so one
 odd window does not create a one-word speaker change.
@@ -12,9 +15,10 @@ Everything here is CPU-friendly: the encoder is a 3-layer LSTM on 40-band mel fr
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +31,8 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 FRAME = 0.01  # seconds per label frame
+# Windows per encoder call: the LSTM's activations for 256 windows of 1.5 s take ~300 MB, for 32 ~40 MB.
+EMBED_BATCH = 32
 
 _lock = threading.Lock()
 _encoder: Any = None
@@ -96,26 +102,55 @@ def _windows(regions: Sequence[tuple[float, float]], window: float, step: float)
     return spans
 
 
-def plan_windows(
-    regions: Sequence[tuple[float, float]], *, window: float, step: float, max_windows: int
-) -> list[tuple[float, float]]:
-    """Embedding windows over the speech regions. Their count is capped so the affinity matrix stays
-    small on long meetings (O(n^2) memory): the step grows with the amount of speech, and the window
-    grows with the step, so the windows still tile all the speech however long the recording is."""
-    speech = sum(end - start for start, end in regions)
-    stride = max(step, speech / max_windows)
-    return _windows(regions, max(window, stride), stride)
+def _hz_to_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    linear = hz / (200.0 / 3)
+    return np.where(hz >= 1000.0, 15.0 + np.log(np.maximum(hz, 1e-10) / 1000.0) / (np.log(6.4) / 27.0), linear)
+
+
+def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.where(mel >= 15.0, 1000.0 * np.exp(np.log(6.4) / 27.0 * (mel - 15.0)), mel * (200.0 / 3))
+
+
+def _mel_filters(n_fft: int = 400, n_mels: int = 40) -> FloatArray:
+    """librosa.filters.mel(sr=16000, n_fft, n_mels) (Slaney scale and area normalisation)."""
+    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(SAMPLE_RATE / 2.0)), n_mels + 2))
+    widths, ramps = np.diff(edges), np.subtract.outer(edges, fft_hz)
+    weights = np.stack(
+        [np.maximum(0, np.minimum(-ramps[i] / widths[i], ramps[i + 2] / widths[i + 1])) for i in range(n_mels)]
+    )
+    return np.asarray(weights * (2.0 / (edges[2:] - edges[:-2]))[:, None], dtype=np.float32)
+
+
+def mel_spectrogram(samples: FloatArray, n_fft: int = 400, hop: int = 160) -> FloatArray:
+    """Resemblyzer's input, (frames, 40) power mel frames every 10 ms, equal to its
+    ``wav_to_mel_spectrogram`` (librosa, centred, zero-padded, periodic Hann) to float rounding, in numpy:
+    librosa's first call compiles numba code and takes ~200 MB of the worker's memory for good."""
+    padded = np.pad(np.asarray(samples, dtype=np.float32), n_fft // 2)
+    count = 1 + (len(padded) - n_fft) // hop
+    if count <= 0:
+        return np.zeros((0, 40), dtype=np.float32)
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
+    frames = np.lib.stride_tricks.as_strided(
+        padded, shape=(count, n_fft), strides=(padded.strides[0] * hop, padded.strides[0]), writeable=False
+    )
+    out = np.empty((count, 40), dtype=np.float32)
+    filters = _mel_filters(n_fft).T
+    for first in range(0, count, 6000):  # a minute of frames at a time
+        power = np.abs(np.fft.rfft(frames[first : first + 6000] * window, axis=1)) ** 2
+        out[first : first + 6000] = power.astype(np.float32) @ filters
+    return out
 
 
 def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> FloatArray:
     """One L2-normalised 256-d embedding per (start, end) span."""
     import torch
-    from resemblyzer.audio import wav_to_mel_spectrogram
 
     encoder = get_encoder()
     # One mel spectrogram for the whole recording (10 ms hop), sliced per window: windows overlap,
     # so computing it per window would repeat most of the work.
-    full = wav_to_mel_spectrogram(samples)
+    full = mel_spectrogram(samples)
     per_second = 100
     mels = [full[round(start * per_second) : round(end * per_second)] for start, end in spans]
     out = np.zeros((len(mels), 256), dtype=np.float32)
@@ -127,8 +162,8 @@ def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> 
         for length, indices in by_length.items():
             if length == 0:
                 continue
-            for first in range(0, len(indices), 256):
-                part = indices[first : first + 256]
+            for first in range(0, len(indices), EMBED_BATCH):
+                part = indices[first : first + EMBED_BATCH]
                 batch = torch.from_numpy(np.stack([mels[i] for i in part])).to(encoder.device)
                 out[part] = encoder(batch).cpu().numpy()
     norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -193,8 +228,20 @@ def _majority_filter(labels: npt.NDArray[np.int_], width: int) -> npt.NDArray[np
     return np.where(labels >= 0, smoothed, -1)
 
 
-def diarize(
-    samples: FloatArray,
+# Two Silero passes: a permissive one finds all the speech that gets a speaker (far-field and quiet
+# speech missed counts in DER), a strict one finds the clear speech that is embedded and clustered
+# (quiet edges and noise embedded as windows of their own pull the clustering apart).
+SPEECH_VAD = {"threshold": 0.2, "pad": 0.2, "min_silence": 0.5}
+CORE_VAD = {"threshold": 0.3, "pad": 0.12, "min_silence": 0.25}
+
+
+def diarize(samples: FloatArray, **options: Any) -> Diarization:
+    """Speaker turns (labels ``SPEAKER_00``...) for float32 mono 16 kHz samples; see :func:`diarize_chunks`."""
+    return diarize_chunks([samples], **options)
+
+
+def diarize_chunks(
+    chunks: Iterable[FloatArray],
     *,
     num_speakers: int | None = None,
     min_speakers: int | None = None,
@@ -202,44 +249,108 @@ def diarize(
     window: float = 1.5,
     step: float = 0.1,
     smoothing: float = 0.5,
-    max_windows: int = 2500,
+    max_cluster: int = 2000,
+    refine: int = 5,
     vad: dict[str, float] | None = None,
+    core_vad: dict[str, float] | None = None,
 ) -> Diarization:
-    """Speaker turns (labels ``SPEAKER_00``...) for float32 mono 16 kHz samples."""
-    samples = np.ascontiguousarray(samples, dtype=np.float32)
-    regions = speech_regions(samples, **(vad or {}))
-    if not regions:
+    """Speaker turns for a recording given as consecutive float32 mono 16 kHz pieces (any number,
+    any length: only one piece is in memory at a time, plus one 256-d embedding per window).
+
+    Every window of clear speech is embedded; the speakers are found by clustering at most
+    ``max_cluster`` of them (evenly spread over the recording, so the clustering's O(n^2) affinity
+    stays bounded however long the meeting), then every window goes to its nearest centroid and the
+    centroids are re-estimated from all windows ``refine`` times (k-means on the sphere, which also
+    repairs a poor spectral split). Each frame of (permissively detected) speech takes the label of the
+    nearest window, and labels are smoothed with a majority filter before turns are built."""
+    spans: list[tuple[float, float]] = []
+    regions: list[tuple[float, float]] = []
+    parts: list[npt.NDArray[np.float16]] = []
+    offset = 0.0
+    for chunk in chunks:
+        chunk = np.ascontiguousarray(chunk, dtype=np.float32)
+        found = speech_regions(chunk, **(vad or SPEECH_VAD))
+        core = speech_regions(chunk, **(core_vad or CORE_VAD)) or found
+        local = _windows(core, window, step)
+        if local:
+            parts.append(embed_windows(chunk, local).astype(np.float16))  # half the memory, same clusters
+            spans += [(offset + a, offset + b) for a, b in local]
+        regions += [(offset + a, offset + b) for a, b in found]
+        offset += len(chunk) / SAMPLE_RATE
+    if not regions or not spans:
         return Diarization([])
-    spans = plan_windows(regions, window=window, step=step, max_windows=max_windows)
-    vectors = embed_windows(samples, spans)
-    labels = cluster(vectors, num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers or 8)
-    frames = int(np.ceil(len(samples) / SAMPLE_RATE / FRAME)) + 1
-    # Each speech frame takes the label of the window whose centre is nearest.
-    centres = np.array([(s + e) / 2 for s, e in spans])
-    frame_labels = np.full(frames, -1, dtype=int)
-    for start, end in regions:
-        a, b = round(start / FRAME), min(frames, round(end / FRAME))
-        times = (np.arange(a, b) + 0.5) * FRAME
-        nearest = np.abs(centres[None, :] - times[:, None]).argmin(axis=1)
-        frame_labels[a:b] = labels[nearest]
+    vectors = np.concatenate(parts)
+    del parts
+    sample = np.unique(np.linspace(0, len(vectors) - 1, min(len(vectors), max_cluster)).round().astype(int))
+    first = cluster(
+        vectors[sample].astype(np.float32),
+        num_speakers=num_speakers,
+        min_speakers=min_speakers or 1,
+        max_speakers=max_speakers or 8,
+    )
+    centroids = _centroids(vectors[sample], first)
+    labels = _nearest(vectors, centroids)
+    for _ in range(refine):
+        centroids = _centroids(vectors, labels)
+        labels = _nearest(vectors, centroids)
+    frame_labels = _frame_labels(regions, spans, labels, offset)
     frame_labels = _majority_filter(frame_labels, int(smoothing / FRAME))
     # Name speakers by first appearance so SPEAKER_00 is who talks first.
     order: dict[int, str] = {}
-    for label in frame_labels.tolist():
-        if label >= 0 and label not in order:
-            order[label] = f"SPEAKER_{len(order):02d}"
+    values, first = np.unique(frame_labels[frame_labels >= 0], return_index=True)
+    for value in values[np.argsort(first)].tolist():
+        order[int(value)] = f"SPEAKER_{len(order):02d}"
     turns: list[SpeakerTurn] = []
-    current, begin = -1, 0
-    for index, value in enumerate([*frame_labels.tolist(), -1]):
-        if value != current:
-            if current >= 0:
-                turns.append(SpeakerTurn(round(begin * FRAME, 3), round(index * FRAME, 3), order[current]))
-            current, begin = value, index
+    changes = np.flatnonzero(np.diff(np.concatenate([[-1], frame_labels, [-1]])))
+    for begin, end in itertools.pairwise(changes.tolist()):
+        value = int(frame_labels[begin])
+        if value >= 0:
+            turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
     embeddings: dict[str, list[float]] = {}
     for cluster_id, name in order.items():
-        centroid = vectors[labels == cluster_id].mean(axis=0)
+        centroid = centroids[cluster_id]
         embeddings[name] = (centroid / max(float(np.linalg.norm(centroid)), 1e-8)).round(5).tolist()
     return Diarization(turns, embeddings)
+
+
+def _centroids(vectors: npt.NDArray[Any], labels: npt.NDArray[np.int_]) -> FloatArray:
+    """One L2-normalised mean per label present (labels renumbered 0..k-1 in order)."""
+    rows = []
+    for value in np.unique(labels):
+        mean = vectors[labels == value].astype(np.float32).mean(axis=0)
+        rows.append(mean / max(float(np.linalg.norm(mean)), 1e-8))
+    return np.asarray(np.stack(rows), dtype=np.float32)
+
+
+def _nearest(vectors: npt.NDArray[Any], centroids: FloatArray, block: int = 8192) -> npt.NDArray[np.int_]:
+    out = np.empty(len(vectors), dtype=int)
+    for first in range(0, len(vectors), block):
+        out[first : first + block] = (vectors[first : first + block].astype(np.float32) @ centroids.T).argmax(axis=1)
+    return out
+
+
+def _frame_labels(
+    regions: Sequence[tuple[float, float]],
+    spans: Sequence[tuple[float, float]],
+    labels: npt.NDArray[np.int_],
+    duration: float,
+) -> npt.NDArray[np.int_]:
+    """A label per 10 ms frame: -1 outside speech, else the label of the window whose centre is nearest."""
+    frames = int(np.ceil(duration / FRAME)) + 1
+    centres = np.array([(s + e) / 2 for s, e in spans])
+    order = np.argsort(centres, kind="stable")
+    centres, ordered = centres[order], labels[order]
+    frame_labels = np.full(frames, -1, dtype=np.int16)
+    for start, end in regions:
+        a, b = round(start / FRAME), min(frames, round(end / FRAME))
+        if b <= a:
+            continue
+        times = (np.arange(a, b) + 0.5) * FRAME
+        right = np.clip(np.searchsorted(centres, times), 0, len(centres) - 1)
+        left = np.clip(right - 1, 0, len(centres) - 1)
+        nearest = np.where(np.abs(centres[left] - times) <= np.abs(centres[right] - times), left, right)
+        frame_labels[a:b] = ordered[nearest]
+    return frame_labels.astype(int)
 
 
 def speaker_for_span(turns: Sequence[SpeakerTurn], start: float, end: float) -> str | None:

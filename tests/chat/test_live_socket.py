@@ -69,3 +69,37 @@ async def test_no_word_is_lost_when_the_speaker_pauses_briefly_before_a_last_cla
     assert not missing, f"lost {missing} from {[text for text, *_ in run.finals]}"
     # Every final arrived while the stream was still playing or right after it, not only at stop.
     assert run.finals[0][3] < run.sent_at[-1]
+
+
+async def test_a_stream_over_the_cap_is_closed_1013_by_daphne_itself(tmp_path):
+    # Daphne (autobahn) refuses application close codes below 3000 as it stands: the client would
+    # see the connection drop (1006) instead of "try again later".
+    import websockets
+
+    from sawt.testing.liveserver import DaphneServer
+
+    server = DaphneServer.on_sqlite(tmp_path)
+    server.env["SAWT_CHAT_MAX_STREAMS_PER_USER"] = "1"
+    token = (
+        server.manage(
+            "shell",
+            "-c",
+            "from sawt.accounts.models import User; from sawt.accounts.services import api_token_create; "
+            "u = User.objects.create_user('busy', 'busy@example.com', 'correct horse battery staple'); "
+            "print(api_token_create(user=u, name='live')[1])",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    with server:
+        async with websockets.connect(f"{server.ws_url}/ws/chat/", additional_headers=headers) as first:
+            await first.send(json.dumps({"event": "start", "language": "en"}))
+            assert json.loads(await first.recv())["type"] == "session"
+            async with websockets.connect(f"{server.ws_url}/ws/chat/", additional_headers=headers) as second:
+                refused = json.loads(await second.recv())
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await second.recv()
+
+    assert refused["code"] == "busy"
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013

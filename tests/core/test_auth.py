@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -211,3 +213,20 @@ def test_sign_up_keeps_its_fields_logs_in_and_offers_the_browsers_time_zone(clie
     )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").context["user"].username == "newbie"
+
+
+def test_it_revokes_every_api_token_when_the_password_changes_from_the_command_line(api, owner, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a brand new passphrase")
+    call_command("changepassword", "owner", stdout=io.StringIO())
+    owner.refresh_from_db()
+    assert owner.check_password("a brand new passphrase")
+    assert api.get("/api/v1/auth/me/").status_code == 401
+    assert not ApiToken.objects.filter(owner=owner, revoked_at__isnull=True).exists()
+
+
+def test_it_keeps_the_api_tokens_when_the_user_is_saved_without_a_new_password(api, owner):
+    owner.first_name = "Owen"
+    owner.save()
+    assert api.get("/api/v1/auth/me/").status_code == 200

@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client, override_settings
+from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,37 @@ def test_it_limits_password_resets_per_address(owner, mailoutbox):
     assert statuses == [302, 302, 302, 429]
     assert Client(REMOTE_ADDR="10.0.0.7").post("/accounts/password/reset/", {"email": owner.email}).status_code == 302
     assert len(mailoutbox) == 1
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_counts_wrong_old_passwords_on_the_password_change_page_toward_the_lockout(owner):
+    client = Client()
+    client.force_login(owner)
+    new = {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
+    statuses = [
+        client.post("/accounts/password/change/", {"old_password": "wrong"} | new).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = client.post("/accounts/password/change/", {"old_password": PASSWORD} | new)
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    assert api_login("owner", PASSWORD, address="10.0.0.5").status_code == 429  # one counter for every door
+
+
+@override_settings(SAWT_RATE_LIMITS=LOGIN_LIMITS)
+def test_it_counts_wrong_passwords_on_account_deletion_toward_the_lockout(owner):
+    from django.contrib.auth import get_user_model
+
+    api = APIClient()
+    api.force_authenticate(owner)
+    statuses = [api.delete("/api/v1/auth/me/", {"password": "wrong"}, format="json").status_code for _ in range(3)]
+    assert statuses == [400, 400, 400]
+    page = Client()
+    page.force_login(owner)
+    assert page.post("/accounts/delete/", {"password": "wrong"}).status_code == 200
+    locked = api.delete("/api/v1/auth/me/", {"password": PASSWORD}, format="json")
+    assert locked.status_code == 429 and locked.json()["error"]["code"] == "rate_limited"
+    locked_page = page.post("/accounts/delete/", {"password": PASSWORD})
+    assert locked_page.status_code == 429 and int(locked_page["Retry-After"]) > 0
+    assert get_user_model().objects.filter(pk=owner.pk).exists()

@@ -5,39 +5,21 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.urls import re_path
 
 from sawt.core import ratelimit
 from sawt.core.ratelimit import redis_client
+from sawt.core.wsauth import WebSocketAuthMiddleware
+from tests.conftest import point_redis_at
+from tests.core.test_websocket_auth import WhoAmI, token_header
 from tests.core.test_websocket_auth import app as whoami_app
-from tests.core.test_websocket_auth import token_header
 
 pytestmark = pytest.mark.django_db
 
 GENEROUS_SECONDS = 3.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _point_redis_at(settings, url: str) -> None:  # type: ignore[no-untyped-def]
-    settings.REDIS_URL = url
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
-    redis_client.cache_clear()
-    ratelimit.reset_breaker()
-
-
-@pytest.fixture
-def redis_down(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """REDIS_URL at a port where nothing listens: every connection is refused."""
-    _point_redis_at(settings, f"redis://127.0.0.1:{_free_port()}/0")
-    yield
-    redis_client.cache_clear()
-    ratelimit.reset_breaker()
 
 
 @pytest.fixture
@@ -46,7 +28,7 @@ def redis_silent(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
-        _point_redis_at(settings, f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+        point_redis_at(settings, f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
         yield
     redis_client.cache_clear()
     ratelimit.reset_breaker()
@@ -76,9 +58,7 @@ def test_it_signs_in_and_refuses_bad_passwords_while_redis_is_down(redis_down, o
     )
     assert good.status_code == 201 and good.json()["token"]
     assert seconds < GENEROUS_SECONDS
-    bad = client.post(
-        "/api/v1/auth/token", {"username": "owner", "password": "wrong"}, content_type="application/json"
-    )
+    bad = client.post("/api/v1/auth/token", {"username": "owner", "password": "wrong"}, content_type="application/json")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_credentials"
     page = client.post("/accounts/login/", {"username": "owner", "password": "correct horse battery staple"})
@@ -117,14 +97,32 @@ def test_it_reports_redis_down_in_health_as_degraded_with_200(redis_down):
     assert seconds < GENEROUS_SECONDS
 
 
+class WhoAmIOffTheLayer(WhoAmI):
+    channel_layer_alias = "unused"  # as chat, live meetings and telephony: no channel layer
+
+
 @pytest.mark.django_db(transaction=True)
-async def test_it_opens_sockets_while_redis_is_down(redis_down, owner):
+async def test_it_opens_sockets_that_need_no_channel_layer_while_redis_is_down(redis_down, owner):
+    app = WebSocketAuthMiddleware(URLRouter([re_path(r"^ws/whoami/?$", WhoAmIOffTheLayer.as_asgi())]))
     header = await token_header(owner)
-    communicator = WebsocketCommunicator(whoami_app, "/ws/whoami/", headers=[header])
+    communicator = WebsocketCommunicator(app, "/ws/whoami/", headers=[header])
     connected, _ = await communicator.connect(timeout=GENEROUS_SECONDS)
     assert connected
     assert (await communicator.receive_json_from(GENEROUS_SECONDS))["user"] == "owner"
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_it_closes_a_socket_on_the_channel_layer_with_an_error_frame_and_4503_while_redis_is_down(
+    redis_down, owner
+):
+    header = await token_header(owner)
+    communicator = WebsocketCommunicator(whoami_app, "/ws/whoami/", headers=[header])
+    connected, _ = await communicator.connect(timeout=GENEROUS_SECONDS)
+    assert connected
+    frame = await communicator.receive_json_from(GENEROUS_SECONDS)
+    assert (frame["type"], frame["code"]) == ("error", "service_unavailable")
+    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 4503}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -152,3 +150,16 @@ def test_it_reports_celery_as_an_error_quickly_when_its_broker_is_down(redis_dow
     assert response.status_code == 200
     assert response.json()["components"]["celery"] == "error"
     assert seconds < GENEROUS_SECONDS
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_it_closes_a_notifications_socket_with_an_error_frame_and_4503_while_redis_is_down(redis_down, owner):
+    from sawt.asgi import application
+
+    header = await token_header(owner)
+    communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=[(b"host", b"testserver"), header])
+    connected, _ = await communicator.connect(timeout=GENEROUS_SECONDS)
+    assert connected
+    frame = await communicator.receive_json_from(GENEROUS_SECONDS)
+    assert (frame["type"], frame["code"]) == ("error", "service_unavailable")
+    assert (await communicator.receive_output(GENEROUS_SECONDS)) == {"type": "websocket.close", "code": 4503}

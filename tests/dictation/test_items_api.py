@@ -81,6 +81,26 @@ def test_it_creates_in_bulk_and_reports_each_row(api, django_capture_on_commit_c
     assert set(Item.objects.values_list("tts_status", flat=True)) == {"completed"}
 
 
+def test_it_skips_duplicates_in_bulk_and_reports_them_as_the_page_does(api, owner):
+    ItemFactory(owner=owner, text="Already here.")
+    ItemFactory(text="Someone else's sentence.")  # another user's items are no duplicates
+    body = {"locale": "en-US", "items": [
+        "Good line one.", "Already here.", {"text": "Good line one."}, "Someone else's sentence.",
+    ]}
+    response = api.post(f"{ITEMS}/bulk", body, format="json")
+
+    assert response.status_code == 202
+    result = response.json()
+    assert (result["created"], result["failed"]) == (2, 2)
+    rows = result["results"]
+    assert [r["ok"] for r in rows] == [True, False, False, True]
+    assert rows[1]["error"]["code"] == "invalid"
+    assert rows[1]["error"]["details"]["fields"] == {"text": ["You already have this sentence."]}
+    assert rows[2]["error"]["details"]["fields"] == {"text": ["The same sentence as item 0."]}
+    texts = sorted(Item.objects.filter(owner=owner).values_list("text", flat=True))
+    assert texts == ["Already here.", "Good line one.", "Someone else's sentence."]
+
+
 def test_it_refuses_a_bulk_body_that_is_not_a_list(api):
     response = api.post(f"{ITEMS}/bulk", {"items": "one line"}, format="json")
 

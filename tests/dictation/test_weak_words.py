@@ -46,3 +46,21 @@ def test_a_deleted_item_takes_its_words_off_the_list(api, owner):
     assert api.delete(f"/api/v1/dictation/items/{item.pk}").status_code == 204
 
     assert api.get(WEAK).json()["words"] == []
+
+
+def test_a_right_attempt_counts_the_words_as_seen_and_keeps_when_they_were_last_missed(api, owner):
+    first = ItemFactory(owner=owner, text="Rhythm and blues.", tts_status=TTSStatus.COMPLETED)
+    second = ItemFactory(owner=owner, text="A rhythm, a rhythm.", tts_status=TTSStatus.COMPLETED)
+    attempt(api, first, "rythm and blues")
+    missed_at = api.get(WEAK).json()["words"][0]["last_missed_at"]
+    attempt(api, first, "rhythm and blues")
+    attempt(api, second, "a rhythm a rythm")
+
+    rhythm = next(w for w in api.get(WEAK).json()["words"] if w["word"] == "rhythm")
+    assert (rhythm["misses"], rhythm["seen"]) == (2, 4)  # a word twice in a sentence is seen twice
+    assert rhythm["last_missed_at"] > missed_at and rhythm["last_seen_at"] == rhythm["last_missed_at"]
+    assert rhythm["item_ids"] == [first.pk, second.pk]  # one miss each: the lower id first
+
+    assert api.delete(f"/api/v1/dictation/items/{second.pk}").status_code == 204
+    rhythm = api.get(WEAK).json()["words"][0]
+    assert (rhythm["word"], rhythm["misses"], rhythm["seen"], rhythm["item_ids"]) == ("rhythm", 1, 2, [first.pk])

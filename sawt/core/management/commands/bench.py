@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="smaller inputs, for smoke runs")
         parser.add_argument("--url", default=None, help="base URL of a running server, where used")
         parser.add_argument("--seconds", type=float, default=None, help="duration, where used")
+        parser.add_argument("--hours", type=float, default=None, help="recording length in hours, where used")
         parser.add_argument("--limit", type=int, default=None, help="how many items, where used")
 
     def handle(self, *args: Any, **options: Any) -> None:
