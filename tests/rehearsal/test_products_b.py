@@ -64,7 +64,7 @@ def test_it_takes_an_uploaded_meeting_to_a_renamed_shared_exported_transcript_th
         if r.url.endswith(f"/meetings/{meeting_id}/audio/")
         else None,
     )
-    expect(page.locator("h1")).to_contain_text(title)
+    expect(page.get_by_role("textbox", name="Meeting title")).to_have_value(title)  # renamed in place
     expect(page.locator("#meeting-status")).to_have_text(re.compile("queued|processing"))
     page.screenshot(path="/tmp/rehearsal-meeting-processing.png", full_page=True)
 
