@@ -20,6 +20,7 @@ from django.db import transaction
 from meetings.models import Meeting, ProcessingJob, Segment, Speaker
 from meetings.services import TRANSCRIBE_PROGRESS, job_progress, meeting_notify, summary_save, transcription_progress
 from sawt.core.jobs.runtime import JobFailed, run_job
+from sawt.core.memory import release_free_memory
 from sawt.core.storage import local_copy
 from sawt.speech.audio import AudioDecodeError
 
@@ -64,6 +65,7 @@ def _process(job: ProcessingJob) -> None:
                 break
             started = time.perf_counter()
             STAGES[stage](job, audio)
+            release_free_memory()  # what this stage freed is not held while the next loads its model
             job.timings[stage] = round(time.perf_counter() - started, 3)
             following = ORDER[ORDER.index(stage) + 1]
             ProcessingJob.objects.filter(pk=job.pk).update(stage=following, timings=job.timings)
@@ -136,6 +138,7 @@ def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
         ]
         offset += len(chunk) / 16000
         progress(SimpleNamespace(end=offset))  # a piece with no speech moves the bar too
+        release_free_memory()  # each piece's decode buffers; else the worker's arenas grow with the length
     with transaction.atomic():
         Segment.objects.filter(meeting=meeting).delete()
         Segment.objects.bulk_create(rows)

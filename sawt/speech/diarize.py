@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sawt.core.memory import release_free_memory
 from sawt.speech.audio import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -277,6 +278,7 @@ def diarize_chunks(
             spans += [(offset + a, offset + b) for a, b in local]
         regions += [(offset + a, offset + b) for a, b in found]
         offset += len(chunk) / SAMPLE_RATE
+        release_free_memory()  # the piece's mel frames and encoder activations
     if not regions or not spans:
         return Diarization([])
     vectors = np.concatenate(parts)

@@ -16,7 +16,6 @@ latency on a small CPU (about 3x faster for a 10 s window than for 30 s).
 
 from __future__ import annotations
 
-import ctypes
 import heapq
 import itertools
 import logging
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sawt.core.memory import release_free_memory
 from sawt.speech import asr
 from sawt.speech.config import SpeechConfig
 
@@ -239,19 +239,6 @@ class DecodeScheduler:
             release_free_memory()
         for job, result in zip(batch, results, strict=True):
             job.future.set_result(result)
-
-
-def release_free_memory() -> None:
-    """Hand memory freed by decodes back to the system (glibc ``malloc_trim``; a no-op elsewhere).
-
-    Decode buffers come in many sizes (window length, batch, prompt), and glibc keeps what they
-    freed in its arenas: without this a stream's process grows for many minutes before it levels off.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _tokenizer(model: Any, language: str | None) -> Any:
