@@ -318,36 +318,49 @@ class StreamingTranscriber:
 
     def _submit_final(self, audio: FloatArray) -> asyncio.Future[Hypothesis]:
         """The final decode of ``audio`` (from ``_utt_start``), after the previous final's audio and
-        text when it directly follows that final (see ``StreamOptions.context``)."""
+        text when it directly follows that final (see ``StreamOptions.context``). When the previous
+        final is still being decoded, this one waits for its text: the result never depends on timing."""
         context = self._context
         if context is None or context[2] != self._utt_start:
             return self._submit(audio, final=True)
         before, previous, _ = context
-        fits = len(before) + len(audio) <= self.options.context_window * SAMPLE_RATE
-        if not fits or not previous.done() or previous.cancelled() or previous.exception() is not None:
-            return self._submit(audio, final=True)
-        known = previous.result()
-        if is_hallucination(known):
+        if len(before) + len(audio) > self.options.context_window * SAMPLE_RATE:
             return self._submit(audio, final=True)
         outer: asyncio.Future[Hypothesis] = asyncio.get_running_loop().create_future()
+        inner: list[asyncio.Future[Hypothesis]] = []
+        outer.add_done_callback(lambda done: [job.cancel() for job in inner] if done.cancelled() else None)
 
-        def settle(source: asyncio.Future[Hypothesis], *, alone: bool) -> None:
+        def settle(source: asyncio.Future[Hypothesis], *, known: Hypothesis | None) -> None:
             if outer.done():
                 return
             if source.cancelled():
                 outer.cancel()
             elif (error := source.exception()) is not None:
                 outer.set_exception(error)
-            elif alone or not (repeats_the_end(source.result().text, known.text) or loops(source.result().text)):
+            elif known is None or not (repeats_the_end(text := source.result().text, known.text) or loops(text)):
                 outer.set_result(source.result())
             else:  # read on from the known text, Whisper said its end again or looped: decode the audio alone
-                again = self._submit(audio, final=True)
-                again.add_done_callback(functools.partial(settle, alone=True))
-                outer.add_done_callback(lambda done: again.cancel() if done.cancelled() else None)
+                decode(None)
 
-        first = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
-        first.add_done_callback(functools.partial(settle, alone=False))
-        outer.add_done_callback(lambda done: first.cancel() if done.cancelled() else None)
+        def decode(known: Hypothesis | None) -> None:
+            if known is None:
+                job = self._submit(audio, final=True)
+            else:
+                job = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
+            inner.append(job)
+            job.add_done_callback(functools.partial(settle, known=known))
+
+        def begin(_: Any = None) -> None:
+            if outer.done():
+                return
+            usable = not previous.cancelled() and previous.exception() is None
+            known = previous.result() if usable else None
+            decode(None if known is None or is_hallucination(known) else known)
+
+        if previous.done():
+            begin()
+        else:
+            previous.add_done_callback(begin)
         return outer
 
     def _maybe_emit_final(self) -> None:
@@ -358,12 +371,11 @@ class StreamingTranscriber:
         wait = opts.endpoint_silence
         if self._speech_samples < opts.short_speech * SAMPLE_RATE:
             wait = max(wait, opts.short_endpoint or 0.0)
-        future = self._speculative[2]
+        end, decoded, future = self._speculative
         if self.end_of_turn is not None and future.done() and not future.cancelled() and not future.exception():
             wait = min(wait, self.end_of_turn(future.result().text))
         if self._silence_samples < wait * SAMPLE_RATE:
             return
-        end, decoded, future = self._speculative
         self._speculative = None
         self._commit(end, future, decoded=decoded)
 
@@ -381,7 +393,10 @@ class StreamingTranscriber:
         future.add_done_callback(lambda _: self._flush_finals())
         boundary = end if decoded is None else decoded
         if self.options.context:
-            self._context = (self._utterance_audio(boundary), future, boundary)
+            before = self._utterance_audio(boundary)
+            # Audio that fills the window alone can never be the next final's context: not kept.
+            fits = len(before) < self.options.context_window * SAMPLE_RATE
+            self._context = (before, future, boundary) if fits else None
         keep = self._utterance_audio()[max(0, boundary - self._utt_start) :]
         self._utt_start = boundary
         self._speech_start = boundary

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from sawt.speech.scoring import normalize_text
+from sawt.speech.scoring import normalize_text, score
 from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions, agreed_prefix
 from tests.chat.conftest import frames, silence
@@ -121,7 +121,11 @@ async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twic
 
     finals = [e for e in events if isinstance(e, Final)]
     assert len(finals) >= 3
-    words = normalize_text(" ".join(f.text for f in finals)).split()
-    assert words == normalize_text(
-        "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
-    ).split()
+    reference = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+    heard = " ".join(f.text for f in finals)
+    # The first clause has no context: tiny.en reads it alone as "And so am I fellow Americans" (its
+    # decode no longer depends on what shares its batch). After it, every clause is read once, whole.
+    result = score(reference, heard)
+    assert result.deletions == 0 and result.insertions <= 1 and result.substitutions <= 1, heard
+    after_first = normalize_text(" ".join(f.text for f in finals[1:])).split()
+    assert after_first == normalize_text(reference).split()[5:], heard
