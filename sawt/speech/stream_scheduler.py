@@ -175,10 +175,7 @@ class DecodeScheduler:
             self._served[first.priority] = max(self._served[first.priority], first.turn)
             batch = [first]
             # Same decoding options only; a partial joins a batch of finals only where there is room
-            # (taken in order, finals come first), so a final never waits for a partial's batch. A
-            # final's encoder window is its own (another final joins only with the same window, a
-            # partial only if it fits): its text is the same alone or batched, under any load.
-            window = window_frames(len(first.audio))
+            # (taken in order, finals come first), so a final never waits for a partial's batch.
             keep: list[_Job] = []
             while self._heap and len(batch) < self.max_batch:
                 job = heapq.heappop(self._heap)
@@ -189,11 +186,6 @@ class DecodeScheduler:
                     and job.config == first.config
                     and job.prompt == first.prompt
                     and not (job.prefix or first.prefix)  # a decode with known text goes alone
-                    and (
-                        first.priority != FINAL
-                        or window_frames(len(job.audio)) == window
-                        or (job.priority != FINAL and window_frames(len(job.audio)) < window)
-                    )
                 )
                 (batch if same else keep).append(job)
             for job in keep:
@@ -258,11 +250,6 @@ def _tokenizer(model: Any, language: str | None) -> Any:
     )
 
 
-def window_frames(samples: int) -> int:
-    """Mel frames the encoder sees for audio of `samples`: the audio plus two seconds, whole seconds."""
-    return min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (samples // SAMPLE_RATE + 2) * 100))
-
-
 def decode_batch(
     audios: list[npt.NDArray[np.float32]],
     *,
@@ -284,7 +271,8 @@ def decode_batch(
 
     model = asr.get_asr_model(config)
     started = time.perf_counter()
-    frames = max(window_frames(len(a)) for a in audios)
+    longest = max(len(a) for a in audios)
+    frames = min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (longest // SAMPLE_RATE + 2) * 100))
     window = frames * SAMPLE_RATE // 100
     mels = []
     for audio in audios:
@@ -311,7 +299,7 @@ def decode_batch(
     # CTranslate2 generates at most min(max_length / 2, max_length - the prompt before the start
     # token) new tokens, Whisper's split of its 448-token context between prompt and text, and
     # crashes past 448: the cap goes in doubled (passed as is, quick speech lost its last words).
-    new_tokens = min(224, int(max(len(a) for a in audios) / SAMPLE_RATE * 6) + 12)
+    new_tokens = min(224, int(longest / SAMPLE_RATE * 6) + 12)
     max_length = min(448, max(2 * new_tokens, len(prompt) - 1 + new_tokens) + len(forced))
     results = model.model.generate(
         encoded,

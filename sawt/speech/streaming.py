@@ -318,49 +318,36 @@ class StreamingTranscriber:
 
     def _submit_final(self, audio: FloatArray) -> asyncio.Future[Hypothesis]:
         """The final decode of ``audio`` (from ``_utt_start``), after the previous final's audio and
-        text when it directly follows that final (see ``StreamOptions.context``). When the previous
-        final is still being decoded, this one waits for its text: the result never depends on timing."""
+        text when it directly follows that final (see ``StreamOptions.context``)."""
         context = self._context
         if context is None or context[2] != self._utt_start:
             return self._submit(audio, final=True)
         before, previous, _ = context
-        if len(before) + len(audio) > self.options.context_window * SAMPLE_RATE:
+        fits = len(before) + len(audio) <= self.options.context_window * SAMPLE_RATE
+        if not fits or not previous.done() or previous.cancelled() or previous.exception() is not None:
+            return self._submit(audio, final=True)
+        known = previous.result()
+        if is_hallucination(known):
             return self._submit(audio, final=True)
         outer: asyncio.Future[Hypothesis] = asyncio.get_running_loop().create_future()
-        inner: list[asyncio.Future[Hypothesis]] = []
-        outer.add_done_callback(lambda done: [job.cancel() for job in inner] if done.cancelled() else None)
 
-        def settle(source: asyncio.Future[Hypothesis], *, known: Hypothesis | None) -> None:
+        def settle(source: asyncio.Future[Hypothesis], *, alone: bool) -> None:
             if outer.done():
                 return
             if source.cancelled():
                 outer.cancel()
             elif (error := source.exception()) is not None:
                 outer.set_exception(error)
-            elif known is None or not (repeats_the_end(text := source.result().text, known.text) or loops(text)):
+            elif alone or not (repeats_the_end(source.result().text, known.text) or loops(source.result().text)):
                 outer.set_result(source.result())
             else:  # read on from the known text, Whisper said its end again or looped: decode the audio alone
-                decode(None)
+                again = self._submit(audio, final=True)
+                again.add_done_callback(functools.partial(settle, alone=True))
+                outer.add_done_callback(lambda done: again.cancel() if done.cancelled() else None)
 
-        def decode(known: Hypothesis | None) -> None:
-            if known is None:
-                job = self._submit(audio, final=True)
-            else:
-                job = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
-            inner.append(job)
-            job.add_done_callback(functools.partial(settle, known=known))
-
-        def begin(_: Any = None) -> None:
-            if outer.done():
-                return
-            usable = not previous.cancelled() and previous.exception() is None
-            known = previous.result() if usable else None
-            decode(None if known is None or is_hallucination(known) else known)
-
-        if previous.done():
-            begin()
-        else:
-            previous.add_done_callback(begin)
+        first = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
+        first.add_done_callback(functools.partial(settle, alone=False))
+        outer.add_done_callback(lambda done: first.cancel() if done.cancelled() else None)
         return outer
 
     def _maybe_emit_final(self) -> None:
