@@ -39,21 +39,9 @@ VAD_OFF_THRESHOLD = 0.25
 PARTIAL_EVERY = 0.5
 # A lone word ("and", "so") waits this long for the clause that follows it before its final.
 SHORT_ENDPOINT = 0.3
-# A segment whose decode Whisper closed as a sentence (".", "?", "!") ends after this much silence
-# instead of ENDPOINT_SILENCE (the decode starts after 0.1 s of silence, so it is mostly back by then). The
-# sentence's end is what the pause means; a clause that follows anyway is decoded in context.
-# Offline on the 21 English recordings of the shared data (finals only, decodes awaited): WER 10.81 %
-# either way, final p50 / p95 after the last spoken sample 0.296 / 0.461 s -> 0.252 / 0.385 s (100 ms
-# frames). ENDPOINT_SILENCE 0.19 for every segment instead: 13.56 %.
-CLOSED_SENTENCE_ENDPOINT = 0.15
 # Seconds a dropped socket's last words may take to be decoded and saved.
 DROP_FINALISE_SECONDS = 30.0
 BYTES_PER_SECOND = 32000
-
-
-def end_of_sentence(text: str) -> float:
-    """The pause that ends a segment decoded as `text` (StreamingTranscriber.end_of_turn)."""
-    return CLOSED_SENTENCE_ENDPOINT if text.rstrip().endswith((".", "?", "!")) else ENDPOINT_SILENCE
 
 
 def _language(value: Any) -> str | None:
@@ -181,7 +169,6 @@ class ChatConsumer(SawtConsumer):
             context=True,
         )
         self.transcriber = StreamingTranscriber(language=language, options=options)
-        self.transcriber.end_of_turn = end_of_sentence
         self.pump = asyncio.create_task(self._send_events(self.transcriber, session.pk, self.offset))
         await self.send_json({"type": "session", "id": session.pk})
 

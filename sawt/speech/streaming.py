@@ -338,9 +338,14 @@ class StreamingTranscriber:
                 outer.cancel()
             elif (error := source.exception()) is not None:
                 outer.set_exception(error)
-            elif alone or not (repeats_the_end(source.result().text, known.text) or loops(source.result().text)):
+            elif alone or not (
+                is_hallucination(heard := source.result())
+                or repeats_the_end(heard.text, known.text)
+                or loops(heard.text)
+            ):
                 outer.set_result(source.result())
-            else:  # read on from the known text, Whisper said its end again or looped: decode the audio alone
+            else:  # read on from the known text, Whisper heard nothing new, said its end again or looped:
+                # decode the audio alone (seen: the known text forced, a whole clause after it came back empty)
                 again = self._submit(audio, final=True)
                 again.add_done_callback(functools.partial(settle, alone=True))
                 outer.add_done_callback(lambda done: again.cancel() if done.cancelled() else None)

@@ -130,12 +130,3 @@ async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twic
     after_first = normalize_text(" ".join(f.text for f in finals[1:])).split()
     assert after_first == normalize_text(reference).split()[5:], heard
 
-
-def test_a_closed_sentence_ends_its_segment_sooner_than_an_open_one():
-    from sawt.chat.consumers import CLOSED_SENTENCE_ENDPOINT, ENDPOINT_SILENCE, end_of_sentence
-
-    assert end_of_sentence("Ask not what your country can do for you.") == CLOSED_SENTENCE_ENDPOINT
-    assert end_of_sentence("Is it raining? ") == CLOSED_SENTENCE_ENDPOINT
-    assert end_of_sentence("ask not what your country") == ENDPOINT_SILENCE
-    assert end_of_sentence("And so, my fellow Americans,") == ENDPOINT_SILENCE
-    assert CLOSED_SENTENCE_ENDPOINT < ENDPOINT_SILENCE
