@@ -26,7 +26,8 @@ def test_it_transcribes_a_file_for_the_openai_sdk(base_url: str, tls: ssl.SSLCon
     client = OpenAI(base_url=f"{base_url}/v1", api_key=script_token, http_client=httpx.Client(verify=tls))
     with speech_wav.open("rb") as audio:
         transcript = client.audio.transcriptions.create(model="whisper-1", file=audio)
-    assert "weather" in transcript.text.lower()
+    # Words with no sound-alike: tiny.en writes "weather" as "whether" on some CPUs (seen: AMD, AVX2).
+    assert "lovely" in transcript.text.lower()
     assert "budget" in transcript.text.lower()
 
 
@@ -54,7 +55,7 @@ async def test_it_transcribes_over_a_script_socket_with_a_token_and_no_origin(
             if message["type"] == "done":
                 break
     said = " ".join(finals).lower()
-    assert "weather" in said and "budget" in said
+    assert "lovely" in said and "budget" in said  # "weather" may come out as "whether" (see above)
 
 
 @pytest.fixture(scope="module")
