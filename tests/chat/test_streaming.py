@@ -123,10 +123,10 @@ async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twic
     assert len(finals) >= 3
     reference = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
     heard = " ".join(f.text for f in finals)
-    # The first clause has no context: tiny.en reads it alone as "And so am I fellow Americans" (its
-    # decode no longer depends on what shares its batch). After it, every clause is read once, whole.
+    # The first clause has no context, and its reading depends on what shares its decode call: tiny.en
+    # reads it alone as "And so am I fellow Americans", batched with a longer partial as "And so my ...".
+    # After it, every clause is read once, whole.
     result = score(reference, heard)
     assert result.deletions == 0 and result.insertions <= 1 and result.substitutions <= 1, heard
     after_first = normalize_text(" ".join(f.text for f in finals[1:])).split()
     assert after_first == normalize_text(reference).split()[5:], heard
-
