@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -82,10 +82,18 @@ def claim(model: type[J], job_id: int, *, now: datetime | None = None) -> J | No
             job = model._default_manager.get(pk=job_id)
             _changed(job, JobEvent.FAILED)
         return None
-    claimed = current.update(
-        state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now, next_attempt_at=None, error_code="",
-        error="", lease_until=now + timedelta(seconds=lease_seconds()), **model.fields_for(JobEvent.CLAIMED),
-    )
+    try:
+        claimed = current.update(
+            state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now, next_attempt_at=None,
+            error_code="", error="", lease_until=now + timedelta(seconds=lease_seconds()),
+            **model.fields_for(JobEvent.CLAIMED),
+        )
+    except OperationalError as exc:
+        # SQLite (the embedded default) reports a claim racing another worker's as a locked table
+        # instead of an update of no rows: the other worker has it.
+        if connection.vendor == "sqlite" and "locked" in str(exc):
+            return None
+        raise
     if not claimed:
         return None
     job = model._default_manager.get(pk=job_id)
