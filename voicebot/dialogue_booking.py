@@ -45,7 +45,7 @@ def read_slots(business: Business, slots: Slots, text: str, *, expecting: str | 
         slots.day = said_day
         filled.add("day")
     hms = nlu.clock_time(text)
-    size = nlu.party_size(text, loose=expecting != "time")
+    size = nlu.party_size(text, loose=expecting != "time", asked=expecting == "party_size")
     if hms is None and size is None and expecting == "time":
         hour = _bare_hour(text)
         hms = (hour, 0, None) if hour is not None else None

@@ -204,3 +204,21 @@ def test_only_a_real_yes_or_no_during_a_question_is_an_answer(said, answers):
     from voicebot import understanding as nlu
 
     assert (nlu.yes_no(said) is not None and not nlu.is_listening(said)) is answers
+
+
+@pytest.mark.parametrize(("said", "size"), [("We are for.", 4), ("For.", 4), ("Just to.", 2), ("We'll be ate.", 8)])
+def test_a_number_heard_as_its_sound_alike_answers_for_how_many_people(said, size):
+    # tiny.en on the phone line wrote a caller's "We are 4." as "We are for." (bench voicebot).
+    dialogue = consented("+919812310031")
+    assert dialogue.respond("Can I reserve a table tomorrow at 8 pm?").text == "Great. For how many people?"
+
+    dialogue.respond(said)
+
+    assert dialogue.state.slots.party_size == size
+
+
+def test_a_sound_alike_is_no_party_size_unless_the_party_size_was_asked():
+    dialogue = consented("+919812310032")
+    dialogue.respond("I'd like a table for.")
+
+    assert dialogue.state.slots.party_size is None

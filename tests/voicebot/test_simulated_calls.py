@@ -48,11 +48,11 @@ def answer(client, business, provider="plivo"):  # type: ignore[no-untyped-def]
     return f"{url.path}?{url.query}", ""
 
 
-async def call(client, business, lines: list[str], provider="plivo") -> SimulatedCaller:  # type: ignore[no-untyped-def]
+async def call(client, business, lines: list[str], provider="plivo", realtime=False) -> SimulatedCaller:  # type: ignore[no-untyped-def]
     path, token = await sync_to_async(answer)(client, business, provider)
     communicator = WebsocketCommunicator(application, path)
     assert (await communicator.connect())[0]
-    caller = SimulatedCaller(CommunicatorTransport(communicator), provider=provider, realtime=False, token=token)
+    caller = SimulatedCaller(CommunicatorTransport(communicator), provider=provider, realtime=realtime, token=token)
     greeting = await caller.start()
     assert greeting.seconds > 2, "no greeting"
     for line in lines:
@@ -109,6 +109,20 @@ async def test_a_simulated_plivo_call_books_a_table_and_sends_a_whatsapp_confirm
         assert str(c.turns.exclude(processing_ms=None).first().processing_ms) in page
 
     await sync_to_async(check)()
+
+
+async def test_a_yes_and_more_after_a_comma_is_one_turn_the_bot_does_not_speak_over(client):
+    # In real time through mu-law, the call's VAD once heard 0.29-0.35 s of silence after Piper's "Yes,"
+    # (a 0.16-0.19 s pause): the answer's short wait ended the turn at "Yes." and the bot's reply began over
+    # "that's fine" (bench voicebot: every talk-over was this; this test's call did not always split).
+    business = await sync_to_async(BusinessFactory)(horizon_days=60)
+    caller = await call(client, business, ["Yes, that's fine.", "Yes, go ahead."], realtime=True)
+
+    assert caller.talk_overs == 0
+    turns = await sync_to_async(
+        lambda: [t.caller_text for c in Call.objects.filter(business=business) for t in c.turns.all()]
+    )()
+    assert any("fine" in text.lower() and "yes" in text.lower() for text in turns), turns
 
 
 async def test_a_call_for_a_full_slot_is_offered_the_nearest_free_one(client):

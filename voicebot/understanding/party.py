@@ -33,6 +33,9 @@ _WEAK = [
     rf"\b(?:for|with|of)\s+{_N}\b{_NOT_PEOPLE}",
     rf"^{_N}$",
 ]
+# Number words a phone line's recognizer writes as their sound-alikes ("we are for", "just to").
+_SOUND_ALIKES = {"for": "4", "fore": "4", "to": "2", "too": "2", "ate": "8", "won": "1"}
+_SOUND_ALIKE_END = re.compile(rf"\b({'|'.join(_SOUND_ALIKES)})$")
 _ONE = re.compile(r"\b(just me|only me|myself alone|just myself|me alone|on my own|by myself|table for one|solo)\b")
 _TWO = re.compile(
     r"\b(couple of us|the two of us|both of us|me and my (wife|husband|partner|date)|my (wife|husband) and i)\b"
@@ -277,10 +280,16 @@ def people_listed(text: str) -> tuple[int | None, bool] | None:
     return with_me[0] if with_me else None
 
 
-def party_size(text: str, *, loose: bool = True) -> int | None:
+def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | None:
     """The party size said in `text`; without `loose`, only where it is plainly people ("for 8" and a bare
-    "8" are then no party size: asked the time, they are the hour)."""
+    "8" are then no party size: asked the time, they are the hour). `asked`: `text` answers "For how many
+    people?", so an answer that ends on a number word the recognizer wrote as its sound-alike is read as
+    that number ("We are for." -> 4, "Just to." -> 2); elsewhere "for" and "to" end unfinished sentences."""
     t = language.normalize(text, keep="':./")
+    if asked:
+        heard = _SOUND_ALIKE_END.sub(lambda m: _SOUND_ALIKES[m.group(1)], t.rstrip(" ."))
+        found = party_size(text)
+        return found if found is not None or heard == t.rstrip(" .") else party_size(heard)
     if _ONE.search(t):
         return 1
     digits = words_as_digits(t)
