@@ -14,7 +14,8 @@ import re
 from voicebot import understanding as nlu
 
 # The end-of-turn waits (seconds of silence after the last word). An answer's is not shorter than the pause
-# after "Yes," in "Yes, that's fine": at 0.25 s the bot's reply began over "that's fine" (Piper's voice).
+# after "Yes," in "Yes, that's fine": at 0.25 s the bot's reply began over "that's fine" (Piper's voice; the
+# call's VAD thresholds, `pipeline.call_stream_options`, decide how long that pause sounds).
 ANSWERED_WAIT = 0.3
 USUAL_WAIT = 0.5
 UNFINISHED_WAIT = 0.8
