@@ -307,8 +307,9 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
     import dataclasses
     import functools
 
+    from sawt.speech.audio import pcm16_to_float32
     from sawt.speech.streaming import Final, StreamingTranscriber
-    from voicebot.pipeline import FRAME_BYTES, PhoneAudio, call_stream_options
+    from voicebot.pipeline import FRAME_BYTES, PhoneAudio, call_stream_options, hear_again
     from voicebot.understanding import turns
 
     options = dataclasses.replace(call_stream_options(), partial_every=3600.0)
@@ -325,7 +326,17 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
         for chunk in chunks:
             await transcriber.push(chunk)
         await transcriber.stop()
-        return " ".join([e.text.strip() async for e in transcriber.events() if isinstance(e, Final)])
+        audio = pcm16_to_float32(b"".join(chunks))
+        finals = [e async for e in transcriber.events() if isinstance(e, Final)]
+        # As a call does: a turn that names no party size or no time is heard again, wider (the beam's
+        # hypotheses), and the one that names the most is kept.
+        heard = [
+            await hear_again(
+                e.text, audio[int(e.start * 16000) : int(e.end * 16000)], asked=None, prompt=transcriber.prompt
+            )
+            for e in finals
+        ]
+        return " ".join(text.strip() for text in heard)
     finally:
         transcriber.close()
 

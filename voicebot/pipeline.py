@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from sawt.speech import audio as speech_audio
 from sawt.speech import tts
 from sawt.speech.config import SpeechConfig, get_config
+from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions
 from voicebot import services
 from voicebot import understanding as nlu
@@ -107,6 +109,33 @@ def call_stream_options() -> StreamOptions:
     )
 
 
+# Hypotheses a turn worth hearing again is decoded into (beam search of that width).
+SECOND_HEARING_BEAM = 5
+HEARD_SECONDS = 30.0  # caller audio kept for a second hearing
+
+
+async def hear_again(
+    text: str,
+    audio: npt.NDArray[np.float32],
+    *,
+    asked: str | None,
+    prompt: str,
+    config: SpeechConfig | None = None,
+    stream: object = None,
+) -> str:
+    """`text`, or the hypothesis of a wider hearing of the turn's `audio` (16 kHz) that gives more of what was
+    asked (`turns.worth_hearing_again`, `turns.best_heard`): a phone line's "for a party on 8" can be "of 8"
+    in the beam. The beam decode is a final in the shared decoder's queue (`stream` takes its turn)."""
+    if not text.strip() or len(audio) == 0 or not turns.worth_hearing_again(text, asked=asked):
+        return text
+    scheduler = get_scheduler()
+    job = scheduler.submit(
+        audio, final=True, config=config, stream=stream, prompt=prompt, alternatives=SECOND_HEARING_BEAM
+    )
+    wider = await asyncio.wrap_future(job)
+    return turns.best_heard([text, wider.text, *wider.others], asked=asked)
+
+
 class PhoneAudio:
     """Caller audio as the line delivers it (8 kHz mu-law) -> PCM16 16 kHz for the transcriber; the
     resampler's state carries over from frame to frame."""
@@ -159,6 +188,10 @@ class CallPipeline:
         self.language = "en"
         self.recorder: CallRecorder | None = None  # when the business records calls
         self._stream_seconds = 0.0
+        self._heard = bytearray()  # the caller's last HEARD_SECONDS as the transcriber got them (PCM16 16 kHz)
+        self._heard_from = 0  # stream sample where `_heard` starts
+        self._asked: str | None = None  # the slot the last question asked for (None: an open question)
+        self._may_hear_again = False  # the last question was open or asked for a slot, in English
         self._arrivals: deque[tuple[float, float]] = deque(maxlen=500)  # (stream seconds, wall)
         self._reply_task: asyncio.Task[None] | None = None
         self._events_task: asyncio.Task[None] | None = None
@@ -230,7 +263,13 @@ class CallPipeline:
             self.recorder.caller_audio(mulaw)
         self._stream_seconds += len(mulaw) / 8000
         self._arrivals.append((self._stream_seconds, time.perf_counter()))
-        await self.transcriber.push(self._phone_audio.pcm16k(mulaw))
+        pcm = self._phone_audio.pcm16k(mulaw)
+        self._heard += pcm
+        if (excess := len(self._heard) - int(HEARD_SECONDS * 32000)) > 0:
+            excess += excess % 2
+            del self._heard[:excess]
+            self._heard_from += excess // 2
+        await self.transcriber.push(pcm)
         await self._check_silence()
 
     async def on_dtmf(self, digit: str) -> None:
@@ -282,10 +321,25 @@ class CallPipeline:
         clock = TurnClock(endpoint_at=min(now, self._wall_at(final.end + wait)), final_at=now, endpoint_wait=wait)
         # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
         # shared thread every other call's database work runs in. One call's turns never overlap.
+        if self._may_hear_again:
+            text = await hear_again(
+                text,
+                self._heard_audio(final.start, final.end),
+                asked=self._asked,
+                prompt=self.transcriber.prompt,
+                config=self.transcriber.config,
+                stream=id(self.transcriber),
+            )
         reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
         self._listen_in(self.dialogue.language)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
+
+    def _heard_audio(self, start: float, end: float) -> npt.NDArray[np.float32]:
+        """The caller's audio from `start` to `end` (stream seconds), as far as it is still kept."""
+        first = max(0, int(start * 16000) - self._heard_from)
+        last = max(first, int(end * 16000) - self._heard_from)
+        return speech_audio.pcm16_to_float32(bytes(self._heard[2 * first : 2 * last]))
 
     def _answers_question(self, text: str) -> bool:
         """A "yes" or "no" said while a yes-or-no question is still playing is the answer, not a backchannel."""
@@ -330,12 +384,14 @@ class CallPipeline:
         if dialogue is None:
             return
         state = dialogue.state
+        self._may_hear_again = False
         if self.language != "en":  # the rules read English words; Hindi keeps the usual wait, no prompt
             self.transcriber.prompt = ""
             self.transcriber.end_of_turn = lambda _: turns.USUAL_WAIT
             return
         asked = state.asked if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT} else None
         slot_question = asked is not None or state.stage == Stage.OPEN
+        self._asked, self._may_hear_again = asked, slot_question
         # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
         self.transcriber.prompt = turns.listening_prompt(asked, dialogue.business.name) if slot_question else ""
         # "Anything else?" is answered by a yes or no as well, though a "yes" to it is no backchannel.

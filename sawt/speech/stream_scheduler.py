@@ -51,6 +51,8 @@ class Hypothesis:
     no_speech_prob: float
     avg_logprob: float
     seconds: float
+    # The beam's other hypotheses, best first, each text once (`decode_batch(..., alternatives=N)`).
+    others: tuple[str, ...] = ()
 
 
 @dataclass(order=True)
@@ -65,6 +67,7 @@ class _Job:
     config: SpeechConfig | None = field(compare=False, default=None)
     prompt: str = field(compare=False, default="")
     prefix: str = field(compare=False, default="")
+    alternatives: int = field(compare=False, default=1)
 
 
 class DecodeScheduler:
@@ -96,11 +99,12 @@ class DecodeScheduler:
         stream: object = None,
         prompt: str = "",
         prefix: str = "",
+        alternatives: int = 1,
     ) -> Future[Hypothesis]:
         """Queue one decode; ``config`` picks another model than the engine's default, ``stream``
         (any hashable key) names the stream whose turn it takes, ``prompt`` is Whisper's previous-text
         prompt (``decode_batch``'s ``prompt_text``), ``prefix`` the known text of the start of ``audio``
-        (see ``decode_batch``)."""
+        (see ``decode_batch``), ``alternatives`` > 1 a beam search that keeps that many hypotheses."""
         future: Future[Hypothesis] = Future()
         priority = FINAL if final else PARTIAL
         with self._cond:
@@ -120,6 +124,7 @@ class DecodeScheduler:
             config,
             prompt,
             prefix,
+            alternatives,
         )
         if final:
             with self._cond:
@@ -182,6 +187,7 @@ class DecodeScheduler:
                 same = (
                     job.priority >= first.priority
                     and job.beam_size == first.beam_size
+                    and job.alternatives == first.alternatives
                     and job.language == first.language
                     and job.config == first.config
                     and job.prompt == first.prompt
@@ -226,6 +232,7 @@ class DecodeScheduler:
                 config=batch[0].config,
                 prompt_text=batch[0].prompt,
                 prefix=batch[0].prefix,
+                alternatives=batch[0].alternatives,
             )
         except Exception as exc:  # a model error fails these jobs, not the worker
             log.exception("stream decode failed")
@@ -258,6 +265,7 @@ def decode_batch(
     prompt_text: str = "",
     config: SpeechConfig | None = None,
     prefix: str = "",
+    alternatives: int = 1,
 ) -> list[Hypothesis]:
     """Greedy (or beam) Whisper decoding of several short utterances in one encoder call.
 
@@ -265,7 +273,8 @@ def decode_batch(
     makes a short utterance fast. `prompt_text` is Whisper's previous-text prompt (vocabulary, spelling);
     `config` picks another model than the engine's default. `prefix` is the text already known of the
     start of the audio (one utterance): the decoder is made to read it first, so what follows is heard
-    in context, and the hypothesis holds only the words after it.
+    in context, and the hypothesis holds only the words after it. `alternatives` > 1 keeps that many of the
+    beam's hypotheses (the beam is at least that wide): the best is `text`, the other texts `others`.
     """
     import ctranslate2
 
@@ -304,7 +313,8 @@ def decode_batch(
     results = model.model.generate(
         encoded,
         [prompt + forced] * len(audios),
-        beam_size=beam_size,
+        beam_size=max(beam_size, alternatives),
+        num_hypotheses=alternatives,
         max_length=max_length,
         return_scores=True,
         return_no_speech_prob=True,
@@ -314,18 +324,19 @@ def decode_batch(
     seconds = time.perf_counter() - started
     hypotheses = []
     for audio, result in zip(audios, results, strict=True):
-        sequence = result.sequences_ids[0]
-        if forced and sequence[: len(forced)] == forced:  # the result repeats the forced words: drop them
-            sequence = sequence[len(forced) :]
-        tokens = _tokens_within(sequence, tokenizer, min(len(audio), window) / SAMPLE_RATE)
-        score = float(result.scores[0]) if result.scores else 0.0
-        text = token_text(tokenizer, tokens)
+        texts = []
+        for sequence in result.sequences_ids:
+            if forced and sequence[: len(forced)] == forced:  # the result repeats the forced words: drop them
+                sequence = sequence[len(forced) :]
+            text = token_text(tokenizer, _tokens_within(sequence, tokenizer, min(len(audio), window) / SAMPLE_RATE))
+            texts.append(text.lstrip(",.;: ") if forced else text)  # a clause read on from the known text
         hypotheses.append(
             Hypothesis(
-                text=text.lstrip(",.;: ") if forced else text,  # a clause read on from the known text
+                text=texts[0],
                 no_speech_prob=float(result.no_speech_prob),
-                avg_logprob=score,
+                avg_logprob=float(result.scores[0]) if result.scores else 0.0,
                 seconds=seconds,
+                others=tuple(t for t in dict.fromkeys(texts[1:]) if t != texts[0]),  # distinct words only
             )
         )
     return hypotheses

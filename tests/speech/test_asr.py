@@ -171,3 +171,17 @@ def test_live_decoding_keeps_the_last_words_of_quick_speech() -> None:
     assert len(speech) < 7 * 16000
     [hypothesis] = decode_batch([np.concatenate([speech, np.zeros(1600, np.float32)])], language="en")
     assert score(text, hypothesis.text).wer == 0, hypothesis.text
+
+
+def test_a_live_decode_can_keep_the_beams_other_hypotheses():
+    from sawt.speech import tts
+    from sawt.speech.stream_scheduler import decode_batch
+
+    speech = tts.get_synthesizer("en").synthesize("A table for four at eight.", sample_rate=16000).samples
+    [greedy] = decode_batch([speech], language="en")
+    [wide] = decode_batch([speech], language="en", alternatives=4)
+
+    assert greedy.others == ()
+    # Hypotheses that differ only in timestamps read the same: each text comes back once.
+    assert 1 <= len(wide.others) <= 3 and wide.text not in wide.others
+    assert len(set(wide.others)) == len(wide.others)

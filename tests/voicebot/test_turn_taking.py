@@ -80,3 +80,28 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
 
     assert "yes" in yes_text.lower() and "table" in open_text.lower()
     assert yes_frames < open_frames
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "again"),
+    [
+        ("At 8 pm.", "time", False),
+        ("At APV.", "time", True),
+        ("We are for.", "party_size", False),  # the sound-alike is read
+        ("We are fine.", "party_size", True),
+        ("Priya.", "name", False),  # names are not heard again
+        ("A table for 4 tomorrow at 8 pm.", None, False),
+        ("Book a table tomorrow for a party on 8.", None, True),
+        ("Welcome to the The The", None, True),
+    ],
+)
+def test_a_turn_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):
+    assert turns.worth_hearing_again(text, asked=asked) is again
+
+
+def test_of_a_turns_hypotheses_the_first_that_gives_the_most_of_what_was_asked_is_kept():
+    heard = ["Book a table for a party on 8.", "Book a table for a party of 8.", "Book a table for a party of 9 at 8."]
+    assert turns.best_heard(heard, asked=None) == heard[2]  # names a party size and a time
+    assert turns.best_heard(heard[:2], asked=None) == heard[1]
+    assert turns.best_heard(["At APV.", "At 8 pm.", "At 9 pm."], asked="time") == "At 8 pm."
+    assert turns.best_heard(["Priya.", "Pria."], asked="name") == "Priya."  # nothing gives more: the first

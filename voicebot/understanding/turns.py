@@ -99,7 +99,7 @@ def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
     if asked == "time":
         return nlu.clock_time(text) is not None or nlu.first_number(text) is not None
     if asked == "party_size":
-        return nlu.party_size(text) is not None or nlu.first_number(text) is not None
+        return nlu.party_size(text, asked=True) is not None or nlu.first_number(text) is not None
     if asked == "day":
         return nlu.calendar_date(text, dt.date.today()) is not None
     if asked == "name":
@@ -109,6 +109,32 @@ def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
         found is not None
         for found in (nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today()))
     )
+
+
+_HEARD_AGAIN = ("time", "party_size", "day")
+
+
+def slots_heard(text: str, *, asked: str | None) -> int:
+    """How much of what the question wants `text` gives: 1 when it gives the slot asked for (`asked`), else
+    for an open request the number of booking slots it names (party size, clock time, day)."""
+    if asked is not None:
+        return int(answers(text, asked=asked, yes_no=False))
+    found = (nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today()))
+    return sum(value is not None for value in found)
+
+
+def worth_hearing_again(text: str, *, asked: str | None) -> bool:
+    """Whether the turn's audio is worth a second, wider hearing (the beam's other hypotheses): an answer
+    to "At what time?", "For how many people?" or "Which day?" that does not give it, or an open request
+    that names neither a party size nor a time."""
+    if asked is None:
+        return nlu.party_size(text) is None or nlu.clock_time(text) is None
+    return asked in _HEARD_AGAIN and not slots_heard(text, asked=asked)
+
+
+def best_heard(texts: list[str], *, asked: str | None) -> str:
+    """Of the hypotheses of one turn, best first, the first that gives the most of what was asked."""
+    return max(texts, key=lambda text: (slots_heard(text, asked=asked), -texts.index(text)))
 
 
 def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
