@@ -93,6 +93,10 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("A table for 4 tomorrow at 8 pm.", None, False),
         ("Book a table tomorrow for a party on 8.", None, True),
         ("Welcome to the The The", None, True),
+        ("Can I reserve a table next Friday?", None, False),  # a day and no number: nothing misheard
+        ("A table for 4 tomorrow.", None, False),
+        ("Book a table for five at eight pm on the 12th.", None, False),
+        ("A table tomorrow for a party on 8.", None, True),  # 8 read as neither party size nor time
     ],
 )
 def test_a_turn_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):

@@ -11,6 +11,7 @@
 import datetime as dt
 import re
 
+from sawt.speech import language
 from voicebot import understanding as nlu
 
 # The end-of-turn waits (seconds of silence after the last word). An answer's is not shorter than the pause
@@ -126,9 +127,14 @@ def slots_heard(text: str, *, asked: str | None) -> int:
 def worth_hearing_again(text: str, *, asked: str | None) -> bool:
     """Whether the turn's audio is worth a second, wider hearing (the beam's other hypotheses): an answer
     to "At what time?", "For how many people?" or "Which day?" that does not give it, or an open request
-    that names neither a party size nor a time."""
+    that names no slot at all, or says a number that was read as neither its party size nor its time ("for
+    a party on 8"). A request that names a day and no number ("a table next Friday?") is heard once."""
     if asked is None:
-        return nlu.party_size(text) is None or nlu.clock_time(text) is None
+        size, hms, day = nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today())
+        if size is None and hms is None and day is None:
+            return True
+        read = {size, *(hms[:2] if hms else ()), day.day if day else None}
+        return any(number.value not in read for number in language.find_numbers(nlu.normalize(text)))
     return asked in _HEARD_AGAIN and not slots_heard(text, asked=asked)
 
 
