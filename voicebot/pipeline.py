@@ -111,7 +111,7 @@ def call_stream_options() -> StreamOptions:
 
 # Hypotheses a turn worth hearing again is decoded into (beam search of that width).
 SECOND_HEARING_BEAM = 5
-HEARD_SECONDS = 30.0  # caller audio kept for a second hearing
+HEARD_SECONDS = 30.0  # caller audio kept for a second hearing (trimmed every 5 s, not every frame)
 
 
 async def hear_again(
@@ -265,8 +265,8 @@ class CallPipeline:
         self._arrivals.append((self._stream_seconds, time.perf_counter()))
         pcm = self._phone_audio.pcm16k(mulaw)
         self._heard += pcm
-        if (excess := len(self._heard) - int(HEARD_SECONDS * 32000)) > 0:
-            excess += excess % 2
+        if len(self._heard) > (HEARD_SECONDS + 5) * 32000:  # moving 1 MB on each 20 ms frame would be waste
+            excess = len(self._heard) - int(HEARD_SECONDS * 32000)
             del self._heard[:excess]
             self._heard_from += excess // 2
         await self.transcriber.push(pcm)

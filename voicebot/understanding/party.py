@@ -287,9 +287,9 @@ def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | N
     that number ("We are for." -> 4, "Just to." -> 2); elsewhere "for" and "to" end unfinished sentences."""
     t = language.normalize(text, keep="':./")
     if asked:
-        heard = _SOUND_ALIKE_END.sub(lambda m: _SOUND_ALIKES[m.group(1)], t.rstrip(" ."))
-        found = party_size(text)
-        return found if found is not None or heard == t.rstrip(" .") else party_size(heard)
+        found, said = party_size(text, loose=loose), t.rstrip(" .")
+        heard = _SOUND_ALIKE_END.sub(lambda m: _SOUND_ALIKES[m.group(1)], said)
+        return found if found is not None or heard == said else party_size(heard, loose=loose)
     if _ONE.search(t):
         return 1
     digits = words_as_digits(t)

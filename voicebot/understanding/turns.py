@@ -93,6 +93,11 @@ def unfinished(text: str) -> bool:
     return not words or words[-1] in _UNFINISHED or text.rstrip().endswith(("...", ",", "-"))
 
 
+def booking_slots(text: str) -> tuple[int | None, tuple[int, int, str | None] | None, dt.date | None]:
+    """What an open request names: its party size, clock time and day (each None when not said)."""
+    return nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today())
+
+
 def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
     """Whether `text` already answers the question (`asked`: the slot it asked for; `yes_no`: a yes-or-no one)."""
     if yes_no and nlu.yes_no(text) is not None:
@@ -106,10 +111,7 @@ def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
     if asked == "name":
         return nlu.person_name(text, bare=True) is not None
     # An open request may name one slot and go on to the next: short only once the sentence is closed.
-    return text.rstrip().endswith((".", "?", "!")) and any(
-        found is not None
-        for found in (nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today()))
-    )
+    return text.rstrip().endswith((".", "?", "!")) and any(found is not None for found in booking_slots(text))
 
 
 _HEARD_AGAIN = ("time", "party_size", "day")
@@ -120,8 +122,7 @@ def slots_heard(text: str, *, asked: str | None) -> int:
     for an open request the number of booking slots it names (party size, clock time, day)."""
     if asked is not None:
         return int(answers(text, asked=asked, yes_no=False))
-    found = (nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today()))
-    return sum(value is not None for value in found)
+    return sum(found is not None for found in booking_slots(text))
 
 
 def worth_hearing_again(text: str, *, asked: str | None) -> bool:
@@ -130,7 +131,7 @@ def worth_hearing_again(text: str, *, asked: str | None) -> bool:
     that names no slot at all, or says a number that was read as neither its party size nor its time ("for
     a party on 8"). A request that names a day and no number ("a table next Friday?") is heard once."""
     if asked is None:
-        size, hms, day = nlu.party_size(text), nlu.clock_time(text), nlu.calendar_date(text, dt.date.today())
+        size, hms, day = booking_slots(text)
         if size is None and hms is None and day is None:
             return True
         read = {size, *(hms[:2] if hms else ()), day.day if day else None}
@@ -139,8 +140,9 @@ def worth_hearing_again(text: str, *, asked: str | None) -> bool:
 
 
 def best_heard(texts: list[str], *, asked: str | None) -> str:
-    """Of the hypotheses of one turn, best first, the first that gives the most of what was asked."""
-    return max(texts, key=lambda text: (slots_heard(text, asked=asked), -texts.index(text)))
+    """Of the hypotheses of one turn, best first, the first that gives the most of what was asked (`max`
+    keeps the first of equals)."""
+    return max(texts, key=lambda text: slots_heard(text, asked=asked))
 
 
 def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
