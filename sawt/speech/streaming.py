@@ -29,6 +29,7 @@ at each decode, so a caller may switch them between utterances.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import re
 import zlib
@@ -163,6 +164,27 @@ def loops(text: str) -> bool:
     does. Whisper's own check, with its threshold (a compression ratio over 2.4)."""
     data = text.encode()
     return len(data) > 24 and len(data) / len(zlib.compress(data)) > 2.4
+
+
+def collapse_loop(text: str) -> str:
+    """``text`` with each run of one to six words said three or more times in a row kept once."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(1, 7):
+            unit = [_norm(w) for w in words[i : i + n]]
+            runs = 1
+            while [_norm(w) for w in words[i + runs * n : i + (runs + 1) * n]] == unit:
+                runs += 1
+            if len(unit) == n and runs >= 3:
+                out.extend(words[i + (runs - 1) * n : i + runs * n])
+                i += runs * n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
 
 
 def is_hallucination(hypothesis: Hypothesis) -> bool:
@@ -303,7 +325,9 @@ class StreamingTranscriber:
         audio = self._utterance_audio()
         self._speculative = (self._speech_end, self._utt_start + len(audio), self._submit_final(audio))
 
-    def _submit(self, audio: FloatArray, *, final: bool, prefix: str = "") -> asyncio.Future[Hypothesis]:
+    def _submit(
+        self, audio: FloatArray, *, final: bool, prefix: str = "", alternatives: int = 1
+    ) -> asyncio.Future[Hypothesis]:
         return asyncio.wrap_future(
             self.scheduler.submit(
                 audio,
@@ -313,46 +337,63 @@ class StreamingTranscriber:
                 stream=id(self),
                 prompt=self.prompt,
                 prefix=prefix,
+                alternatives=alternatives,
             )
         )
 
     def _submit_final(self, audio: FloatArray) -> asyncio.Future[Hypothesis]:
         """The final decode of ``audio`` (from ``_utt_start``), after the previous final's audio and
-        text when it directly follows that final (see ``StreamOptions.context``)."""
+        text when it directly follows that final (see ``StreamOptions.context``).
+
+        A reading that fails its check is decoded again, each step as a final in the shared queue:
+        read on from the known text, Whisper heard nothing new, said the known end again or looped
+        (seen: the known text forced, a whole clause after it came back empty) -> the audio alone;
+        the audio alone looped ("uh uh uh ...", Whisper's repetition loop) -> a beam search, whose
+        first reading that does not loop is kept (Whisper's own fallback, on its compression ratio).
+        """
         context = self._context
-        if context is None or context[2] != self._utt_start:
-            return self._submit(audio, final=True)
-        before, previous, _ = context
-        fits = len(before) + len(audio) <= self.options.context_window * SAMPLE_RATE
-        if not fits or not previous.done() or previous.cancelled() or previous.exception() is not None:
-            return self._submit(audio, final=True)
-        known = previous.result()
-        if is_hallucination(known):
-            return self._submit(audio, final=True)
+        known: Hypothesis | None = None
+        before = audio[:0]
+        if context is not None and context[2] == self._utt_start:
+            before, previous, _ = context
+            fits = len(before) + len(audio) <= self.options.context_window * SAMPLE_RATE
+            if fits and previous.done() and not previous.cancelled() and previous.exception() is None:
+                known = previous.result()
+                if is_hallucination(known):
+                    known = None
         outer: asyncio.Future[Hypothesis] = asyncio.get_running_loop().create_future()
 
-        def settle(source: asyncio.Future[Hypothesis], *, alone: bool) -> None:
+        def attempt(step: str) -> None:
+            if step == "context" and known is not None:
+                source = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
+            else:
+                source = self._submit(audio, final=True, alternatives=5 if step == "beam" else 1)
+            source.add_done_callback(functools.partial(settle, step=step))
+            outer.add_done_callback(lambda done: source.cancel() if done.cancelled() else None)
+
+        def settle(source: asyncio.Future[Hypothesis], *, step: str) -> None:
             if outer.done():
                 return
             if source.cancelled():
                 outer.cancel()
-            elif (error := source.exception()) is not None:
+                return
+            if (error := source.exception()) is not None:
                 outer.set_exception(error)
-            elif alone or not (
-                is_hallucination(heard := source.result())
-                or repeats_the_end(heard.text, known.text)
-                or loops(heard.text)
+                return
+            heard = source.result()
+            if step == "context" and (
+                is_hallucination(heard) or repeats_the_end(heard.text, known.text if known else "") or loops(heard.text)
             ):
-                outer.set_result(source.result())
-            else:  # read on from the known text, Whisper heard nothing new, said its end again or looped:
-                # decode the audio alone (seen: the known text forced, a whole clause after it came back empty)
-                again = self._submit(audio, final=True)
-                again.add_done_callback(functools.partial(settle, alone=True))
-                outer.add_done_callback(lambda done: again.cancel() if done.cancelled() else None)
+                attempt("alone")
+            elif step == "alone" and loops(heard.text):
+                attempt("beam")
+            elif step == "beam":
+                text = next((t for t in (heard.text, *heard.others) if not loops(t)), collapse_loop(heard.text))
+                outer.set_result(dataclasses.replace(heard, text=text, others=()))
+            else:
+                outer.set_result(heard)
 
-        first = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
-        first.add_done_callback(functools.partial(settle, alone=False))
-        outer.add_done_callback(lambda done: first.cancel() if done.cancelled() else None)
+        attempt("alone" if known is None else "context")
         return outer
 
     def _maybe_emit_final(self) -> None:

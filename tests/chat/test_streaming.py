@@ -111,6 +111,18 @@ def test_a_reading_that_only_repeats_the_known_end_or_loops_is_recognised():
     assert not loops("ask what you can do for your country.")
 
 
+def test_a_loop_left_by_every_reading_is_kept_once():
+    # Whisper's repetition loop, seen on a hesitation in dev/mfa_cold_corpus.wav: when the greedy
+    # reading and every beam reading loop, each repeated run is kept once; speech that repeats a word
+    # twice, or a run inside a sentence, keeps the rest of the sentence.
+    from sawt.speech.streaming import collapse_loop, loops
+
+    assert loops("uh " * 18)
+    assert collapse_loop("uh " * 18) == "uh"
+    assert collapse_loop("the cat sat the cat sat the cat sat on the mat.") == "the cat sat on the mat."
+    assert collapse_loop("go go now") == "go go now"
+
+
 @pytest.mark.slow
 async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twice(jfk_pcm):
     # JFK pauses between his clauses: with a short endpoint each clause is its own final, and each is
