@@ -180,7 +180,10 @@ class DecodeScheduler:
             self._served[first.priority] = max(self._served[first.priority], first.turn)
             batch = [first]
             # Same decoding options only; a partial joins a batch of finals only where there is room
-            # (taken in order, finals come first), so a final never waits for a partial's batch.
+            # (taken in order, finals come first), so a final never waits for a partial's batch. And
+            # the same encoder window only: every item of a call is padded to its longest, so a 2 s
+            # utterance batched with a 16 s one would cost (and wait for) an 18 s window.
+            window = window_frames(len(first.audio))
             keep: list[_Job] = []
             while self._heap and len(batch) < self.max_batch:
                 job = heapq.heappop(self._heap)
@@ -192,6 +195,7 @@ class DecodeScheduler:
                     and job.config == first.config
                     and job.prompt == first.prompt
                     and not (job.prefix or first.prefix)  # a decode with known text goes alone
+                    and window_frames(len(job.audio)) == window
                 )
                 (batch if same else keep).append(job)
             for job in keep:
@@ -281,7 +285,7 @@ def decode_batch(
     model = asr.get_asr_model(config)
     started = time.perf_counter()
     longest = max(len(a) for a in audios)
-    frames = min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (longest // SAMPLE_RATE + 2) * 100))
+    frames = window_frames(longest)
     window = frames * SAMPLE_RATE // 100
     mels = []
     for audio in audios:
@@ -340,6 +344,12 @@ def decode_batch(
             )
         )
     return hypotheses
+
+
+def window_frames(samples: int) -> int:
+    """The encoder window (10 ms mel frames) for audio of ``samples``: the audio plus two seconds, in
+    whole seconds, at least ``_MIN_WINDOW_FRAMES`` and at most Whisper's 30 s."""
+    return min(_MAX_WINDOW_FRAMES, max(_MIN_WINDOW_FRAMES, (samples // SAMPLE_RATE + 2) * 100))
 
 
 def token_text(tokenizer: Any, tokens: list[int]) -> str:

@@ -96,3 +96,21 @@ def test_partials_of_four_streams_come_as_often_as_one_streams_while_a_batch_kee
 
     assert spacing[1] == spacing[4] == 0.5
     assert spacing[4] < spacing[5] <= spacing[8]
+
+
+def test_a_short_utterance_is_not_decoded_in_a_long_ones_window():
+    # Every item of one encoder call is padded to its longest: a 2 s partial batched with a 16 s one
+    # would wait for (and cost) an 18 s window. Items of one call share its `seconds`.
+    scheduler = DecodeScheduler(max_batch=4)
+    gate = threading.Event()
+    blocker = scheduler.submit(SECOND, final=True, stream="warm")
+    blocker.add_done_callback(lambda _: gate.wait(30))
+    blocker.result(timeout=120)
+    short_a = scheduler.submit(np.tile(SECOND, 2), final=False, stream="a")
+    long_b = scheduler.submit(np.tile(SECOND, 16), final=False, stream="b")
+    short_c = scheduler.submit(np.tile(SECOND, 3), final=False, stream="c")
+    gate.set()
+    a, b, c = (future.result(timeout=120) for future in (short_a, long_b, short_c))
+
+    assert a.seconds == c.seconds  # the two short ones shared a call
+    assert b.seconds != a.seconds  # the long one had its own
