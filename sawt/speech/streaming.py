@@ -48,6 +48,7 @@ from sawt.speech.stream_scheduler import SAMPLE_RATE, DecodeScheduler, Hypothesi
 FloatArray = npt.NDArray[np.float32]
 VAD_CHUNK = 512  # samples per Silero step (32 ms)
 _VAD_CONTEXT = 64
+LOOP_BEAM = 5  # a final whose greedy reading loops is decoded again with a beam this wide
 
 
 @dataclass(frozen=True)
@@ -169,13 +170,14 @@ def loops(text: str) -> bool:
 def collapse_loop(text: str) -> str:
     """``text`` with each run of one to six words said three or more times in a row kept once."""
     words = text.split()
+    norms = [_norm(w) for w in words]
     out: list[str] = []
     i = 0
     while i < len(words):
         for n in range(1, 7):
-            unit = [_norm(w) for w in words[i : i + n]]
+            unit = norms[i : i + n]
             runs = 1
-            while [_norm(w) for w in words[i + runs * n : i + (runs + 1) * n]] == unit:
+            while norms[i + runs * n : i + (runs + 1) * n] == unit:
                 runs += 1
             if len(unit) == n and runs >= 3:
                 out.extend(words[i + (runs - 1) * n : i + runs * n])
@@ -367,7 +369,7 @@ class StreamingTranscriber:
             if step == "context" and known is not None:
                 source = self._submit(np.concatenate([before, audio]), final=True, prefix=known.text)
             else:
-                source = self._submit(audio, final=True, alternatives=5 if step == "beam" else 1)
+                source = self._submit(audio, final=True, alternatives=LOOP_BEAM if step == "beam" else 1)
             source.add_done_callback(functools.partial(settle, step=step))
             outer.add_done_callback(lambda done: source.cancel() if done.cancelled() else None)
 
