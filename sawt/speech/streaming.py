@@ -8,8 +8,8 @@
 - When speech pauses, the final decode starts at once (speculatively); it is kept and sent once
   the pause has lasted ``endpoint_silence`` seconds (``short_endpoint`` after a very short
   segment), and dropped if the speaker goes on. A listener may set ``end_of_turn`` (the decoded
-  text -> the pause that ends it, at most ``endpoint_silence``): a phone call ends "yes" sooner
-  than "for".
+  text -> a pause that ends it sooner; looked at again as soon as the decode comes back): a phone
+  call ends "yes" sooner than "for", the chat a closed sentence sooner than a clause.
 - Partials: the newest hypothesis is split into a confirmed prefix (words two successive
   hypotheses agree on, never rewritten afterwards) and an unstable tail.
 - No audio between two finals is skipped: the next utterance starts where the previous final's
@@ -325,7 +325,16 @@ class StreamingTranscriber:
             return
         # Whisper needs a little trailing context after the last word: decode what we have.
         audio = self._utterance_audio()
-        self._speculative = (self._speech_end, self._utt_start + len(audio), self._submit_final(audio))
+        future = self._submit_final(audio)
+        self._speculative = (self._speech_end, self._utt_start + len(audio), future)
+        if self.end_of_turn is not None:
+            future.add_done_callback(self._speculative_decoded)
+
+    def _speculative_decoded(self, future: asyncio.Future[Hypothesis]) -> None:
+        """The decode may end the turn after a shorter pause (``end_of_turn``) than has already passed:
+        keep it now, not when the next frame arrives (100 ms later for a browser)."""
+        if self._speculative is not None and self._speculative[2] is future and not self._stopped:
+            self._maybe_emit_final()
 
     def _submit(
         self, audio: FloatArray, *, final: bool, prefix: str = "", alternatives: int = 1

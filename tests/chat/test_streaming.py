@@ -142,3 +142,31 @@ async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twic
     assert result.deletions == 0 and result.insertions <= 1 and result.substitutions <= 1, heard
     after_first = normalize_text(" ".join(f.text for f in finals[1:])).split()
     assert after_first == normalize_text(reference).split()[5:], heard
+
+
+@pytest.mark.slow
+async def test_a_decode_that_ends_the_turn_sooner_is_kept_without_waiting_for_another_frame(spoken_pcm):
+    # A browser sends a frame every 100 ms: a speculative decode that comes back between two frames and
+    # reads as the end of the turn (`end_of_turn`) is kept then, not when the next frame arrives.
+    await asyncio.wrap_future(get_scheduler().warm_up())
+    transcriber = StreamingTranscriber(options=StreamOptions(endpoint_silence=1.0))
+    transcriber.end_of_turn = lambda text: 0.15 if text.rstrip().endswith(".") else 1.0
+    finals: list[Final] = []
+
+    async def collect() -> None:
+        async for event in transcriber.events():
+            if isinstance(event, Final):
+                finals.append(event)
+
+    reader = asyncio.create_task(collect())
+    try:
+        for frame in frames(spoken_pcm + silence(0.2)):  # the decode starts at 0.1 s of silence
+            await transcriber.push(frame)
+        for _ in range(300):  # then no more audio: only the decode coming back can keep the final
+            if finals:
+                break
+            await asyncio.sleep(0.1)
+        assert finals and finals[0].text.endswith("."), [f.text for f in finals]
+    finally:
+        reader.cancel()
+        transcriber.close()

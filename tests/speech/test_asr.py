@@ -89,6 +89,18 @@ def test_it_reports_the_loaded_model_for_health() -> None:
     assert asr.get_asr_model() is asr.get_asr_model()
 
 
+def test_a_process_that_decodes_on_the_cpu_leaves_the_cores_to_ctranslate2() -> None:
+    """numpy's OpenBLAS workers busy-wait after the mel product and slow the encoder that follows."""
+    from threadpoolctl import threadpool_info
+
+    asr.get_asr_model()
+    if asr.model_info()["device"] != "cpu":
+        pytest.skip("the model runs on a GPU")
+    pools = [pool for pool in threadpool_info() if pool["internal_api"] == "openblas" and "numpy" in pool["filepath"]]
+    assert pools, "numpy's OpenBLAS is loaded"
+    assert {pool["num_threads"] for pool in pools} == {1}
+
+
 def test_it_transcribes_a_file(shared_data: Path) -> None:
     transcript = asr.transcribe_file(shared_data / "sr_english.wav", word_timestamps=False)
     assert score("one two three", transcript.text, numbers=True).wer <= 0.34
