@@ -333,7 +333,7 @@ class StreamingTranscriber:
     def _speculative_decoded(self, future: asyncio.Future[Hypothesis]) -> None:
         """The decode may end the turn after a shorter pause (``end_of_turn``) than has already passed:
         keep it now, not when the next frame arrives (100 ms later for a browser)."""
-        if self._speculative is not None and self._speculative[2] is future and not self._stopped:
+        if self._speculative is not None and self._speculative[2] is future and not (self._stopped or self._closed):
             self._maybe_emit_final()
 
     def _submit(
@@ -566,6 +566,9 @@ class StreamingTranscriber:
             return
         self._closed = True
         self.scheduler.active_streams -= 1
+        if self._speculative is not None:
+            self._speculative[2].cancel()
+            self._speculative = None
         for _, _, future in self._finals:
             future.cancel()
         self._finals.clear()
