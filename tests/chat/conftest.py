@@ -1,8 +1,11 @@
+import asyncio
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from sawt.speech.streaming import Final, StreamingTranscriber
 
 SPOKEN = "The quick brown fox jumps over the lazy dog."
 
@@ -17,6 +20,18 @@ def silence(seconds: float) -> bytes:
 
 def frames(pcm: bytes, size: int = 3200) -> list[bytes]:
     return [pcm[i : i + size] for i in range(0, len(pcm), size)]
+
+
+def collect_finals(transcriber: StreamingTranscriber) -> tuple[list[Final], "asyncio.Task[None]"]:
+    """The finals `transcriber` sends, appended as they arrive, and the task reading them (cancel it)."""
+    finals: list[Final] = []
+
+    async def collect() -> None:
+        async for event in transcriber.events():
+            if isinstance(event, Final):
+                finals.append(event)
+
+    return finals, asyncio.create_task(collect())
 
 
 @pytest.fixture(scope="session")

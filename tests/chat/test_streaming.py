@@ -7,7 +7,7 @@ import pytest
 from sawt.speech.scoring import normalize_text, score
 from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOptions, agreed_prefix
-from tests.chat.conftest import frames, silence
+from tests.chat.conftest import collect_finals, frames, silence
 
 
 async def transcribe(pcm: bytes, *, options: StreamOptions | None = None, real_time: bool = False) -> list:
@@ -151,14 +151,7 @@ async def test_a_decode_that_ends_the_turn_sooner_is_kept_without_waiting_for_an
     await asyncio.wrap_future(get_scheduler().warm_up())
     transcriber = StreamingTranscriber(options=StreamOptions(endpoint_silence=1.0))
     transcriber.end_of_turn = lambda text: 0.15 if text.rstrip().endswith(".") else 1.0
-    finals: list[Final] = []
-
-    async def collect() -> None:
-        async for event in transcriber.events():
-            if isinstance(event, Final):
-                finals.append(event)
-
-    reader = asyncio.create_task(collect())
+    finals, reader = collect_finals(transcriber)
     try:
         for frame in frames(spoken_pcm + silence(0.2)):  # the decode starts at 0.1 s of silence
             await transcriber.push(frame)

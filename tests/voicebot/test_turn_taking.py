@@ -6,8 +6,9 @@ import functools
 import pytest
 
 from sawt.speech.stream_scheduler import get_scheduler
-from sawt.speech.streaming import Final, StreamingTranscriber
+from sawt.speech.streaming import StreamingTranscriber
 from sawt.testing.voicebot_simulator import SILENCE, speech_frames
+from tests.chat.conftest import collect_finals
 from voicebot.pipeline import PhoneAudio, call_stream_options
 from voicebot.understanding import turns
 
@@ -49,14 +50,7 @@ async def silence_until_the_turn_ends(text: str, *, asked: str | None, yes_no: b
     transcriber = StreamingTranscriber(language="en", options=call_stream_options())
     transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=yes_no)
     phone = PhoneAudio()
-    finals: list[Final] = []
-
-    async def collect() -> None:
-        async for event in transcriber.events():
-            if isinstance(event, Final):
-                finals.append(event)
-
-    reader = asyncio.create_task(collect())
+    finals, reader = collect_finals(transcriber)
     try:
         for frame in speech_frames(text):
             await transcriber.push(phone.pcm16k(frame))
