@@ -98,7 +98,7 @@ def keep_blas_in_caller_thread() -> None:
     Every decode computes its mel features with a small numpy matrix product just before the encoder.
     OpenBLAS hands that to its worker threads, which then busy-wait for more work while CTranslate2's
     threads run the encoder on the same cores: on a 2-core machine the encoder took 58 ms instead of
-    32 ms after the mel product, and a 4 s utterance's decode 145 ms instead of 114 ms. With the cores
+    32 ms after the mel product, and a 4 s utterance's decode 164 ms instead of 128 ms (medians). With the cores
     left to CTranslate2 the product itself runs in the caller's thread (under a millisecond). Other numpy
     linear algebra in a process that decodes speech (clustering a meeting's speakers) runs on one core too.
     """
