@@ -19,6 +19,7 @@ from django.utils import timezone
 from sawt.chat import services, streams
 from sawt.core.consumers import SawtConsumer
 from sawt.speech import asr
+from sawt.speech.language import closes_sentence
 from sawt.speech.stream_scheduler import get_scheduler
 from sawt.speech.streaming import Done, Failed, Final, Partial, StreamingTranscriber, StreamOptions
 
@@ -53,7 +54,7 @@ BYTES_PER_SECOND = 32000
 def end_of_sentence(text: str) -> float:
     """The pause that ends a segment decoded as `text` sooner than the usual waits
     (StreamingTranscriber.end_of_turn): a closed sentence's, else none (infinity)."""
-    closed = len(text.split()) >= 2 and text.rstrip().endswith((".", "?", "!"))
+    closed = len(text.split()) >= 2 and closes_sentence(text)
     return CLOSED_SENTENCE_ENDPOINT if closed else math.inf
 
 

@@ -298,9 +298,7 @@ class StreamingTranscriber:
         self._utterance.append(chunk)
         self._probs.append(prob)
         if speaking:
-            if self._speculative is not None:
-                self._speculative[2].cancel()  # the pause did not hold: the speaker goes on
-                self._speculative = None
+            self._drop_speculative()  # the pause did not hold: the speaker goes on
             self._in_speech = True
             self._speech_samples += VAD_CHUNK
             self._silence_samples = 0
@@ -329,6 +327,11 @@ class StreamingTranscriber:
         self._speculative = (self._speech_end, self._utt_start + len(audio), future)
         if self.end_of_turn is not None:
             future.add_done_callback(self._speculative_decoded)
+
+    def _drop_speculative(self) -> None:
+        if self._speculative is not None:
+            self._speculative[2].cancel()
+            self._speculative = None
 
     def _speculative_decoded(self, future: asyncio.Future[Hypothesis]) -> None:
         """The decode may end the turn after a shorter pause (``end_of_turn``) than has already passed:
@@ -472,9 +475,7 @@ class StreamingTranscriber:
         window = self._probs[-tail:]
         quietest = len(self._probs) - tail + int(np.argmin(window))
         end = self._utt_start + quietest * VAD_CHUNK
-        if self._speculative is not None:
-            self._speculative[2].cancel()
-            self._speculative = None
+        self._drop_speculative()
         self._commit(end, self._submit_final(self._utterance_audio(end)), cut=True)
         self._speech_samples = self._samples - self._utt_start
 
@@ -566,9 +567,7 @@ class StreamingTranscriber:
             return
         self._closed = True
         self.scheduler.active_streams -= 1
-        if self._speculative is not None:
-            self._speculative[2].cancel()
-            self._speculative = None
+        self._drop_speculative()
         for _, _, future in self._finals:
             future.cancel()
         self._finals.clear()

@@ -111,7 +111,7 @@ def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
     if asked == "name":
         return nlu.person_name(text, bare=True) is not None
     # An open request may name one slot and go on to the next: short only once the sentence is closed.
-    return text.rstrip().endswith((".", "?", "!")) and any(found is not None for found in booking_slots(text))
+    return language.closes_sentence(text) and any(found is not None for found in booking_slots(text))
 
 
 _HEARD_AGAIN = ("time", "party_size", "day")

@@ -2,7 +2,7 @@
 classification by example phrases.
 
 - :func:`normalize` (``normalize.py``): NFKC, apostrophe and dash variants, case folding, punctuation,
-  optionally digits spelled as words.
+  optionally digits spelled as words; :func:`closes_sentence`.
 - ``numbers.py``: :func:`parse_number` ("thirty five", "a couple", "nineteen ninety" with ``years``),
   :func:`find_numbers`, :func:`words_to_digits`, :func:`parse_ordinal`, and the reverse,
   :func:`number_to_words`, :func:`ordinal_to_words`, :func:`digits_to_words`.
@@ -10,7 +10,7 @@ classification by example phrases.
 """
 
 from sawt.speech.language.classifier import Classification, ExampleClassifier
-from sawt.speech.language.normalize import normalize
+from sawt.speech.language.normalize import closes_sentence, normalize
 from sawt.speech.language.numbers import (
     NumberMatch,
     digits_to_words,
@@ -26,6 +26,7 @@ __all__ = [
     "Classification",
     "ExampleClassifier",
     "NumberMatch",
+    "closes_sentence",
     "digits_to_words",
     "find_numbers",
     "normalize",

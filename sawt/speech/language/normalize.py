@@ -80,3 +80,8 @@ def normalize(
     if not keep_punctuation:
         text = _strip_punctuation(text, keep)
     return " ".join(text.split())
+
+
+def closes_sentence(text: str) -> bool:
+    """``text`` ends as a sentence does (".", "?" or "!"; Whisper punctuates where it hears one end)."""
+    return text.rstrip().endswith((".", "?", "!"))
