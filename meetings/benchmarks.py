@@ -7,7 +7,8 @@
   same files, both against the references (manifest rows in English, pyannote_sample from its STM).
 - DER (pyannote.metrics definition, no collar, overlap scored), pooled over every multi-speaker
   recording with an RTTM in DIR and DIR/dev/rttm, for the diarization turns and the transcript lines,
-  with missed speech, false alarm, confusion and speakers found (`diarization_bench`); on DIR's files,
+  with missed speech, false alarm, confusion and speakers found (`diarization_bench`); clean montages
+  of 2, 3 and 4 people recorded apart (only 3 with --quick): speakers found exactly, DER; on DIR's files,
   the voice similarities `pipeline.VOICE_MATCH`
   must separate (a voice against itself in another cut, different voices against each other).
 - `--hours H` instead: a recording of H hours looping the data folder's recordings (written to disk
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from meetings.diarization_bench import der_figures, multi_speaker_recordings
+from meetings.diarization_bench import der_figures, montage_figures, multi_speaker_recordings
 from meetings.upload_bench import bench_meetings_upload  # noqa: F401 - registers `bench meetings-upload`
 from sawt.core.bench import load_seed, register
 
@@ -142,6 +143,7 @@ def bench_meetings(options: dict[str, Any]) -> dict[str, Any]:
         return {**run, "turns": [(t.start, t.end, t.speaker) for t in run["turns"]]}
 
     result.update(der_figures(data, scored))
+    result.update(montage_figures(data, (3,) if options.get("quick") else (2, 3, 4)))
     for audio_path, _ in multi_speaker_recordings(data):
         if audio_path.parent == data:
             result.update(_voice_match(audio_path.stem.replace("pyannote_", ""), decode_audio(audio_path)))

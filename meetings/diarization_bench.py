@@ -4,10 +4,15 @@ in the data folder (`<stem>.rttm` beside the audio) and its `dev/` folder (`dev/
 
 Pooled DER is pyannote.metrics' definition summed over the files: (missed speech + false alarm +
 confusion) / all reference speech, no collar, overlapped speech scored.
+
+Also clean montages (`montage_figures`): people recorded apart, from the data folder's one-speaker
+recordings, cut at their pauses and interleaved, with the reference turns known by construction; what
+an outside check of "exactly N speakers on a clean recording of N" plays.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,4 +69,78 @@ def der_figures(data: Path, run: Run) -> dict[str, Any]:
         result[f"der_pooled_{kind}_confusion"] = round(sums["conf"] / total, 4)
     result["der_reference_speech_s"] = round(pooled["turns"]["total"], 1)
     result["der_speaker_count_exact"] = sum(f["speakers_found"] == f["speakers_reference"] for f in files.values())
+    return result
+
+
+# One person each, from the data folder (`../shared/data`, the manifests say whence): recordings of
+# different people made apart. Several LJSpeech clips are one reader, as are the two LibriSpeech 1221
+# clips.
+PEOPLE = {
+    "jfk": ["fw_jfk.flac"],
+    "ljspeech": ["dev/sb_LJ050-0131.wav", "dev/nemo_LJ019-0373.wav", "dev/nemo_LJ050-0234.wav"],
+    "librispeech_1221": ["dev/tac_1221-135766-0001.wav", "dev/tac_1221-135766-0002.wav"],
+    "harvard_osr": ["osr_us_000_0034_8k.wav"],
+    "mfa_monologue": ["dev/mfa_acoustic_corpus.wav"],
+    "librispeech_1995": ["dev/wenet_librispeech-1995-1837-0001.wav"],
+}
+
+
+def montage(data: Path, people: list[str], seconds: float) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """`people` taking turns for about `seconds`: each one's recordings cut at their pauses into pieces
+    of up to 5 s, played in turn (round robin, looping a person's pieces), 0.4-0.8 s of silence between
+    turns. Returns the 16 kHz samples and the reference turns (start, end, person)."""
+    from sawt.speech.audio import SAMPLE_RATE, decode_audio
+    from sawt.speech.diarize import speech_regions
+
+    pieces: dict[str, list[np.ndarray]] = {}
+    for person in people:
+        samples = np.concatenate([decode_audio(data / f, max_seconds=float("inf")) for f in PEOPLE[person]])
+        cuts: list[list[float]] = []
+        for start, end in speech_regions(samples, min_silence=0.3, pad=0.05, threshold=0.5):
+            if cuts and end - cuts[-1][0] < 5.0:
+                cuts[-1][1] = end
+            else:
+                cuts.append([start, end])
+        pieces[person] = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in cuts if b - a > 0.8]
+    rng = np.random.default_rng(0)
+    audio, reference, clock = [np.zeros(int(0.3 * SAMPLE_RATE), dtype=np.float32)], [], 0.3
+    for turn in itertools.count():
+        if clock >= seconds:
+            break
+        person = people[turn % len(people)]
+        piece = pieces[person][(turn // len(people)) % len(pieces[person])]
+        gap = 0.4 + 0.4 * float(rng.random())
+        reference.append((clock, clock + len(piece) / SAMPLE_RATE, person))
+        audio += [piece, np.zeros(int(gap * SAMPLE_RATE), dtype=np.float32)]
+        clock += len(piece) / SAMPLE_RATE + gap
+    return np.concatenate(audio), reference
+
+
+def montage_figures(data: Path, sizes: tuple[int, ...] = (2, 3, 4)) -> dict[str, Any]:
+    """Every montage of 2, 3 and 4 of `PEOPLE` (45 s + 15 s per person), diarized: how many found
+    exactly their number of people, and the pooled DER of the turns."""
+    from sawt.speech.der import diarization_error_rate
+    from sawt.speech.diarize import diarize
+
+    if not all((data / f).exists() for files in PEOPLE.values() for f in files):
+        return {"montages": "skipped: the data folder lacks the one-speaker recordings"}
+    result: dict[str, Any] = {}
+    errors, total = 0.0, 0.0
+    for size in sizes:
+        exact, wrong = 0, []
+        groups = list(itertools.combinations(PEOPLE, size))
+        for people in groups:
+            samples, reference = montage(data, list(people), 45.0 + 15.0 * size)
+            found = diarize(samples)
+            score = diarization_error_rate(reference, [(t.start, t.end, t.speaker) for t in found.turns])
+            errors += score.der * score.total
+            total += score.total
+            if len(found.speakers) == size:
+                exact += 1
+            else:
+                wrong.append(f"{'+'.join(people)}: {len(found.speakers)}")
+        result[f"montage_{size}_people_exact"] = f"{exact}/{len(groups)}"
+        if wrong:
+            result[f"montage_{size}_people_wrong_counts"] = wrong
+    result["montage_der_pooled_turns"] = round(errors / max(total, 1e-9), 4)
     return result

@@ -2,8 +2,13 @@
 
 Silero VAD (shipped inside faster-whisper) finds speech (a permissive pass for what gets a speaker, a
 strict one for what is embedded); Resemblyzer (a GE2E d-vector encoder that ships its weights in the
-wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech; spectral clustering of a
-refined cosine affinity over a bounded, evenly spread sample of the windows finds the speakers, and
+wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech. Speakers are found in two
+steps. Voices that are clearly different people (a montage, a phone call's two ends recorded apart,
+speakers on their own microphones) are told apart by an absolute measure: up to 3 s pieces of speech
+are grouped bottom-up while the most alike groups are more alike than ``DISTINCT_VOICES``, the same
+person's voice across a recording stays above it, different people's below. Where every voice is that
+alike (one room, one far-field microphone), spectral clustering of a refined cosine affinity over a
+bounded, evenly spread sample of the windows finds the speakers relative to each other. Either way
 every window then goes to its nearest centroid (refined k-means style). The recording is processed
 piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The speaker count is estimated by
 the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or fixed with
@@ -229,6 +234,91 @@ def _majority_filter(labels: npt.NDArray[np.int_], width: int) -> npt.NDArray[np
     return np.where(labels >= 0, smoothed, -1)
 
 
+# Cosine similarity of two groups' mean d-vectors below which they are different people. Measured on
+# the data folder's recordings (bench meetings, docs/benchmarks.md): one person's 3 s pieces grouped
+# stay above 0.69 (a 1961 speech with its crowd) and mostly above 0.8; different people recorded apart
+# are 0.43-0.62 (LibriSpeech, LJSpeech, JFK, Harvard sentences, MFA), in a NeMo mix 0.52-0.71; speakers
+# of one far-field meeting or a phone call are 0.69-0.94, which no threshold separates from one voice.
+DISTINCT_VOICES = 0.65
+# A group with less clear speech than this joins its most alike group: noise, a laugh, a cough.
+MIN_VOICE_SECONDS = 2.0
+# The pieces grouped: consecutive windows of one stretch of clear speech covering at most this long.
+SEGMENT_SECONDS = 3.0
+
+
+def _segments(spans: Sequence[tuple[float, float]], step: float, longest: float) -> list[list[int]]:
+    """Window indexes in runs: one stretch of speech (each window starts one ``step`` after the one
+    before) covering at most ``longest`` seconds."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for index, (start, end) in enumerate(spans):
+        if current and (start - spans[current[-1]][0] > step * 1.5 or end - spans[current[0]][0] > longest):
+            groups.append(current)
+            current = []
+        current.append(index)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def distinct_voices(
+    vectors: npt.NDArray[Any],
+    spans: Sequence[tuple[float, float]],
+    *,
+    step: float = 0.1,
+    min_speakers: int = 1,
+    max_speakers: int = 8,
+    threshold: float = DISTINCT_VOICES,
+    min_seconds: float = MIN_VOICE_SECONDS,
+    max_groups: int = 2000,
+) -> npt.NDArray[np.int_]:
+    """A label per window (0..k-1) from grouping pieces of speech bottom-up by their mean d-vectors
+    (centroid linkage, weighted by seconds): the two most alike groups merge while their similarity is
+    at least ``threshold`` or there are more than ``max_speakers``; then groups with less than
+    ``min_seconds`` of speech join their most alike group; never fewer than ``min_speakers``. At most
+    ``max_groups`` pieces, evenly spread, are grouped; every window then takes the nearest group."""
+    every = _segments(spans, step, SEGMENT_SECONDS)
+    chosen = np.unique(np.linspace(0, len(every) - 1, min(len(every), max_groups)).round().astype(int))
+    segments = [every[i] for i in chosen.tolist()]
+    means = np.stack([vectors[g].astype(np.float32).mean(axis=0) for g in segments])
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-8)
+    seconds = np.array([spans[g[-1]][1] - spans[g[0]][0] for g in segments], dtype=np.float64)
+    sums = means * seconds[:, None]  # a group's seconds-weighted sum: its direction is its centroid
+    alive = np.ones(len(segments), dtype=bool)
+    members = [[i] for i in range(len(segments))]
+    sims = (means @ means.T).astype(np.float32)
+    np.fill_diagonal(sims, -np.inf)
+    lowest = max(1, min_speakers)
+    while alive.sum() > lowest:
+        best = int(np.argmax(sims))
+        a, b = divmod(best, len(sims))
+        if sims[a, b] < threshold and alive.sum() <= max_speakers:
+            short = np.flatnonzero(alive & (seconds < min_seconds))
+            if not len(short):
+                break
+            a = int(short[np.argmin(seconds[short])])
+            b = int(np.argmax(sims[a]))
+        i, j = min(a, b), max(a, b)
+        sums[i] += sums[j]
+        seconds[i] += seconds[j]
+        members[i] += members[j]
+        alive[j] = False
+        sims[j, :] = sims[:, j] = -np.inf
+        centroid = sums[i] / max(float(np.linalg.norm(sums[i])), 1e-8)
+        row = np.where(alive, (sums / np.maximum(np.linalg.norm(sums, axis=1), 1e-8)[:, None]) @ centroid, -np.inf)
+        row[i] = -np.inf
+        sims[i, :] = sims[:, i] = row
+    groups = np.flatnonzero(alive)
+    labels = np.zeros(len(vectors), dtype=int)
+    for label, group in enumerate(groups.tolist()):
+        for segment in members[group]:
+            labels[segments[segment]] = label
+    if len(segments) < len(every) and len(groups) > 1:
+        sampled = np.concatenate([segments[s] for g in groups.tolist() for s in members[g]])
+        labels = _nearest(vectors, _centroids(vectors[sampled], labels[sampled]))
+    return labels
+
+
 # Two Silero passes: a permissive one finds all the speech that gets a speaker (far-field and quiet
 # speech missed counts in DER), a strict one finds the clear speech that is embedded and clustered
 # (quiet edges and noise embedded as windows of their own pull the clustering apart).
@@ -258,9 +348,11 @@ def diarize_chunks(
     """Speaker turns for a recording given as consecutive float32 mono 16 kHz pieces (any number,
     any length: only one piece is in memory at a time, plus one 256-d embedding per window).
 
-    Every window of clear speech is embedded; the speakers are found by clustering at most
-    ``max_cluster`` of them (evenly spread over the recording, so the clustering's O(n^2) affinity
-    stays bounded however long the meeting), then every window goes to its nearest centroid and the
+    Every window of clear speech is embedded; clearly different voices are found by grouping pieces of
+    speech (:func:`distinct_voices`, unless ``num_speakers`` is given); where that finds one voice (or
+    fewer than ``min_speakers``), the speakers are found by spectral clustering of at most
+    ``max_cluster`` windows (evenly spread over the recording, so the clustering's O(n^2) affinity
+    stays bounded however long the meeting). Then every window goes to its nearest centroid and the
     centroids are re-estimated from all windows ``refine`` times (k-means on the sphere, which also
     repairs a poor spectral split). Each frame of (permissively detected) speech takes the label of the
     nearest window, and labels are smoothed with a majority filter before turns are built."""
@@ -283,15 +375,28 @@ def diarize_chunks(
         return Diarization([])
     vectors = np.concatenate(parts)
     del parts
-    sample = np.unique(np.linspace(0, len(vectors) - 1, min(len(vectors), max_cluster)).round().astype(int))
-    first = cluster(
-        vectors[sample].astype(np.float32),
-        num_speakers=num_speakers,
-        min_speakers=min_speakers or 1,
-        max_speakers=max_speakers or 8,
-    )
-    centroids = _centroids(vectors[sample], first)
-    labels = _nearest(vectors, centroids)
+    voices = None
+    if num_speakers is None:
+        voices = distinct_voices(
+            vectors,
+            spans,
+            step=step,
+            min_speakers=min_speakers or 1,
+            max_speakers=max_speakers or 8,
+            max_groups=max_cluster,
+        )
+    if voices is not None and voices.max() + 1 >= max(2, min_speakers or 1):
+        labels = voices  # clearly different voices
+    else:  # one voice, or voices too alike to tell apart absolutely: speakers relative to each other
+        sample = np.unique(np.linspace(0, len(vectors) - 1, min(len(vectors), max_cluster)).round().astype(int))
+        first = cluster(
+            vectors[sample].astype(np.float32),
+            num_speakers=num_speakers,
+            min_speakers=min_speakers or 1,
+            max_speakers=max_speakers or 8,
+        )
+        labels = _nearest(vectors, _centroids(vectors[sample], first))
+    centroids = _centroids(vectors, labels)
     for _ in range(refine):
         centroids = _centroids(vectors, labels)
         labels = _nearest(vectors, centroids)
