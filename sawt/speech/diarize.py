@@ -266,7 +266,6 @@ def distinct_voices(
     spans: Sequence[tuple[float, float]],
     *,
     step: float = 0.1,
-    min_speakers: int = 1,
     max_speakers: int = 8,
     threshold: float = DISTINCT_VOICES,
     min_seconds: float = MIN_VOICE_SECONDS,
@@ -275,7 +274,7 @@ def distinct_voices(
     """A label per window (0..k-1) from grouping pieces of speech bottom-up by their mean d-vectors
     (centroid linkage, weighted by seconds): the two most alike groups merge while their similarity is
     at least ``threshold`` or there are more than ``max_speakers``; then groups with less than
-    ``min_seconds`` of speech join their most alike group; never fewer than ``min_speakers``. At most
+    ``min_seconds`` of speech join their most alike group. At most
     ``max_groups`` pieces, evenly spread, are grouped; every window then takes the nearest group."""
     every = _segments(spans, step, SEGMENT_SECONDS)
     chosen = np.unique(np.linspace(0, len(every) - 1, min(len(every), max_groups)).round().astype(int))
@@ -288,8 +287,7 @@ def distinct_voices(
     members = [[i] for i in range(len(segments))]
     sims = (means @ means.T).astype(np.float32)
     np.fill_diagonal(sims, -np.inf)
-    lowest = max(1, min_speakers)
-    while alive.sum() > lowest:
+    while alive.sum() > 1:
         best = int(np.argmax(sims))
         a, b = divmod(best, len(sims))
         if sims[a, b] < threshold and alive.sum() <= max_speakers:
@@ -381,7 +379,6 @@ def diarize_chunks(
             vectors,
             spans,
             step=step,
-            min_speakers=min_speakers or 1,
             max_speakers=max_speakers or 8,
             max_groups=max_cluster,
         )

@@ -68,6 +68,15 @@ def test_one_voice_is_one_group_and_a_short_odd_piece_joins_it():
     assert set(labels.tolist()) == {0}
 
 
+def test_a_meeting_capped_at_two_speakers_gets_two_of_three_voices():
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(3, 256))
+    who = [0] * 60 + [1] * 60 + [2] * 60
+    vectors, spans = _voices(rng, centres, who, 0.05), _stretches(len(who))
+    assert len(set(distinct_voices(vectors, spans).tolist())) == 3
+    assert len(set(distinct_voices(vectors, spans, max_speakers=2).tolist())) == 2
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "stem", ["nemo_train-clean-2mix-0021", "nemo_train-clean-2mix-0025", "nemo_train-clean-2mix-0028"]
