@@ -5,7 +5,7 @@ strict one for what is embedded); Resemblyzer (a GE2E d-vector encoder that ship
 wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech. Speakers are found in two
 steps. Voices that are clearly different people (a montage, a phone call's two ends recorded apart,
 speakers on their own microphones) are told apart by an absolute measure: up to 3 s pieces of speech
-are grouped bottom-up while the most alike groups are more alike than ``DISTINCT_VOICES``, the same
+are grouped bottom-up while the most alike groups are more alike than ``DISTINCT_VOICES``: the same
 person's voice across a recording stays above it, different people's below. Where every voice is that
 alike (one room, one far-field microphone), spectral clustering of a refined cosine affinity over a
 bounded, evenly spread sample of the windows finds the speakers relative to each other. Either way
@@ -234,12 +234,13 @@ def _majority_filter(labels: npt.NDArray[np.int_], width: int) -> npt.NDArray[np
     return np.where(labels >= 0, smoothed, -1)
 
 
-# Cosine similarity of two groups' mean d-vectors below which they are different people. Measured on
-# the data folder's recordings (bench meetings, docs/benchmarks.md): one person's 3 s pieces grouped
-# stay above 0.69 (a 1961 speech with its crowd) and mostly above 0.8; different people recorded apart
-# are 0.43-0.62 (LibriSpeech, LJSpeech, JFK, Harvard sentences, MFA), in a NeMo mix 0.52-0.71; speakers
-# of one far-field meeting or a phone call are 0.69-0.94, which no threshold separates from one voice.
-DISTINCT_VOICES = 0.65
+# Mean cosine similarity of two groups' 3 s pieces below which they are different people. On the data
+# folder's recordings (bench meetings' montages, docs/benchmarks.md) 0.55 to 0.60 all tell every one of
+# six people recorded apart from the others and keep each one whole (0.52 merges two people, 0.63 splits
+# JFK's 1961 speech with its crowd). In centroid terms: people recorded apart are 0.43-0.62 alike, one
+# person's pieces 0.69 and up; speakers of one far-field meeting or one phone call are 0.69-0.94, which
+# no threshold separates from one voice (the spectral step's case).
+DISTINCT_VOICES = 0.58
 # A group with less clear speech than this joins its most alike group: noise, a laugh, a cough.
 MIN_VOICE_SECONDS = 2.0
 # The pieces grouped: consecutive windows of one stretch of clear speech covering at most this long.
@@ -272,8 +273,10 @@ def distinct_voices(
     max_groups: int = 2000,
 ) -> npt.NDArray[np.int_]:
     """A label per window (0..k-1) from grouping pieces of speech bottom-up by their mean d-vectors
-    (centroid linkage, weighted by seconds): the two most alike groups merge while their similarity is
-    at least ``threshold`` or there are more than ``max_speakers``; then groups with less than
+    (average linkage, weighted by seconds: two groups are as alike as their pieces are on average, so a
+    group that already holds two voices does not look like everyone, as its centroid would): the two
+    most alike groups merge while that is at least ``threshold`` or there are more than
+    ``max_speakers``; then groups with less than
     ``min_seconds`` of speech join their most alike group. At most
     ``max_groups`` pieces, evenly spread, are grouped; every window then takes the nearest group."""
     every = _segments(spans, step, SEGMENT_SECONDS)
@@ -282,7 +285,7 @@ def distinct_voices(
     means = np.stack([vectors[g].astype(np.float32).mean(axis=0) for g in segments])
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-8)
     seconds = np.array([spans[g[-1]][1] - spans[g[0]][0] for g in segments], dtype=np.float64)
-    sums = means * seconds[:, None]  # a group's seconds-weighted sum: its direction is its centroid
+    sums = means * seconds[:, None]  # a group's seconds-weighted sum of its pieces' unit d-vectors
     alive = np.ones(len(segments), dtype=bool)
     members = [[i] for i in range(len(segments))]
     sims = (means @ means.T).astype(np.float32)
@@ -302,8 +305,7 @@ def distinct_voices(
         members[i] += members[j]
         alive[j] = False
         sims[j, :] = sims[:, j] = -np.inf
-        centroid = sums[i] / max(float(np.linalg.norm(sums[i])), 1e-8)
-        row = np.where(alive, (sums / np.maximum(np.linalg.norm(sums, axis=1), 1e-8)[:, None]) @ centroid, -np.inf)
+        row = np.where(alive, (sums / seconds[:, None]) @ (sums[i] / seconds[i]), -np.inf)
         row[i] = -np.inf
         sims[i, :] = sims[:, i] = row
     groups = np.flatnonzero(alive)
