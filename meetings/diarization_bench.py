@@ -85,23 +85,29 @@ PEOPLE = {
 }
 
 
-def montage(data: Path, people: list[str], seconds: float) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
-    """`people` taking turns for about `seconds`: each one's recordings cut at their pauses into pieces
-    of up to 5 s, played in turn (round robin, looping a person's pieces), 0.4-0.8 s of silence between
-    turns. Returns the 16 kHz samples and the reference turns (start, end, person)."""
+def person_pieces(data: Path, person: str) -> list[np.ndarray]:
+    """`person`'s recordings (`PEOPLE`) cut at their pauses into pieces of 0.8 to 5 s (16 kHz samples)."""
     from sawt.speech.audio import SAMPLE_RATE, decode_audio
     from sawt.speech.diarize import speech_regions
 
-    pieces: dict[str, list[np.ndarray]] = {}
-    for person in people:
-        samples = np.concatenate([decode_audio(data / f, max_seconds=float("inf")) for f in PEOPLE[person]])
-        cuts: list[list[float]] = []
-        for start, end in speech_regions(samples, min_silence=0.3, pad=0.05, threshold=0.5):
-            if cuts and end - cuts[-1][0] < 5.0:
-                cuts[-1][1] = end
-            else:
-                cuts.append([start, end])
-        pieces[person] = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in cuts if b - a > 0.8]
+    samples = np.concatenate([decode_audio(data / f, max_seconds=float("inf")) for f in PEOPLE[person]])
+    cuts: list[list[float]] = []
+    for start, end in speech_regions(samples, min_silence=0.3, pad=0.05, threshold=0.5):
+        if cuts and end - cuts[-1][0] < 5.0:
+            cuts[-1][1] = end
+        else:
+            cuts.append([start, end])
+    return [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in cuts if b - a > 0.8]
+
+
+def montage(
+    pieces: dict[str, list[np.ndarray]], people: list[str], seconds: float
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """`people` taking turns for about `seconds` with their `pieces` (`person_pieces`), played in turn
+    (round robin, looping a person's pieces), 0.4-0.8 s of silence between turns. Returns the 16 kHz
+    samples and the reference turns (start, end, person)."""
+    from sawt.speech.audio import SAMPLE_RATE
+
     rng = np.random.default_rng(0)
     audio, reference, clock = [np.zeros(int(0.3 * SAMPLE_RATE), dtype=np.float32)], [], 0.3
     for turn in itertools.count():
@@ -124,13 +130,14 @@ def montage_figures(data: Path, sizes: tuple[int, ...] = (2, 3, 4)) -> dict[str,
 
     if not all((data / f).exists() for files in PEOPLE.values() for f in files):
         return {"montages": "skipped: the data folder lacks the one-speaker recordings"}
+    pieces = {person: person_pieces(data, person) for person in PEOPLE}
     result: dict[str, Any] = {}
     errors, total = 0.0, 0.0
     for size in sizes:
         exact, wrong = 0, []
         groups = list(itertools.combinations(PEOPLE, size))
         for people in groups:
-            samples, reference = montage(data, list(people), 45.0 + 15.0 * size)
+            samples, reference = montage(pieces, list(people), 45.0 + 15.0 * size)
             found = diarize(samples)
             score = diarization_error_rate(reference, [(t.start, t.end, t.speaker) for t in found.turns])
             errors += score.der * score.total

@@ -10,10 +10,10 @@ person's voice across a recording stays above it, different people's below. Wher
 alike (one room, one far-field microphone), spectral clustering of a refined cosine affinity over a
 bounded, evenly spread sample of the windows finds the speakers relative to each other. Either way
 every window then goes to its nearest centroid (refined k-means style). The recording is processed
-piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The speaker count is estimated by
-the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or fixed with
-``num_speakers``. Frame labels are smoothed with a majority filter before turns are built, so one
-odd window does not create a one-word speaker change.
+piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The spectral step's
+speaker count is the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or
+``num_speakers`` when given (the grouping is then skipped). Frame labels are smoothed with a majority
+filter before turns are built, so one odd window does not create a one-word speaker change.
 
 Everything here is CPU-friendly: the encoder is a 3-layer LSTM on 40-band mel frames.
 """
@@ -276,9 +276,8 @@ def distinct_voices(
     (average linkage, weighted by seconds: two groups are as alike as their pieces are on average, so a
     group that already holds two voices does not look like everyone, as its centroid would): the two
     most alike groups merge while that is at least ``threshold`` or there are more than
-    ``max_speakers``; then groups with less than
-    ``min_seconds`` of speech join their most alike group. At most
-    ``max_groups`` pieces, evenly spread, are grouped; every window then takes the nearest group."""
+    ``max_speakers``; then groups with less than ``min_seconds`` of speech join their most alike group.
+    At most ``max_groups`` pieces, evenly spread, are grouped; every window then takes the nearest group."""
     every = _segments(spans, step, SEGMENT_SECONDS)
     chosen = np.unique(np.linspace(0, len(every) - 1, min(len(every), max_groups)).round().astype(int))
     segments = [every[i] for i in chosen.tolist()]
@@ -377,13 +376,7 @@ def diarize_chunks(
     del parts
     voices = None
     if num_speakers is None:
-        voices = distinct_voices(
-            vectors,
-            spans,
-            step=step,
-            max_speakers=max_speakers or 8,
-            max_groups=max_cluster,
-        )
+        voices = distinct_voices(vectors, spans, step=step, max_speakers=max_speakers or 8, max_groups=max_cluster)
     if voices is not None and voices.max() + 1 >= max(2, min_speakers or 1):
         labels = voices  # clearly different voices
     else:  # one voice, or voices too alike to tell apart absolutely: speakers relative to each other

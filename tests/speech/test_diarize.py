@@ -101,14 +101,14 @@ def test_it_finds_exactly_the_two_speakers_of_a_clean_mix_and_who_spoke_when(sha
 def test_a_clean_montage_of_three_people_is_three_speakers(shared_data: Path):
     """Three people recorded apart (JFK's inaugural address, LJSpeech, a LibriSpeech reader), cut at
     their pauses and taking turns: three speakers, and each turn goes to the right one."""
-    from meetings.diarization_bench import PEOPLE, montage
+    from meetings.diarization_bench import PEOPLE, montage, person_pieces
     from sawt.speech.der import diarization_error_rate
     from sawt.speech.diarize import diarize
 
     people = ["jfk", "ljspeech", "librispeech_1221"]
     if not all((shared_data / f).exists() for p in people for f in PEOPLE[p]):
         pytest.skip(f"recordings not found under {shared_data}")
-    samples, reference = montage(shared_data, people, 60.0)
+    samples, reference = montage({p: person_pieces(shared_data, p) for p in people}, people, 60.0)
     result = diarize(samples)
     assert len(result.speakers) == 3
     hypothesis = [(t.start, t.end, t.speaker) for t in result.turns]
