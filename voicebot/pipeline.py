@@ -111,7 +111,16 @@ def call_stream_options() -> StreamOptions:
 
 # Hypotheses a turn worth hearing again is decoded into (beam search of that width).
 SECOND_HEARING_BEAM = 5
+# An open request is also heard slowed to this speed (WSOLA, pitch kept): tiny.en hears a fast or
+# formant voice's numbers better a quarter slower.
+SECOND_HEARING_SPEED = 0.8
 HEARD_SECONDS = 30.0  # caller audio kept for a second hearing (trimmed every 5 s, not every frame)
+
+
+def second_hearing_config() -> SpeechConfig | None:
+    """The other model an open request is heard with (`VOICEBOT_SECOND_HEARING_MODEL`); None when unset."""
+    name = settings.VOICEBOT_SECOND_HEARING_MODEL
+    return get_config().replace(asr_model=name) if name else None
 
 
 async def hear_again(
@@ -123,16 +132,36 @@ async def hear_again(
     config: SpeechConfig | None = None,
     stream: object = None,
 ) -> str:
-    """`text`, or the hypothesis of a wider hearing of the turn's `audio` (16 kHz) that gives more of what was
-    asked (`turns.worth_hearing_again`, `turns.best_heard`): a phone line's "for a party on 8" can be "of 8"
-    in the beam. The beam decode is a final in the shared decoder's queue (`stream` takes its turn)."""
-    if not text.strip() or len(audio) == 0 or not turns.worth_hearing_again(text, asked=asked):
+    """`text`, or what a wider hearing of the turn's `audio` (16 kHz) makes of it.
+
+    An open request (`asked` None), which carries the booking, is always heard twice more: slowed
+    (`SECOND_HEARING_SPEED`) by the call's model and as it was by a second model
+    (`second_hearing_config`), each with a beam of `SECOND_HEARING_BEAM`; of all the hypotheses, the one
+    that agrees most with what most of them say is kept (`turns.voted`). An answer to a slot question that
+    does not give it (`turns.worth_hearing_again`) is decoded again with the beam, and the first hypothesis
+    that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in the beam. The
+    decodes are finals in the shared decoder's queue (`stream` takes its turn)."""
+    if not text.strip() or len(audio) == 0:
         return text
     scheduler = get_scheduler()
-    job = scheduler.submit(
-        audio, final=True, config=config, stream=stream, prompt=prompt, alternatives=SECOND_HEARING_BEAM
-    )
-    wider = await asyncio.wrap_future(job)
+
+    def hearing(samples: npt.NDArray[np.float32], model: SpeechConfig | None) -> asyncio.Future[Any]:
+        return asyncio.wrap_future(
+            scheduler.submit(
+                samples, final=True, config=model, stream=stream, prompt=prompt, alternatives=SECOND_HEARING_BEAM
+            )
+        )
+
+    if asked is None:
+        other = second_hearing_config()
+        jobs = [hearing(speech_audio.stretch(audio, SECOND_HEARING_SPEED), config)]
+        if other is not None:
+            jobs.append(hearing(audio, other))
+        heard = await asyncio.gather(*jobs)
+        return turns.voted([text, *(t for h in heard for t in (h.text, *h.others))])
+    if not turns.worth_hearing_again(text, asked=asked):
+        return text
+    wider = await hearing(audio, config)
     return turns.best_heard([text, wider.text, *wider.others], asked=asked)
 
 
@@ -183,6 +212,7 @@ class CallPipeline:
         self._hang_up = hang_up
         self.options = call_stream_options()
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
+        self.transcriber.on_speculation = self._on_speculation
         self._phone_audio = PhoneAudio()
         self.dialogue: AnyDialogue | None = None
         self.language = "en"
@@ -192,6 +222,7 @@ class CallPipeline:
         self._heard_from = 0  # stream sample where `_heard` starts
         self._asked: str | None = None  # the slot the last question asked for (None: an open question)
         self._may_hear_again = False  # the last question was open or asked for a slot, in English
+        self._early: tuple[float, float, str, asyncio.Task[str]] | None = None  # an open request's hearing, begun
         self._arrivals: deque[tuple[float, float]] = deque(maxlen=500)  # (stream seconds, wall)
         self._reply_task: asyncio.Task[None] | None = None
         self._events_task: asyncio.Task[None] | None = None
@@ -212,6 +243,9 @@ class CallPipeline:
             return  # a repeated `start` event
         self.dialogue = await database_sync_to_async(self._load_dialogue)()
         self._listen_in(self.dialogue.language)
+        second = second_hearing_config()
+        if second is not None and self.language == "en":
+            self.transcriber.scheduler.warm_up(second)  # the opening request is heard by it too
         self._events_task = asyncio.create_task(self._consume_transcripts())
         await self._say(self.dialogue.greeting(), clock=None, caller_text="")
 
@@ -237,6 +271,8 @@ class CallPipeline:
         if self._closed:
             return
         self._closed = True
+        if self._early is not None:
+            self._early[3].cancel()
         for task in (self._reply_task, self._events_task):
             if task is not None and not task.done():
                 task.cancel()
@@ -321,19 +357,36 @@ class CallPipeline:
         clock = TurnClock(endpoint_at=min(now, self._wall_at(final.end + wait)), final_at=now, endpoint_wait=wait)
         # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
         # shared thread every other call's database work runs in. One call's turns never overlap.
-        if self._may_hear_again:
-            text = await hear_again(
-                text,
-                self._heard_audio(final.start, final.end),
-                asked=self._asked,
-                prompt=self.transcriber.prompt,
-                config=self.transcriber.config,
-                stream=id(self.transcriber),
-            )
+        early, self._early = self._early, None
+        if early is not None and early[:3] == (final.start, final.end, final.text):
+            text = await early[3]  # heard wider while the pause was waited out
+        elif self._may_hear_again:
+            if early is not None:
+                early[3].cancel()
+            text = await self._hear_again(final.start, final.end, text)
         reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
         self._listen_in(self.dialogue.language)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
+
+    def _hear_again(self, start: float, end: float, text: str) -> Awaitable[str]:
+        return hear_again(
+            text,
+            self._heard_audio(start, end),
+            asked=self._asked,
+            prompt=self.transcriber.prompt,
+            config=self.transcriber.config,
+            stream=id(self.transcriber),
+        )
+
+    def _on_speculation(self, start: float, end: float, text: str) -> None:
+        """The transcriber decoded what the turn is if the caller's pause holds: an open request's wider hearing
+        (`hear_again`) starts now, during the end-of-turn wait, not after it."""
+        if self._early is not None:
+            self._early[3].cancel()
+            self._early = None
+        if self._may_hear_again and self._asked is None and text.strip():
+            self._early = (start, end, text, asyncio.ensure_future(self._hear_again(start, end, text.strip())))
 
     def _heard_audio(self, start: float, end: float) -> npt.NDArray[np.float32]:
         """The caller's audio from `start` to `end` (stream seconds), as far as it is still kept."""

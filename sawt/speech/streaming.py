@@ -209,6 +209,9 @@ class StreamingTranscriber:
         self.config = config
         self.prompt = ""
         self.end_of_turn: Callable[[str], float] | None = None
+        # Called with (start, end, text), stream seconds, when a speculative final is decoded: the final it
+        # becomes if the pause holds, so a listener can start on the turn while the pause is waited out.
+        self.on_speculation: Callable[[float, float, str], None] | None = None
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -325,6 +328,9 @@ class StreamingTranscriber:
         audio = self._utterance_audio()
         future = self._submit_final(audio)
         self._speculative = (self._speech_end, self._utt_start + len(audio), future)
+        if self.on_speculation is not None:  # placed as `_commit` will place its final
+            start, end = max(self._utt_start, self._speech_start - self._pad), self._speech_end
+            future.add_done_callback(lambda done: self._tell_speculation(done, start, end))
         if self.end_of_turn is not None:
             future.add_done_callback(self._speculative_decoded)
 
@@ -332,6 +338,10 @@ class StreamingTranscriber:
         if self._speculative is not None:
             self._speculative[2].cancel()
             self._speculative = None
+
+    def _tell_speculation(self, future: asyncio.Future[Hypothesis], start: int, end: int) -> None:
+        if self.on_speculation is not None and not (future.cancelled() or future.exception() or self._closed):
+            self.on_speculation(round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3), future.result().text)
 
     def _speculative_decoded(self, future: asyncio.Future[Hypothesis]) -> None:
         """The decode may end the turn after a shorter pause (``end_of_turn``) than has already passed:

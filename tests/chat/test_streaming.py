@@ -133,7 +133,9 @@ async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twic
 
     finals = [e for e in events if isinstance(e, Final)]
     assert len(finals) >= 3
-    reference = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+    reference = (
+        "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+    )
     heard = " ".join(f.text for f in finals)
     # The first clause has no context, and its reading depends on what shares its decode call: tiny.en
     # reads it alone as "And so am I fellow Americans", batched with a longer partial as "And so my ...".
@@ -160,6 +162,31 @@ async def test_a_decode_that_ends_the_turn_sooner_is_kept_without_waiting_for_an
                 break
             await asyncio.sleep(0.1)
         assert finals and finals[0].text.endswith("."), [f.text for f in finals]
+    finally:
+        reader.cancel()
+        transcriber.close()
+
+
+@pytest.mark.slow
+async def test_a_listener_learns_the_turn_a_pause_would_end_before_the_pause_has_held(spoken_pcm):
+    # The call pipeline starts an open request's wider hearing on it while the end-of-turn wait runs.
+    await asyncio.wrap_future(get_scheduler().warm_up())
+    transcriber = StreamingTranscriber(options=StreamOptions(endpoint_silence=0.6))
+    transcriber.end_of_turn = lambda text: 0.6
+    finals, reader = collect_finals(transcriber)
+    early: list[tuple[float, float, str, int]] = []
+    transcriber.on_speculation = lambda start, end, text: early.append((start, end, text, len(finals)))
+    try:
+        for frame in frames(spoken_pcm + silence(1.5)):
+            await transcriber.push(frame)
+        for _ in range(300):
+            if finals:
+                break
+            await asyncio.sleep(0.1)
+        assert finals and early, (finals, early)
+        start, end, text, finals_then = early[-1]
+        assert (start, end, text) == (finals[0].start, finals[0].end, finals[0].text)
+        assert finals_then == 0  # told before the final was kept
     finally:
         reader.cancel()
         transcriber.close()
