@@ -111,14 +111,11 @@ def call_stream_options() -> StreamOptions:
 
 # Hypotheses a turn worth hearing again is decoded into (beam search of that width).
 SECOND_HEARING_BEAM = 5
-# An open request is also heard slowed to this speed (WSOLA, pitch kept): tiny.en hears a fast or
-# formant voice's numbers better a quarter slower.
-SECOND_HEARING_SPEED = 0.8
 HEARD_SECONDS = 30.0  # caller audio kept for a second hearing (trimmed every 5 s, not every frame)
 
 
 def second_hearing_config() -> SpeechConfig | None:
-    """The other model an open request is heard with (`VOICEBOT_SECOND_HEARING_MODEL`); None when unset."""
+    """The model an open request is heard again with (`VOICEBOT_SECOND_HEARING_MODEL`); None: the call's own."""
     name = settings.VOICEBOT_SECOND_HEARING_MODEL
     return get_config().replace(asr_model=name) if name else None
 
@@ -134,10 +131,11 @@ async def hear_again(
 ) -> str:
     """`text`, or what a wider hearing of the turn's `audio` (16 kHz) makes of it.
 
-    An open request (`asked` None), which carries the booking, is always heard twice more: slowed
-    (`SECOND_HEARING_SPEED`) by the call's model and as it was by a second model
-    (`second_hearing_config`), each with a beam of `SECOND_HEARING_BEAM`; of all the hypotheses, the one
-    that agrees most with what most of them say is kept (`turns.voted`). An answer to a slot question that
+    An open request (`asked` None), which carries the booking, is always heard again, by a second model
+    (`second_hearing_config`: Whisper base by default, which hears a phone line's numbers better than tiny.en
+    and its times worse) with a beam of `SECOND_HEARING_BEAM`; of the first hearing and the beam's
+    hypotheses, the one that agrees best with what most of them say is kept (`turns.voted`). The call
+    starts it on the speculative final, while the end-of-turn wait runs. An answer to a slot question that
     does not give it (`turns.worth_hearing_again`) is decoded again with the beam, and the first hypothesis
     that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in the beam. The
     decodes are finals in the shared decoder's queue (`stream` takes its turn)."""
@@ -153,12 +151,8 @@ async def hear_again(
         )
 
     if asked is None:
-        other = second_hearing_config()
-        jobs = [hearing(speech_audio.stretch(audio, SECOND_HEARING_SPEED), config)]
-        if other is not None:
-            jobs.append(hearing(audio, other))
-        heard = await asyncio.gather(*jobs)
-        return turns.voted([text, *(t for h in heard for t in (h.text, *h.others))])
+        heard = await hearing(audio, second_hearing_config() or config)
+        return turns.voted([text, heard.text, *heard.others])
     if not turns.worth_hearing_again(text, asked=asked):
         return text
     wider = await hearing(audio, config)

@@ -44,8 +44,8 @@ VOICEBOT_LLM_TIMEOUT = env.float("VOICEBOT_LLM_TIMEOUT", default=3.0)
 # The Whisper model a call in another language than English (Hindi) listens with: "multilingual" is Whisper
 # base from its wheels; English calls keep the engine's model (SAWT_ASR_MODEL, tiny.en by default).
 VOICEBOT_MULTILINGUAL_ASR_MODEL = env.str("VOICEBOT_MULTILINGUAL_ASR_MODEL", default="multilingual")
-# The second model an English call's opening request is also heard with (beside the engine's model, slowed);
-# their hypotheses vote on the party size, time and day (`pipeline.hear_again`). Empty: no second model.
+# The model an English call's opening request is heard again with (beam search); its hypotheses and the first
+# hearing vote on the party size, time and day (`pipeline.hear_again`). Empty: the call's own model.
 VOICEBOT_SECOND_HEARING_MODEL = env.str("VOICEBOT_SECOND_HEARING_MODEL", default="multilingual")
 CELERY_TASK_ROUTES["voicebot.tasks.message_send"] = {"queue": "io"}
 CELERY_BEAT_SCHEDULE["voicebot-reminders"] = {"task": "voicebot.tasks.reminders_queue", "schedule": 600}

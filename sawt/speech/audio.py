@@ -417,37 +417,6 @@ def resample(samples: npt.ArrayLike, src_rate: int, dst_rate: int) -> FloatArray
     return np.asarray(soxr.resample(arr, src_rate, dst_rate, quality="HQ"), dtype=np.float32)
 
 
-def stretch(samples: npt.ArrayLike, speed: float, *, frame: float = 0.04, tolerance: float = 0.01) -> FloatArray:
-    """Mono 16 kHz float audio played at ``speed`` (0.8: a quarter longer) with its pitch kept: WSOLA
-    (waveform-similarity overlap-add), what sox's ``tempo`` does. Each ``frame``-long Hann-windowed piece
-    is taken from within ``tolerance`` seconds of where the speed puts it, where it best continues the
-    piece before, so voices stay voices (a phase vocoder smears them; resampling lowers them)."""
-    arr = np.asarray(samples, dtype=np.float32).reshape(-1)
-    if speed <= 0:
-        raise ValueError("speed must be positive")
-    size = int(frame * SAMPLE_RATE) // 2 * 2
-    hop, slack = size // 2, int(tolerance * SAMPLE_RATE)
-    length = int(len(arr) / speed)
-    if len(arr) < size or length < size:
-        return arr.copy()
-    window = np.hanning(size).astype(np.float32)
-    padded = np.pad(arr, (slack, size + slack + hop))
-    frames = (length - size) // hop + 1
-    out = np.zeros(frames * hop + size, dtype=np.float32)
-    weight = np.zeros_like(out)
-    taken = 0  # where the last piece was taken from (in `arr`)
-    for k in range(frames):
-        nominal = round(k * hop * speed)
-        if k:
-            follows = padded[slack + taken + hop : slack + taken + hop + size]
-            around = padded[nominal : nominal + size + 2 * slack]
-            nominal += int(np.argmax(np.correlate(around, follows, mode="valid"))) - slack
-        out[k * hop : k * hop + size] += padded[slack + nominal : slack + nominal + size] * window
-        weight[k * hop : k * hop + size] += window
-        taken = nominal
-    return np.asarray((out / np.maximum(weight, 1e-3))[:length], dtype=np.float32)
-
-
 def wav_bytes(samples: npt.ArrayLike, sample_rate: int) -> bytes:
     """Mono 16-bit PCM WAV file contents."""
     buffer = io.BytesIO()

@@ -203,23 +203,3 @@ def test_it_decodes_when_metadata_underestimates_the_length(monkeypatch: pytest.
     decoded = decode_audio(audio.wav_bytes(samples, 16000))
     assert len(decoded) == len(samples)
     assert float(decoded[-1]) == pytest.approx(0.1, abs=1e-3)
-
-
-def _pitch(samples: np.ndarray) -> float:
-    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
-    return float(np.fft.rfftfreq(len(samples), 1 / audio.SAMPLE_RATE)[int(np.argmax(spectrum))])
-
-
-def test_stretch_slows_speech_and_keeps_its_pitch(piper_speech: Speech) -> None:
-    tone = np.sin(2 * np.pi * 220 * np.arange(audio.SAMPLE_RATE) / audio.SAMPLE_RATE).astype(np.float32)
-    slow = audio.stretch(tone, 0.8)
-    assert len(slow) == int(len(tone) / 0.8)
-    assert _pitch(slow) == pytest.approx(220, abs=2)  # resampling would have made it 176 Hz
-    assert np.abs(slow[800:-800]).max() == pytest.approx(1.0, abs=0.05)  # pieces join in phase: no dips
-    samples = audio.resample(piper_speech.samples, piper_speech.sample_rate, audio.SAMPLE_RATE)
-    slowed = audio.stretch(samples, 0.8)
-    assert len(slowed) == int(len(samples) / 0.8)
-    assert np.sqrt(np.mean(slowed**2)) == pytest.approx(np.sqrt(np.mean(samples**2)), rel=0.1)
-    assert audio.stretch(samples[:100], 0.8).tolist() == samples[:100].tolist()  # shorter than a piece: as is
-    with pytest.raises(ValueError):
-        audio.stretch(samples, 0)
