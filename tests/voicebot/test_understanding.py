@@ -29,3 +29,17 @@ def test_it_reads_the_first_number_of_a_bare_answer():
 def test_it_reads_minutes_said_in_words():
     assert nlu.clock_time("at eight forty-five") == (8, 45, None)
     assert nlu.clock_time("at seven thirty in the evening") == (7, 30, "pm")
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("I am a party on 10, and would like to eat outside", 10),  # a phone line's "party of 10"
+        ("book a table for a group on six", 6),
+        ("a party on the 8th", None),  # a day
+        ("a party on 8 May", None),
+        ("a party on 8 pm", None),  # a time
+    ],
+)
+def test_a_party_on_a_number_is_a_party_of_it_unless_it_is_a_day_or_a_time(said, size):
+    assert nlu.party_size(said) == size

@@ -28,6 +28,9 @@ _STRONG = [
     rf"\b(?:seats?|spots?|places?|room|space|tables?|chairs?) for\s+{_N}\b{_NOT_PEOPLE}",
     rf"\b(?:seat|feed|accommodate|fit|sit|serve) (?:a group of |a party of |up to |about )?{_N}\b{_NOT_PEOPLE}",
     rf"\b(?:i|we) have {_N} (?:that|who|coming|joining)\b",
+    # A phone line's "party of 8" is often heard "party on 8"; "on the 8th", "on 8 May" and "on 8 pm" stay dates
+    # and times.
+    rf"\b(?:party|group) on\s+{_N}\b{_NOT_PEOPLE}(?!\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
 ]
 _WEAK = [
     rf"\b(?:for|with|of)\s+{_N}\b{_NOT_PEOPLE}",
