@@ -328,8 +328,8 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
         await transcriber.stop()
         audio = pcm16_to_float32(b"".join(chunks))
         finals = [e async for e in transcriber.events() if isinstance(e, Final)]
-        # As a call does: a turn that names no party size or no time is heard again, wider (the beam's
-        # hypotheses), and the one that names the most is kept.
+        # As a call does: an open request is heard again by the second-hearing model (the beam's hypotheses),
+        # and the hypothesis that agrees best with what most of them say is kept.
         heard = [
             await hear_again(
                 e.text, audio[int(e.start * 16000) : int(e.end * 16000)], asked=None, prompt=transcriber.prompt
