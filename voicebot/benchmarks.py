@@ -234,9 +234,7 @@ def bench_voicebot(options: dict[str, Any]) -> dict[str, Any]:
             holds = count
             break
     result["concurrent_calls_holding_p50_under_800ms"] = holds
-    result["talk_overs"] = sum(
-        v["talk_overs"] for v in result.values() if isinstance(v, dict) and "talk_overs" in v
-    )
+    result["talk_overs"] = sum(v["talk_overs"] for v in result.values() if isinstance(v, dict) and "talk_overs" in v)
     result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return result
@@ -328,11 +326,15 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
         await transcriber.stop()
         audio = pcm16_to_float32(b"".join(chunks))
         finals = [e async for e in transcriber.events() if isinstance(e, Final)]
-        # As a call does: an open request is heard again by the second-hearing model (the beam's hypotheses),
-        # and the hypothesis that agrees best with what most of them say is kept.
+        # As a call does: an open request not heard surely is heard again by the second-hearing model (the
+        # beam's hypotheses), and the hypothesis that agrees best with what most of them say is kept.
         heard = [
             await hear_again(
-                e.text, audio[int(e.start * 16000) : int(e.end * 16000)], asked=None, prompt=transcriber.prompt
+                e.text,
+                audio[int(e.start * 16000) : int(e.end * 16000)],
+                asked=None,
+                prompt=transcriber.prompt,
+                logprob=e.avg_logprob,
             )
             for e in finals
         ]

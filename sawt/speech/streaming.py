@@ -86,6 +86,11 @@ class Final:
     text: str
     start: float
     end: float
+    avg_logprob: float | None = None  # the decode's mean token log-probability: how sure Whisper was
+
+
+def _final(hypothesis: Hypothesis, start: int, end: int) -> Final:
+    return Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3), hypothesis.avg_logprob)
 
 
 @dataclass(frozen=True)
@@ -209,9 +214,9 @@ class StreamingTranscriber:
         self.config = config
         self.prompt = ""
         self.end_of_turn: Callable[[str], float] | None = None
-        # Called with (start, end, text), stream seconds, when a speculative final is decoded: the final it
-        # becomes if the pause holds, so a listener can start on the turn while the pause is waited out.
-        self.on_speculation: Callable[[float, float, str], None] | None = None
+        # Called with the final a speculative decode becomes if the pause holds, as soon as it is decoded, so a
+        # listener can start on the turn while the pause is waited out.
+        self.on_speculation: Callable[[Final], None] | None = None
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -341,7 +346,7 @@ class StreamingTranscriber:
 
     def _tell_speculation(self, future: asyncio.Future[Hypothesis], start: int, end: int) -> None:
         if self.on_speculation is not None and not (future.cancelled() or future.exception() or self._closed):
-            self.on_speculation(round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3), future.result().text)
+            self.on_speculation(_final(future.result(), start, end))
 
     def _speculative_decoded(self, future: asyncio.Future[Hypothesis]) -> None:
         """The decode may end the turn after a shorter pause (``end_of_turn``) than has already passed:
@@ -500,9 +505,7 @@ class StreamingTranscriber:
                 continue
             hypothesis = future.result()
             if not is_hallucination(hypothesis):
-                self._events.put_nowait(
-                    Final(hypothesis.text, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3))
-                )
+                self._events.put_nowait(_final(hypothesis, start, end))
         if self._stopped and not self._finals and not self._closed and not self._done:
             self._done = True
             self._events.put_nowait(Done())

@@ -174,8 +174,8 @@ async def test_a_listener_learns_the_turn_a_pause_would_end_before_the_pause_has
     transcriber = StreamingTranscriber(options=StreamOptions(endpoint_silence=0.6))
     transcriber.end_of_turn = lambda text: 0.6
     finals, reader = collect_finals(transcriber)
-    early: list[tuple[float, float, str, int]] = []
-    transcriber.on_speculation = lambda start, end, text: early.append((start, end, text, len(finals)))
+    early: list[tuple[Final, int]] = []
+    transcriber.on_speculation = lambda final: early.append((final, len(finals)))
     try:
         for frame in frames(spoken_pcm + silence(1.5)):
             await transcriber.push(frame)
@@ -184,9 +184,10 @@ async def test_a_listener_learns_the_turn_a_pause_would_end_before_the_pause_has
                 break
             await asyncio.sleep(0.1)
         assert finals and early, (finals, early)
-        start, end, text, finals_then = early[-1]
-        assert (start, end, text) == (finals[0].start, finals[0].end, finals[0].text)
+        final, finals_then = early[-1]
+        assert final == finals[0]  # its words, times and sureness
         assert finals_then == 0  # told before the final was kept
+        assert final.avg_logprob is not None and -1.0 < final.avg_logprob <= 0.0  # Piper's clear English
     finally:
         reader.cancel()
         transcriber.close()

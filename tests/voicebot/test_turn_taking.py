@@ -107,3 +107,16 @@ def test_an_open_requests_hearings_vote_on_each_slot():
     assert turns.voted(heard) == heard[3]
     assert turns.voted(heard[:2]) == heard[0]  # one against one: the first heard
     assert turns.voted(["Welcome to the The The", "Hello."]) == "Welcome to the The The"  # no slot: the first
+
+
+@pytest.mark.slow
+async def test_an_open_request_is_heard_again_unless_the_first_hearing_was_sure():
+    from sawt.speech import tts
+    from voicebot.pipeline import SURE_LOGPROB, hear_again
+
+    audio = tts.synthesize("I'd like a table for two people at seven pm.", sample_rate=16000).samples
+    first = "I'd like a table for ten people at eleven pm."  # what a first hearing made of it, say
+    sure = await hear_again(first, audio, asked=None, prompt="", logprob=SURE_LOGPROB + 0.1)
+    unsure = await hear_again(first, audio, asked=None, prompt="", logprob=SURE_LOGPROB - 0.5)
+    assert sure == first
+    assert turns.booking_slots(unsure)[:2] == (2, (7, 0, "pm"))  # the second hearing's beam outvotes it
