@@ -330,12 +330,11 @@ async def test_a_simulated_plivo_call_switches_to_hindi_on_the_keypad_and_listen
         # Turns before the consent keep no text (the caller had not agreed yet).
         assert [t.intent for t in turns[:3]] == ["greeting", "language", "consent"]
         assert turns[2].caller_text == "[keypad 1]" and turns[2].bot_text.startswith("धन्यवाद।")
-        # Whisper base on espeak-ng's Hindi through mu-law is garbage whose fate differs between CPUs
-        # (here a looping "ھاں ھاں ...", on the CI machine of stop 24 dropped as noise three times): the
-        # words are asserted when heard, the bot's Hindi on every turn after the consent always.
-        for heard in heard_turns():
-            # tiny.en writes only Latin letters: text in another script is the multilingual model in Hindi mode.
-            assert not LATIN.search(heard.caller_text), heard.caller_text
+        # Whisper base on espeak-ng's Hindi through mu-law is garbage whose fate differs between CPUs and
+        # loads (here a looping "ھاں ھاں ...", on the CI machine of stop 24 dropped as noise three times, in CI
+        # of stop 30 romanised Hindi, "Mughekalke leek pebal mughkali hai"): what the caller's words became is
+        # not asserted here (`test_the_multilingual_model_hears_espeak_hindi_as_hindi` decodes them directly),
+        # the bot's Hindi on every turn after the consent is.
         for turn in turns[3:]:
             assert DEVANAGARI.search(turn.bot_text) and not LATIN.search(turn.bot_text), turn.bot_text
         assert len(turns) > 3
