@@ -140,7 +140,8 @@ async def hear_again(
     (`second_hearing_config`: Whisper base by default, which hears a phone line's numbers better than tiny.en
     and its times worse) with a beam of `SECOND_HEARING_BEAM`; of the first hearing and the beam's
     hypotheses, the one that agrees best with what most of them say is kept (`turns.voted`); unless the first
-    hearing was sure of itself (its mean token `logprob` at least `SURE_LOGPROB`). The call starts it on the
+    hearing was sure of itself (its mean token `logprob` at least `SURE_LOGPROB`) and names a slot and reads
+    every number it says (`turns.worth_hearing_again`). The call starts it on the
     speculative final, while the end-of-turn wait runs. An answer to a slot question that
     does not give it (`turns.worth_hearing_again`) is decoded again with the beam, and the first hypothesis
     that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in the beam. The
@@ -157,7 +158,7 @@ async def hear_again(
         )
 
     if asked is None:
-        if logprob is not None and logprob >= SURE_LOGPROB:
+        if logprob is not None and logprob >= SURE_LOGPROB and not turns.worth_hearing_again(text, asked=None):
             return text
         heard = await hearing(audio, second_hearing_config() or config)
         return turns.voted([text, heard.text, *heard.others])

@@ -84,6 +84,11 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("We are for.", "party_size", False),  # the sound-alike is read
         ("We are fine.", "party_size", True),
         ("Priya.", "name", False),  # names are not heard again
+        ("A table for 4 tomorrow at 8 pm.", None, False),
+        ("Welcome to the The The", None, True),
+        ("Can I reserve a table next Friday?", None, False),  # a day and no number: nothing misheard
+        ("Book a table for five at eight pm on the 12th.", None, False),
+        ("A table tomorrow for a party in 8.", None, True),  # 8 read as neither party size nor time
     ],
 )
 def test_an_answer_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):

@@ -129,9 +129,16 @@ def slots_heard(text: str, *, asked: str | None) -> int:
 
 
 def worth_hearing_again(text: str, *, asked: str | None) -> bool:
-    """Whether an answer to "At what time?", "For how many people?" or "Which day?" is worth a second, wider
-    hearing (the beam's other hypotheses): it does not give what was asked. (An open request is always
-    heard again: `pipeline.hear_again`.)"""
+    """Whether the turn's audio is worth a second, wider hearing: an answer to "At what time?", "For how many
+    people?" or "Which day?" that does not give it, or an open request that names no slot at all, or says a
+    number that was read as neither its party size nor its time ("for a party on the 8"). An open request
+    is heard again anyway unless its first hearing was sure of itself (`pipeline.hear_again`)."""
+    if asked is None:
+        size, hms, day = booking_slots(text)
+        if size is None and hms is None and day is None:
+            return True
+        read = {size, *(hms[:2] if hms else ()), day.day if day else None}
+        return any(number.value not in read for number in language.find_numbers(nlu.normalize(text)))
     return asked in _HEARD_AGAIN and not slots_heard(text, asked=asked)
 
 
