@@ -136,16 +136,16 @@ async def hear_again(
 ) -> str:
     """`text`, or what a wider hearing of the turn's `audio` (16 kHz) makes of it.
 
-    An open request (`asked` None), which carries the booking, is always heard again, by a second model
+    An open request (`asked` None), which carries the booking, is kept as heard only when the first hearing
+    was sure of itself (its mean token `logprob` at least `SURE_LOGPROB`) and names a slot and reads every
+    number it says (`turns.worth_hearing_again`). Otherwise it is heard again by a second model
     (`second_hearing_config`: Whisper base by default, which hears a phone line's numbers better than tiny.en
-    and its times worse) with a beam of `SECOND_HEARING_BEAM`; of the first hearing and the beam's
-    hypotheses, the one that agrees best with what most of them say is kept (`turns.voted`); unless the first
-    hearing was sure of itself (its mean token `logprob` at least `SURE_LOGPROB`) and names a slot and reads
-    every number it says (`turns.worth_hearing_again`). The call starts it on the
-    speculative final, while the end-of-turn wait runs. An answer to a slot question that
-    does not give it (`turns.worth_hearing_again`) is decoded again with the beam, and the first hypothesis
-    that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in the beam. The
-    decodes are finals in the shared decoder's queue (`stream` takes its turn)."""
+    and its times worse) with a beam of `SECOND_HEARING_BEAM`, and of the first hearing and the beam's
+    hypotheses the one that agrees best with what most of them say is kept (`turns.voted`). The call starts
+    this on the speculative final, while the end-of-turn wait runs. An answer to a slot question that does
+    not give it (`turns.worth_hearing_again`) is decoded again with the call's model and the beam, and the
+    first hypothesis that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in
+    the beam. The decodes are finals in the shared decoder's queue (`stream` takes its turn)."""
     if not text.strip() or len(audio) == 0:
         return text
     scheduler = get_scheduler()

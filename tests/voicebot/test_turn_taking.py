@@ -87,6 +87,7 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("A table for 4 tomorrow at 8 pm.", None, False),
         ("Welcome to the The The", None, True),
         ("Can I reserve a table next Friday?", None, False),  # a day and no number: nothing misheard
+        ("A table for 4 tomorrow.", None, False),
         ("Book a table for five at eight pm on the 12th.", None, False),
         ("A table tomorrow for a party in 8.", None, True),  # 8 read as neither party size nor time
     ],
