@@ -133,7 +133,12 @@ _OTHER_SERVICE = re.compile(
     r"(?:^|\s+)(?:on|and|an|from|in|using|via|with)\s+(apple music|youtube music|youtube|tidal|deezer|amazon music|"
     r"pandora|gaana|jiosaavn|saavn|wynk|napster)$"
 )
-_TRAILING = re.compile(r"(?: please| for me| now| thanks| thank you| sam)+$")
+_TRAILING = re.compile(
+    r"(?: please| for me| now| thanks| thank you| sam)+$"
+    # How the listing is sorted, said after the request: "... and sort by most popular", "... through a top sort".
+    r"|(?:,? and|,) (?:sort|order)(?:ed)? (?:it |them |the (?:list|results?) )?(?:by|through|on|with|from) .*$"
+    r"| (?:through|by|with) (?:a |the )?(?:top|popularity|newest|most popular)(?: \w+)? sort$"
+)
 # "and"/"an": how speech recognition often hears "on" before the service's name.
 _PLATFORM = re.compile(r"(?:(?:^|\s+)(?:on|and|an|from|in|using|via|with)\s+(spotify|soundcloud))$")
 # Volume levels said as words that are not numbers.
@@ -231,8 +236,10 @@ _VOLUME_SET = re.compile(
     r"^(?:set |change |put |turn )?(?:the )?volume (?:to |at )?(\w+(?: \w+)*?)(?: percent)?$"
     r"|^(\w+(?: \w+)*?) percent volume$"
 )
+# "put X" alone is "put X on" (play it); it queues only when the queue is named.
 _QUEUE = re.compile(
-    r"^(?:queue(?: up)?|add|enqueue|put(?! on)) (.+?)(?: (?:to|in|on) (?:the |my )?queue)?$|^play (.+) next$"
+    r"^(?:queue(?: up)?|add|enqueue) (.+?)(?: (?:to|in|on) (?:the |my )?queue)?$|^play (.+) next$"
+    r"|^put (.+?) (?:(?:to|in|on|into) (?:the |my )?queue|next)$"
 )
 _SEARCH = re.compile(
     r"^(?:search(?: for)?|find(?: me)?|look up|look for|lookup|show me|list|what (?:songs|albums|tracks) "
@@ -248,13 +255,21 @@ _PLAY_REF = re.compile(
 )
 _PLAY = re.compile(
     r"^(?:(?:can|could|may|shall|will) (?:i|we|you) )?(?:(?:i|we|im|i am) )?"
-    r"(?:(?:want|wanna|need|would like|d like|like|love|wish|would love|in the mood|feel like) )?"
+    r"(?:(?:want|wanna|need|would like|d like|like|love|wish|would love|in the mood|feel like|looking|get) )?"
     r"(?:to |for )?(?:you )?(?:to )?(?:(?:i|we) )?"
-    r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|(?:play|put on|listen|hear|enjoy|"
+    r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|"
+    r"(?:something|anything) .*\b(?:by|from)\b|(?:play|put on|put|listen|hear|enjoy|"
     r"start|open|spin|blast|throw|let|queue|give|pull|bring|turn on|crank|stream|check|paly|plau|ply|pay|pla)\b)"
-    r"(?:(?:play|enjoy|put on|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"
+    r"(?:(?:play|enjoy|put on|put|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"
     r"let me hear|let me listen to|queue up|"
     r"give me|pull up|bring up|turn on|crank|stream|check out|paly|plau|ply|pay|pla)\b ?)?(.+)$"
+)
+# A request for music with no verb: a kind of recording (or "something") by, from or of someone.
+_MUSIC_ASKED = re.compile(
+    r"^(?:(?:the|a|an|some|any|me|my|more|one) )?(?:(?:most popular|most recent|latest|newest|last|best|top|new|"
+    r"popular|famous|good|recent|greatest|old|older|classic|favou?rite|\w+s) )*"
+    r"(?:songs?|tracks?|tunes?|melod(?:y|ies)|music|albums?|records?|eps?|singles?|something|anything) "
+    r"(?:by|from|of|off) \w"
 )
 _MUSIC_ON = re.compile(
     r"^(?:put|turn|switch|throw|stick) (?:some |the |a bit of )?(?:music|songs|tunes|something) on$|"
@@ -370,6 +385,13 @@ def _index(word: str) -> int:
 
 def parse_grammar(text: str) -> Intent | None:
     cleaned = _TRAILING.sub("", _POLITE.sub("", correct_command_words(normalize_text(text))))
+    # "put X on" (on the stereo, in the background) is "put on X".
+    cleaned = re.sub(
+        r"^put (?!(?:it|this|that)\b)(.+?)"
+        r"(?: on| on in the background| (?:on|in) the (?:stereo|speakers?|background))$",
+        r"put on \1",
+        cleaned,
+    )
     if not cleaned:
         return None
     platform: str | None = None
@@ -450,7 +472,7 @@ def parse_grammar(text: str) -> Intent | None:
         )
     queue = _QUEUE.match(cleaned)
     if queue and not re.match(r"^add (?:it|this|that)$", cleaned):
-        query, media = _media(queue.group(1) or queue.group(2))
+        query, media = _media(next(group for group in queue.groups() if group))
         if query in {"it", "this", "that", "this song", "that song"}:
             return Intent("QUEUE", {**params, "reference": "it"})
         return Intent("QUEUE", {**params, "query": query, **({"media_type": media} if media else {})})
@@ -463,6 +485,16 @@ def parse_grammar(text: str) -> Intent | None:
         if play.group(1) in {"it", "that", "this"}:
             return Intent("PLAY", {**params, "reference": "it"})
         return Intent("PLAY", {**params, **_what(play.group(1), possessives, cased)})
+    # No verb: "the latest song by X", "something from Y in 1986", "most popular song of Z".
+    if _MUSIC_ASKED.match(cleaned):
+        return Intent("PLAY", {**params, **_what(cleaned, possessives, cased)})
+    # A verb later in the sentence: "is there something new you can play by X", "use my Vimeo to play Y".
+    later = re.search(r"\b(?:play|listen to|hear) (.+)$", cleaned)
+    if later:
+        return Intent("PLAY", {**params, **_what(later.group(1), possessives, cased)})
+    # A music service opened or gone to: "turn on Slacker radio", "go to X on my Vimeo".
+    if service:
+        return Intent("PLAY", {**params, **(_what(rest, possessives, cased) if rest else {})})
     return None
 
 

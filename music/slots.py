@@ -199,12 +199,21 @@ def _take_year(text: str, out: dict[str, Any]) -> str:
     return re.sub(r"\s+", " ", text[: year.start()] + " " + text[year.end() :]).strip()
 
 
-def _name(said: str, keep_the: bool = True) -> tuple[str, str | None]:
+def _name(said: str, keep_the: bool = True, by_said: bool = False) -> tuple[str, str | None]:
     """A name with its fillers and kind words taken off ("the top ten album x" -> ("x", "album")); kind
-    "artist" when the kind words follow it after a determiner ("a keith richards album": an album by)."""
+    "artist" when one kind word follows it and no one else is said to have made it (`by_said`): "a keith
+    richards album", "this roy orbison song", "the herbie mann tune", "garry shider album" are recordings by
+    someone; a bare "tum hi ho song" is the song's title."""
     kind = None
+    by_someone = re.match(rf"^(?:this|that|another) (?=.+ (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$)", said)
+    if by_someone:
+        said = said[by_someone.end() :]
     lead = _LEAD.match(said)
-    determined = bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said)
+    determined = (
+        (bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said))
+        or bool(by_someone or re.match(rf"^the (?!(?:{_SORT}) ).+ (?:{_TRACK_ITEMS})$", said))
+        or not (lead or re.search(rf" (?:{_TRACK_ITEMS})$", said))  # "x album", but "tum hi ho song" is a title
+    ) and not by_said
     if lead:
         taken = lead.group(0)
         items = list(re.finditer(rf"\b(?:{_ITEM})\b ?", taken))
@@ -345,7 +354,7 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
         if inner and "album" not in out:
             out["album"], out["media_type"] = _name(inner.group(1))[0], "album"
             text = ""
-    name, kind = _name(text)
+    name, kind = _name(text, by_said=bool(owner))
     if owner:
         out["artist"] = owner
         out["_said_artist"] = True
