@@ -291,7 +291,7 @@ _PLAYLIST_SAID = r"(?:(?:the |my |our |\w+s )?(?:playlist|play list) .+?|.+? (?:
 # "Y playlist needs X", "X should go into Y" (named groups `item` and `list`).
 # What is added, said after the playlist ("add to my X playlist the song Y", "add to X with this song").
 _ITEM_AFTER = (
-    r"(?:(?:the|a|this|that|one) (?:name|song|track|tune|artist|album|piece|record)\b.*|with .+|"
+    r"(?:(?:the|a|this|that|one) (?:name|song|track|tune|artist|album|piece|record|music)\b.*|with .+|"
     r"(?:my )?favou?rite (?:song|track|tune|artist|album) .*|my favou?rite (?:song|track|tune|artist|album)s?)"
 )
 _ITEM_KIND = r"(?:tune|song|track|album|artist|record|piece)"
@@ -300,7 +300,7 @@ _ADD_TO_PLAYLIST = tuple(
     for pattern in (
         rf"^{_ADD_LEAD}(?:add|put|include|save|insert) (?:(?:this|it) )?(?:to|into|onto|in|on) (?P<list>.+?),? "
         rf"(?P<item>{_ITEM_AFTER})$",
-        r"^(?:(?:my|the|our) )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) (?:playlist |list )?(?:needs|could use)"
+        r"^(?:(?:my|the|our) )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) (?:playlist |list )?(?:needs|could use)(?! to be)"
         r"(?: more| another| an| a| some)? (?P<item>.+?)"
         r"(?: added(?: to it| on| in)?| in it| on it| to it| in the playlist)?$",
         r"^(?:(?:i|we) (?:want|would like|d like) |can |could )?(?:my |the )?(?!(?:i|we|you|it|to)\b)(?P<list>.+?) "
@@ -384,6 +384,7 @@ def _index(word: str) -> int:
 
 
 def parse_grammar(text: str) -> Intent | None:
+    text = re.sub(r"(\w) (['\u2019]s)\b", r"\1\2", text)  # "Roni Duani 's music"
     cleaned = _TRAILING.sub("", _POLITE.sub("", correct_command_words(normalize_text(text))))
     # "put X on" (on the stereo, in the background) is "put on X".
     cleaned = re.sub(
@@ -493,8 +494,8 @@ def parse_grammar(text: str) -> Intent | None:
     if later:
         return Intent("PLAY", {**params, **_what(later.group(1), possessives, cased)})
     # A music service opened or gone to: "turn on Slacker radio", "go to X on my Vimeo".
-    if service:
-        return Intent("PLAY", {**params, **(_what(rest, possessives, cased) if rest else {})})
+    if service or (platform and re.fullmatch(r"(?:turn|open(?: up)?|launch|start|fire up|go|put|switch)", cleaned)):
+        return Intent("PLAY", {**params, **(_what(rest, possessives, cased) if service and rest else {})})
     return None
 
 

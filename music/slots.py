@@ -262,12 +262,31 @@ def _looks_like_a_name(name: str) -> bool:
     return 1 <= len(words) <= 3 and not (_TITLE_WORDS & set(words))
 
 
+def _clauses(text: str) -> str:
+    """What is said about the recording after its name goes: "x that's on youtube", "x songs that inspire
+    movement", "x with any song"."""
+    text = re.sub(r" (?:that s|thats|that is|which is)(?: (?:on|in|available|from)\b.*)?$", "", text)
+    text = re.sub(r"\b(songs|music|tracks|tunes|stuff) (?:that|which) .*$", r"\1", text)
+    return re.sub(r" (?:with )?any (?:song|track|tune)s?(?: will do)?$", "", text)
+
+
+def _made_by(text: str) -> str:
+    """ "anything x made in the thirties" is "anything by x in the thirties"."""
+    return re.sub(
+        r"^((?:anything|something|whatever|everything|stuff|songs|music) )(.+?) (?:made|did|recorded|released|sang|"
+        r"wrote|produced|has (?:made|done|recorded|released))(?= |$)",
+        r"\1by \2",
+        text,
+    )
+
+
 def describe(phrase: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The structured parameters for what follows the verb ("tum hi ho by arijit singh")."""
     out: dict[str, Any] = {}
-    text = _take_year(_TAIL.sub("", phrase.strip()), out)
+    text = _take_year(_made_by(_TAIL.sub("", phrase.strip())), out)
     text = re.sub(rf"(?:^| )(?:(?:sorted |sort )?by|from|in|with) (?:the )?{_SORT}(?: first)?$", "", text).strip()
     text = re.sub(rf" (?:the )?{_SORT} first$", "", text).strip()
+    text = _clauses(text)
     lead = rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:(?:from|on|off|off of|in|of|through) )?(?:the |my |our |\w+s )?"
     playlist = re.match(rf"{lead}(?:playlist|playlists) (?:called |named |titled )?(.+)$", text)
     playlist = playlist or re.match(rf"{lead}(.+?) (?:playlist|playlists|play list)$", text)
@@ -388,6 +407,11 @@ _THIS = re.compile(
 
 # Words after a playlist's name that say what it is, not what it is called ("my chill playlist", "the gym list").
 _CONTAINER = r"playlists?|play ?lists?|playlst|playlis|lis|list|lists|selection|section|group|collection|soundtrack|one"
+# Whose playlist it is, after "my": "my mother's x playlist".
+_KIN = (
+    r"mother|father|mom|mum|dad|wife|husband|sister|brother|son|daughter|friend|kid|partner|girlfriend|boyfriend|"
+    r"baby|roommate|boss|family|parent|grandma|grandpa|aunt|uncle|cousin|niece|nephew"
+)
 # Compound nouns that end in "list" and are names ("miami guest list"), not "list" said for "playlist".
 _LIST_NAMES = r"guest|wish|set|hit|a|b|reading"
 
@@ -406,11 +430,14 @@ def playlist_name(said: str, possessives: frozenset[str] = frozenset(), cased: s
     first, _, rest = name.partition(" ")
     if re.fullmatch(owner, first) or (first in possessives and rest and not _written_as_a_name(first, cased)):
         name = rest
+        # "my mother's primavera sound playlist" (but "my valentine's day love", "my 80's jam session")
+        name = re.sub(rf"^(?:{_KIN})s ", "", name) if rest and re.match(rf"(?:{_KIN})s$", rest.split()[0]) else name
     # "my the midnight hour playlist", "my a mis ninos playlist": after an owner, an article begins the name.
     if not re.match(rf"^{owner} (?:the|teh|a) ", said):
         name = re.sub(r"^(?:the |teh |a |list )", "", name)
     name = re.sub(
-        r"^(?:(?:new|current|existing|own) )?(?:playlists?|list|playslist) (?:called |named |titled |entitled |"
+        r"^(?:(?:new|current|existing|own) )?(?:playlists?|list|playslist) (?:(?:that is |which is |that s )?"
+        r"(?:called|named|titled|entitled),? |"
         r"with the (?:title|name) |under )?",
         "",
         name,

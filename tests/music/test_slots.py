@@ -125,3 +125,45 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
     assert prompt.startswith(ASR_PROMPT)
     assert all(name in prompt for name in ("Telugu Melodies", "Sid Sriram", "Nuvvu Nenantu", "Samajavaragamana"))
     assert prompt.count("Sid Sriram") == 1 and len(prompt) < len(ASR_PROMPT) + 420
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "fields"),
+    [
+        # Asked for without "play" first: put ... on, a verbless request, a verb later on, a service opened.
+        ("put the road trip playlist on", "PLAY", {"playlist": "road trip"}),
+        ("Put Kesariya by Arijit Singh on the stereo", "PLAY", {"title": "kesariya", "artist": "arijit singh"}),
+        ("the newest album by adele", "PLAY", {"artist": "adele"}),
+        ("something from queen in 1986", "PLAY", {"artist": "queen", "year": "1986"}),
+        ("could you open my deezer app to play music from anoushka shankar", "PLAY", {"artist": "anoushka shankar"}),
+        ("im looking for a ballad by bonnie raitt", "PLAY", {"artist": "bonnie raitt"}),
+        ("turn on pandora", "PLAY", {"platform": "pandora"}),
+        # "put" queues only when the queue is named.
+        ("put shape of you next", "QUEUE", {"query": "shape of you"}),
+        ("put tum hi ho in the queue", "QUEUE", {"query": "tum hi ho"}),
+        # What is said after the name is not part of it.
+        ("play a song by sia that's on youtube", "PLAY", {"artist": "sia", "platform": "youtube"}),
+        ("play nina simone songs that make me happy", "PLAY", {"artist": "nina simone"}),
+        ("start playing anything prince recorded in the eighties", "PLAY", {"artist": "prince", "year": "1980s"}),
+        ("I wish to listen to Norah Jones 's music", "PLAY", {"artist": "norah jones"}),
+        ("play music by fela kuti and sort it by most popular", "PLAY", {"artist": "fela kuti"}),
+        # A kind of recording after a name is one by that artist; a bare "x song" stays the song's title.
+        ("play lukas graham album", "PLAY", {"artist": "lukas graham"}),
+        ("play butta bomma song", "PLAY", {"title": "butta bomma"}),
+        ("add this adele song to my workout playlist", "ADD_TO_PLAYLIST", {"artist": "adele", "playlist": "workout"}),
+        ("add the coldplay track to road trip", "ADD_TO_PLAYLIST", {"artist": "coldplay", "playlist": "road trip"}),
+        ("add another dua lipa tune to my gym playlist", "ADD_TO_PLAYLIST", {"artist": "dua lipa"}),
+        ("add ed sheeran album to chill vibes", "ADD_TO_PLAYLIST", {"artist": "ed sheeran", "playlist": "chill vibes"}),
+        (
+            "add yellow to the playlist that is called, Sunday Morning",
+            "ADD_TO_PLAYLIST",
+            {"playlist": "sunday morning"},
+        ),
+        ("add yellow to my sister's party mix playlist", "ADD_TO_PLAYLIST", {"playlist": "party mix"}),
+        ("add yellow to my 80's jam session playlist", "ADD_TO_PLAYLIST", {"playlist": "80s jam session"}),
+    ],
+)
+def test_requests_as_people_word_them(text, action, fields):
+    intent = parsed(text)
+    assert intent["action"] == action
+    assert {k: intent["parameters"].get(k) for k in fields} == fields
