@@ -273,7 +273,8 @@ def _clauses(text: str) -> str:
 def _made_by(text: str) -> str:
     """ "anything x made in the thirties" is "anything by x in the thirties"."""
     return re.sub(
-        r"^((?:anything|something|whatever|everything|stuff|songs|music) )(.+?) (?:made|did|recorded|released|sang|"
+        r"^((?:anything|something|whatever|everything|stuff|songs|music) )"
+        r"((?:(?!(?:by|from|of|off|on|in|a|an|the) )\w+ )*?\w+) (?:made|did|recorded|released|sang|"
         r"wrote|produced|has (?:made|done|recorded|released))(?= |$)",
         r"\1by \2",
         text,
@@ -365,6 +366,9 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
             owner, text = _name(artist.group(1))[0], ""
     if split:
         owner = _TAIL.sub("", split.group(2 if split.lastindex and split.lastindex >= 2 else 1)).strip()
+        owner = re.sub(
+            r"^(?:the )?(?:famous|legendary|great|late|amazing|talented) (?=\w)", "", owner
+        )  # "by the famous x"
         text = split.group(1) or "" if (split.lastindex or 0) >= 2 else ""
         inner = re.match(
             r"^(?:.* )?(?:from|off|on|of) (?:the |their |his |her |its )?(?:album|record|ep|lp) (.+)$", text
