@@ -155,7 +155,12 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     ),
     (
         "PAUSE",
-        re.compile(r"^(?:pause|stop|hold on|halt|silence|be quiet|shut up|freeze)\b(?!.*\b(?:shuffl|repeat|loop))"),
+        re.compile(
+            r"^(?:pause|stop|hold on|halt|silence|be quiet|shut up|freeze)\b(?!.*\b(?:shuffl|repeat|loop))"
+            # "turn off the music" (the embedding fallback read it as "turn up")
+            r"|^(?:turn|switch|shut) (?:(?:it|that|this|the music|the song|the player) )?off$"
+            r"|^(?:turn|switch|shut) off (?:the )?(?:music|song|track|player|it|this|that)$"
+        ),
         {},
     ),
     (
@@ -189,7 +194,7 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         "SHUFFLE",
         re.compile(
             r"^(?:turn |switch )?(?:shuffle|shuffling)(?: mode)?(?: on| off)?$|^turn (?:on|off) shuffle|"
-            r"^(?:stop|disable|enable|start) shuffl|^mix it up$|^shuffle (?:my|the|this)"
+            r"^(?:stop|disable|enable|start) shuffl|^mix it up$|^shuffle (?:my|the|this)|\bon shuffle$"
         ),
         {},
     ),
@@ -224,12 +229,13 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
 ]
 
 _VOLUME_UP = re.compile(
-    r"^(?:louder|turn it up|turn up(?: the)?(?: volume| music)?|volume up|raise(?: the)? volume|"
+    r"^(?:louder|turn it up|play it louder|turn up(?: the)?(?: volume| music)?|volume up|raise(?: the)? volume|"
     r"increase(?: the)? volume|crank it(?: up)?|pump it up|more volume|a bit louder|"
     r"make it louder|bit louder|louder please)$"
 )
 _VOLUME_DOWN = re.compile(
-    r"^(?:quieter|softer|turn it down|turn down(?: the)?(?: volume| music)?|volume down|lower(?: the)? volume|"
+    r"^(?:quieter|softer|turn it down|play it (?:quieter|softer)|turn down(?: the)?(?: volume| music)?|volume down|"
+    r"lower(?: the)? volume|"
     r"decrease(?: the)? volume|too loud|a bit quieter|make it quieter|less volume|bit quieter|lower it)$"
 )
 _VOLUME_SET = re.compile(
@@ -252,6 +258,7 @@ _ORDINAL_REF = re.compile(
 )
 _PLAY_REF = re.compile(
     r"^(?:play|start|put on|listen to) (?:it|that|this|that one|this one|that song|this song|the same)(?: again)?$"
+    r"|^put (?:it|that|this)(?: one| song)? on$"
 )
 _PLAY = re.compile(
     r"^(?:(?:can|could|may|shall|will) (?:i|we|you) )?(?:(?:i|we|im|i am) )?"

@@ -118,3 +118,19 @@ def test_it_falls_back_to_the_offline_parser_when_the_llm_answers_nonsense(api, 
 def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
     intent = parse_grammar(text)
     assert intent is not None and intent.as_dict() == {"action": "VOLUME", "parameters": {"volume": level}}
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("turn off the music", "PAUSE"),  # the embedding fallback once read it as "turn up"
+        ("switch it off", "PAUSE"),
+        ("put it on shuffle", "SHUFFLE"),  # not a playlist called "shuffle"
+        ("can you play it louder", "VOLUME"),
+        ("play it softer", "VOLUME"),
+        ("put it on", "PLAY"),
+        ("put shape of you next", "QUEUE"),
+    ],
+)
+def test_everyday_commands_said_other_ways(text, action):
+    assert parse_offline(text).action == action
