@@ -28,6 +28,7 @@ from voicebot import availability, selectors, services
 from voicebot.dialogue import Dialogue
 from voicebot.dialogue_state import DialogueState, Reply, Stage
 from voicebot.models import WEEKDAYS, Business, Call, Caller, Reservation
+from voicebot.understanding.turns import Heard
 
 logger = logging.getLogger("voicebot")
 
@@ -219,13 +220,13 @@ class AgentDialogue:
         model = data.get("model") or {}
         self.messages, self.on_rules = list(model.get("messages") or []), bool(model.get("on_rules"))
 
-    def respond(self, text: str) -> Reply:
+    def respond(self, text: str, *, heard: Heard | None = None) -> Reply:
         # Consent stays with the rules. A caller who declined the transcript was told "we won't keep
         # anything": their words stay on this server with the rules, unless the operator's model keeps
         # nothing either (VOICEBOT_LLM_WITHOUT_CONSENT).
         private = not (self.state.transcript_consent or settings.VOICEBOT_LLM_WITHOUT_CONSENT)
         if self.state.stage == Stage.CONSENT or self.on_rules or private:
-            return self.rules.respond(text)
+            return self.rules.respond(text, heard=heard)
         switched = self.rules.switch_language_if_asked(text)
         if switched is not None:
             return switched
@@ -245,7 +246,7 @@ class AgentDialogue:
                 self.state.outcome = self._turn.outcome
                 with translation.override(self.language):
                     return self.rules.after(Reply(done, self._turn.intent), self._turn.outcome)
-            return self.rules.respond(text)
+            return self.rules.respond(text, heard=heard)
 
     def _agent_turn(self, text: str) -> Reply:
         self.messages.append({"role": "user", "content": text})

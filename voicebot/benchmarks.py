@@ -18,12 +18,15 @@ import datetime as dt
 import os
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from asgiref.sync import sync_to_async
 
 from sawt.core.bench import register
+
+if TYPE_CHECKING:
+    from voicebot.understanding.turns import Heard
 
 CALL_LINES = [
     [
@@ -297,7 +300,7 @@ def _wideband(text: str, voice: str | None) -> bytes:
     return speech_audio.float32_to_pcm16(np.concatenate([pad, samples, tail]))
 
 
-async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = None) -> str:
+async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = None) -> "Heard":
     """The call pipeline's listening to an opening request (its stream options, phone-audio conversion,
     shared decoder, end-of-turn waits and, when `prompted`, its ASR prompt), fed faster than real time;
     partials are left out, as they never reach the dialogue. `wideband` (PCM16 16 kHz) is heard instead of
@@ -338,7 +341,12 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
             )
             for e in finals
         ]
-        return " ".join(text.strip() for text in heard)
+        # The dialogue reads the text, with the party size and time most hearings read taken over its own.
+        return turns.Heard(
+            " ".join(h.text.strip() for h in heard),
+            party_size=next((h.party_size for h in heard if h.party_size), None),
+            time=next((h.time for h in heard if h.time), None),
+        )
     finally:
         transcriber.close()
 
@@ -350,25 +358,32 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     scores party size, time and date as understood against the annotation (`understanding/snips.py`).
     `--limit N` takes N requests (default 200), `--quick` 8. `accuracy_<voice>_wideband`: the same voice at
     16 kHz without the line (no 8 kHz band, no mu-law), heard the same way, to tell the line's share of the
-    misses from the voice's."""
+    misses from the voice's; `accuracy_text_only`: the same hearings read from their text alone, without the
+    party size and time most hypotheses read (`turns.Heard`)."""
     from pathlib import Path
 
     from django.conf import settings
 
     from sawt.speech import asr
-    from voicebot.understanding import snips
+    from voicebot.understanding import snips, turns
 
     count = int(options.get("limit") or (8 if options.get("quick") else 200))
     requests = _slu_requests(Path(options["data"]) / snips.DATASET, count)
     asr.get_asr_model()
     slots = ("party_size", "time", "date")
-    heard_as = [*SLU_VOICES, *(f"{v}_no_prompt" for v in SLU_VOICES), *(f"{v}_wideband" for v in SLU_VOICES), "text"]
+    heard_as = [
+        *SLU_VOICES,
+        *(f"{v}_no_prompt" for v in SLU_VOICES),
+        *(f"{v}_wideband" for v in SLU_VOICES),
+        *(f"{v}_text_only" for v in SLU_VOICES),
+        "text",
+    ]
     tally: dict[str, dict[str, list[int]]] = {v: {s: [0, 0] for s in slots} for v in heard_as}
     missed: list[str] = []
     seconds = {"synthesis": 0.0, "recognition": 0.0, "audio": 0.0}
     for example in requests:
         expected = snips.gold(example)
-        heard = {"text": example.text}
+        heard = {"text": turns.Heard(example.text)}
         for name, voice in SLU_VOICES.items():
             started = time.perf_counter()
             mulaw = _phone_line(example.text, voice)
@@ -377,12 +392,15 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
             started = time.perf_counter()
             heard[name] = asyncio.run(_recognise(mulaw, prompted=True))
             seconds["recognition"] += time.perf_counter() - started
+            # The same hearing read from its text alone, without the slots most hypotheses read.
+            heard[f"{name}_text_only"] = turns.Heard(heard[name].text)
             heard[f"{name}_no_prompt"] = asyncio.run(_recognise(mulaw, prompted=False))
             heard[f"{name}_wideband"] = asyncio.run(
                 _recognise(b"", prompted=True, wideband=_wideband(example.text, voice))
             )
-        for name, text in heard.items():
-            found = snips.understood(text, snips.TODAY)
+        for name, hearing in heard.items():
+            text = hearing.text
+            found = snips.understood(text, snips.TODAY, heard=hearing)
             for slot in slots:
                 if expected[slot] is None:
                     continue
@@ -406,6 +424,9 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
             "given": tally["text"][slot][1],
             "accuracy": accuracy(*spoken),
             **{f"accuracy_{v}": accuracy(*tally[v][slot]) for v in heard_as if v != "text"},
+            "accuracy_text_only": accuracy(
+                *[sum(tally[f"{v}_text_only"][slot][i] for v in SLU_VOICES) for i in (0, 1)]
+            ),
             "accuracy_no_prompt": accuracy(
                 *[sum(tally[f"{v}_no_prompt"][slot][i] for v in SLU_VOICES) for i in (0, 1)]
             ),

@@ -27,6 +27,7 @@ from voicebot.dialogue_state import YES_NO_STAGES, DialogueState, Reply, Slots, 
 from voicebot.models import Business, Call, Caller, Consent
 from voicebot.phrases import LANGUAGE_DIGITS, LANGUAGE_NAMES, both, say_date, say_on_date, say_time
 from voicebot.understanding import hindi
+from voicebot.understanding.turns import Heard
 
 __all__ = ["Dialogue", "DialogueState", "Reply", "Slots", "Stage", "say_date", "say_on_date", "say_time"]
 
@@ -58,6 +59,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
         self.caller = caller
         self.state = DialogueState()
         self.language = call.language if call is not None else business.call_languages()[0]
+        self.turn_heard: Heard | None = None  # how the turn being answered was heard (`respond`)
 
     @property
     def expects_yes_no(self) -> bool:
@@ -117,7 +119,10 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
         return None
 
     @_in_call_language
-    def respond(self, text: str) -> Reply:
+    def respond(self, text: str, *, heard: Heard | None = None) -> Reply:
+        """The reply to the caller's `text`; `heard`: how the call heard it (an open request's party size and
+        time as most hearings read them, which the slot reader takes over the text's own)."""
+        self.turn_heard = heard
         switched = self.switch_language_if_asked(text)
         if switched is not None:
             return switched

@@ -18,6 +18,7 @@ from voicebot import understanding as nlu
 from voicebot.dialogue_state import DialogueState, Reply, Slots, Stage
 from voicebot.models import Business, Call, Caller, Consent, Reservation
 from voicebot.phrases import ask_slot, ask_slot_again, at, either, offer_choices, say_date, say_time
+from voicebot.understanding.turns import Heard
 from voicebot.understanding.when import words_as_digits
 
 SLOTS = ("day", "time", "party_size", "name")
@@ -36,9 +37,12 @@ def _bare_hour(text: str) -> int | None:
     return int(numbers[0]) if len(numbers) == 1 and 0 < int(numbers[0]) <= 23 else None
 
 
-def read_slots(business: Business, slots: Slots, text: str, *, expecting: str | None, day: dt.date) -> set[str]:
+def read_slots(
+    business: Business, slots: Slots, text: str, *, expecting: str | None, day: dt.date, heard: Heard | None = None
+) -> set[str]:
     """Fills `slots` from what `text` says and names the slots it filled. `day` resolves am/pm by the
-    opening hours when no day is known yet; `expecting` is the slot the last question asked for."""
+    opening hours when no day is known yet; `expecting` is the slot the last question asked for; `heard`:
+    the party size and time most hearings of an open request read, taken over the text's own."""
     filled: set[str] = set()
     said_day = nlu.calendar_date(text, business.now().date())
     if said_day is not None:
@@ -46,6 +50,8 @@ def read_slots(business: Business, slots: Slots, text: str, *, expecting: str | 
         filled.add("day")
     hms = nlu.clock_time(text)
     size = nlu.party_size(text, loose=expecting != "time", asked=expecting == "party_size")
+    if heard is not None and expecting is None:
+        hms, size = heard.time or hms, heard.party_size or size
     if hms is None and size is None and expecting == "time":
         hour = _bare_hour(text)
         hms = (hour, 0, None) if hour is not None else None
@@ -72,6 +78,7 @@ class BookingSteps:
     call: Call | None
     caller: Caller | None
     state: DialogueState
+    turn_heard: Heard | None
 
     if TYPE_CHECKING:
 
@@ -83,7 +90,9 @@ class BookingSteps:
 
     def _read(self, text: str, *, expecting: str | None) -> set[str]:
         slots, heard = self.state.slots, self.state.heard
-        filled = read_slots(self.business, slots, text, expecting=expecting, day=self.business.now().date())
+        filled = read_slots(
+            self.business, slots, text, expecting=expecting, day=self.business.now().date(), heard=self.turn_heard
+        )
         for slot in filled:
             setattr(heard, slot, getattr(slots, slot))
         return filled

@@ -133,7 +133,7 @@ async def hear_again(
     config: SpeechConfig | None = None,
     stream: object = None,
     logprob: float | None = None,
-) -> str:
+) -> turns.Heard:
     """`text`, or what a wider hearing of the turn's `audio` (16 kHz) makes of it.
 
     An open request (`asked` None), which carries the booking, is kept as heard only when the first hearing
@@ -141,13 +141,14 @@ async def hear_again(
     number it says (`turns.worth_hearing_again`). Otherwise it is heard again by a second model
     (`second_hearing_config`: Whisper base by default, which hears a phone line's numbers better than tiny.en
     and its times worse) with a beam of `SECOND_HEARING_BEAM`, and of the first hearing and the beam's
-    hypotheses the one that agrees best with what most of them say is kept (`turns.voted`). The call starts
+    hypotheses the one that agrees best with what most of them say is kept, with the party size and time most
+    of them read (`turns.voted`). The call starts
     this on the speculative final, while the end-of-turn wait runs. An answer to a slot question that does
     not give it (`turns.worth_hearing_again`) is decoded again with the call's model and the beam, and the
     first hypothesis that gives it is kept (`turns.best_heard`): a phone line's "At APV" can be "At 8 pm" in
     the beam. The decodes are finals in the shared decoder's queue (`stream` takes its turn)."""
     if not text.strip() or len(audio) == 0:
-        return text
+        return turns.Heard(text)
     scheduler = get_scheduler()
 
     def hearing(samples: npt.NDArray[np.float32], model: SpeechConfig | None) -> asyncio.Future[Any]:
@@ -159,13 +160,13 @@ async def hear_again(
 
     if asked is None:
         if logprob is not None and logprob >= SURE_LOGPROB and not turns.worth_hearing_again(text, asked=None):
-            return text
+            return turns.Heard(text)
         heard = await hearing(audio, second_hearing_config() or config)
         return turns.voted([text, heard.text, *heard.others])
     if not turns.worth_hearing_again(text, asked=asked):
-        return text
+        return turns.Heard(text)
     wider = await hearing(audio, config)
-    return turns.best_heard([text, wider.text, *wider.others], asked=asked)
+    return turns.Heard(turns.best_heard([text, wider.text, *wider.others], asked=asked))
 
 
 class PhoneAudio:
@@ -225,7 +226,7 @@ class CallPipeline:
         self._heard_from = 0  # stream sample where `_heard` starts
         self._asked: str | None = None  # the slot the last question asked for (None: an open question)
         self._may_hear_again = False  # the last question was open or asked for a slot, in English
-        self._early: tuple[Final, asyncio.Task[str]] | None = None  # an open request's wider hearing, begun
+        self._early: tuple[Final, asyncio.Task[turns.Heard]] | None = None  # an open request's wider hearing, begun
         self._arrivals: deque[tuple[float, float]] = deque(maxlen=500)  # (stream seconds, wall)
         self._reply_task: asyncio.Task[None] | None = None
         self._events_task: asyncio.Task[None] | None = None
@@ -361,18 +362,20 @@ class CallPipeline:
         # Not thread-sensitive: a dialogue waiting on a language model must not hold up the one
         # shared thread every other call's database work runs in. One call's turns never overlap.
         early, self._early = self._early, None
+        heard = None
         if early is not None and early[0] == final:
-            text = await early[1]  # heard wider while the pause was waited out
+            heard = await early[1]  # heard wider while the pause was waited out
         elif self._may_hear_again:
             if early is not None:
                 early[1].cancel()
-            text = await self._hear_again(final)
-        reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text)
+            heard = await self._hear_again(final)
+        text = heard.text if heard is not None else text
+        reply = await database_sync_to_async(self.dialogue.respond, thread_sensitive=False)(text, heard=heard)
         self._listen_in(self.dialogue.language)
         clock.dialogue_done_at = time.perf_counter()
         await self._say(reply, clock=clock, caller_text=text)
 
-    def _hear_again(self, final: Final) -> Awaitable[str]:
+    def _hear_again(self, final: Final) -> Awaitable[turns.Heard]:
         return hear_again(
             final.text.strip(),
             self._heard_audio(final.start, final.end),

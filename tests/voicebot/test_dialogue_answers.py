@@ -222,3 +222,18 @@ def test_a_sound_alike_is_no_party_size_unless_the_party_size_was_asked():
     dialogue.respond("I'd like a table for.")
 
     assert dialogue.state.slots.party_size is None
+
+
+def test_an_open_request_takes_the_party_size_and_time_most_hearings_read():
+    from voicebot.understanding.turns import Heard
+
+    dialogue = consented("+919812310090")
+    # The hearing chosen says "for 6"; most of the hearings said five people.
+    heard = Heard("A table for 6 at 8 pm tomorrow.", party_size=5, time=(8, 0, "pm"))
+    dialogue.respond(heard.text, heard=heard)
+    slots = dialogue.state.slots
+    assert (slots.party_size, slots.time) == (5, dt.time(20, 0))
+    assert slots.day == dialogue.business.now().date() + dt.timedelta(days=1)
+
+    dialogue.respond("Priya Sharma.")  # an answer to a slot question is read as said
+    assert (dialogue.state.slots.name, dialogue.state.slots.party_size) == ("Priya Sharma", 5)

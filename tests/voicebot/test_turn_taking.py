@@ -110,9 +110,22 @@ def test_an_open_requests_hearings_vote_on_each_slot():
         "Book a table for a party of 6 tomorrow.",
     ]
     # party of 8 (three against one), tomorrow (two) and 8 pm (one): the fourth agrees on two of them
-    assert turns.voted(heard) == heard[3]
-    assert turns.voted(heard[:2]) == heard[0]  # one against one: the first heard
-    assert turns.voted(["Welcome to the The The", "Hello."]) == "Welcome to the The The"  # no slot: the first
+    assert turns.voted(heard).text == heard[3]
+    assert turns.voted(heard[:2]).text == heard[0]  # one against one: the first heard
+    assert turns.voted(["Welcome to the The The", "Hello."]) == turns.Heard("Welcome to the The The")  # no slot
+
+
+def test_each_slot_takes_what_most_hearings_read_even_where_the_text_chosen_does_not():
+    heard = [
+        "A table for 6 at 8 pm tomorrow.",
+        "A table for 6 at 8 pm tomorrow.",
+        "A table for 5.",
+        "A table for 5.",
+        "A table for 5.",
+    ]
+    vote = turns.voted(heard)
+    assert vote.text == heard[0]  # the time and the day as most say them outweigh its party size
+    assert (vote.party_size, vote.time) == (5, (8, 0, "pm"))  # but the party size is what most heard
 
 
 @pytest.mark.slow
@@ -124,5 +137,6 @@ async def test_an_open_request_is_heard_again_unless_the_first_hearing_was_sure(
     first = "I'd like a table for ten people at eleven pm."  # what a first hearing made of it, say
     sure = await hear_again(first, audio, asked=None, prompt="", logprob=SURE_LOGPROB + 0.1)
     unsure = await hear_again(first, audio, asked=None, prompt="", logprob=SURE_LOGPROB - 0.5)
-    assert sure == first
-    assert turns.booking_slots(unsure)[:2] == (2, (7, 0, "pm"))  # the second hearing's beam outvotes it
+    assert sure == turns.Heard(first)
+    assert turns.booking_slots(unsure.text)[:2] == (2, (7, 0, "pm"))  # the second hearing's beam outvotes it
+    assert (unsure.party_size, unsure.time) == (2, (7, 0, "pm"))

@@ -22,10 +22,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sawt.speech import language
 from voicebot.understanding.when import _plus
+
+if TYPE_CHECKING:
+    from voicebot.understanding.turns import Heard
 
 TODAY = dt.date(2025, 1, 15)
 DATASET = "nlu/snips_train_BookRestaurant.json"
@@ -167,13 +170,14 @@ def gold(example: Example) -> dict[str, Any]:
     return {"party_size": example.party_size, "time": hhmm(example.time), "date": example.date}
 
 
-def understood(text: str, today: dt.date = TODAY) -> dict[str, Any]:
-    """What the rules find in a whole request, in `gold`'s shape."""
+def understood(text: str, today: dt.date = TODAY, heard: "Heard | None" = None) -> dict[str, Any]:
+    """What the rules find in a whole request, in `gold`'s shape; with `heard`, the party size and time most
+    hearings of it read are taken over the text's own, as the dialogue's slot reader takes them."""
     from voicebot import understanding as nlu
 
     return {
-        "party_size": nlu.party_size(text),
-        "time": hhmm(nlu.clock_time(text)),
+        "party_size": (heard and heard.party_size) or nlu.party_size(text),
+        "time": hhmm((heard and heard.time) or nlu.clock_time(text)),
         "date": nlu.calendar_date(text, today),
     }
 

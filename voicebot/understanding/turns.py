@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sawt.speech import language
@@ -174,12 +175,24 @@ def _fits(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def voted(texts: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class Heard:
+    """A caller's turn as heard: its text and, for an open request heard several times (`voted`), the party
+    size and clock time that most of the hearings read (None where none read one). The dialogue takes those
+    over what the text alone says: the text chosen is the hearing that agrees best overall, and it may still
+    read one slot as a minority did."""
+
+    text: str
+    party_size: int | None = None
+    time: tuple[int, int, str | None] | None = None
+
+
+def voted(texts: Sequence[str]) -> Heard:
     """Of an open request's hypotheses (several hearings of one turn, the first heard first), the first that
-    agrees best with what most of them say. Each booking slot (party size, clock time, day) takes the
-    reading the most hypotheses give (`_majority`); a hypothesis scores two points for each slot it reads
-    so, one where its reading merely fits (a bare "at 9" fits "9 am"). One hearing that took "for a party
-    of 8" for "on 8 pm" is outvoted."""
+    agrees best with what most of them say, with the party size and time most of them read. Each booking
+    slot (party size, clock time, day) takes the reading the most hypotheses give (`_majority`); a
+    hypothesis scores two points for each slot it reads so, one where its reading merely fits (a bare "at 9"
+    fits "9 am"). One hearing that took "for a party of 8" for "on 8 pm" is outvoted."""
     found = [booking_slots(text) for text in texts]
     majority = [_majority([values[slot] for values in found if values[slot] is not None]) for slot in range(3)]
 
@@ -193,7 +206,7 @@ def voted(texts: Sequence[str]) -> str:
             if value is not None
         )
 
-    return texts[max(range(len(texts)), key=agrees)]
+    return Heard(texts[max(range(len(texts)), key=agrees)], party_size=majority[0], time=majority[1])
 
 
 def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
