@@ -240,7 +240,8 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False) -> tuple[str,
             kind = "artist" if plural or sorted_after or (determined and not lead_kind(lead)) else _item_kind(last)
         said = said[: tail.start()]
         said = said.removeprefix("the ")  # "the x album": the article goes with the kind word
-    return _TAIL.sub("", said).strip(), kind
+    # "please", "now", "again" said after the request, but a title's own before "by y" ("say it again by x")
+    return (said if by_said else _TAIL.sub("", said)).strip(), kind
 
 
 def lead_kind(lead: re.Match[str] | None) -> str | None:
@@ -373,7 +374,10 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
         inner = re.match(
             r"^(?:.* )?(?:from|off|on|of) (?:the |their |his |her |its )?(?:album|record|ep|lp) (.+)$", text
         )
-        inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:from|off|on|of) (?:the )?(.+)$", text)
+        # "a song from x by y", "something off x by y"; "on" and "of" only after a kind of recording ("a song on
+        # x by y"): "on the good ship lollipop", "one of us" are titles.
+        inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:from|off) (?:the )?(.+)$", text)
+        inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}) )*(?:{_ITEM}) (?:on|of) (?:the )?(.+)$", text)
         if inner and "album" not in out:
             out["album"], out["media_type"] = _name(inner.group(1))[0], "album"
             text = ""

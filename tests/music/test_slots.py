@@ -31,6 +31,11 @@ def parsed(text: str) -> dict:  # type: ignore[type-arg]
         ("play the Abbey Road album by the Beatles", {"album": "abbey road", "artist": "the beatles"}),
         ("play 7 rings by ariana grande", {"title": "7 rings", "artist": "ariana grande"}),
         ("play lullabies to my baby", {"title": "lullabies to my baby"}),
+        # A title's own words before "by": "again", "now", "on ...", "... of ..."
+        ("play Say It Again by Kesha Rao", {"title": "say it again", "artist": "kesha rao"}),
+        ("play one of us by abba", {"title": "one of us", "artist": "abba"}),
+        ("play on the good ship lollipop by shirley temple", {"title": "on the good ship lollipop"}),
+        ("play a song on abbey road by the beatles", {"album": "abbey road", "artist": "the beatles"}),
     ],
 )
 def test_it_says_what_was_named(text, fields):
