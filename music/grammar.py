@@ -410,9 +410,10 @@ def parse_grammar(text: str) -> Intent | None:
     if other:
         platform, cleaned = other.group(1), cleaned[: other.start()].strip()
     rest, service = cleaned, None
+    opened = re.match(r"(?:turn on|open|launch|start|put on|go to|fire up|access|use) ", cleaned)
     if not re.match(r"^(?:switch|change|move|go|swap|use)\b", cleaned) or " and " in cleaned or " to play" in cleaned:
         rest, service = take_service(cleaned)
-        if service and (rest or re.match(r"^(?:turn on|open|launch|start|put on|go to) ", cleaned)):
+        if service and (rest or opened):
             platform, cleaned = platform or service, _TRAILING.sub("", _POLITE.sub("", rest))
     params: dict[str, Any] = {"platform": platform} if platform else {}
     possessives = frozenset(
@@ -500,9 +501,11 @@ def parse_grammar(text: str) -> Intent | None:
     later = re.search(r"\b(?:play|listen to|hear) (.+)$", cleaned)
     if later:
         return Intent("PLAY", {**params, **_what(later.group(1), possessives, cased)})
-    # A music service opened or gone to: "turn on Slacker radio", "go to X on my Vimeo".
-    if service or (platform and re.fullmatch(r"(?:turn|open(?: up)?|launch|start|fire up|go|put|switch)", cleaned)):
-        return Intent("PLAY", {**params, **(_what(rest, possessives, cased) if service and rest else {})})
+    # A music service opened: "turn on Slacker radio", "start the Last Fm service with a song from 1976" (but
+    # "log in with spotify" is no request for music).
+    if (service and opened) or (platform and re.fullmatch(r"(?:turn|open(?: up)?|launch|start|fire up|put)", cleaned)):
+        rest = re.sub(r"^(?:with|and|then|to) ", "", rest) if service else ""
+        return Intent("PLAY", {**params, **(_what(rest, possessives, cased) if rest else {})})
     return None
 
 

@@ -143,6 +143,8 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ("could you open my deezer app to play music from anoushka shankar", "PLAY", {"artist": "anoushka shankar"}),
         ("im looking for a ballad by bonnie raitt", "PLAY", {"artist": "bonnie raitt"}),
         ("turn on pandora", "PLAY", {"platform": "pandora"}),
+        ("start the deezer app with a song from 1976", "PLAY", {"platform": "deezer", "year": "1976"}),
+        ("log in with spotify", "CHAT", {}),  # a service named is no request for music by itself
         # "put" queues only when the queue is named.
         ("put shape of you next", "QUEUE", {"query": "shape of you"}),
         ("put tum hi ho in the queue", "QUEUE", {"query": "tum hi ho"}),
