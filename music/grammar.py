@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
-from music.slots import SERVICE_IN_NAME, add_to_playlist, as_written, describe, take_service
+from music.slots import GENRES, SERVICE_IN_NAME, add_to_playlist, as_written, describe, take_service
 from sawt.speech.language import normalize, parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
@@ -125,7 +125,9 @@ def correct_command_words(text: str) -> str:
 
 # The wake word is often misheard ("hey sen", "ok sum"): any one word after hey/ok is taken as the name.
 _POLITE = re.compile(
-    r"^(?:(?:hey|hi|ok|okay)(?: (?!play|pause|stop|skip|next|resume)\w+)? |sam |please |can you |could you |"
+    # A wake word said by habit ("Alexa, play ..."), then the politeness.
+    r"^(?:(?:hey|hi|ok|okay)(?: (?!play|pause|stop|skip|next|resume)\w+)? |sam |sawt |alexa |siri |olly |"
+    r"assistant |computer |please |can you |could you |"
     r"would you |will you |i want to |"
     r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
 )
@@ -158,7 +160,7 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         re.compile(
             r"^(?:pause|stop|hold on|halt|silence|be quiet|shut up|freeze)\b(?!.*\b(?:shuffl|repeat|loop))"
             # "turn off the music" (the embedding fallback read it as "turn up")
-            r"|^(?:turn|switch|shut) (?:(?:it|that|this|the music|the song|the player) )?off$"
+            r"|^(?:turn|switch|shut) (?:(?:it|that|this|the music|the song|the player) )?off$|^(?:the )?music off$"
             r"|^(?:turn|switch|shut) off (?:the )?(?:music|song|track|player|it|this|that)$"
         ),
         {},
@@ -265,9 +267,12 @@ _PLAY = re.compile(
     r"(?:(?:want|wanna|need|would like|d like|like|love|wish|would love|in the mood|feel like|looking|get) )?"
     r"(?:to |for )?(?:you )?(?:to )?(?:(?:i|we) )?"
     r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|"
-    r"(?:something|anything) .*\b(?:by|from)\b|(?:play|put on|put|listen|hear|enjoy|"
+    r"(?:something|anything) .*\b(?:by|from)\b|(?:(?:some|any|more|a bit of|the best|best|new) )?"
+    rf"(?:{GENRES})(?: music| songs| tunes)?(?: right now| now| please)?$|"
+    r"(?:tune in|tune into|play|put on|put|listen|hear|enjoy|"
     r"start|open|spin|blast|throw|let|queue|give|pull|bring|turn on|crank|stream|check|paly|plau|ply|pay|pla)\b)"
     r"(?:(?:play|enjoy|put on|put|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"
+    r"tune in to|tune into|tune in|"
     r"let me hear|let me listen to|queue up|"
     r"give me|pull up|bring up|turn on|crank|stream|check out|paly|plau|ply|pay|pla)\b ?)?(.+)$"
 )
@@ -279,7 +284,7 @@ _MUSIC_ASKED = re.compile(
     r"(?:by|from|of|off) \w"
 )
 _MUSIC_ON = re.compile(
-    r"^(?:put|turn|switch|throw|stick) (?:some |the |a bit of )?(?:music|songs|tunes|something) on$|"
+    r"^(?:(?:put|turn|switch|throw|stick) (?:some |the |a bit of )?)?(?:music|songs|tunes|something) on$|"
     r"^(?:put|turn|switch|throw) on (?:some |the )?(?:music|songs|tunes|something)$|"
     r"^(?:play|start) (?:some |any |the )?(?:music|songs|tunes|something)$"
 )

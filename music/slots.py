@@ -108,12 +108,16 @@ _GENRE = re.compile(rf"^(?:the )?(?:genre )?({GENRES})(?: genre| music| songs| t
 _GENRE_SAID = re.compile(r"(?:^| )(?:(?:the |a )?genre (?:of )?(\w+(?: \w+)?)|(\w+(?: \w+)?) genre)(?= |$)")
 
 _FILLER = (
-    r"me|us|to|for me|some|any|a|an|the|a few|few|a couple of|one|something|anything|more|a bit of|a little|"
+    # "a" is no article before a lone letter ("a r rahman" is a name's initials), but "a g dep song" is one of his.
+    rf"me|us|to|for me|some|any|a(?! \w\b(?!.* (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$))|an|the|a few|few|a couple of|one|"
+    r"something|anything|more|a bit of|a little|"
     r"little|good|great|nice|random|all|every|another|out|this|that|whatever|stuff|everything|music|sort|"
     r"sorted|list|selection|of|tunes|songs"
 )
 _LEAD = re.compile(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM})\b ?)+")
-_DETERMINER = re.compile(rf"^(?:(?:me|us|a|an|the|some|any|{_SORT}) )+")
+_DETERMINER = re.compile(
+    rf"^(?:(?:me|us|a(?! \w\b(?!.* (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$))|an|the|some|any|{_SORT}) )+"
+)
 _TAIL = re.compile(r"(?: (?:please|now|for me|for us|right now|again|thanks|thank you|ok|okay|tonight|today))+$")
 _BY = (
     r"(?:by|from|of|off|off of|performed by|sung by|made by|written by|composed by|done by|created by|"

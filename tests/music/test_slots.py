@@ -145,6 +145,15 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ("turn on pandora", "PLAY", {"platform": "pandora"}),
         ("start the deezer app with a song from 1976", "PLAY", {"platform": "deezer", "year": "1976"}),
         ("log in with spotify", "CHAT", {}),  # a service named is no request for music by itself
+        # How people talk to a voice assistant: a wake word by habit, a genre alone, "music on".
+        ("Alexa, put some blues on", "PLAY", {"genre": "blues"}),
+        ("i need some rap", "PLAY", {"genre": "rap"}),
+        ("reggae", "PLAY", {"genre": "reggae"}),
+        ("music on", "PLAY", {}),
+        ("music off", "PAUSE", {}),
+        ("tune in to some norah jones", "PLAY", {"artist": "norah jones"}),
+        ("play a r rahman music", "PLAY", {"artist": "a r rahman"}),  # initials, not "a"
+        ("add a g dep song to my chill playlist", "ADD_TO_PLAYLIST", {"artist": "g dep"}),
         # "put" queues only when the queue is named.
         ("put shape of you next", "QUEUE", {"query": "shape of you"}),
         ("put tum hi ho in the queue", "QUEUE", {"query": "tum hi ho"}),
