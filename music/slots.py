@@ -203,11 +203,12 @@ def _take_year(text: str, out: dict[str, Any]) -> str:
     return re.sub(r"\s+", " ", text[: year.start()] + " " + text[year.end() :]).strip()
 
 
-def _name(said: str, keep_the: bool = True, by_said: bool = False) -> tuple[str, str | None]:
+def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool = False) -> tuple[str, str | None]:
     """A name with its fillers and kind words taken off ("the top ten album x" -> ("x", "album")); kind
     "artist" when one kind word follows it and no one else is said to have made it (`by_said`): "a keith
     richards album", "this roy orbison song", "the herbie mann tune", "garry shider album" are recordings by
-    someone; a bare "tum hi ho song" is the song's title."""
+    someone; a bare "tum hi ho song" is the song's title, and "the x song" is one by x only when a track is added
+    to a playlist (`added`: "add the herbie mann song to ..."; "play the radio gaga song" names the song)."""
     kind = None
     by_someone = re.match(rf"^(?:this|that|another) (?=.+ (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$)", said)
     if by_someone:
@@ -215,7 +216,7 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False) -> tuple[str,
     lead = _LEAD.match(said)
     determined = (
         (bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said))
-        or bool(by_someone or re.match(rf"^the (?!(?:{_SORT}) ).+ (?:{_TRACK_ITEMS})$", said))
+        or bool(by_someone or (added and re.match(rf"^the (?!(?:{_SORT}) ).+ (?:{_TRACK_ITEMS})$", said)))
         or not (lead or re.search(rf" (?:{_TRACK_ITEMS})$", said))  # "x album", but "tum hi ho song" is a title
     ) and not by_said
     if lead:
@@ -286,8 +287,9 @@ def _made_by(text: str) -> str:
     )
 
 
-def describe(phrase: str, possessives: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The structured parameters for what follows the verb ("tum hi ho by arijit singh")."""
+def describe(phrase: str, possessives: frozenset[str] = frozenset(), *, added: bool = False) -> dict[str, Any]:
+    """The structured parameters for what follows the verb ("tum hi ho by arijit singh"); `added`: the track
+    added to a playlist (`add_to_playlist`)."""
     out: dict[str, Any] = {}
     text = _take_year(_made_by(_TAIL.sub("", phrase.strip())), out)
     text = re.sub(rf"(?:^| )(?:(?:sorted |sort )?by|from|in|with) (?:the )?{_SORT}(?: first)?$", "", text).strip()
@@ -303,7 +305,7 @@ def describe(phrase: str, possessives: frozenset[str] = frozenset()) -> dict[str
     elif re.fullmatch(liked, text):
         out.update(playlist="liked songs", media_type="playlist")
     else:
-        _describe_named(text, possessives, out)
+        _describe_named(text, possessives, out, added=added)
     if "genre" not in out:
         genre = _GENRE_SAID.search(text)
         if genre:
@@ -316,7 +318,7 @@ def describe(phrase: str, possessives: frozenset[str] = frozenset()) -> dict[str
     return out
 
 
-def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any]) -> None:
+def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any], *, added: bool = False) -> None:
     album_at_end = re.search(
         r" (?:from|off|on|of) (?:the |their |his |her |its )?"
         r"(?:(?:album|record|ep|lp) (.+)|(.+) (?:album|record|ep|lp))$",
@@ -385,7 +387,7 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any])
         if inner and "album" not in out:
             out["album"], out["media_type"] = _name(inner.group(1))[0], "album"
             text = ""
-    name, kind = _name(text, by_said=bool(owner))
+    name, kind = _name(text, by_said=bool(owner), added=added)
     if owner:
         out["artist"] = owner
         out["_said_artist"] = True
@@ -523,7 +525,7 @@ def add_to_playlist(
     if not item or _THIS.match(item):
         out["reference"] = "it"
         return out
-    said = describe(item, possessives)
+    said = describe(item, possessives, added=True)
     for key in ("title", "artist", "album"):
         if key in said:
             out[key] = said[key]

@@ -166,6 +166,7 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         # A kind of recording after a name is one by that artist; a bare "x song" stays the song's title.
         ("play lukas graham album", "PLAY", {"artist": "lukas graham"}),
         ("play butta bomma song", "PLAY", {"title": "butta bomma"}),
+        ("play the radio gaga song", "PLAY", {"title": "radio gaga"}),  # but "add the x song" is one by x
         ("add this adele song to my workout playlist", "ADD_TO_PLAYLIST", {"artist": "adele", "playlist": "workout"}),
         ("add the coldplay track to road trip", "ADD_TO_PLAYLIST", {"artist": "coldplay", "playlist": "road trip"}),
         ("add another dua lipa tune to my gym playlist", "ADD_TO_PLAYLIST", {"artist": "dua lipa"}),
