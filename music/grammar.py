@@ -136,7 +136,7 @@ _OTHER_SERVICE = re.compile(
     r"pandora|gaana|jiosaavn|saavn|wynk|napster)$"
 )
 _TRAILING = re.compile(
-    r"(?: please| for me| now| thanks| thank you| sam)+$"
+    r"(?: please| for me| now| thanks| thank you| sam| sawt| alexa| siri| olly)+$"
     # How the listing is sorted, said after the request: "... and sort by most popular", "... through a top sort".
     r"|(?:,? and|,) (?:sort|order)(?:ed)? (?:it |them |the (?:list|results?) )?(?:by|through|on|with|from) .*$"
     r"| (?:through|by|with) (?:a |the )?(?:top|popularity|newest|most popular)(?: \w+)? sort$"
@@ -152,6 +152,13 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         re.compile(
             r"^(?:whats|what is|which|who|name)\b.*\b(?:playing|this|song|track|on|listening|sings|singing)\b"
             r"|^(?:now playing|current (?:song|track)|what am i listening to)$"
+            # "song title", "the title of the current song", "info on the song that's playing"
+            r"|^(?:(?:the |this )?(?:song|track|music) (?:title|name|info|information|details?))$"
+            r"|\b(?:title|name|info|information|details?) (?:of|on|about) (?:the |this )?"
+            r"(?:current |currently playing )?(?:song|track|music)\b(?! by)"
+            r"|\b(?:song|track|music) (?:that s|thats|that is|currently|now) playing$"
+            r"|^(?:check|tell me|give me|bring me) (?:the )?(?:current(?:ly)? playing )?(?:song |track |music )?"
+            r"(?:title|name)\b"
         ),
         {},
     ),
@@ -433,13 +440,24 @@ def parse_grammar(text: str) -> Intent | None:
 
     if _PLAY_REF.match(cleaned):
         return Intent("PLAY", {**params, "reference": "it"})
-    if cleaned in {"mute", "silence it"}:
+    if cleaned in {"mute", "silence it"} or re.match(
+        r"^mute (?:the |it|the music|the sound|the speakers?|for\b)", cleaned
+    ):
         return Intent("VOLUME", {**params, "volume": 0})
     if cleaned == "unmute":
         return Intent("VOLUME", {**params, "volume": 50})
-    if _VOLUME_UP.match(cleaned):
+    # "lower the volume by fifty percent", "increase twenty percent"
+    step = re.match(
+        r"^(increase|raise|turn up|up|decrease|lower|reduce|turn down|down)(?: the)?(?: volume)?(?: by)? "
+        r"(\w+(?: \w+)?) percent$",
+        cleaned,
+    )
+    if step and _level(step.group(2)) is not None:
+        sign = 1 if step.group(1) in {"increase", "raise", "turn up", "up"} else -1
+        return Intent("VOLUME", {**params, "volume_delta": sign * (_level(step.group(2)) or 0)})
+    if _VOLUME_UP.match(cleaned) or re.search(r"\b(?:increase|raise|boost|turn up) (?:the )?volume$", cleaned):
         return Intent("VOLUME", {**params, "volume_delta": 10})
-    if _VOLUME_DOWN.match(cleaned):
+    if _VOLUME_DOWN.match(cleaned) or re.search(r"\b(?:decrease|lower|reduce|turn down) (?:the )?volume$", cleaned):
         return Intent("VOLUME", {**params, "volume_delta": -10})
     volume = _VOLUME_SET.match(cleaned)
     if volume:

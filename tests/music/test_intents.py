@@ -130,7 +130,18 @@ def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
         ("play it softer", "VOLUME"),
         ("put it on", "PLAY"),
         ("put shape of you next", "QUEUE"),
+        ("turn it up alexa", "VOLUME"),
+        ("i can't hear it, increase the volume", "VOLUME"),
+        ("mute the speakers for an hour", "VOLUME"),
+        ("song title", "NOW_PLAYING"),
+        ("tell me the name of the current song", "NOW_PLAYING"),
+        ("give me some info on the song that's playing", "NOW_PLAYING"),
     ],
 )
 def test_everyday_commands_said_other_ways(text, action):
     assert parse_offline(text).action == action
+
+
+def test_a_volume_step_said_in_percent_moves_the_volume_by_that_much():
+    assert parse_offline("lower the volume by twenty percent").parameters == {"volume_delta": -20}
+    assert parse_offline("increase thirty five percent").parameters == {"volume_delta": 35}
