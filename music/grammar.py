@@ -185,7 +185,8 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         "SKIP",
         re.compile(
             r"^(?:skip|next|next one|next song|next track|play (?:the )?next(?: one| song| track)?|"
-            r"go to (?:the )?next(?: song| track)?|skip (?:this|it|ahead|forward)(?: one| song| track)?|"
+            r"(?:go|move|skip) (?:on )?to (?:the )?next(?: one| song| track)?(?: in the (?:list|queue|playlist))?|"
+            r"skip (?:this|it|ahead|forward)(?: one| song| track)?|"
             r"skip (?:the )?(?:song|track)|i dont like this(?: song)?|forward)$"
         ),
         {},
@@ -221,8 +222,8 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         re.compile(
             r"^(?:like|love|save|heart|favorite|favourite)(?: (?:this|it|that))?(?: one| song| track)?"
             r"(?: to (?:my )?(?:library|liked songs|favorites|favourites))?$|"
-            r"^(?:add|save) (?:this|it|that)(?: song| track)? to (?:my )?(?:library|"
-            r"liked songs|favorites|favourites|likes)$|"
+            r"^(?:add|save|put) (?:this|it|that|the current|the)(?: song| track| one)? (?:to|in|into) (?:my )?"
+            r"(?:library|liked songs|favorites|favourites|likes|favou?rites? list)$|"
             r"^i (?:really )?(?:like|love) (?:this|it|that)(?: song| track| one)?$"
         ),
         {},

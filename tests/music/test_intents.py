@@ -136,6 +136,9 @@ def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
         ("song title", "NOW_PLAYING"),
         ("tell me the name of the current song", "NOW_PLAYING"),
         ("give me some info on the song that's playing", "NOW_PLAYING"),
+        ("move to the next song in the list", "SKIP"),  # not a playlist called "the next song"
+        ("save the current song to my favourites", "LIKE"),
+        ("put that song in my favourite list", "LIKE"),
     ],
 )
 def test_everyday_commands_said_other_ways(text, action):
