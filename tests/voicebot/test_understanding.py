@@ -43,3 +43,18 @@ def test_it_reads_minutes_said_in_words():
 )
 def test_a_party_on_a_number_is_a_party_of_it_unless_it_is_a_day_or_a_time(said, size):
     assert nlu.party_size(said) == size
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [
+        ("I want to book an outdoor restaurant for Sat.", 18),  # a weekday written short, ending the sentence
+        ("a table for two this fri", 17),
+        ("book it on thurs", 16),
+        ("a table for sunday", 19),
+    ],
+)
+def test_a_weekday_written_short_is_the_next_one(said, day):
+    import datetime as dt
+
+    assert nlu.calendar_date(said, dt.date(2025, 1, 15)) == dt.date(2025, 1, day)  # a Wednesday

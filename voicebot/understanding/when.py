@@ -45,6 +45,7 @@ _DATE_PHRASES = [
     rf"\b(?:next|this|coming)\s+{_WEEKDAY}\b",
     rf"\b{_WEEKDAY}\b(?:\s+the\s+\d{{1,2}}(?:st|nd|rd|th)?)?",
     rf"\bon\s+{_WEEKDAY_SHORT}\b",
+    rf"\b(?:for|this|next)\s+{_WEEKDAY_SHORT}$",  # "a table for Sat." (the sentence ends on it)
     rf"\b(?:on\s+the\s+\d{{1,2}}|(?:on\s+)?the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}))\b(?!\s+(?:of\s+)?{_MONTH})",
 ]
 
@@ -110,6 +111,7 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
     phrase = date_phrase(text)
     if phrase is None:
         return None
+    phrase = re.sub(r"^(?:on|for|this|next)\s+(?=(?:mon|tue|wed|thu|fri|sat|sun)\w*$)", "", phrase)
     phrase = re.sub(r"^on\s+", "", phrase)
     fixed = {"today": 0, "tonight": 0, "this evening": 0, "tomorrow": 1, "day after tomorrow": 2}
     if phrase in fixed:
