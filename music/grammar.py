@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
-from music.slots import GENRES, SERVICE_IN_NAME, add_to_playlist, as_written, describe, take_service
+from music.slots import GENRES, SERVICE_IN_NAME, SERVICES, add_to_playlist, as_written, describe, take_service
 from sawt.speech.language import normalize, parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
@@ -152,6 +152,7 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         re.compile(
             r"^(?:whats|what is|which|who|name)\b.*\b(?:playing|this|song|track|on|listening|sings|singing)\b"
             r"|^(?:now playing|current (?:song|track)|what am i listening to)$"
+            r"|^what (?:song|music|track|tune) is (?:this|it|on|playing)\b"
             # "song title", "the title of the current song", "info on the song that's playing"
             r"|^(?:(?:the |this )?(?:song|track|music) (?:title|name|info|information|details?))$"
             r"|\b(?:title|name|info|information|details?) (?:of|on|about) (?:the |this )?"
@@ -204,7 +205,8 @@ _SIMPLE: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
         "SHUFFLE",
         re.compile(
             r"^(?:turn |switch )?(?:shuffle|shuffling)(?: mode)?(?: on| off)?$|^turn (?:on|off) shuffle|"
-            r"^(?:stop|disable|enable|start) shuffl|^mix it up$|^shuffle (?:my|the|this)|\bon shuffle$"
+            r"^(?:stop|disable|enable|start) shuffl|^mix it up$|^shuffle (?:my|the|this|(?:entire|whole) )"
+            r"|\bon shuffle$"
         ),
         {},
     ),
@@ -277,9 +279,10 @@ _PLAY = re.compile(
     r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|"
     r"(?:something|anything) .*\b(?:by|from)\b|(?:(?:some|any|more|a bit of|the best|best|new) )?"
     rf"(?:{GENRES})(?: music| songs| tunes)?(?: right now| now| please)?$|"
-    r"(?:tune in|tune into|play|put on|put|listen|hear|enjoy|"
+    r"(?:tune in|tune into|resume|play|put on|put|listen|hear|enjoy|"
     r"start|open|spin|blast|throw|let|queue|give|pull|bring|turn on|crank|stream|check|paly|plau|ply|pay|pla)\b)"
     r"(?:(?:play|enjoy|put on|put|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"
+    r"resume|"
     r"tune in to|tune into|tune in|"
     r"let me hear|let me listen to|queue up|"
     r"give me|pull up|bring up|turn on|crank|stream|check out|paly|plau|ply|pay|pla)\b ?)?(.+)$"
@@ -435,6 +438,8 @@ def parse_grammar(text: str) -> Intent | None:
         if normalize_text(m.group(0)) not in {"its", "whats", "thats", "lets", "hes", "shes", "theres", "heres", "whos"}
     )
     cased = normalize(text, apostrophes="drop", case_sensitive=True)  # capitals mark where names begin and end
+    if cleaned in SERVICES and cleaned not in PLATFORMS:  # "pandora" alone: play there (and hear we can't)
+        return Intent("PLAY", {**params, "platform": SERVICES[cleaned]})
     if cleaned in PLATFORMS or (match and not cleaned):
         # "on soundcloud" / "spotify" alone after a play: a follow-up that moves the last item.
         return Intent("PLAY", {**params, "platform": platform or cleaned, "reference": "it"})
@@ -522,7 +527,7 @@ def parse_grammar(text: str) -> Intent | None:
     if _MUSIC_ASKED.match(cleaned):
         return Intent("PLAY", {**params, **_what(cleaned, possessives, cased)})
     # A verb later in the sentence: "is there something new you can play by X", "use my Vimeo to play Y".
-    later = re.search(r"\b(?:play|listen to|hear) (.+)$", cleaned)
+    later = re.search(r"\b(?:play|(?:how about|start|try|keep|begin) playing|listen to|hear) (.+)$", cleaned)
     if later:
         return Intent("PLAY", {**params, **_what(later.group(1), possessives, cased)})
     # A music service opened: "turn on Slacker radio", "start the Last Fm service with a song from 1976" (but

@@ -136,6 +136,11 @@ def test_it_sets_the_volume_to_a_level_said_in_words_or_digits(text, level):
         ("song title", "NOW_PLAYING"),
         ("tell me the name of the current song", "NOW_PLAYING"),
         ("give me some info on the song that's playing", "NOW_PLAYING"),
+        ("what song is playing right now", "NOW_PLAYING"),
+        ("pandora", "PLAY"),  # a service alone: play there (and hear that Sawt plays on Spotify or SoundCloud)
+        ("resume born to run", "PLAY"),
+        ("i want some music, how about playing my workout playlist", "PLAY"),
+        ("shuffle my entire library", "SHUFFLE"),
         ("move to the next song in the list", "SKIP"),  # not a playlist called "the next song"
         ("save the current song to my favourites", "LIKE"),
         ("put that song in my favourite list", "LIKE"),
