@@ -18,7 +18,9 @@ def voicebot_export(context: ExportContext) -> dict[str, Any]:
             for c in business.callers.order_by("pk")
         ]
         consents += sum(len(c["consents"]) for c in callers)
-        reservations = [{**row(r), "caller": r.caller_id} for r in business.reservations.order_by("date", "time", "pk")]
+        reservations = [
+            {**row(r), "caller": r.caller_id} for r in business.reservations.order_by("date", "time", "pk")
+        ]
         reservations_count += len(reservations)
         businesses.append({**row(business), "callers": callers, "reservations": reservations})
     context.counts.update(reservations=reservations_count, consents=consents)

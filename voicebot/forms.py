@@ -32,14 +32,11 @@ class BusinessForm(forms.ModelForm[Business]):
         help_text="The bot greets in the first one ticked and switches when a caller asks.",
     )
     holidays_text = forms.CharField(
-        label="Holidays",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Holidays", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Dates the business is closed, one a line (YYYY-MM-DD).",
     )
     retention_days = forms.TypedChoiceField(
-        label="Keep transcripts and recordings for",
-        coerce=int,
+        label="Keep transcripts and recordings for", coerce=int,
         choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "a year")],
     )
 
@@ -78,8 +75,7 @@ class BusinessForm(forms.ModelForm[Business]):
                     name = f"{day}_{edge}_{index}"
                     label = f"{DAY_NAMES[day]} {edge} {index + 1}"
                     self.fields[name] = forms.TimeField(
-                        required=False,
-                        label=label,
+                        required=False, label=label,
                         widget=forms.TimeInput(attrs={"type": "time", "aria-label": label}, format="%H:%M"),
                     )
                     if index < len(periods):

@@ -13,15 +13,11 @@ urlpatterns = [
     path("reservations/<int:reservation_id>/edit/", setup_views.reservation_edit, name="reservation_edit"),
     path(
         "reservations/<int:reservation_id>/cancel/confirm/",
-        setup_views.reservation_confirm,
-        {"action": "cancel"},
-        name="reservation_cancel_confirm",
+        setup_views.reservation_confirm, {"action": "cancel"}, name="reservation_cancel_confirm",
     ),
     path(
         "reservations/<int:reservation_id>/no-show/confirm/",
-        setup_views.reservation_confirm,
-        {"action": "no-show"},
-        name="reservation_no_show_confirm",
+        setup_views.reservation_confirm, {"action": "no-show"}, name="reservation_no_show_confirm",
     ),
     path("businesses/<int:business_id>/consents/", views.consents, name="consents"),
     path("businesses/<int:business_id>/test-call/", views.test_call, name="test_call"),

@@ -21,10 +21,8 @@ def voicebot_summary(user: Any) -> str:
 def latest_calls(user: Any) -> list[Link]:
     calls = Call.objects.visible_to(user).select_related("business").order_by("-started_at")[:3]
     return [
-        Link(
-            f"{call.business.name}: call of {call.started_at.astimezone(call.business.tzinfo):%d %b %H:%M}",
-            f"/voicebot/calls/{call.pk}/",
-        )
+        Link(f"{call.business.name}: call of {call.started_at.astimezone(call.business.tzinfo):%d %b %H:%M}",
+             f"/voicebot/calls/{call.pk}/")
         for call in calls
     ]
 

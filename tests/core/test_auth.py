@@ -12,9 +12,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def obtain(username="owner", password=PASSWORD):
-    return Client().post(
-        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
-    )
+    return Client().post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
 
 
 def test_it_gives_a_token_for_a_username_and_password(owner):
@@ -129,10 +127,7 @@ def test_it_refuses_to_change_the_email_without_the_current_password(api, owner)
     owner.refresh_from_db()
     assert owner.email == "new@example.com"
     # The same e-mail again, or other settings, need no password.
-    assert (
-        api.patch("/api/v1/auth/me/", {"email": "new@example.com", "meeting_emails": False}, format="json").status_code
-        == 200
-    )
+    assert api.patch("/api/v1/auth/me/", {"email": "new@example.com", "meeting_emails": False}, format="json").status_code == 200
 
 
 def test_it_counts_wrong_current_passwords_like_failed_logins(api, owner, settings):
@@ -149,9 +144,7 @@ def test_it_asks_for_the_password_to_create_a_token_or_change_the_email_on_the_p
     client = Client()
     client.force_login(owner)
     page = client.post("/accounts/tokens/", {"name": "laptop", "current_password": "guess"})
-    assert (
-        page.status_code == 200 and b"That is not your password." in page.content and b"new-token" not in page.content
-    )
+    assert page.status_code == 200 and b"That is not your password." in page.content and b"new-token" not in page.content
     page = client.post("/accounts/tokens/", {"name": "laptop", "current_password": PASSWORD})
     assert b"new-token" in page.content
     assert ApiToken.objects.filter(owner=owner, name="laptop").count() == 1
@@ -173,11 +166,7 @@ def test_it_revokes_every_api_token_when_the_password_changes(api, owner):
     client.force_login(owner)
     response = client.post(
         "/accounts/password/change/",
-        {
-            "old_password": PASSWORD,
-            "new_password1": "a brand new passphrase",
-            "new_password2": "a brand new passphrase",
-        },
+        {"old_password": PASSWORD, "new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
         follow=True,
     )
     assert response.status_code == 200 and b"API tokens are revoked" in response.content
@@ -219,13 +208,8 @@ def test_sign_up_keeps_its_fields_logs_in_and_offers_the_browsers_time_zone(clie
     assert "js/timezone.js" in page
     response = client.post(
         "/accounts/signup/",
-        {
-            "username": "newbie",
-            "email": "",
-            "password1": "a long pass phrase 42",
-            "password2": "a long pass phrase 42",
-            "time_zone": "Asia/Kolkata",
-        },
+        {"username": "newbie", "email": "", "password1": "a long pass phrase 42",
+         "password2": "a long pass phrase 42", "time_zone": "Asia/Kolkata"},
     )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").context["user"].username == "newbie"

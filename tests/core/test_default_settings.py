@@ -32,11 +32,7 @@ def _environ(**extra: str) -> dict[str, str]:
 def _diffsettings(env: dict[str, str]) -> dict[str, str]:
     result = subprocess.run(
         [sys.executable, "manage.py", "diffsettings", "--all"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
     # "NAME = value", "### NAME = value" (Django's default) or "NAME = value  ###" (not a Django setting)
@@ -54,11 +50,7 @@ def test_manage_py_runs_with_debug_off_and_https_only_by_default():
 def test_manage_py_refuses_to_start_without_a_secret_key_by_default():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_environ(DJANGO_SECRET_KEY=""),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=_environ(DJANGO_SECRET_KEY=""), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
@@ -78,11 +70,7 @@ def test_servers_and_workers_follow_django_debug(entry_point, debug):
     extra = {"DJANGO_DEBUG": debug} if debug else {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, entry_point],
-        cwd=ROOT,
-        env=_environ(**extra),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=_environ(**extra), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
@@ -117,17 +105,9 @@ def test_the_engine_defaults_are_the_settings_defaults():
 # Variables read by the processes and tools rather than by the settings (Procfile, make rehearse, make fuzz,
 # boto3's own credentials for SAWT_STORAGE=s3).
 _NOT_SETTINGS = {
-    "DJANGO_SETTINGS_MODULE",
-    "SAWT_PORT",
-    "SAWT_BIND",
-    "SAWT_WORKER_CONCURRENCY",
-    "SAWT_IO_CONCURRENCY",
-    "SAWT_REHEARSE_PORT",
-    "SAWT_FUZZ_EXAMPLES",
-    "SAWT_FUZZ_SCENARIOS",
-    "SAWT_FUZZ_STEPS",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
+    "DJANGO_SETTINGS_MODULE", "SAWT_PORT", "SAWT_BIND", "SAWT_WORKER_CONCURRENCY", "SAWT_IO_CONCURRENCY",
+    "SAWT_REHEARSE_PORT", "SAWT_FUZZ_EXAMPLES", "SAWT_FUZZ_SCENARIOS", "SAWT_FUZZ_STEPS",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
 }
 
 

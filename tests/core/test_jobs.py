@@ -140,7 +140,9 @@ def test_a_transient_failure_on_the_last_try_is_final(owner):
 
 
 def test_a_job_that_kept_killing_its_worker_is_failed_not_run_again(owner):
-    job = queued_job(owner, status="running", state="running", attempts=ProcessingJob.max_attempts, lease_until=ago(1))
+    job = queued_job(
+        owner, status="running", state="running", attempts=ProcessingJob.max_attempts, lease_until=ago(1)
+    )
     assert sweep() == 0
     job.refresh_from_db()
     assert (job.state, job.status, job.error_code) == ("failed", "failed", "abandoned")
@@ -167,12 +169,8 @@ def test_a_whatsapp_message_left_queued_too_long_is_sent_by_the_sweep(settings):
     caller = services.caller_get_or_create(business=business, phone="+919812345678")
     services.consent_record(caller=caller, kinds=[Consent.Kind.WHATSAPP], granted=True, how="voice")
     reservation = Reservation.objects.create(
-        business=business,
-        caller=caller,
-        date=business.now().date() + dt.timedelta(days=2),
-        time=dt.time(19, 0),
-        party_size=2,
-        name="Asha",
+        business=business, caller=caller, date=business.now().date() + dt.timedelta(days=2),
+        time=dt.time(19, 0), party_size=2, name="Asha",
     )
     message = Message.objects.create(reservation=reservation, kind=Message.Kind.CONFIRMATION)
     server = FakeServer()
@@ -188,10 +186,7 @@ def test_a_whatsapp_message_left_queued_too_long_is_sent_by_the_sweep(settings):
         assert sweep() == 1
     message.refresh_from_db()
     assert (message.state, message.status, message.provider_message_id, message.attempts) == (
-        "succeeded",
-        "sent",
-        "uuid-1",
-        1,
+        "succeeded", "sent", "uuid-1", 1
     )
     assert len(server.requests) == 1
 

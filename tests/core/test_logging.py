@@ -18,12 +18,7 @@ def render(record: logging.LogRecord) -> dict:
 
 def test_it_redacts_phone_numbers_emails_and_tokens():
     record = logging.makeLogRecord(
-        {
-            "msg": "call from %s mail %s auth Bearer %s",
-            "args": ("+91 98765 43210", "a.b@example.com", "sawt_abcdef123456"),
-            "levelname": "INFO",
-            "name": "x",
-        }
+        {"msg": "call from %s mail %s auth Bearer %s", "args": ("+91 98765 43210", "a.b@example.com", "sawt_abcdef123456"), "levelname": "INFO", "name": "x"}
     )
     line = render(record)["message"]
     assert "98765" not in line and "example.com" not in line and "abcdef123456" not in line
@@ -31,9 +26,7 @@ def test_it_redacts_phone_numbers_emails_and_tokens():
 
 
 def test_it_redacts_sensitive_extra_fields():
-    record = logging.makeLogRecord(
-        {"msg": "turn", "levelname": "INFO", "name": "x", "transcript": "my name is Ann", "phone": "+15551234567"}
-    )
+    record = logging.makeLogRecord({"msg": "turn", "levelname": "INFO", "name": "x", "transcript": "my name is Ann", "phone": "+15551234567"})
     line = render(record)
     assert line["transcript"] == "[redacted]" and line["phone"] == "[redacted]"
 
@@ -105,11 +98,8 @@ def test_the_procfiles_run_daphne_without_its_own_access_log(tmp_path):
     from sawt.testing.liveserver import DaphneServer
 
     web = {
-        name: next(
-            line.removeprefix("web:").strip()
-            for line in (BASE_DIR / name).read_text().splitlines()
-            if line.startswith("web:")
-        )
+        name: next(line.removeprefix("web:").strip() for line in (BASE_DIR / name).read_text().splitlines()
+                   if line.startswith("web:"))
         for name in ("Procfile", "Procfile.embedded")
     }
     assert web["Procfile"] == web["Procfile.embedded"]

@@ -46,14 +46,8 @@ def test_it_limits_api_calls_per_user(api, outsider_api):
 
 PASSWORD = "correct horse battery staple"
 # Per address 8 failures in 5 minutes, per username 4 in 15 minutes, 3 password resets an hour.
-LOGIN_LIMITS = {
-    "api": "600/60",
-    "auth": "8/300",
-    "auth_account": "4/900",
-    "password_reset": "3/3600",
-    "upload": "60/3600",
-    "websocket": "60/60",
-}
+LOGIN_LIMITS = {"api": "600/60", "auth": "8/300", "auth_account": "4/900", "password_reset": "3/3600",
+                "upload": "60/3600", "websocket": "60/60"}
 
 
 def api_login(username: str, password: str, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]

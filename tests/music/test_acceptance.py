@@ -17,18 +17,15 @@ def connect(client, platform: str) -> None:  # type: ignore[no-untyped-def]
     assert client.get(f"{back.path}?{back.query}")["Location"] == "/music/"
 
 
-def test_connect_sync_speak_cache_and_follow_ups(
-    client, owner, outsider_api, spotify, soundcloud, django_capture_on_commit_callbacks
-):
+def test_connect_sync_speak_cache_and_follow_ups(client, owner, outsider_api, spotify, soundcloud,
+                                                 django_capture_on_commit_callbacks):
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
         connect(client, "spotify")
         connect(client, "soundcloud")
     statuses = client.get("/api/v1/music/accounts").json()
     assert [(s["platform"], s["connected"], s["sync"]["status"]) for s in statuses] == [
-        ("spotify", True, "done"),
-        ("soundcloud", True, "done"),
-    ]
+        ("spotify", True, "done"), ("soundcloud", True, "done")]
 
     audio = io.BytesIO(tts.synthesize("play nuvvu nenantu on spotify").wav_bytes())
     audio.name = "command.wav"
@@ -37,9 +34,8 @@ def test_connect_sync_speak_cache_and_follow_ups(
     assert spoken["parameters"]["item"]["uri"] == "spotify:track:5jbYbSzpBqxcqxHcbZS6ns"
     assert spoken["parameters"]["cache"] == "library"  # the synced library answered before the API
 
-    again = client.post(
-        "/api/v1/music/chat/message", {"text": "Play Nuvvu-Nenantu song"}, content_type="application/json"
-    ).json()
+    again = client.post("/api/v1/music/chat/message", {"text": "Play Nuvvu-Nenantu song"},
+                        content_type="application/json").json()
     assert again["parameters"]["cache"] in {"redis", "table"}
     assert again["parameters"]["item"]["uri"] == "spotify:track:5jbYbSzpBqxcqxHcbZS6ns"
 
@@ -53,10 +49,6 @@ def test_connect_sync_speak_cache_and_follow_ups(
     assert moved["parameters"]["item"]["title"] == "Nuvvu Nenantu"
 
     # The owner's library answer is cached for the owner only.
-    assert (
-        outsider_api.post(
-            "/api/v1/music/chat/message", {"text": "play nuvvu nenantu on spotify"}, format="json"
-        ).json()["status"]
-        == "needs_account"
-    )
+    assert outsider_api.post("/api/v1/music/chat/message", {"text": "play nuvvu nenantu on spotify"},
+                             format="json").json()["status"] == "needs_account"
     assert outsider_api.get("/api/v1/music/library/tracks").json()["count"] == 0

@@ -22,12 +22,8 @@ def test_without_apps_connect_is_disabled_and_the_operators_steps_are_shown(clie
     assert page.count("disabled") >= 2
     assert "http://testserver/api/v1/music/adapter/spotify/callback" in page
     assert "http://testserver/api/v1/music/adapter/soundcloud/callback" in page
-    for setting in (
-        "MUSIC_SPOTIFY_CLIENT_ID",
-        "MUSIC_SPOTIFY_CLIENT_SECRET",
-        "MUSIC_SOUNDCLOUD_CLIENT_ID",
-        "MUSIC_SOUNDCLOUD_CLIENT_SECRET",
-    ):
+    for setting in ("MUSIC_SPOTIFY_CLIENT_ID", "MUSIC_SPOTIFY_CLIENT_SECRET", "MUSIC_SOUNDCLOUD_CLIENT_ID",
+                    "MUSIC_SOUNDCLOUD_CLIENT_SECRET"):
         assert setting in page
     assert "developer.spotify.com/dashboard" in page
     assert "/music/setup/" not in page  # the docs link is for staff
@@ -56,13 +52,8 @@ def test_replies_on_the_page_are_sentences_without_codes(client, no_apps):
     from tests.music.factories import TurnFactory
 
     user = UserFactory()
-    TurnFactory(
-        owner=user,
-        text="play butta bomma",
-        action="PLAY",
-        status="needs_account",
-        response_text="Spotify isn't connected. Connect it on the music page, then ask again.",
-    )
+    TurnFactory(owner=user, text="play butta bomma", action="PLAY", status="needs_account",
+                response_text="Spotify isn't connected. Connect it on the music page, then ask again.")
     client.force_login(user)
     page = client.get("/music/").content.decode()
     assert "PLAY · needs_account" not in page

@@ -56,18 +56,12 @@ def test_a_stranger_must_sign_in(client, db):
     assert client.get("/music/").status_code == 302
 
 
-def test_an_outsider_never_gets_an_answer_cached_from_the_owners_library(
-    api, outsider_api, outsider, owner, spotify, spotify_account
-):
+def test_an_outsider_never_gets_an_answer_cached_from_the_owners_library(api, outsider_api, outsider, owner,
+                                                                          spotify, spotify_account):
     from tests.music.conftest import connect
 
-    LibraryTrackFactory(
-        owner=owner,
-        uri="spotify:track:ownersprivatecopy00001",
-        title="Butta Bomma",
-        artist="Armaan Malik",
-        search_text="butta bomma armaan malik",
-    )
+    LibraryTrackFactory(owner=owner, uri="spotify:track:ownersprivatecopy00001", title="Butta Bomma",
+                        artist="Armaan Malik", search_text="butta bomma armaan malik")
     connect(spotify, outsider, "spotify")
     mine = api.post("/api/v1/music/chat/message", {"text": "play butta bomma"}, format="json").json()
     theirs = outsider_api.post("/api/v1/music/chat/message", {"text": "play butta bomma"}, format="json").json()

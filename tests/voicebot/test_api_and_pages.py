@@ -107,9 +107,7 @@ def test_it_serves_a_byte_range_of_a_call_recording_to_the_business_only(api, ou
     part = api.get(url, HTTP_RANGE="bytes=-16")
 
     assert part.status_code == 206 and part["Content-Range"] == "bytes 240-255/256"
-    assert (
-        part["Content-Type"] == "audio/wav" and part["Content-Disposition"] == f'inline; filename="call-{call.pk}.wav"'
-    )
+    assert part["Content-Type"] == "audio/wav" and part["Content-Disposition"] == f'inline; filename="call-{call.pk}.wav"'
     assert (part["X-Content-Type-Options"], part["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert b"".join(part.streaming_content) == recording[-16:]
     assert outsider_api.get(url).status_code == 404
@@ -171,9 +169,7 @@ def test_staff_page_through_the_days_and_mark_a_no_show_or_cancel_from_the_busin
     business = business_for(owner)
     tomorrow = business.now().date() + dt.timedelta(days=1)
     yesterday = business.now().date() - dt.timedelta(days=1)
-    late = Reservation.objects.create(
-        business=business, date=yesterday, time=dt.time(20, 0), party_size=2, name="Kavya"
-    )
+    late = Reservation.objects.create(business=business, date=yesterday, time=dt.time(20, 0), party_size=2, name="Kavya")
     called_off = Reservation.objects.create(
         business=business, date=tomorrow, time=dt.time(21, 0), party_size=4, name="Ravi"
     )

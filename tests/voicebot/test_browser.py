@@ -77,18 +77,14 @@ def test_staff_call_the_bot_from_the_test_call_page_and_open_its_transcript(tmp_
 
     password = "correct horse battery staple"
     server = DaphneServer.on_sqlite(tmp_path)
-    business_id = (
-        server.manage(
-            "shell",
-            "-c",
-            "from sawt.accounts.models import User; from voicebot.models import Business, Membership; "
-            f"user = User.objects.create_user('staff', 's@example.com', '{password}'); "
-            "business = Business.objects.create(name='Dosa Corner', phone_number='+918000000009'); "
-            "Membership.objects.create(business=business, user=user, role='owner'); print(business.pk)",
-        )
-        .strip()
-        .splitlines()[-1]
-    )
+    business_id = server.manage(
+        "shell",
+        "-c",
+        "from sawt.accounts.models import User; from voicebot.models import Business, Membership; "
+        f"user = User.objects.create_user('staff', 's@example.com', '{password}'); "
+        "business = Business.objects.create(name='Dosa Corner', phone_number='+918000000009'); "
+        "Membership.objects.create(business=business, user=user, role='owner'); print(business.pk)",
+    ).strip().splitlines()[-1]
     args = [
         *ARGS,
         "--use-fake-ui-for-media-stream",

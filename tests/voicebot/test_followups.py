@@ -63,13 +63,7 @@ def test_a_booking_made_on_a_hindi_call_is_confirmed_in_hindi_and_others_in_engl
     hindi_call = CallFactory(business=business, caller=caller, language="hi")
     day = business.now().date() + dt.timedelta(days=2)
     services.reservation_book(
-        business=business,
-        day=day,
-        time=dt.time(19, 0),
-        party_size=4,
-        name="Asha",
-        caller=caller,
-        source_call=hindi_call,
+        business=business, day=day, time=dt.time(19, 0), party_size=4, name="Asha", caller=caller, source_call=hindi_call
     )
     book(business, caller)  # made elsewhere (staff, API): English
 
@@ -120,10 +114,7 @@ def test_it_retries_a_failed_send_with_backoff_and_tracks_the_status(settings):
 def abandon_mid_send(message: Message) -> None:
     """What a worker killed during the provider call leaves behind: the row "sending" past its lease."""
     Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENDING,
-        state="running",
-        attempts=1,
-        started_at=timezone.now() - dt.timedelta(minutes=5),
+        status=Message.Status.SENDING, state="running", attempts=1, started_at=timezone.now() - dt.timedelta(minutes=5),
         lease_until=timezone.now() - dt.timedelta(minutes=4),
     )
 
@@ -137,11 +128,8 @@ def test_a_send_abandoned_by_a_dead_worker_is_finished_once_through_plivo(settin
     abandon_mid_send(message)
     listed = [{"message_uuid": "uuid-earlier", "to_number": "919812345678", "message_type": "whatsapp"}]
     server = FakeServer()
-    server.add(
-        "GET",
-        "/v1/Account/MAPLIVOTEST/Message/",
-        lambda req: (200, {}, {"objects": listed if provider_has_it else [], "meta": {}}),
-    )
+    server.add("GET", "/v1/Account/MAPLIVOTEST/Message/",
+               lambda req: (200, {}, {"objects": listed if provider_has_it else [], "meta": {}}))
     server.add("POST", "/v1/Account/MAPLIVOTEST/Message/", lambda req: (202, {}, {"message_uuid": ["uuid-new"]}))
     with running(server):
         settings.VOICEBOT_MESSAGING_PROVIDER = "plivo"
@@ -165,15 +153,8 @@ def test_a_send_abandoned_by_a_dead_worker_is_found_in_twilios_message_list(sett
     abandon_mid_send(message)
     text = followups.message_text(message)
     server = FakeServer()
-    server.add(
-        "GET",
-        "/2010-04-01/Accounts/ACTWILIOTEST/Messages.json",
-        lambda req: (
-            200,
-            {},
-            {"messages": [{"sid": "SMother", "body": "Some other message"}, {"sid": "SMearlier", "body": text}]},
-        ),
-    )
+    server.add("GET", "/2010-04-01/Accounts/ACTWILIOTEST/Messages.json", lambda req: (200, {}, {"messages": [
+        {"sid": "SMother", "body": "Some other message"}, {"sid": "SMearlier", "body": text}]}))
     with running(server):
         settings.VOICEBOT_MESSAGING_PROVIDER = "twilio"
         settings.VOICEBOT_TWILIO_API_URL = server.url
@@ -190,9 +171,7 @@ def test_a_message_still_within_its_lease_is_left_to_the_worker_sending_it(plivo
     business = BusinessFactory()
     message = Message.objects.get(reservation=book(business, consenting_caller(business)))
     Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENDING,
-        state="running",
-        started_at=timezone.now(),
+        status=Message.Status.SENDING, state="running", started_at=timezone.now(),
         lease_until=timezone.now() + dt.timedelta(seconds=60),
     )
     assert sweep() == 0

@@ -54,7 +54,9 @@ def test_creating_a_business_answers_201_with_its_number_and_says_approval_is_pe
     assert body["numbers_pending_approval"] == ["phone_number", "transfer_number"]
 
 
-def test_a_call_to_a_number_awaiting_approval_hears_not_in_service_and_starts_nothing(api, client, approval_required):
+def test_a_call_to_a_number_awaiting_approval_hears_not_in_service_and_starts_nothing(
+    api, client, approval_required
+):
     api.post(
         "/api/v1/voicebot/businesses/create/", {"name": "Squatter", "phone_number": "+918012345678"}, format="json"
     )
@@ -62,10 +64,7 @@ def test_a_call_to_a_number_awaiting_approval_hears_not_in_service_and_starts_no
     twilio = twilio_post(
         client, "/voicebot/twilio/answer/", {"CallSid": "CA1", "From": "+919812345678", "To": "+918012345678"}
     )
-    assert (
-        plivo.status_code == 200
-        and "<Speak>Sorry, this number is not in service.</Speak><Hangup" in plivo.content.decode()
-    )
+    assert plivo.status_code == 200 and "<Speak>Sorry, this number is not in service.</Speak><Hangup" in plivo.content.decode()
     assert "<Say>Sorry, this number is not in service.</Say><Hangup" in twilio.content.decode()
     assert "<Stream" not in plivo.content.decode() + twilio.content.decode()
     assert not Call.objects.exists()

@@ -14,26 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def business_form(**overrides: str) -> dict[str, object]:
     data: dict[str, object] = {
-        "name": "Chez Ada",
-        "phone_number": "+91 80 4000 1234",
-        "time_zone": "Europe/London",
-        "languages": ["en"],
-        "greeting": "Welcome to Chez Ada.",
-        "address": "1 High Street",
-        "seats_per_slot": "20",
-        "slot_minutes": "30",
-        "max_party_size": "8",
-        "lead_minutes": "60",
-        "horizon_days": "30",
-        "transfer_number": "",
-        "retention_days": "30",
-        "holidays_text": "2099-12-25",
-        "mon_open_0": "12:00",
-        "mon_close_0": "15:00",
-        "mon_open_1": "18:00",
-        "mon_close_1": "22:00",
-        "sat_open_0": "10:00",
-        "sat_close_0": "23:00",
+        "name": "Chez Ada", "phone_number": "+91 80 4000 1234", "time_zone": "Europe/London", "languages": ["en"],
+        "greeting": "Welcome to Chez Ada.", "address": "1 High Street", "seats_per_slot": "20", "slot_minutes": "30",
+        "max_party_size": "8", "lead_minutes": "60", "horizon_days": "30", "transfer_number": "",
+        "retention_days": "30", "holidays_text": "2099-12-25",
+        "mon_open_0": "12:00", "mon_close_0": "15:00", "mon_open_1": "18:00", "mon_close_1": "22:00",
+        "sat_open_0": "10:00", "sat_close_0": "23:00",
     }
     data.update(overrides)
     return data
@@ -64,9 +50,7 @@ def test_the_form_says_what_is_wrong_in_words(client):
     client.force_login(UserFactory())
     page = client.post(
         "/voicebot/businesses/new/",
-        business_form(
-            phone_number="12", mon_close_0="11:00", sat_open_1="22:00", sat_close_1="23:30", holidays_text="soon"
-        ),
+        business_form(phone_number="12", mon_close_0="11:00", sat_open_1="22:00", sat_close_1="23:30", holidays_text="soon"),
     ).content.decode()
     assert "Saturday: the periods overlap." in page
     assert "at least 6 digits" in page and "opening time before the closing time" in page
@@ -105,7 +89,7 @@ def test_inviting_known_and_unknown_usernames_answers_alike(client):
     for username in ("grace", "nobody-here"):
         response = client.post(f"/voicebot/businesses/{business.pk}/invite/", {"username": username}, follow=True)
         page = response.content.decode()
-        answers.append(page[page.index('<ul class="messages"') :].split("</ul>")[0].replace(username, "NAME"))
+        answers.append(page[page.index('<ul class="messages"'):].split("</ul>")[0].replace(username, "NAME"))
     assert answers[0] == answers[1] and "If NAME has an account" in answers[0]
     assert business.role_of(known) == Membership.Role.STAFF
 
@@ -163,24 +147,11 @@ def test_a_business_made_in_the_admin_gets_its_creator_as_owner(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     data = {
-        "name": "Admin made",
-        "phone_number": "+91 80 4000 9999",
-        "time_zone": "Asia/Kolkata",
-        "languages": '["en"]',
-        "greeting": "",
-        "address": "",
-        "opening_hours": '{"mon": [["12:00", "15:00"]]}',
-        "holidays": "[]",
-        "seats_per_slot": "40",
-        "max_party_size": "10",
-        "slot_minutes": "30",
-        "lead_minutes": "60",
-        "horizon_days": "30",
-        "transfer_number": "",
-        "retention_days": "30",
-        "members-TOTAL_FORMS": "0",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "0",
+        "name": "Admin made", "phone_number": "+91 80 4000 9999", "time_zone": "Asia/Kolkata", "languages": '["en"]',
+        "greeting": "", "address": "", "opening_hours": '{"mon": [["12:00", "15:00"]]}', "holidays": "[]",
+        "seats_per_slot": "40", "max_party_size": "10", "slot_minutes": "30", "lead_minutes": "60",
+        "horizon_days": "30", "transfer_number": "", "retention_days": "30",
+        "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
         "members-MAX_NUM_FORMS": "1000",
     }
     response = client.post("/admin/voicebot/business/add/", data)

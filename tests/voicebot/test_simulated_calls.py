@@ -188,9 +188,7 @@ async def test_a_twilio_media_stream_call_books_through_the_same_pipeline(client
 async def test_caller_speech_interrupts_the_bot_but_a_backchannel_does_not(client, monkeypatch):
     from voicebot import pipeline
 
-    monkeypatch.setattr(
-        pipeline, "PLAYBACK_LEAD_SECONDS", 0.2
-    )  # real playback pace, so there is something to interrupt
+    monkeypatch.setattr(pipeline, "PLAYBACK_LEAD_SECONDS", 0.2)  # real playback pace, so there is something to interrupt
     business = await sync_to_async(BusinessFactory)()
     path, _ = await sync_to_async(answer)(client, business)
     communicator = WebsocketCommunicator(application, path)
