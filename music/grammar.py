@@ -123,11 +123,12 @@ def correct_command_words(text: str) -> str:
 
 # --- grammar --------------------------------------------------------------------------------------
 
+# Wake words said by habit before or after a request ("Alexa, play ...", "turn it up, Olly").
+_WAKE_WORDS = r"sam|sawt|alexa|siri|olly"
 # The wake word is often misheard ("hey sen", "ok sum"): any one word after hey/ok is taken as the name.
 _POLITE = re.compile(
-    # A wake word said by habit ("Alexa, play ..."), then the politeness.
-    r"^(?:(?:hey|hi|ok|okay)(?: (?!play|pause|stop|skip|next|resume)\w+)? |sam |sawt |alexa |siri |olly |"
-    r"assistant |computer |please |can you |could you |"
+    rf"^(?:(?:hey|hi|ok|okay)(?: (?!play|pause|stop|skip|next|resume)\w+)? |(?:{_WAKE_WORDS}|assistant|computer) |"
+    r"please |can you |could you |"
     r"would you |will you |i want to |"
     r"i wanna |id like to |i would like to |lets |let s |go ahead and |just )+"
 )
@@ -136,7 +137,7 @@ _OTHER_SERVICE = re.compile(
     r"pandora|gaana|jiosaavn|saavn|wynk|napster)$"
 )
 _TRAILING = re.compile(
-    r"(?: please| for me| now| thanks| thank you| sam| sawt| alexa| siri| olly)+$"
+    rf"(?: please| for me| now| thanks| thank you| (?:{_WAKE_WORDS}))+$"
     # How the listing is sorted, said after the request: "... and sort by most popular", "... through a top sort".
     r"|(?:,? and|,) (?:sort|order)(?:ed)? (?:it |them |the (?:list|results?) )?(?:by|through|on|with|from) .*$"
     r"| (?:through|by|with) (?:a |the )?(?:top|popularity|newest|most popular)(?: \w+)? sort$"

@@ -107,17 +107,16 @@ GENRES = (
 _GENRE = re.compile(rf"^(?:the )?(?:genre )?({GENRES})(?: genre| music| songs| tunes| tracks| hits)?$")
 _GENRE_SAID = re.compile(r"(?:^| )(?:(?:the |a )?genre (?:of )?(\w+(?: \w+)?)|(\w+(?: \w+)?) genre)(?= |$)")
 
+# "a" is no article before a lone letter ("a r rahman" is a name's initials), but "a g dep song" is one of his.
+_A = rf"a(?! \w\b(?!.* (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$))"
 _FILLER = (
-    # "a" is no article before a lone letter ("a r rahman" is a name's initials), but "a g dep song" is one of his.
-    rf"me|us|to|for me|some|any|a(?! \w\b(?!.* (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$))|an|the|a few|few|a couple of|one|"
+    rf"me|us|to|for me|some|any|{_A}|an|the|a few|few|a couple of|one|"
     r"something|anything|more|a bit of|a little|"
     r"little|good|great|nice|random|all|every|another|out|this|that|whatever|stuff|everything|music|sort|"
     r"sorted|list|selection|of|tunes|songs"
 )
 _LEAD = re.compile(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM})\b ?)+")
-_DETERMINER = re.compile(
-    rf"^(?:(?:me|us|a(?! \w\b(?!.* (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$))|an|the|some|any|{_SORT}) )+"
-)
+_DETERMINER = re.compile(rf"^(?:(?:me|us|{_A}|an|the|some|any|{_SORT}) )+")
 _TAIL = re.compile(r"(?: (?:please|now|for me|for us|right now|again|thanks|thank you|ok|okay|tonight|today))+$")
 _BY = (
     r"(?:by|from|of|off|off of|performed by|sung by|made by|written by|composed by|done by|created by|"
@@ -373,9 +372,8 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any],
             owner, text = _name(artist.group(1))[0], ""
     if split:
         owner = _TAIL.sub("", split.group(2 if split.lastindex and split.lastindex >= 2 else 1)).strip()
-        owner = re.sub(
-            r"^(?:the )?(?:famous|legendary|great|late|amazing|talented) (?=\w)", "", owner
-        )  # "by the famous x"
+        # "by the famous x"
+        owner = re.sub(r"^(?:the )?(?:famous|legendary|great|late|amazing|talented) (?=\w)", "", owner)
         text = split.group(1) or "" if (split.lastindex or 0) >= 2 else ""
         inner = re.match(
             r"^(?:.* )?(?:from|off|on|of) (?:the |their |his |her |its )?(?:album|record|ep|lp) (.+)$", text
@@ -445,7 +443,7 @@ def playlist_name(said: str, possessives: frozenset[str] = frozenset(), cased: s
     if re.fullmatch(owner, first) or (first in possessives and rest and not _written_as_a_name(first, cased)):
         name = rest
         # "my mother's primavera sound playlist" (but "my valentine's day love", "my 80's jam session")
-        name = re.sub(rf"^(?:{_KIN})s ", "", name) if rest and re.match(rf"(?:{_KIN})s$", rest.split()[0]) else name
+        name = re.sub(rf"^(?:{_KIN})s ", "", name)
     # "my the midnight hour playlist", "my a mis ninos playlist": after an owner, an article begins the name.
     if not re.match(rf"^{owner} (?:the|teh|a) ", said):
         name = re.sub(r"^(?:the |teh |a |list )", "", name)

@@ -111,7 +111,7 @@ def calendar_date(text: str, today: dt.date) -> dt.date | None:
     phrase = date_phrase(text)
     if phrase is None:
         return None
-    phrase = re.sub(r"^(?:on|for|this|next)\s+(?=(?:mon|tue|wed|thu|fri|sat|sun)\w*$)", "", phrase)
+    phrase = re.sub(rf"^(?:for|this|next)\s+(?={_WEEKDAY_SHORT}$)", "", phrase)
     phrase = re.sub(r"^on\s+", "", phrase)
     fixed = {"today": 0, "tonight": 0, "this evening": 0, "tomorrow": 1, "day after tomorrow": 2}
     if phrase in fixed:
