@@ -173,9 +173,9 @@ def clock_time(text: str) -> tuple[int, int, str | None] | None:
     from voicebot.understanding import normalize
 
     t = normalize(text)
-    if re.search(r"\b(noon|midday)\b", t):
+    if re.search(r"\b(noon|mid-?day)\b", t):  # Whisper writes "mid-day" as often as "midday"
         return 12, 0, "pm"
-    if re.search(r"\bmidnight\b", t):
+    if re.search(r"\bmid-?night\b", t):
         return 0, 0, "am"
     t = words_as_digits(re.sub(r"\bo'?clock\b", "oclock", t))
     match = re.search(rf"\b(\d{{1,2}}):(\d{{2}})(?::\d{{2}})?{_PERIOD_AFTER}", t)
