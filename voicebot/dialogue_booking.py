@@ -27,14 +27,20 @@ SLOTS = ("day", "time", "party_size", "name")
 REPEATS_BEFORE_CHOICES = 2
 
 
-def _bare_hour(text: str) -> int | None:
-    """The hour of an answer to "At what time?" that gives only a number: "8", "eight", "tomorrow for 8"."""
+def _bare_time(text: str) -> tuple[int, int, None] | None:
+    """The time of an answer to "At what time?" that gives only a number: "8", "eight", "tomorrow for 8", or
+    the hour and minute run together as Whisper writes "fourteen forty-one" and "seven thirty" ("1441",
+    "730")."""
     t = words_as_digits(nlu.normalize(text))
     phrase = nlu.date_phrase(text)
     if phrase:
         t = t.replace(phrase, " ")
-    numbers = re.findall(r"\b(\d{1,2})\b", t)
-    return int(numbers[0]) if len(numbers) == 1 and 0 < int(numbers[0]) <= 23 else None
+    numbers = re.findall(r"\b(\d{1,4})\b", t)
+    if len(numbers) != 1:
+        return None
+    said = numbers[0]
+    hour, minute = (int(said), 0) if len(said) <= 2 else (int(said[:-2]), int(said[-2:]))
+    return (hour, minute, None) if 0 < hour <= 23 and minute <= 59 else None
 
 
 def read_slots(
@@ -53,8 +59,7 @@ def read_slots(
     if heard is not None and expecting is None:
         hms, size = heard.time or hms, heard.party_size or size
     if hms is None and size is None and expecting == "time":
-        hour = _bare_hour(text)
-        hms = (hour, 0, None) if hour is not None else None
+        hms = _bare_time(text)
     if hms is not None:
         on = slots.day or day
         time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(business, on))
@@ -192,8 +197,7 @@ class BookingSteps:
         offers, slots = self.state.offers, self.state.slots
         t = nlu.normalize(text)
         choice: dt.datetime | None = None
-        hour = _bare_hour(text)
-        hms = nlu.clock_time(text) or ((hour, 0, None) if hour is not None else None)
+        hms = nlu.clock_time(text) or _bare_time(text)
         if hms is not None:
             offered = {offer.time(): offer for offer in offers}
             picked = nlu.resolve_time(hms, lambda t: t in offered)

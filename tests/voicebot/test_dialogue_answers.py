@@ -40,6 +40,19 @@ def test_a_bare_number_after_at_what_time_is_the_hour(said):
     assert reply.text == "Perfect. What name should I put the booking under?"
 
 
+@pytest.mark.parametrize(
+    ("said", "time"), [("1930.", dt.time(19, 30)), ("730", dt.time(19, 30)), ("At 2030.", dt.time(20, 30))]
+)
+def test_an_hour_and_minute_run_together_after_at_what_time_is_the_time(said, time):
+    # Whisper writes a spoken "seven thirty" or "nineteen thirty" as one number.
+    dialogue = consented("+919812310009")
+    assert dialogue.respond("A table for two tomorrow, please.").text == "Okay. At what time?"
+
+    dialogue.respond(said)
+
+    assert (dialogue.state.slots.time, dialogue.state.slots.party_size) == (time, 2)
+
+
 def test_tomorrow_for_8_after_at_what_time_is_8_oclock_and_otherwise_eight_people():
     dialogue = consented("+919812310002")
     dialogue.respond("I'd like to book a table for two people.")

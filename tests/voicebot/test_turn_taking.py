@@ -39,7 +39,7 @@ def test_the_wait_is_short_for_an_answer_and_long_for_an_unfinished_sentence(sai
 def test_a_slot_question_is_listened_for_with_its_vocabulary():
     assert "8 pm" in turns.listening_prompt(None, "Spice Garden") and "11 am" in turns.listening_prompt(None)
     assert turns.listening_prompt("time", "Spice Garden").startswith("Spice Garden.")
-    assert turns.listening_prompt("time").endswith("At 7 pm, 8:30 pm.")
+    assert turns.listening_prompt("time").endswith("At 7 pm, 11:30 am.")
 
 
 async def silence_until_the_turn_ends(text: str, *, asked: str | None, yes_no: bool) -> tuple[int, str]:

@@ -31,7 +31,7 @@ UNFINISHED_WAIT = 0.8
 _BOOKING = "Restaurant booking. A table for two at 8 pm, for 6 people at 11 am, tomorrow, on Friday."
 _ASKED = {
     "day": "Which day? Tomorrow, on Saturday, the 12th.",
-    "time": "At what time? At 7 pm, 8:30 pm.",
+    "time": "At what time? At 7 pm, 11:30 am.",  # both halves of the day, as in `_BOOKING`
     "party_size": "For how many people? For 4 people.",
     "name": "Under which name?",
 }
