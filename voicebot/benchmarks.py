@@ -300,11 +300,13 @@ def _wideband(text: str, voice: str | None) -> bytes:
     return speech_audio.float32_to_pcm16(np.concatenate([pad, samples, tail]))
 
 
-async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = None) -> "Heard":
-    """The call pipeline's listening to an opening request (its stream options, phone-audio conversion,
-    shared decoder, end-of-turn waits and, when `prompted`, its ASR prompt), fed faster than real time;
-    partials are left out, as they never reach the dialogue. `wideband` (PCM16 16 kHz) is heard instead of
-    `mulaw`, skipping the line."""
+async def _recognise(
+    mulaw: bytes, *, prompted: bool, wideband: bytes | None = None, asked: str | None = None
+) -> "Heard":
+    """The call pipeline's listening to an opening request, or with `asked` to the answer to the question
+    for that slot (its stream options, phone-audio conversion, shared decoder, end-of-turn waits and, when
+    `prompted`, its ASR prompt), fed faster than real time; partials are left out, as they never reach the
+    dialogue. `wideband` (PCM16 16 kHz) is heard instead of `mulaw`, skipping the line."""
     import dataclasses
     import functools
 
@@ -315,8 +317,8 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
 
     options = dataclasses.replace(call_stream_options(), partial_every=3600.0)
     transcriber = StreamingTranscriber(language="en", options=options)
-    transcriber.prompt = turns.listening_prompt(None, "Bench Bistro") if prompted else ""
-    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=None, yes_no=False)
+    transcriber.prompt = turns.listening_prompt(asked, "Bench Bistro") if prompted else ""
+    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=False)
     phone = PhoneAudio()
     try:
         if wideband is not None:
@@ -335,7 +337,7 @@ async def _recognise(mulaw: bytes, *, prompted: bool, wideband: bytes | None = N
             await hear_again(
                 e.text,
                 audio[int(e.start * 16000) : int(e.end * 16000)],
-                asked=None,
+                asked=asked,
                 prompt=transcriber.prompt,
                 logprob=e.avg_logprob,
             )
@@ -359,12 +361,14 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     `--limit N` takes N requests (default 200), `--quick` 8. `accuracy_<voice>_wideband`: the same voice at
     16 kHz without the line (no 8 kHz band, no mu-law), heard the same way, to tell the line's share of the
     misses from the voice's; `accuracy_text_only`: the same hearings read from their text alone, without the
-    party size and time most hypotheses read (`turns.Heard`)."""
+    party size and time most hypotheses read (`turns.Heard`); `time_answer`: each timed request's time words
+    said alone as the answer to "At what time?", heard and read as a call does."""
     from pathlib import Path
 
     from django.conf import settings
 
     from sawt.speech import asr
+    from voicebot import understanding as nlu
     from voicebot.understanding import snips, turns
 
     count = int(options.get("limit") or (8 if options.get("quick") else 200))
@@ -409,6 +413,22 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
                 if found[slot] != expected[slot] and name in SLU_VOICES and len(missed) < 40:
                     missed.append(f"{slot} {name}: {example.text!r} heard {text!r}: {found[slot]} != {expected[slot]}")
 
+    # The answer to "At what time?": each timed request's own time words said alone ("7 am", "eighteen"),
+    # heard as a call hears that answer, read as the dialogue reads it (a bare number is the hour).
+    from voicebot.dialogue_booking import bare_time
+
+    answered = {name: [0, 0] for name in SLU_VOICES}
+    for example in requests:
+        said = next(iter(example.annotated.get("timeRange", [])), "").strip()
+        if not said or snips.gold(example)["time"] is None:
+            continue
+        for name, voice in SLU_VOICES.items():
+            text = asyncio.run(
+                _recognise(_phone_line(said[0].upper() + said[1:] + ".", voice), prompted=True, asked="time")
+            ).text
+            answered[name][1] += 1
+            answered[name][0] += snips.hhmm(nlu.clock_time(text) or bare_time(text)) == snips.gold(example)["time"]
+
     def accuracy(right: int, given: int) -> float | None:
         return round(right / given, 4) if given else None
 
@@ -432,6 +452,11 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
             ),
             "accuracy_text": accuracy(*tally["text"][slot]),
         }
+    result["time_answer"] = {
+        "given": answered["piper"][1],
+        "accuracy": accuracy(*[sum(answered[v][i] for v in SLU_VOICES) for i in (0, 1)]),
+        **{f"accuracy_{v}": accuracy(*answered[v]) for v in SLU_VOICES},
+    }
     result["targets"] = {"party_size": 0.90, "time": 0.85}
     result["asr_prompt"] = "booking vocabulary, as a call's opening question is listened for"
     result["recognition_x_realtime"] = round(seconds["recognition"] / max(seconds["audio"], 1e-9), 3)

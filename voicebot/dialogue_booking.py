@@ -27,7 +27,7 @@ SLOTS = ("day", "time", "party_size", "name")
 REPEATS_BEFORE_CHOICES = 2
 
 
-def _bare_time(text: str) -> tuple[int, int, None] | None:
+def bare_time(text: str) -> tuple[int, int, None] | None:
     """The time of an answer to "At what time?" that gives only a number: "8", "eight", "tomorrow for 8", or
     the hour and minute run together as Whisper writes "fourteen forty-one" and "seven thirty" ("1441",
     "730")."""
@@ -59,7 +59,7 @@ def read_slots(
     if heard is not None and expecting is None:
         hms, size = heard.time or hms, heard.party_size or size
     if hms is None and size is None and expecting == "time":
-        hms = _bare_time(text)
+        hms = bare_time(text)
     if hms is not None:
         on = slots.day or day
         time = nlu.resolve_time(hms, lambda t: t in availability.slot_times(business, on))
@@ -197,7 +197,7 @@ class BookingSteps:
         offers, slots = self.state.offers, self.state.slots
         t = nlu.normalize(text)
         choice: dt.datetime | None = None
-        hms = nlu.clock_time(text) or _bare_time(text)
+        hms = nlu.clock_time(text) or bare_time(text)
         if hms is not None:
             offered = {offer.time(): offer for offer in offers}
             picked = nlu.resolve_time(hms, lambda t: t in offered)
