@@ -205,8 +205,7 @@ def voted(texts: Sequence[str]) -> Heard:
     hypothesis scores two points for each slot it reads so, one where its reading merely fits (a bare "at 9"
     fits "9 am"). One hearing that took "for a party of 8" for "on 8 pm" is outvoted. Hypotheses that ran
     into a loop (`looped`) have no vote while any other does."""
-    if not all(map(looped, texts)):
-        texts = [text for text in texts if not looped(text)]
+    texts = [text for text in texts if not looped(text)] or texts
     found = [booking_slots(text) for text in texts]
     majority = [_majority([values[slot] for values in found if values[slot] is not None]) for slot in range(3)]
 
