@@ -89,7 +89,9 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("Can I reserve a table next Friday?", None, False),  # a day and no number: nothing misheard
         ("A table for 4 tomorrow.", None, False),
         ("Book a table for five at eight pm on the 12th.", None, False),
-        ("A table tomorrow for a party in 8.", None, True),  # 8 read as neither party size nor time
+        ("A table tomorrow for a party in 8.", None, True),  # 8 read as neither, even on the 7th
+        ("A table for 4 on the 8th.", None, False),  # the day's own number
+        ("A table for 4 in 3 days.", None, False),
     ],
 )
 def test_an_answer_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):

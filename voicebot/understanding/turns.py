@@ -141,7 +141,10 @@ def worth_hearing_again(text: str, *, asked: str | None) -> bool:
         size, hms, day = booking_slots(text)
         if size is None and hms is None and day is None:
             return True
-        read = {size, *(hms[:2] if hms else ()), day.day if day else None}
+        # The day reads the numbers its words say ("on the 12th", "in 3 days"), not the date it comes to: the
+        # 8 of "tomorrow for a party in 8" is unread even on the 7th.
+        phrase = nlu.date_phrase(text) if day else None
+        read = {size, *(hms[:2] if hms else ()), *(n.value for n in language.find_numbers(phrase or ""))}
         return any(number.value not in read for number in language.find_numbers(nlu.normalize(text)))
     return asked in _HEARD_AGAIN and not slots_heard(text, asked=asked)
 
