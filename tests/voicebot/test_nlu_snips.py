@@ -75,6 +75,7 @@ def test_party_sizes_as_people_say_them(said, size):
         ("for twenty three o'clock", (23, 0, None)),
         ("around midnight", (0, 0, "am")),
         ("a table during mid-day", (12, 0, "pm")),  # as Whisper writes it
+        ("a place with a pool at mid-ight", (0, 0, "am")),  # the phone line's "midnight", its n lost
         ("at 21:05:17", (21, 5, None)),
         ("Book PM Park at 5 am for 6 people", (5, 0, "am")),
         ("for 4 people in 20 minutes", None),

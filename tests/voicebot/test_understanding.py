@@ -46,6 +46,25 @@ def test_a_party_on_a_number_is_a_party_of_it_unless_it_is_a_day_or_a_time(said,
 
 
 @pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        # Whisper base's writing of espeak-ng's "three" and "nine" through the phone line (bench voicebot-slu).
+        ("Welcome, restaurants for free people at 8 pm", 3),
+        ("I need to book a table for free in the city.", 3),
+        ("Let me get reservations for a party on free at the bar.", 3),
+        ("Book a pass for I-N members", 9),
+        ("a bakery at midnight for the I.n.", 9),
+        ("a gluten free restaurant for two", 2),  # not where people are counted
+        ("a table for free wifi", None),
+        ("a table for Ian and me", 2),
+        ("book at the tavern for in 1 minute", None),
+    ],
+)
+def test_it_reads_the_phone_lines_sound_alikes_of_three_and_nine_where_people_are_counted(said, size):
+    assert nlu.party_size(said) == size
+
+
+@pytest.mark.parametrize(
     ("said", "day"),
     [
         ("I want to book an outdoor restaurant for Sat.", 18),  # a weekday written short, ending the sentence

@@ -39,6 +39,20 @@ _WEAK = [
 # Number words a phone line's recognizer writes as their sound-alikes ("we are for", "just to").
 _SOUND_ALIKES = {"for": "4", "fore": "4", "to": "2", "too": "2", "ate": "8", "won": "1"}
 _SOUND_ALIKE_END = re.compile(rf"\b({'|'.join(_SOUND_ALIKES)})$")
+# How a phone line's recognizer writes espeak-ng's "three" and "nine" where people are counted: "free people",
+# "a table for free", "for I-N members" (letters for "nine"). Only there: "gluten free", "for free" at the end
+# of an offer, "Ian" stay as they are.
+_LINE_ALIKES = [
+    (re.compile(rf"\b(?:free|tree)(?=\s+{_PEOPLE}\b)"), "3"),
+    (
+        re.compile(
+            r"\b((?:seats?|spots?|places?|room|space|tables?|party|group|reservation|booking) (?:of |on |for )?)"
+            r"(?:free|tree)\b(?!\s*(?:food|wifi|parking|drinks?|dessert|of charge))"
+        ),
+        r"\g<1>3",
+    ),
+    (re.compile(r"\b(for|of|on) (?:the )?i(?: |\. ?)n\b\.?"), r"\g<1> 9"),
+]
 _ONE = re.compile(r"\b(just me|only me|myself alone|just myself|me alone|on my own|by myself|table for one|solo)\b")
 _TWO = re.compile(
     r"\b(couple of us|the two of us|both of us|me and my (wife|husband|partner|date)|my (wife|husband) and i)\b"
@@ -296,6 +310,8 @@ def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | N
     if _ONE.search(t):
         return 1
     digits = words_as_digits(t)
+    for pattern, number in _LINE_ALIKES:
+        digits = pattern.sub(number, digits)
     match = re.search(rf"\b{_N}\s+(?:adults?|grown ups|people)(?:\s+(?:and|with|plus))?\s+{_N}\s+{_KIDS}\b", digits)
     if match:
         return int(match.group(1)) + int(match.group(2))
