@@ -92,6 +92,7 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("A table tomorrow for a party in 8.", None, True),  # 8 read as neither, even on the 7th
         ("A table for 4 on the 8th.", None, False),  # the day's own number
         ("A table for 4 in 3 days.", None, False),
+        ("A table for 10 people at an oyster bar within the same area of", None, True),  # its end not heard
     ],
 )
 def test_an_answer_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):

@@ -135,9 +135,13 @@ def slots_heard(text: str, *, asked: str | None) -> int:
 def worth_hearing_again(text: str, *, asked: str | None) -> bool:
     """Whether the turn's audio is worth a second, wider hearing: an answer to "At what time?", "For how many
     people?" or "Which day?" that does not give it, or an open request that names no slot at all, or says a
-    number that was read as neither its party size nor its time ("for a party on the 8"). An open request
-    is heard again anyway unless its first hearing was sure of itself (`pipeline.hear_again`)."""
+    number that was read as neither its party size nor its time ("for a party on the 8"), or that ends
+    unfinished although the caller fell silent ("... within the same area of": tiny.en ended the text before
+    the audio, dropping "for 10 pm"). An open request is heard again anyway unless its first hearing was
+    sure of itself (`pipeline.hear_again`)."""
     if asked is None:
+        if unfinished(text):
+            return True
         size, hms, day = booking_slots(text)
         if size is None and hms is None and day is None:
             return True
