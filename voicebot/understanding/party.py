@@ -310,8 +310,8 @@ def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | N
     if _ONE.search(t):
         return 1
     digits = words_as_digits(t)
-    for pattern, number in _LINE_ALIKES:
-        digits = pattern.sub(number, digits)
+    for alike, number in _LINE_ALIKES:
+        digits = alike.sub(number, digits)
     match = re.search(rf"\b{_N}\s+(?:adults?|grown ups|people)(?:\s+(?:and|with|plus))?\s+{_N}\s+{_KIDS}\b", digits)
     if match:
         return int(match.group(1)) + int(match.group(2))
