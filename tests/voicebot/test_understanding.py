@@ -14,6 +14,9 @@ from voicebot import understanding as nlu
         ("table for four at 8 pm", 4),
         ("for seven thirty please", None),  # a time, not seven people
         ("a couple of us", 2),
+        # The subject of "need" is no party: the list after "for" is.
+        ("I want some liver and onions and I need a table for Bessie, Antonio and Lisa at 10 am", 3),
+        ("Sue and I want a table", 2),
     ],
 )
 def test_it_reads_party_sizes_said_in_words(said, size):

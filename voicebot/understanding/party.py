@@ -285,16 +285,21 @@ def people_listed(text: str) -> tuple[int | None, bool] | None:
     t = language.normalize(text, keep=",&'")
     tokens = re.findall(r"[\w']+|,|&", words_as_digits(t))
     with_me: list[tuple[int | None, bool]] = []
+    followed: list[tuple[int | None, bool]] = []
     for start in range(len(tokens)):
         found = _listed(tokens, start)
         if found is None:
             continue
         total, _items, mine, end = found
-        if start == 0 or tokens[start - 1] in _ANCHORS or (tokens[end : end + 1] and tokens[end] in _FOLLOWERS):
+        if start == 0 or tokens[start - 1] in _ANCHORS:
             return total, mine
-        if mine:
+        # "... liver and onions and I need a table for Bessie, Antonio and Lisa": a list that is only the
+        # subject of "need" gives way to one after "for".
+        if tokens[end : end + 1] and tokens[end] in _FOLLOWERS:
+            followed.append((total, mine))
+        elif mine:
             with_me.append((total, mine))
-    return with_me[0] if with_me else None
+    return (followed or with_me or [None])[0]
 
 
 def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | None:
