@@ -299,7 +299,8 @@ def people_listed(text: str) -> tuple[int | None, bool] | None:
             followed.append((total, mine))
         elif mine:
             with_me.append((total, mine))
-    return (followed or with_me or [None])[0]
+    found_lists = followed or with_me
+    return found_lists[0] if found_lists else None
 
 
 def party_size(text: str, *, loose: bool = True, asked: bool = False) -> int | None:
