@@ -40,8 +40,8 @@ _WEAK = [
 _SOUND_ALIKES = {"for": "4", "fore": "4", "to": "2", "too": "2", "ate": "8", "won": "1"}
 _SOUND_ALIKE_END = re.compile(rf"\b({'|'.join(_SOUND_ALIKES)})$")
 # How a phone line's recognizer writes espeak-ng's "three" and "nine" where people are counted: "free people",
-# "a table for free", "for I-N members" (letters for "nine"). Only there: "gluten free", "for free" at the end
-# of an offer, "Ian" stay as they are.
+# "a table for free", "for I-N members" (letters for "nine"). Only there: "gluten free", "dessert for free",
+# "a table for free wifi" and "Ian" stay as they are.
 _LINE_ALIKES = [
     (re.compile(rf"\b(?:free|tree)(?=\s+{_PEOPLE}\b)"), "3"),
     (
