@@ -26,6 +26,9 @@ from asgiref.sync import sync_to_async
 from sawt.core.bench import register
 
 if TYPE_CHECKING:
+    from voicebot.models import Business
+    from voicebot.pipeline import Listening
+    from voicebot.understanding.snips import Example
     from voicebot.understanding.turns import Heard
 
 CALL_LINES = [
@@ -301,24 +304,33 @@ def _wideband(text: str, voice: str | None) -> bytes:
 
 
 async def _recognise(
-    mulaw: bytes, *, prompted: bool, wideband: bytes | None = None, asked: str | None = None
+    mulaw: bytes,
+    *,
+    prompted: bool = True,
+    wideband: bytes | None = None,
+    asked: str | None = None,
+    listening: "Listening | None" = None,
 ) -> "Heard":
     """The call pipeline's listening to an opening request, or with `asked` to the answer to the question
     for that slot (its stream options, phone-audio conversion, shared decoder, end-of-turn waits and, when
     `prompted`, its ASR prompt), fed faster than real time; partials are left out, as they never reach the
-    dialogue. `wideband` (PCM16 16 kHz) is heard instead of `mulaw`, skipping the line."""
+    dialogue. `listening`: as a call listens after its dialogue's last question (`pipeline.listening_for`).
+    `wideband` (PCM16 16 kHz) is heard instead of `mulaw`, skipping the line."""
     import dataclasses
     import functools
 
     from sawt.speech.audio import pcm16_to_float32
     from sawt.speech.streaming import Final, StreamingTranscriber
-    from voicebot.pipeline import FRAME_BYTES, PhoneAudio, call_stream_options, hear_again
+    from voicebot.pipeline import FRAME_BYTES, Listening, PhoneAudio, call_stream_options, hear_again
     from voicebot.understanding import turns
 
+    if listening is None:
+        prompt = turns.listening_prompt(asked, "Bench Bistro") if prompted else ""
+        listening = Listening(asked=asked, slot_question=True, prompt=prompt, yes_no=False)
     options = dataclasses.replace(call_stream_options(), partial_every=3600.0)
     transcriber = StreamingTranscriber(language="en", options=options)
-    transcriber.prompt = turns.listening_prompt(asked, "Bench Bistro") if prompted else ""
-    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=False)
+    transcriber.prompt = listening.prompt
+    transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=listening.asked, yes_no=listening.yes_no)
     phone = PhoneAudio()
     try:
         if wideband is not None:
@@ -337,10 +349,12 @@ async def _recognise(
             await hear_again(
                 e.text,
                 audio[int(e.start * 16000) : int(e.end * 16000)],
-                asked=asked,
+                asked=listening.asked,
                 prompt=transcriber.prompt,
                 logprob=e.avg_logprob,
             )
+            if listening.slot_question
+            else turns.Heard(e.text)
             for e in finals
         ]
         # The dialogue reads the text, with the party size and time most hearings read taken over its own.
@@ -351,6 +365,127 @@ async def _recognise(
         )
     finally:
         transcriber.close()
+
+
+# A whole call (`--dialogue`): what the simulated caller answers to a question about a slot its request did
+# not give (not scored), and how many of its turns a call may take.
+CALLER_DEFAULTS = {"party_size": "For two people.", "time": "At 7 pm.", "day": "Tomorrow.", "name": "Anna Lee."}
+CALL_TURNS = 10
+
+
+def _open_all_day() -> "Business":
+    """A business that takes any minute of any day for any party, so that what a call books is what it
+    understood: a request's "18:49" or "3 am" is no business rule's to refuse."""
+    from voicebot.models import WEEKDAYS, Business
+
+    return Business.objects.create(
+        name="Bench Bistro",
+        phone_number=f"+1555{uuid.uuid4().int % 10**7:07d}",
+        time_zone="UTC",
+        opening_hours={day: [["00:00", "23:59"]] for day in WEEKDAYS},
+        seats_per_slot=100_000,
+        max_party_size=1000,
+        slot_minutes=1,
+        lead_minutes=0,
+        horizon_days=3650,
+    )
+
+
+def _caller_says(state: Any, expected: dict[str, Any], time_words: str) -> str | None:
+    """What a caller who knows what they want answers the bot (`state`: the dialogue's, after its reply):
+    the slot asked for, a yes to a confirmation that reads back what they asked for, else a "no" with what
+    was wrong; None once the call has nothing more to say."""
+    from voicebot.dialogue_state import Stage
+
+    def said(slot: str) -> str:
+        if slot == "party_size" and expected["party_size"]:
+            return f"for {expected['party_size']} people"
+        if slot == "time" and expected["time"]:
+            return f"at {time_words}"
+        return CALLER_DEFAULTS[slot].rstrip(".").lower()
+
+    understood = state.slots.as_json()
+    wrong = [said(slot) for slot in ("party_size", "time") if expected[slot] not in (None, understood[slot])]
+    if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT}:
+        # The slot asked for; asked what to change ("the day, the time, or the number of people?"), what was wrong.
+        answer = said(state.asked) if state.asked else " ".join(wrong) or "nothing else"
+        return answer[0].upper() + answer[1:] + "."
+    if state.stage == Stage.CONFIRM_BOOKING:
+        return f"No, {' '.join(wrong)}." if wrong else "Yes."
+    if state.stage in {Stage.OFFERS, Stage.WHATSAPP_LINK}:
+        return "No."
+    if state.stage == Stage.OPEN:
+        return "I'd like to book a table."
+    return None
+
+
+def _time_words(example: "Example") -> str:
+    """The words a request gives its clock time in ("7 pm", "eighteen o'clock"), without an "at"."""
+    from voicebot.understanding import snips
+
+    spans = [span.strip() for span in example.annotated.get("timeRange", [])]
+    words = next((span for span in spans if snips.hhmm(snips.clock_span(span))), "")
+    return words[3:] if words.lower().startswith("at ") else words
+
+
+def _whole_call(business: "Business", example: "Example", voice: str | None, opening: "Heard") -> dict[str, Any]:
+    """A call that opens with the request as `opening` heard it and goes on as the dialogue leads: each
+    answer spoken by `voice` through the line and heard as a call hears it (`pipeline.listening_for`).
+    What it ends with: the booking's party size and time (what was understood where nothing was booked)."""
+    from voicebot.agent import dialogue_class
+    from voicebot.dialogue_state import DialogueState, Stage
+    from voicebot.pipeline import listening_for
+    from voicebot.understanding import snips
+
+    expected = snips.gold(example)
+    time_words = _time_words(example)
+    dialogue = dialogue_class()(business=business)
+    dialogue.state = DialogueState(stage=Stage.OPEN, transcript_consent=True)
+    reply = dialogue.respond(opening.text, heard=opening)
+    log = [f"{example.text!r} heard {opening.text!r} -> {reply.text!r}"]
+    turns_taken, corrections = 1, 0
+    while not reply.end_call and dialogue.state.booked is None and turns_taken < CALL_TURNS:
+        answer = _caller_says(dialogue.state, expected, time_words)
+        if answer is None:
+            break
+        corrections += answer.startswith("No, ")
+        heard = asyncio.run(_recognise(_phone_line(answer, voice), listening=listening_for(dialogue)))
+        reply = dialogue.respond(heard.text, heard=heard)
+        log.append(f"{answer!r} heard {heard.text!r} -> {reply.text!r}")
+        turns_taken += 1
+    ended = dialogue.state.slots.merged(dialogue.state.heard).as_json()
+    return {
+        "party_size": ended["party_size"],
+        "time": ended["time"],
+        "booked": dialogue.state.booked is not None,
+        "turns": turns_taken,
+        "corrections": corrections,
+        "log": log,
+    }
+
+
+def _call_figures(calls: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]], verbose: bool) -> dict[str, Any]:
+    """Whole calls: how often what each ended with is the party size and time asked for (where the
+    request gave them), how many were booked, in how many caller turns, with how many corrections."""
+
+    def share(rows: list[tuple[dict[str, Any], dict[str, Any]]], slot: str) -> float | None:
+        given = [(want, got) for want, got in rows if want[slot] is not None]
+        return round(sum(want[slot] == got[slot] for want, got in given) / len(given), 4) if given else None
+
+    every = [row for rows in calls.values() for row in rows]
+    figures: dict[str, Any] = {"calls": len(every)}
+    for slot in ("party_size", "time"):
+        figures[slot] = {"accuracy": share(every, slot), **{f"accuracy_{v}": share(r, slot) for v, r in calls.items()}}
+    figures["booked"] = round(sum(got["booked"] for _, got in every) / max(len(every), 1), 4)
+    figures["caller_turns_mean"] = round(sum(got["turns"] for _, got in every) / max(len(every), 1), 2)
+    figures["calls_corrected"] = sum(got["corrections"] > 0 for _, got in every)
+    if verbose:
+        figures["missed"] = [
+            got["log"]
+            for want, got in every
+            if any(want[slot] is not None and want[slot] != got[slot] for slot in ("party_size", "time"))
+        ]
+    return figures
 
 
 @register("voicebot-slu", help="phone bot on spoken Snips booking requests (Piper, espeak-ng, mu-law 8 kHz)")
@@ -368,7 +503,6 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     from django.conf import settings
 
     from sawt.speech import asr
-    from voicebot import understanding as nlu
     from voicebot.understanding import snips, turns
 
     count = int(options.get("limit") or (8 if options.get("quick") else 200))
@@ -383,6 +517,9 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
         "text",
     ]
     tally: dict[str, dict[str, list[int]]] = {v: {s: [0, 0] for s in slots} for v in heard_as}
+    # `--dialogue`: each request, as each voice's call heard it, goes on as a whole call.
+    business, whole_calls = _open_all_day(), bool(options.get("dialogue"))
+    calls: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {name: [] for name in SLU_VOICES}
     missed: list[str] = []
     seconds = {"synthesis": 0.0, "recognition": 0.0, "audio": 0.0}
     for example in requests:
@@ -402,6 +539,8 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
             heard[f"{name}_wideband"] = asyncio.run(
                 _recognise(b"", prompted=True, wideband=_wideband(example.text, voice))
             )
+            if whole_calls:
+                calls[name].append((expected, _whole_call(business, example, voice, heard[name])))
         for name, hearing in heard.items():
             text = hearing.text
             found = snips.understood(text, snips.TODAY, heard=hearing)
@@ -414,20 +553,21 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
                     missed.append(f"{slot} {name}: {example.text!r} heard {text!r}: {found[slot]} != {expected[slot]}")
 
     # The answer to "At what time?": each timed request's own time words said alone ("7 am", "eighteen"),
-    # heard as a call hears that answer, read as the dialogue reads it (a bare number is the hour).
-    from voicebot.dialogue_booking import bare_time
+    # heard as a call hears that answer, read by the dialogue's slot reader (a bare number is the hour).
+    from voicebot.dialogue_booking import read_slots
+    from voicebot.dialogue_state import Slots
 
     answered = {name: [0, 0] for name in SLU_VOICES}
     for example in requests:
-        said = next(iter(example.annotated.get("timeRange", [])), "").strip()
+        said = _time_words(example)
         if not said or snips.gold(example)["time"] is None:
             continue
         for name, voice in SLU_VOICES.items():
-            text = asyncio.run(
-                _recognise(_phone_line(said[0].upper() + said[1:] + ".", voice), prompted=True, asked="time")
-            ).text
+            text = asyncio.run(_recognise(_phone_line(said[0].upper() + said[1:] + ".", voice), asked="time")).text
+            read = Slots()
+            read_slots(business, read, text, expecting="time", day=snips.TODAY)
             answered[name][1] += 1
-            answered[name][0] += snips.hhmm(nlu.clock_time(text) or bare_time(text)) == snips.gold(example)["time"]
+            answered[name][0] += read.as_json()["time"] == snips.gold(example)["time"]
 
     def accuracy(right: int, given: int) -> float | None:
         return round(right / given, 4) if given else None
@@ -457,6 +597,9 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
         "accuracy": accuracy(*[sum(answered[v][i] for v in SLU_VOICES) for i in (0, 1)]),
         **{f"accuracy_{v}": accuracy(*answered[v]) for v in SLU_VOICES},
     }
+    if whole_calls:
+        result["whole_call"] = _call_figures(calls, verbose=options.get("verbosity", 1) > 1)
+    business.delete()
     result["targets"] = {"party_size": 0.90, "time": 0.85}
     result["asr_prompt"] = "booking vocabulary, as a call's opening question is listened for"
     result["recognition_x_realtime"] = round(seconds["recognition"] / max(seconds["audio"], 1e-9), 3)

@@ -124,6 +124,34 @@ def second_hearing_config() -> SpeechConfig | None:
     return get_config().replace(asr_model=name) if name else None
 
 
+@dataclass(frozen=True)
+class Listening:
+    """How a call listens for the answer to what its dialogue last said."""
+
+    asked: str | None  # the slot the question asked for (None: an open request, or no slot question)
+    slot_question: bool  # an open request or a slot's answer: heard again when it misses (`hear_again`)
+    prompt: str  # the ASR prompt
+    yes_no: bool  # answered by a yes or no (the end-of-turn wait's reading)
+
+
+def listening_for(dialogue: AnyDialogue) -> Listening:
+    state = dialogue.state
+    asked = state.asked if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT} else None
+    # An open request, a slot's answer, or what to change ("the day, the time, or the number of people?").
+    slot_question = asked is not None or state.stage in {Stage.OPEN, Stage.COLLECT}
+    if state.stage in {Stage.CONFIRM_BOOKING, Stage.CONFIRM_CHANGE}:
+        # "Shall I book it?": a yes, or a no with what to change, heard again if that is unreadable.
+        return Listening(asked=turns.CORRECTION, slot_question=True, prompt="", yes_no=True)
+    return Listening(
+        asked=asked,
+        slot_question=slot_question,
+        # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
+        prompt=turns.listening_prompt(asked, dialogue.business.name) if slot_question else "",
+        # "Anything else?" is answered by a yes or no as well, though a "yes" to it is no backchannel.
+        yes_no=dialogue.expects_yes_no or state.stage == Stage.ANYTHING_ELSE,
+    )
+
+
 async def hear_again(
     text: str,
     audio: npt.NDArray[np.float32],
@@ -151,21 +179,25 @@ async def hear_again(
         return turns.Heard(text)
     scheduler = get_scheduler()
 
-    def hearing(samples: npt.NDArray[np.float32], model: SpeechConfig | None) -> asyncio.Future[Any]:
+    def hearing(samples: npt.NDArray[np.float32], model: SpeechConfig | None, prompt: str) -> asyncio.Future[Any]:
         return asyncio.wrap_future(
             scheduler.submit(
                 samples, final=True, config=model, stream=stream, prompt=prompt, alternatives=SECOND_HEARING_BEAM
             )
         )
 
-    if asked is None:
-        if logprob is not None and logprob >= SURE_LOGPROB and not turns.worth_hearing_again(text, asked=None):
+    if asked is None or asked == turns.CORRECTION:
+        sure = asked is None and logprob is not None and logprob >= SURE_LOGPROB
+        if (sure or asked == turns.CORRECTION) and not turns.worth_hearing_again(text, asked=asked):
             return turns.Heard(text)
-        heard = await hearing(audio, second_hearing_config() or config)
+        if asked == turns.CORRECTION:
+            # A yes or no was listened for with no prompt; what to change is heard as a request is.
+            prompt = turns.listening_prompt(None)
+        heard = await hearing(audio, second_hearing_config() or config, prompt)
         return turns.voted([text, heard.text, *heard.others])
     if not turns.worth_hearing_again(text, asked=asked):
         return turns.Heard(text)
-    wider = await hearing(audio, config)
+    wider = await hearing(audio, config, prompt)
     return turns.Heard(turns.best_heard([text, wider.text, *wider.others], asked=asked))
 
 
@@ -443,20 +475,17 @@ class CallPipeline:
         dialogue = self.dialogue
         if dialogue is None:
             return
-        state = dialogue.state
         self._may_hear_again = False
         if self.language != "en":  # the rules read English words; Hindi keeps the usual wait, no prompt
             self.transcriber.prompt = ""
             self.transcriber.end_of_turn = lambda _: turns.USUAL_WAIT
             return
-        asked = state.asked if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT} else None
-        slot_question = asked is not None or state.stage == Stage.OPEN
-        self._asked, self._may_hear_again = asked, slot_question
-        # A yes or no needs no vocabulary, and a prompt on a short answer invites Whisper to repeat it.
-        self.transcriber.prompt = turns.listening_prompt(asked, dialogue.business.name) if slot_question else ""
-        # "Anything else?" is answered by a yes or no as well, though a "yes" to it is no backchannel.
-        yes_no = dialogue.expects_yes_no or state.stage == Stage.ANYTHING_ELSE
-        self.transcriber.end_of_turn = functools.partial(turns.end_of_turn, asked=asked, yes_no=yes_no)
+        listening = listening_for(dialogue)
+        self._asked, self._may_hear_again = listening.asked, listening.slot_question
+        self.transcriber.prompt = listening.prompt
+        self.transcriber.end_of_turn = functools.partial(
+            turns.end_of_turn, asked=listening.asked, yes_no=listening.yes_no
+        )
 
     async def _say(self, reply: Reply, *, clock: TurnClock | None, caller_text: str) -> None:
         self._listen_for()

@@ -250,3 +250,25 @@ def test_an_open_request_takes_the_party_size_and_time_most_hearings_read():
 
     dialogue.respond("Priya Sharma.")  # an answer to a slot question is read as said
     assert (dialogue.state.slots.name, dialogue.state.slots.party_size) == ("Priya Sharma", 5)
+
+
+def test_a_call_listens_for_a_correction_at_the_confirmation_and_for_a_request_after_what_to_change():
+    from voicebot.pipeline import listening_for
+    from voicebot.understanding import turns
+
+    dialogue = consented("+919812310077")
+    assert listening_for(dialogue).asked is None and listening_for(dialogue).prompt  # "How can I help you?"
+    reply = dialogue.respond("A table for two tomorrow at 8 pm under Priya.")
+    assert "Shall I book it?" in reply.text
+    # A yes or no: no prompt (Whisper repeats one on a short answer), but a no that goes on is heard again.
+    confirming = listening_for(dialogue)
+    assert (confirming.asked, confirming.slot_question, confirming.prompt) == (turns.CORRECTION, True, "")
+    assert confirming.yes_no
+
+    reply = dialogue.respond("No.")
+    assert reply.text.startswith("Okay. What would you like to change")
+    # What to change is listened for as a request is: the booking vocabulary, and a second hearing.
+    changing = listening_for(dialogue)
+    assert changing.asked is None and changing.slot_question and "pm" in changing.prompt
+    dialogue.respond("At 9 pm, please.")
+    assert dialogue.state.slots.time == dt.time(21, 0) and dialogue.state.stage == Stage.CONFIRM_BOOKING

@@ -93,6 +93,12 @@ async def test_a_short_yes_ends_the_turn_sooner_than_an_unfinished_sentence():
         ("A table for 4 on the 8th.", None, False),  # the day's own number
         ("A table for 4 in 3 days.", None, False),
         ("A table for 10 people at an oyster bar within the same area of", None, True),  # its end not heard
+        # The answer to "Shall I book it?": a no that goes on unreadably is heard again, a yes never.
+        ("No, have an AM.", turns.CORRECTION, True),  # said: "No, at 7 am."
+        ("No, at 7 am.", turns.CORRECTION, False),
+        ("No.", turns.CORRECTION, False),
+        ("No, thanks.", turns.CORRECTION, False),
+        ("Yes, please book it.", turns.CORRECTION, False),
     ],
 )
 def test_an_answer_that_misses_what_was_asked_is_worth_hearing_again(text, asked, again):

@@ -80,3 +80,27 @@ def test_a_weekday_written_short_is_the_next_one(said, day):
     import datetime as dt
 
     assert nlu.calendar_date(said, dt.date(2025, 1, 15)) == dt.date(2025, 1, day)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        # Seen in crowd-sourced booking requests (Snips): where and when words do not ask for the hours.
+        ("Can you book a table for a party of 6 close to DeKalb Av", "book"),
+        ("book me a diner close-by Benin for eight people", "book"),
+        ("book a table in CA for 2 people in 3 hours", "book"),
+        ("Book a restaurant for nine on sixteen hours from now", "book"),
+        ("Book me a restaurant where I can get a burrito", "book"),
+        ("I need reservations at a place that's close in town.", "book"),
+        # The questions they are not.
+        ("When do you close?", "hours"),
+        ("Are you closed on Monday?", "hours"),
+        ("What are your opening hours?", "hours"),
+        ("what are your hours", "hours"),
+        ("Where are you located?", "location"),
+        ("I want to cancel my reservation", "cancel"),
+        ("Can I speak to someone about my booking?", "transfer"),
+    ],
+)
+def test_a_booking_request_is_a_booking_even_where_it_says_close_by_or_in_hours(said, wanted):
+    assert nlu.intent(said) == wanted

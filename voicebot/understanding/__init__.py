@@ -29,9 +29,12 @@ INTENT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("voicemail", re.compile(r"\b(voicemail|voice mail|leave a message|take a message)\b")),
     ("cancel", re.compile(r"\b(cancel|call off)\w*")),
     ("change", re.compile(r"\b(change|move|reschedule|modify|push (it|my)|postpone|bring forward)\b")),
-    ("hours", re.compile(r"\b(hours|opening|open|close|closing|timings?)\b")),
+    # A booking first: "book a table close by", "for 6 in 3 hours", "a restaurant where I can get a burrito"
+    # ask for a table, not for the opening hours or the address.
+    ("book", re.compile(r"\b(book|bookings?|reserve|reservations?|tables?|seats?)\b")),
+    # Not "close by" or "close to" (where), nor "in 3 hours" (when: `_HOURS_AHEAD` is read out first).
+    ("hours", re.compile(r"\b(hours|opening|open|closed|closing|timings?)\b|\bclose\b(?!\s*-|\s+(?:by|to)\b)")),
     ("location", re.compile(r"\b(where|address|located|location|directions|find you)\b")),
-    ("book", re.compile(r"\b(book|booking|reserve|reservation|table|seats?)\b")),
     ("goodbye", re.compile(r"\b(bye|goodbye|that's all|that is all|nothing else|that's it|no thanks|no thank you)\b")),
 ]
 
@@ -119,8 +122,11 @@ def is_listening(text: str) -> bool:
     return normalize(text).replace("-", " ") in LISTENING
 
 
+_HOURS_AHEAD = re.compile(rf"\b(?:\d+|{WORDS_1_TO_99}|a few|several|an?) hours?\b")
+
+
 def intent(text: str) -> str | None:
-    t = normalize(text)
+    t = _HOURS_AHEAD.sub(" ", normalize(text))
     for name, pattern in INTENT_RULES:
         if pattern.search(t):
             return name

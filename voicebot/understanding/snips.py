@@ -60,7 +60,7 @@ def _count_people(description: str) -> int | None:
     return total or None
 
 
-def _clock(span: str, before: str) -> tuple[int, int, str | None] | None:
+def clock_span(span: str, before: str = "") -> tuple[int, int, str | None] | None:
     t = span.lower().rstrip(".").strip()
     if t in {"noon", "midday"}:
         return 12, 0, "pm"
@@ -149,7 +149,7 @@ def examples(path: Path, today: dt.date = TODAY) -> list[Example]:
             elif entity == "party_size_description" and "party_size_number" not in example.annotated:
                 example.party_size = _count_people(span)
             elif entity == "timeRange":
-                example.time = example.time or _clock(span, text)
+                example.time = example.time or clock_span(span, text)
                 example.date = example.date or _calendar_day(span, text, today)
             text += span
         example.text = text.strip()

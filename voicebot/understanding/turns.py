@@ -122,12 +122,14 @@ def answers(text: str, *, asked: str | None, yes_no: bool) -> bool:
 
 
 _HEARD_AGAIN = ("time", "party_size", "day")
+# What a confirmation's answer is listened for as: a yes, or a no that may say what to change ("No, at 7 am").
+CORRECTION = "correction"
 
 
 def slots_heard(text: str, *, asked: str | None) -> int:
     """How much of what the question wants `text` gives: 1 when it gives the slot asked for (`asked`), else
     for an open request the number of booking slots it names (party size, clock time, day)."""
-    if asked is not None:
+    if asked is not None and asked != CORRECTION:
         return int(answers(text, asked=asked, yes_no=False))
     return sum(found is not None for found in booking_slots(text))
 
@@ -138,7 +140,12 @@ def worth_hearing_again(text: str, *, asked: str | None) -> bool:
     number that was read as neither its party size nor its time ("for a party on the 8"), or that ends
     unfinished although the caller fell silent ("... within the same area of": tiny.en ended the text before
     the audio, dropping "for 10 pm"). An open request is heard again anyway unless its first hearing was
-    sure of itself (`pipeline.hear_again`)."""
+    sure of itself (`pipeline.hear_again`). The answer to a confirmation (`CORRECTION`) is heard again when it
+    is no plain yes and goes on without a day, time or party size that can be read ("No, have an AM")."""
+    if asked == CORRECTION:
+        return (
+            nlu.yes_no(text) is not True and len(_WORD.findall(text.lower())) > 2 and not slots_heard(text, asked=asked)
+        )
     if asked is None:
         if unfinished(text):
             return True
