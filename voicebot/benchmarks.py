@@ -252,6 +252,7 @@ def bench_voicebot_nlu(options: dict[str, Any]) -> dict[str, Any]:
     (`--data`, default `SAWT_TEST_DATA`); what counts as given is in `voicebot/understanding/snips.py`."""
     from pathlib import Path
 
+    from voicebot import understanding as nlu
     from voicebot.understanding import snips
 
     path = Path(options["data"]) / snips.DATASET
@@ -259,6 +260,9 @@ def bench_voicebot_nlu(options: dict[str, Any]) -> dict[str, Any]:
     result = snips.score(path)
     result["targets"] = {"party_size": 0.97, "time": 0.95, "date": 0.95}
     result["ms_per_request"] = round((time.perf_counter() - started) * 1000 / result["requests"], 2)
+    # Every request of the set asks for a table: how many an open question takes as a booking (`nlu.goal`).
+    requests = snips.examples(path)
+    result["booking_recognised"] = round(sum(nlu.goal(e.text) == "book" for e in requests) / len(requests), 4)
     result["data"] = str(path)
     return result
 

@@ -12,7 +12,6 @@ Hindi caller's words are rewritten by `understanding.hindi` into the forms the r
 """
 
 import functools
-import logging
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -31,7 +30,6 @@ from voicebot.understanding.turns import Heard
 
 __all__ = ["Dialogue", "DialogueState", "Reply", "Slots", "Stage", "say_date", "say_on_date", "say_time"]
 
-logger = logging.getLogger("voicebot")
 
 # Unclear answers to the consent question it is asked again for; after that, privacy is the default.
 CONSENT_REPEATS = 2
@@ -211,18 +209,7 @@ class Dialogue(BookingSteps, ExistingBookingSteps):
             ):
                 return self._start(wanted, text)
             return handler(text)
-        return self._start(nlu.intent(text) or self._meaning(text), text)
-
-    def _meaning(self, text: str) -> str | None:
-        if nlu.party_size(text) or nlu.date_phrase(text) or nlu.clock_time(text):
-            return "book"
-        if len(text.split()) < 3 or self.language != "en":
-            return None  # the example phrases and the embedding model are English
-        try:
-            return nlu.intent_by_meaning(text)
-        except Exception:  # the embedding model is an optional enrichment, never a reason to fail a call
-            logger.warning("intent embeddings unavailable", exc_info=True)
-            return None
+        return self._start(nlu.goal(text, english=self.language == "en"), text)
 
     def _start(self, goal: str | None, text: str) -> Reply:
         s = self.state

@@ -7,6 +7,7 @@ Hindi goes through the same rules once `hindi.to_english` has rewritten its word
 """
 
 import datetime as dt
+import logging
 import re
 
 from sawt.speech import language
@@ -17,6 +18,8 @@ from voicebot.understanding.when import calendar_date as calendar_date
 from voicebot.understanding.when import clock_time as clock_time
 from voicebot.understanding.when import date_phrase as date_phrase
 from voicebot.understanding.when import resolve_time as resolve_time
+
+logger = logging.getLogger("voicebot")
 
 # A party size in words or digits: "4", "four", "twenty five".
 _NUM = rf"(\d{{1,2}}|{WORDS_1_TO_99})"
@@ -39,7 +42,13 @@ INTENT_RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 INTENT_EXAMPLES = {
-    "book": ["I'd like to come for dinner", "we want to eat there tonight", "can we come in on Saturday"],
+    "book": [
+        "I'd like to come for dinner",
+        "we want to eat there tonight",
+        "can we come in on Saturday",
+        "I'd like to eat at a restaurant",
+        "find me a place to eat",
+    ],
     "cancel": ["we can't make it anymore", "please drop my booking"],
     "change": ["can we come later instead", "I need a different day for my booking"],
     "hours": ["when are you open", "what time do you start serving"],
@@ -139,6 +148,24 @@ INTENT_CLASSIFIER = language.ExampleClassifier(INTENT_EXAMPLES, threshold=0.55)
 def intent_by_meaning(text: str, threshold: float = 0.55) -> str | None:
     """The embedding fallback: the nearest example phrase's intent, if it is near enough."""
     return INTENT_CLASSIFIER.label(text, threshold=threshold)
+
+
+def goal(text: str, *, english: bool = True) -> str | None:
+    """What an open request wants: the intent its words name, else a booking when it names a party size, a
+    day or a time, else the nearest example phrase's intent (`english` only: the phrases and the embedding
+    model are English)."""
+    named = intent(text)
+    if named:
+        return named
+    if party_size(text) or date_phrase(text) or clock_time(text):
+        return "book"
+    if len(text.split()) < 3 or not english:
+        return None
+    try:
+        return intent_by_meaning(text)
+    except Exception:  # the embedding model is an optional enrichment, never a reason to fail a call
+        logger.warning("intent embeddings unavailable", exc_info=True)
+        return None
 
 
 def _number(token: str) -> int | None:
