@@ -71,7 +71,8 @@ def read_slots(
     if size:
         slots.party_size = size
         filled.add("party_size")
-    name = nlu.person_name(text, bare=expecting == "name" and not filled)
+    # A name already given changes only on words that can only introduce one ("No, under Priya").
+    name = nlu.person_name(text, bare=expecting == "name" and not filled, clear=slots.name is not None)
     if name:
         slots.name = name
         filled.add("name")

@@ -272,3 +272,13 @@ def test_a_call_listens_for_a_correction_at_the_confirmation_and_for_a_request_a
     assert changing.asked is None and changing.slot_question and "pm" in changing.prompt
     dialogue.respond("At 9 pm, please.")
     assert dialogue.state.slots.time == dt.time(21, 0) and dialogue.state.stage == Stage.CONFIRM_BOOKING
+
+
+def test_a_no_at_the_confirmation_changes_the_name_only_when_it_says_a_name():
+    dialogue = consented("+919812310078")
+    dialogue.respond("A table for two tomorrow at 8 pm under Priya.")
+    # Heard on a phone line for "No, at 9 pm": not a new name.
+    reply = dialogue.respond("No, I'm DM.")
+    assert dialogue.state.slots.name == "Priya" and "Dm" not in reply.text
+    dialogue.respond("No, the booking is under Meera Shah.")
+    assert dialogue.state.slots.name == "Meera Shah"

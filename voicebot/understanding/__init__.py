@@ -183,9 +183,15 @@ def warm_up() -> None:
     calendar_date("the 5th of december", dt.date.today())
 
 
+_NAME = r"\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})"
 _NAME_LEADS = re.compile(
     r"\b(?:my name is|my name's|name is|name's|this is|it's|its|it is|i am|i'm|under the name(?: of)?|under|"
-    r"the name(?: is)?|call me)\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})",
+    r"the name(?: is)?|call me)" + _NAME
+)
+# Leads that name the booking and nothing else: what changes a name already given ("No, I'm DM" is a
+# phone line's "No, at 9 pm", not a new name).
+_CLEAR_NAME_LEADS = re.compile(
+    r"\b(?:my name is|my name's|name is|name's|under the name(?: of)?|under|call me)" + _NAME
 )
 _NOT_NAMES = frozenset(
     {
@@ -242,10 +248,11 @@ _NAME_STOP = re.compile(
 )
 
 
-def person_name(text: str, *, bare: bool = False) -> str | None:
-    """A name after "my name is", "under", ...; with `bare`, the whole short answer is the name."""
+def person_name(text: str, *, bare: bool = False, clear: bool = False) -> str | None:
+    """A name after "my name is", "under", ...; with `bare`, the whole short answer is the name; with
+    `clear`, only after words that can only introduce a name ("my name is", "under"; not "I'm", "it's")."""
     t = normalize(text).replace(":", " ")
-    match = _NAME_LEADS.search(t)
+    match = (_CLEAR_NAME_LEADS if clear else _NAME_LEADS).search(t)
     candidate = match.group(1) if match else (t if bare else "")
     candidate = _NAME_STOP.sub("", candidate).strip(" .'-")
     words = [w for w in candidate.split() if w]
