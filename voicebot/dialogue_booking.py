@@ -25,6 +25,13 @@ SLOTS = ("day", "time", "party_size", "name")
 # Answers that did not fill the slot asked for before choices are offered; one more, and the caller is offered
 # a WhatsApp message to book by text, or a person.
 REPEATS_BEFORE_CHOICES = 2
+# The slot a caller names when asked what to change ("The time.", "the number of people").
+_SLOT_NAMED = (
+    ("party_size", re.compile(r"\b(people|persons|guests|party|number)\b")),
+    ("time", re.compile(r"\b(time|hour)\b")),
+    ("day", re.compile(r"\b(day|date)\b")),
+    ("name", re.compile(r"\bname\b")),
+)
 
 
 def bare_time(text: str) -> tuple[int, int, None] | None:
@@ -108,8 +115,15 @@ class BookingSteps:
 
     def _collect(self, text: str) -> Reply:
         s = self.state
-        self._read(text, expecting=s.asked)
+        filled = self._read(text, expecting=s.asked)
         slots = s.slots
+        if not filled and s.asked is None and self._missing() is None:
+            # Asked what to change, the caller names a slot without its new value ("The time."): ask for it.
+            said = nlu.normalize(text)
+            named = next((slot for slot, words in _SLOT_NAMED if words.search(said)), None)
+            if named is not None:
+                s.asked = named
+                return Reply(ask_slot(named), "book")
         if slots.party_size and slots.party_size > self.business.max_party_size:
             slots.party_size = None
             s.asked = "party_size"

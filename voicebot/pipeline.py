@@ -137,11 +137,13 @@ class Listening:
 def listening_for(dialogue: AnyDialogue) -> Listening:
     state = dialogue.state
     asked = state.asked if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT} else None
-    # An open request, a slot's answer, or what to change ("the day, the time, or the number of people?").
-    slot_question = asked is not None or state.stage in {Stage.OPEN, Stage.COLLECT}
-    if state.stage in {Stage.CONFIRM_BOOKING, Stage.CONFIRM_CHANGE}:
-        # "Shall I book it?": a yes, or a no with what to change, heard again if that is unreadable.
-        return Listening(asked=turns.CORRECTION, slot_question=True, prompt="", yes_no=True)
+    confirming = state.stage in {Stage.CONFIRM_BOOKING, Stage.CONFIRM_CHANGE}
+    if confirming or (state.stage == Stage.COLLECT and asked is None):
+        # "Shall I book it?" or "What would you like to change?": a yes, or what to change, with no prompt (a
+        # booking prompt on a short answer is copied: "At 7 am" heard "at 8 pm, for 6 people at 8 pm, ..."),
+        # heard again when it reads as no day, time or party size.
+        return Listening(asked=turns.CORRECTION, slot_question=True, prompt="", yes_no=confirming)
+    slot_question = asked is not None or state.stage == Stage.OPEN
     return Listening(
         asked=asked,
         slot_question=slot_question,
@@ -190,9 +192,6 @@ async def hear_again(
         sure = asked is None and logprob is not None and logprob >= SURE_LOGPROB
         if (sure or asked == turns.CORRECTION) and not turns.worth_hearing_again(text, asked=asked):
             return turns.Heard(text)
-        if asked == turns.CORRECTION:
-            # A yes or no was listened for with no prompt; what to change is heard as a request is.
-            prompt = turns.listening_prompt(None)
         heard = await hearing(audio, second_hearing_config() or config, prompt)
         return turns.voted([text, heard.text, *heard.others])
     if not turns.worth_hearing_again(text, asked=asked):

@@ -267,9 +267,9 @@ def test_a_call_listens_for_a_correction_at_the_confirmation_and_for_a_request_a
 
     reply = dialogue.respond("No.")
     assert reply.text.startswith("Okay. What would you like to change")
-    # What to change is listened for as a request is: the booking vocabulary, and a second hearing.
+    # What to change: no prompt either (a booking prompt is copied on a short answer), heard again if unreadable.
     changing = listening_for(dialogue)
-    assert changing.asked is None and changing.slot_question and "pm" in changing.prompt
+    assert (changing.asked, changing.slot_question, changing.prompt) == (turns.CORRECTION, True, "")
     dialogue.respond("At 9 pm, please.")
     assert dialogue.state.slots.time == dt.time(21, 0) and dialogue.state.stage == Stage.CONFIRM_BOOKING
 
@@ -282,3 +282,16 @@ def test_a_no_at_the_confirmation_changes_the_name_only_when_it_says_a_name():
     assert dialogue.state.slots.name == "Priya" and "Dm" not in reply.text
     dialogue.respond("No, the booking is under Meera Shah.")
     assert dialogue.state.slots.name == "Meera Shah"
+
+
+def test_asked_what_to_change_a_caller_who_names_the_slot_is_asked_for_it():
+    dialogue = consented("+919812310079")
+    dialogue.respond("A table for two tomorrow at 8 pm under Priya.")
+    assert dialogue.respond("No.").text.startswith("Okay. What would you like to change")
+    assert dialogue.respond("The time.").text == "Okay. At what time?"
+    reply = dialogue.respond("9 pm.")
+    assert dialogue.state.slots.time == dt.time(21, 0) and "Shall I book it?" in reply.text
+    assert dialogue.respond("No.").text.startswith("Okay. What would you like to change")
+    assert dialogue.respond("The number of people.").text == "Great. For how many people?"
+    dialogue.respond("Five.")
+    assert dialogue.state.slots.party_size == 5 and dialogue.state.stage == Stage.CONFIRM_BOOKING
