@@ -90,6 +90,7 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
     """Transcribes (titles transliterated to Latin script by the prompt), acts, and speaks the reply."""
     from sawt.speech.audio import SAMPLE_RATE, AudioDecodeError, decode_audio
     from sawt.speech.stream_scheduler import decode_batch
+    from sawt.speech.streaming import once_each
     from sawt.speech.vad import speech_timestamps
 
     try:
@@ -108,7 +109,7 @@ def voice_process(*, user: User, audio: IO[bytes]) -> dict[str, Any]:
             prompt_text=asr_prompt(user),
             config=asr_config(),
         )
-        transcript = heard.text.strip()
+        transcript = once_each(heard.text)
     turn = command_handle(user=user, text=transcript, transcript=transcript)
     turn_speak(turn=turn)
     return _reply(turn, transcript)

@@ -194,6 +194,14 @@ def collapse_loop(text: str) -> str:
     return " ".join(out)
 
 
+def once_each(text: str) -> str:
+    """``text`` with a sentence said again right after itself kept once: Whisper, given a short command and a
+    prompt, sometimes writes it twice ("Play X on Spotify. Play X on Spotify.")."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    kept = [s for i, s in enumerate(sentences) if i == 0 or _norm(s) != _norm(sentences[i - 1])]
+    return " ".join(kept)
+
+
 def is_hallucination(hypothesis: Hypothesis) -> bool:
     text = hypothesis.text.strip()
     if not _norm(text):

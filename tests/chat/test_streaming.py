@@ -123,6 +123,15 @@ def test_a_loop_left_by_every_reading_is_kept_once():
     assert collapse_loop("go go now") == "go go now"
 
 
+def test_a_short_command_written_twice_is_kept_once():
+    # Whisper base, given a music command and the library's names as its prompt, wrote it twice.
+    from sawt.speech.streaming import once_each
+
+    assert once_each("Play Nuvvu Nenantu on Spotify. Play Nuvvu Nenantu on Spotify.") == "Play Nuvvu Nenantu on Spotify."
+    assert once_each("Pause. Play it again. Play it again!") == "Pause. Play it again."
+    assert once_each("Skip. Skip this one.") == "Skip. Skip this one."
+
+
 @pytest.mark.slow
 async def test_clauses_after_short_pauses_are_heard_in_context_with_no_word_twice(jfk_pcm):
     # JFK pauses between his clauses: with a short endpoint each clause is its own final, and each is
