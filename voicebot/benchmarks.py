@@ -395,6 +395,11 @@ def _open_all_day() -> "Business":
     )
 
 
+def _sentence(words: str) -> str:
+    """Words as the simulated caller says them: a sentence ("at 7 pm" -> "At 7 pm.")."""
+    return words[0].upper() + words[1:] + "."
+
+
 def _caller_says(state: Any, expected: dict[str, Any], time_words: str) -> str | None:
     """What a caller who knows what they want answers the bot (`state`: the dialogue's, after its reply):
     the slot asked for, a yes to a confirmation that reads back what they asked for, else a "no" with what
@@ -412,8 +417,7 @@ def _caller_says(state: Any, expected: dict[str, Any], time_words: str) -> str |
     wrong = [said(slot) for slot in ("party_size", "time") if expected[slot] not in (None, understood[slot])]
     if state.stage in {Stage.COLLECT, Stage.CHANGE_COLLECT}:
         # The slot asked for; asked what to change ("the day, the time, or the number of people?"), what was wrong.
-        answer = said(state.asked) if state.asked else " ".join(wrong) or "nothing else"
-        return answer[0].upper() + answer[1:] + "."
+        return _sentence(said(state.asked) if state.asked else " ".join(wrong) or "nothing else")
     if state.stage == Stage.CONFIRM_BOOKING:
         return f"No, {' '.join(wrong)}." if wrong else "Yes."
     if state.stage in {Stage.OFFERS, Stage.WHATSAPP_LINK}:
@@ -567,7 +571,7 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
         if not said or snips.gold(example)["time"] is None:
             continue
         for name, voice in SLU_VOICES.items():
-            text = asyncio.run(_recognise(_phone_line(said[0].upper() + said[1:] + ".", voice), asked="time")).text
+            text = asyncio.run(_recognise(_phone_line(_sentence(said), voice), asked="time")).text
             read = Slots()
             read_slots(business, read, text, expecting="time", day=snips.TODAY)
             answered[name][1] += 1

@@ -183,16 +183,18 @@ def warm_up() -> None:
     calendar_date("the 5th of december", dt.date.today())
 
 
-_NAME = r"\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{0,40})"
-_NAME_LEADS = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|this is|it's|its|it is|i am|i'm|under the name(?: of)?|under|"
-    r"the name(?: is)?|call me)" + _NAME
-)
-# Leads that name the booking and nothing else: what changes a name already given ("No, I'm DM" is a
-# phone line's "No, at 9 pm", not a new name).
-_CLEAR_NAME_LEADS = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|under the name(?: of)?|under|call me)" + _NAME
-)
+# Words that lead to a name. The clear ones can only name the booking, and alone change a name already given
+# ("No, I'm DM" is a phone line's "No, at 9 pm", not a new name).
+_CLEAR_LEADS = ("my name is", "my name's", "name is", "name's", "under the name(?: of)?", "under", "call me")
+_OTHER_LEADS = ("this is", "it's", "its", "it is", "i am", "i'm", "the name(?: is)?")
+
+
+def _leading_to_a_name(leads: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(leads)})\s+([a-z\u0900-\u097f][a-z\u0900-\u097f' -]{{0,40}})")
+
+
+_NAME_LEADS = _leading_to_a_name(_CLEAR_LEADS + _OTHER_LEADS)
+_CLEAR_NAME_LEADS = _leading_to_a_name(_CLEAR_LEADS)
 _NOT_NAMES = frozenset(
     {
         "yes",
