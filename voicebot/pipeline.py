@@ -248,6 +248,8 @@ class CallPipeline:
         self.options = call_stream_options()
         self.transcriber = StreamingTranscriber(language="en", options=self.options)
         self.transcriber.on_speculation = self._on_speculation
+        # Partials serve only to hear a barge-in: while the bot is quiet they would hold up the final.
+        self.transcriber.wants_partial = lambda: self.bot_speaking
         self._phone_audio = PhoneAudio()
         self.dialogue: AnyDialogue | None = None
         self.language = "en"

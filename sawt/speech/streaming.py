@@ -225,6 +225,10 @@ class StreamingTranscriber:
         # Called with the final a speculative decode becomes if the pause holds, as soon as it is decoded, so a
         # listener can start on the turn while the pause is waited out.
         self.on_speculation: Callable[[Final], None] | None = None
+        # Asked before each partial decode: False skips it, for a listener with no use for partials just now
+        # (a phone call reads them only to hear a barge-in while the bot talks; the shared decoder is then free
+        # for the final it is waiting for).
+        self.wants_partial: Callable[[], bool] | None = None
         self.options = options or StreamOptions()
         self.scheduler = scheduler or get_scheduler()
         self._vad: SileroStream | None = None
@@ -525,6 +529,8 @@ class StreamingTranscriber:
         if self._finals:
             return  # this stream's previous final goes out first: a partial must never overtake it
         if self._speech_samples < self.options.min_speech * SAMPLE_RATE:
+            return
+        if self.wants_partial is not None and not self.wants_partial():
             return
         interval = self.scheduler.partial_interval(self.options.partial_every)
         if self._samples - self._last_partial_at < interval * SAMPLE_RATE:

@@ -117,7 +117,7 @@ def test_the_bench_reports_the_figures(snips_path, capsys):
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_spoken_bench_hears_a_handful_of_requests_over_the_phone_line(snips_path, capsys):
-    call_command("bench", "voicebot-slu", data=str(snips_path.parent.parent), limit=4, dialogue=True)
+    call_command("bench", "voicebot-slu", data=str(snips_path.parent.parent), limit=4)
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["bench"] == "voicebot-slu" and result["requests"] == 4
     assert result["line"] == "G.711 mu-law 8 kHz" and set(result["voices"]) == {"piper", "espeak"}
@@ -126,8 +126,10 @@ def test_the_spoken_bench_hears_a_handful_of_requests_over_the_phone_line(snips_
     assert result["party_size"]["accuracy_piper"] > 0  # Piper's clear speech is understood
     # Each voice is also heard at 16 kHz without the line, to tell the line's misses from the voice's.
     assert {"accuracy_piper_wideband", "accuracy_espeak_wideband"} <= set(result["party_size"])
-    # `--dialogue`: each request, as each voice heard it, goes on as a whole call whose caller answers the
-    # bot's questions and corrects its read-back; what the calls end with is scored.
+    # Each request, as each voice heard it, goes on as a whole call whose caller answers the bot's questions
+    # and corrects its read-back; what the calls end with is scored, and is the end-to-end figure.
     calls = result["whole_call"]
     assert calls["calls"] == 8 and calls["caller_turns_mean"] >= 2
     assert calls["booked"] > 0 and calls["party_size"]["accuracy_piper"] > 0
+    assert result["end_to_end"]["party_size"] == calls["party_size"]["accuracy"]
+    assert result["end_to_end"]["targets"] == {"party_size": 0.90, "time": 0.85}

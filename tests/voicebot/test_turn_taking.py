@@ -16,7 +16,8 @@ from voicebot.understanding import turns
 @pytest.mark.parametrize(
     ("said", "asked", "yes_no", "wait"),
     [
-        ("Yes.", None, True, turns.ANSWERED_WAIT),
+        ("Yes.", None, True, turns.YES_NO_WAIT),  # a bare yes may lead into more: "Yes, please book it."
+        ("Yes, that's fine.", None, True, turns.ANSWERED_WAIT),
         ("No, thanks.", None, True, turns.ANSWERED_WAIT),
         ("Eight.", "time", False, turns.ANSWERED_WAIT),
         ("At 7:30 pm.", "time", False, turns.ANSWERED_WAIT),

@@ -18,10 +18,12 @@ from typing import Any
 from sawt.speech import language, streaming
 from voicebot import understanding as nlu
 
-# The end-of-turn waits (seconds of silence after the last word). An answer's is not shorter than the pause
-# after "Yes," in "Yes, that's fine": at 0.25 s the bot's reply began over "that's fine" (Piper's voice; the
-# call's VAD thresholds, `pipeline.call_stream_options`, decide how long that pause sounds).
-ANSWERED_WAIT = 0.3
+# The end-of-turn waits (seconds of silence after the last word). A bare yes or no often leads into more
+# ("Yes, please book it."): its wait is not shorter than the pause after "Yes," (at 0.25 s the bot's reply
+# began over "please book it"; Piper's voice, and the call's VAD thresholds, `pipeline.call_stream_options`,
+# decide how long that pause sounds). Any other answer (a number, a time, "No, thanks.") ends on 0.25 s.
+ANSWERED_WAIT = 0.25
+YES_NO_WAIT = 0.3
 USUAL_WAIT = 0.5
 UNFINISHED_WAIT = 0.8
 
@@ -241,5 +243,5 @@ def end_of_turn(text: str, *, asked: str | None, yes_no: bool) -> float:
     if unfinished(text):
         return UNFINISHED_WAIT
     if answers(text, asked=asked, yes_no=yes_no):
-        return ANSWERED_WAIT
+        return YES_NO_WAIT if yes_no and len(text.split()) == 1 and nlu.yes_no(text) is not None else ANSWERED_WAIT
     return USUAL_WAIT

@@ -17,9 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=None, help="duration, where used")
         parser.add_argument("--hours", type=float, default=None, help="recording length in hours, where used")
         parser.add_argument("--limit", type=int, default=None, help="how many items, where used")
-        parser.add_argument(
-            "--dialogue", action="store_true", help="also play each request as a whole call, where used"
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         benchmarks = registry()
