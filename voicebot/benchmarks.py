@@ -440,6 +440,7 @@ def _whole_call(business: "Business", example: "Example", voice: str | None, ope
     """A call that opens with the request as `opening` heard it and goes on as the dialogue leads: each
     answer spoken by `voice` through the line and heard as a call hears it (`pipeline.listening_for`).
     What it ends with: the booking's party size and time (what was understood where nothing was booked)."""
+    from voicebot import services
     from voicebot.agent import dialogue_class
     from voicebot.dialogue_state import DialogueState, Stage
     from voicebot.pipeline import listening_for
@@ -447,7 +448,9 @@ def _whole_call(business: "Business", example: "Example", voice: str | None, ope
 
     expected = snips.gold(example)
     time_words = _time_words(example)
-    dialogue = dialogue_class()(business=business)
+    # A phone call always comes from a number: a caller of its own (the number is no request's to share).
+    caller = services.caller_get_or_create(business=business, phone=f"+1999{uuid.uuid4().int % 10**7:07d}")
+    dialogue = dialogue_class()(business=business, caller=caller)
     dialogue.state = DialogueState(stage=Stage.OPEN, transcript_consent=True)
     reply = dialogue.respond(opening.text, heard=opening)
     log = [f"{example.text!r} heard {opening.text!r} -> {reply.text!r}"]

@@ -143,16 +143,24 @@ class BookingSteps:
             # The answer did not fill what was asked: say so with an example, then offer choices, then a way
             # out (booking by WhatsApp, or a person); never the same question a third time in the same words.
             s.failures[missing] = s.failures.get(missing, 0) + 1
-            if s.failures[missing] > REPEATS_BEFORE_CHOICES:
+            if s.failures[missing] > REPEATS_BEFORE_CHOICES and missing == "name" and self.caller is not None:
+                # A name the line does not carry loses no booking: it goes under the number the caller rings
+                # from (its last two digits, as staff see callers), read back so that "my name is ..." mends it.
+                slots.name = str(self.caller)
+                missing = self._missing()
+            elif s.failures[missing] > REPEATS_BEFORE_CHOICES:
                 return self._way_out()
-            if s.failures[missing] == REPEATS_BEFORE_CHOICES:
+            elif s.failures[missing] == REPEATS_BEFORE_CHOICES:
                 return Reply(offer_choices(missing, self._choices(missing)), "book")
-            return Reply(ask_slot_again(missing), "book")
+            else:
+                return Reply(ask_slot_again(missing), "book")
         s.asked = missing
         if missing is not None:
             return Reply(ask_slot(missing), "book")
         s.stage = Stage.CONFIRM_BOOKING
         day, time, size, name = slots.filled()
+        if self.caller is not None and name == str(self.caller):
+            name = _("the number you are calling from")
         return Reply(
             _("Okay. A table for %(size)s %(day)s at %(time)s, under %(name)s. Shall I book it?")
             % {"size": size, "day": say_date(day, self.business.now().date()), "time": say_time(time), "name": name},

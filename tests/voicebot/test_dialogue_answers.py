@@ -130,6 +130,31 @@ def test_a_third_failure_on_one_slot_hands_over_instead_of_asking_again():
     assert "leave a message" in replies[-1] or "connect you" in replies[-1]
 
 
+def test_a_name_the_line_never_carries_books_under_the_callers_number_and_a_stated_name_mends_it():
+    dialogue = consented("+919812310045")
+    dialogue.respond("A table for two tomorrow at 8 pm.")
+    replies = [dialogue.respond(garbled).text for garbled in ("And a lead.", "And a lead.", "And a lead.")]
+
+    assert replies[-1] == (
+        "Okay. A table for 2 tomorrow at 8 pm, under the number you are calling from. Shall I book it?"
+    )
+    assert dialogue.state.slots.name == "Caller •••• ••45"  # as staff see callers: two digits, no more
+    dialogue.respond("No, my name is Anna.")
+    assert dialogue.state.slots.name == "Anna"
+    dialogue.respond("Yes.")
+    assert Reservation.objects.get(pk=dialogue.state.booked).name == "Anna"
+
+
+def test_without_a_number_a_name_never_caught_still_hands_over():
+    dialogue = Dialogue(business=BusinessFactory())  # the staff test chat: no caller, no number
+    dialogue.state.stage, dialogue.state.transcript_consent = Stage.OPEN, True
+    dialogue.respond("A table for two tomorrow at 8 pm.")
+    replies = [dialogue.respond(garbled).text for garbled in ("And a lead.", "And a lead.", "And a lead.")]
+
+    assert "leave a message" in replies[-1] or "connect you" in replies[-1]
+    assert dialogue.state.booked is None
+
+
 @pytest.mark.parametrize("said", ["Priya Sharma.", "My name is Priya Sharma.", "It's Priya Sharma, thanks."])
 def test_two_word_names_keep_both_words(said):
     dialogue = consented("+919812310009")
