@@ -511,6 +511,15 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     said alone as the answer to "At what time?", heard and read as a call does. Each request, as each voice's
     call heard it, then goes on as a whole call (`whole_call`): a simulated caller answers the bot's questions
     and corrects its read-back; what the calls end with is the `end_to_end` figure the targets are met by."""
+    business = _open_all_day()
+    try:
+        return _spoken_requests(options, business)
+    finally:
+        business.delete()  # its callers and bookings with it, also when the bench fails
+
+
+def _spoken_requests(options: dict[str, Any], business: "Business") -> dict[str, Any]:
+    """`bench_voicebot_slu` on `business` (open every minute of every day, `_open_all_day`)."""
     from pathlib import Path
 
     from django.conf import settings
@@ -531,7 +540,6 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
     ]
     tally: dict[str, dict[str, list[int]]] = {v: {s: [0, 0] for s in slots} for v in heard_as}
     # Each request, as each voice's call heard it, goes on as a whole call.
-    business = _open_all_day()
     calls: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {name: [] for name in SLU_VOICES}
     missed: list[str] = []
     seconds = {"synthesis": 0.0, "recognition": 0.0, "audio": 0.0}
@@ -610,7 +618,6 @@ def bench_voicebot_slu(options: dict[str, Any]) -> dict[str, Any]:
         **{f"accuracy_{v}": accuracy(*answered[v]) for v in SLU_VOICES},
     }
     result["whole_call"] = _call_figures(calls, verbose=options.get("verbosity", 1) > 1)
-    business.delete()
     # End to end: what the call ends with, the opening heard, read back and corrected where it was wrong.
     targets = {"party_size": 0.90, "time": 0.85}
     result["end_to_end"] = {
