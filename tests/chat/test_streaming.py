@@ -10,9 +10,12 @@ from sawt.speech.streaming import Final, Partial, StreamingTranscriber, StreamOp
 from tests.chat.conftest import collect_finals, frames, silence
 
 
-async def transcribe(pcm: bytes, *, options: StreamOptions | None = None, real_time: bool = False) -> list:
+async def transcribe(
+    pcm: bytes, *, options: StreamOptions | None = None, real_time: bool = False, wants_partial=None
+) -> list:
     await asyncio.wrap_future(get_scheduler().warm_up())  # the model's first load is not the stream's
     transcriber = StreamingTranscriber(options=options)
+    transcriber.wants_partial = wants_partial
     events = []
 
     async def collect() -> None:
@@ -48,6 +51,15 @@ async def test_it_never_rewrites_the_confirmed_start_of_a_partial(jfk_pcm):
         elif isinstance(event, Partial):
             assert normalize_text(event.text).startswith(normalize_text(confirmed))
             confirmed = event.confirmed
+
+
+@pytest.mark.slow
+async def test_a_listener_that_wants_no_partials_just_now_gets_only_finals(jfk_pcm):
+    # A phone call reads partials only while the bot speaks (to hear a barge-in); otherwise none are decoded.
+    events = await transcribe(jfk_pcm + silence(1.0), real_time=True, wants_partial=lambda: False)
+
+    assert not any(isinstance(e, Partial) for e in events)
+    assert "ask not what your country" in normalize_text(" ".join(e.text for e in events if isinstance(e, Final)))
 
 
 @pytest.mark.slow
@@ -127,7 +139,9 @@ def test_a_short_command_written_twice_is_kept_once():
     # Whisper base, given a music command and the library's names as its prompt, wrote it twice.
     from sawt.speech.streaming import once_each
 
-    assert once_each("Play Nuvvu Nenantu on Spotify. Play Nuvvu Nenantu on Spotify.") == "Play Nuvvu Nenantu on Spotify."
+    assert (
+        once_each("Play Nuvvu Nenantu on Spotify. Play Nuvvu Nenantu on Spotify.") == "Play Nuvvu Nenantu on Spotify."
+    )
     assert once_each("Pause. Play it again. Play it again!") == "Pause. Play it again."
     assert once_each("Skip. Skip this one.") == "Skip. Skip this one."
 
