@@ -28,11 +28,13 @@ log = logging.getLogger(__name__)
 Stage = ProcessingJob.Stage
 ORDER = [Stage.UPLOAD, Stage.TRANSCRIBE, Stage.DIARIZE, Stage.ALIGN, Stage.SUMMARIZE, Stage.DONE]
 TRANSIENT = (OSError, ConnectionError, TimeoutError)
-# Cosine similarity (Resemblyzer voice embeddings) at or above which a speaker takes the name of a voice
-# named in one of the owner's earlier meetings; one name per voice. `bench meetings` reports what it must
-# separate: different people of one recording scored up to 0.882 (pyannote_sample) and 0.918 (dev00)
-# against each other, a voice against itself in another cut at least 0.984. A miss beats a wrong name.
-VOICE_MATCH = 0.95
+# Cosine similarity (CAM++ voice embeddings, the centroid of a speaker's windows) at or above which a
+# speaker takes the name of a voice named in one of the owner's earlier meetings; one name per voice.
+# `bench meetings` reports what it must separate: different people of one recording scored up to 0.772
+# (pyannote_sample, one phone call) and 0.581 (dev00) against each other, a voice against itself in
+# another cut at least 0.98; people recorded apart score 0.33-0.40. A miss beats a wrong name. Voices
+# stored before CAM++ (Resemblyzer's 256-d) never match (`diarize.similarity` gives 0).
+VOICE_MATCH = 0.85
 
 
 class _Audio:

