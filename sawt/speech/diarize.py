@@ -396,7 +396,11 @@ SEGMENTATION_BATCH = 16
 # different speaker of the clustering.
 OVERLAP_SHARE = 0.5
 OVERLAP_PURITY = 0.8
-OVERLAP_MIN_SOLO = 20  # segmentation frames (~0.34 s) a local speaker needs alone to be matched
+OVERLAP_MIN_SOLO = 20
+# A window clusters when the segmentation hears two people at once in less than this share of it, as
+# long as at least MIN_CLEAN_WINDOWS windows do.
+CLEAN_WINDOW = 0.1
+MIN_CLEAN_WINDOWS = 20  # segmentation frames (~0.34 s) a local speaker needs alone to be matched
 
 
 class _Segmentation:
@@ -454,19 +458,26 @@ def _covered(
     return a, max(a, b), np.clip(np.round((times - start - frame_centre) / frame_step).astype(int), 0, count - 1)
 
 
-def _heard_speech(
+def _heard(
     chunks: Sequence[tuple[float, npt.NDArray[np.uint8]]], duration: float, *, frame_step: float, frame_centre: float
-) -> list[tuple[float, float]]:
-    """Where at least half the chunks covering a 10 ms frame hear someone speak: the segmentation
-    model's speech, which finds far-field speech Silero misses."""
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per 10 ms frame: whether at least half the chunks covering it hear someone speak (the
+    segmentation model's speech, which finds far-field speech Silero misses), and whether at least
+    half hear two people at once."""
     n = int(np.ceil(duration / FRAME)) + 1
-    heard, cover = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+    heard, both, cover = (np.zeros(n, dtype=np.float32) for _ in range(3))
     for start, active in chunks:
         a, b, nearest = _covered(start, len(active), n, frame_step=frame_step, frame_centre=frame_centre)
-        heard[a:b] += active[nearest].any(axis=1)
+        count = active[nearest].sum(axis=1)
+        heard[a:b] += count > 0
+        both[a:b] += count > 1
         cover[a:b] += 1
-    speech = heard >= 0.5 * np.maximum(cover, 1)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], speech.astype(np.int8), [0]])))
+    half = 0.5 * np.maximum(cover, 1)
+    return heard >= half, both >= half
+
+
+def _runs(frames: npt.NDArray[np.bool_]) -> list[tuple[float, float]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], frames.astype(np.int8), [0]])))
     return [(a * FRAME, b * FRAME) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)]
 
 
@@ -582,33 +593,42 @@ def diarize_chunks(
         offset += len(chunk) / SAMPLE_RATE
         release_free_memory()  # the piece's mel frames and encoder activations
     chunks_heard = segmentation.finish() if segmentation is not None else []
-    if chunks_heard and segmentation is not None:
-        regions += _heard_speech(
-            chunks_heard, offset, frame_step=segmentation.frame_step, frame_centre=segmentation.frame_centre
-        )
-    if not regions or not spans:
+    if not spans or not (regions or chunks_heard):
         return Diarization([])
     vectors = np.concatenate(parts)
     del parts
+    # The windows that cluster: those the segmentation hears one person in (a window over two voices
+    # at once embeds neither); every window then takes the nearest speaker.
+    clean = np.arange(len(vectors))
+    if segmentation is not None and chunks_heard:
+        heard, both = _heard(
+            chunks_heard, offset, frame_step=segmentation.frame_step, frame_centre=segmentation.frame_centre
+        )
+        regions += _runs(heard)
+        mixed = np.array(
+            [both[round(a / FRAME) : max(round(a / FRAME) + 1, round(b / FRAME))].mean() for a, b in spans]
+        )
+        if (mixed < CLEAN_WINDOW).sum() >= MIN_CLEAN_WINDOWS:
+            clean = np.flatnonzero(mixed < CLEAN_WINDOW)
+    cv, cs = vectors[clean], [spans[i] for i in clean.tolist()]
     voices = None
     if num_speakers is None:
-        voices = distinct_voices(vectors, spans, step=step, max_speakers=max_speakers or 8, max_groups=max_cluster)
+        voices = distinct_voices(cv, cs, step=step, max_speakers=max_speakers or 8, max_groups=max_cluster)
     if voices is not None and voices.max() + 1 >= max(2, min_speakers or 1):
         labels = voices  # clearly different voices
     else:  # one voice, or voices too alike to tell apart absolutely: speakers relative to each other
-        sample = np.unique(np.linspace(0, len(vectors) - 1, min(len(vectors), max_cluster)).round().astype(int))
+        sample = np.unique(np.linspace(0, len(cv) - 1, min(len(cv), max_cluster)).round().astype(int))
         first = cluster(
-            vectors[sample].astype(np.float32),
+            cv[sample].astype(np.float32),
             num_speakers=num_speakers,
             min_speakers=min_speakers or 1,
             max_speakers=max_speakers or 8,
         )
-        labels = _nearest(vectors, _centroids(vectors[sample], first))
-    centroids = _centroids(vectors, labels)
+        labels = _nearest(cv, _centroids(cv[sample], first))
     for _ in range(refine):
-        centroids = _centroids(vectors, labels)
-        labels = _nearest(vectors, centroids)
-    centroids, labels = _merge_same_voices(vectors, labels)
+        labels = _nearest(cv, _centroids(cv, labels))
+    centroids, labels = _merge_same_voices(cv, labels)
+    labels = _nearest(vectors, centroids)
     frame_labels = _frame_labels(regions, spans, labels, offset)
     frame_labels = _majority_filter(frame_labels, int(smoothing / FRAME))
     overlaps = {}

@@ -65,9 +65,9 @@ def test_an_uploaded_call_exports_its_turns_and_every_word_sits_in_one_speakers_
 
     turns = [(float(a), float(b), str(c)) for a, b, c in job.turns]
     for segment in Segment.objects.filter(meeting_id=body["id"]).select_related("speaker"):
-        for word in segment.words:  # every word's turn (the one it overlaps most) is its line's speaker's
-            overlap = {}
+        for word in segment.words:  # every word's turn (the one it overlaps most) is its line's speaker's;
+            overlap = {}  # a word said while two people speak at once is in either one's line
             for a, b, label in turns:
                 overlap[label] = overlap.get(label, 0.0) + max(0.0, min(word["end"], b) - max(word["start"], a))
             if max(overlap.values()) > 0:
-                assert max(overlap, key=lambda k: overlap[k]) == segment.speaker.label
+                assert overlap[segment.speaker.label] >= max(overlap.values()) - 1e-6
