@@ -115,6 +115,19 @@ def test_a_clean_montage_of_three_people_is_three_speakers(shared_data: Path):
     assert diarization_error_rate(reference, hypothesis).confusion < 0.05
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("person", ["librispeech_1221", "mfa_monologue", "harvard_osr"])
+def test_one_person_alone_is_one_speaker(shared_data: Path, person: str):
+    """The spectral step splits one voice's windows as readily as two people's; speakers whose
+    centroids are as alike as one person's are merged back."""
+    from meetings.diarization_bench import PEOPLE, person_pieces
+    from sawt.speech.diarize import diarize
+
+    if not all((shared_data / f).exists() for f in PEOPLE[person]):
+        pytest.skip(f"recordings not found under {shared_data}")
+    assert len(diarize(np.concatenate(person_pieces(shared_data, person))).speakers) == 1
+
+
 def test_the_filterbank_is_kaldis():
     """CAM++ was trained on Kaldi fbank features: 25 ms frames every 10 ms with no padding at the edges,
     80 bands on Kaldi's mel scale from 20 Hz; a tone's energy lands in the band around its pitch."""
