@@ -150,7 +150,7 @@ def stage_transcribe(job: ProcessingJob, audio: _Audio) -> None:
 
 
 def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
-    from sawt.speech.diarize import diarize_chunks
+    from sawt.speech.diarize import diarize_chunks, unload
 
     job_progress(job=job, stage=Stage.DIARIZE, progress=55)
     meeting = job.meeting
@@ -170,6 +170,7 @@ def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
             )
         ProcessingJob.objects.filter(pk=job.pk).update(turns=[[t.start, t.end, t.speaker] for t in result.turns])
     job.turns = [[t.start, t.end, t.speaker] for t in result.turns]
+    unload()  # the worker's peak memory is the summary's model loading on top of every model before it
     job_progress(job=job, stage=Stage.DIARIZE, progress=80)
 
 

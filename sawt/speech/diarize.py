@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 FRAME = 0.01  # seconds per label frame
-# Windows per encoder call (CAM++ activations for 32 windows of 1.5 s: ~60 MB).
-EMBED_BATCH = 32
+# Windows per encoder call: CAM++'s densely connected activations for 32 windows of 1.5 s take ~500 MB,
+# for 8 ~100 MB, at the same speed (a minute of speech: 610 MB peak with both models loaded, 940 with 32).
+EMBED_BATCH = 8
 EMBEDDING_SIZE = 192
 FBANK_FRAME, FBANK_HOP = 400, 160  # 25 ms frames every 10 ms
 SPEAKER_WEIGHTS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
@@ -140,6 +141,14 @@ def get_segmenter() -> Any:
                 model.load_state_dict(payload["state_dict"], strict=True)
                 _segmenter = model.eval()
     return _segmenter
+
+
+def unload() -> None:
+    """Drop both models (the meetings worker does after its diarize stage, so the summary's model does not
+    load on top of them; the next job loads them again in about a second)."""
+    global _encoder, _segmenter
+    with _lock:
+        _encoder = _segmenter = None
 
 
 def speech_regions(
@@ -390,7 +399,7 @@ def distinct_voices(
 _POWERSET = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=np.uint8)
 SEGMENTATION_CHUNK = 10.0  # seconds the model was trained on
 SEGMENTATION_STEP = 1.0  # seconds between chunks (pyannote's default, a tenth of the chunk)
-SEGMENTATION_BATCH = 16
+SEGMENTATION_BATCH = 4  # chunks per model call (SincNet's activations: ~15 MB per chunk)
 # A second speaker is added where at least this share of the chunks covering a frame hear two local
 # speakers at once, each of them matched (by at least OVERLAP_PURITY of its solo frames' labels) to a
 # different speaker of the clustering.
