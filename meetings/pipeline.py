@@ -170,7 +170,7 @@ def stage_diarize(job: ProcessingJob, audio: _Audio) -> None:
             )
         ProcessingJob.objects.filter(pk=job.pk).update(turns=[[t.start, t.end, t.speaker] for t in result.turns])
     job.turns = [[t.start, t.end, t.speaker] for t in result.turns]
-    unload()  # the worker's peak memory is the summary's model loading on top of every model before it
+    unload()  # so the summary's model does not load on top of both (the next job loads them again)
     job_progress(job=job, stage=Stage.DIARIZE, progress=80)
 
 

@@ -660,9 +660,7 @@ def diarize_chunks(
         if value >= 0:
             turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
     for value, frames in overlaps.items():  # a second speaker over the one who holds the frame
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], frames.astype(np.int8), [0]])))
-        for begin, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-            turns.append(SpeakerTurn(round(begin * FRAME, 3), round(end * FRAME, 3), order[value]))
+        turns += [SpeakerTurn(round(start, 3), round(end, 3), order[value]) for start, end in _runs(frames)]
     turns.sort(key=lambda t: (t.start, t.end, t.speaker))
     embeddings: dict[str, list[float]] = {}
     for cluster_id, name in order.items():
@@ -676,6 +674,7 @@ def _merge_same_voices(
 ) -> tuple[FloatArray, npt.NDArray[np.int_]]:
     """Speakers whose centroids are at least ``threshold`` alike are one voice: the spectral step splits
     one person's windows as readily as two people's, and only the centroids tell them apart."""
+    labels = np.unique(labels, return_inverse=True)[1]  # 0..k-1, as the centroids' rows (a label may be gone)
     centroids = _centroids(vectors, labels)
     while len(centroids) > 1:
         sims = centroids @ centroids.T
@@ -683,8 +682,7 @@ def _merge_same_voices(
         a, b = divmod(int(np.argmax(sims)), len(sims))
         if sims[a, b] < threshold:
             break
-        labels = np.unique(np.where(labels == max(a, b), min(a, b), labels), return_inverse=True)[1]
-        centroids = _centroids(vectors, labels)
+        centroids = _centroids(vectors, np.where(labels == max(a, b), min(a, b), labels))
         labels = np.unique(_nearest(vectors, centroids), return_inverse=True)[1]
         centroids = _centroids(vectors, labels)
     return centroids, labels
