@@ -297,7 +297,8 @@ def describe(phrase: str, possessives: frozenset[str] = frozenset(), *, added: b
     lead = rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:(?:from|on|off|off of|in|of|through) )?(?:the |my |our |\w+s )?"
     playlist = re.match(rf"{lead}(?:playlist|playlists) (?:called |named |titled )?(.+)$", text)
     playlist = playlist or re.match(rf"{lead}(.+?) (?:playlist|playlists|play list)$", text)
-    playlist = playlist or re.match(r"^my (?!(?:liked|saved|favou?rite|likes))(.+)$", text)
+    # "my x" alone is a playlist; "my tribute by billy cox" is a recording someone made
+    playlist = playlist or re.match(rf"^my (?!(?:liked|saved|favou?rite|likes))(?!.* {_BY} )(.+)$", text)
     liked = r"(?:all )?(?:my )?(?:liked|saved|favou?rite) (?:songs|tracks|music)|my (?:likes|favou?rites)"
     if playlist:
         out.update(playlist=_TAIL.sub("", playlist.group(1)), media_type="playlist")
@@ -318,6 +319,15 @@ def describe(phrase: str, possessives: frozenset[str] = frozenset(), *, added: b
 
 
 def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any], *, added: bool = False) -> None:
+    # "music from the track x", "something off the song x": the track named, not a record it is on.
+    text = re.sub(rf"^(?:(?:{_FILLER}|{_ITEM}) )*(?:from|off of|off|of) the ({_TRACK_ITEMS}) ", r"the \1 ", text)
+    # "the artist x track y", "singer x song y": whose recording, then its title.
+    whose_track = re.match(
+        r"^(?:the )?(?:artist|band|singer|group|composer|rapper|musician) (.+?) (?:song|track|tune) (.+)$", text
+    )
+    if whose_track:
+        out.update(artist=whose_track.group(1), title=whose_track.group(2), media_type="track", _said_artist=True)
+        return
     album_at_end = re.search(
         r" (?:from|off|on|of) (?:the |their |his |her |its )?"
         r"(?:(?:album|record|ep|lp) (.+)|(.+) (?:album|record|ep|lp))$",
@@ -375,6 +385,8 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any],
         # "by the famous x"
         owner = re.sub(r"^(?:the )?(?:famous|legendary|great|late|amazing|talented) (?=\w)", "", owner)
         text = split.group(1) or "" if (split.lastindex or 0) >= 2 else ""
+        # The greedy split leaves "performed by"'s first word with the title: "i get ideas as performed by y".
+        text = re.sub(r"(?:^| )(?:as )?(?:performed|sung|made|written|composed|done|recorded|released)$", "", text)
         inner = re.match(
             r"^(?:.* )?(?:from|off|on|of) (?:the |their |his |her |its )?(?:album|record|ep|lp) (.+)$", text
         )
@@ -485,15 +497,28 @@ def _written_as_a_name(word: str, cased: str) -> bool:
     )
 
 
+# Words the parser takes for fillers or kinds of recording that a title written with capitals keeps as its own:
+# "Play A Chaos Of Desire", "The New Timer", "The Song Remains The Same" (before it), "Morning Song", "Fill
+# Yourself With Music" (after it).
+_TITLE_OWN_BEFORE = frozenset({"the", "a", "an", "new", "song"})
+_TITLE_OWN_AFTER = frozenset({"song", "music"})
+
+
 def as_written(name: str, cased: str) -> str:
-    """A title's "the" as written: "play The Second Adventure album" keeps it, "play the Rave Tapes album"
-    does not; a name written all in lower case is left as it is."""
+    """A title as written: a capitalised "The", "A", "Song"... next to its capitalised words is its own ("play
+    The Second Adventure album" keeps "the", "play the Rave Tapes album" does not, "play Morning Song" keeps
+    "song"); the request's first word (its verb) never is; a name written all in lower case is left as it is."""
     bare = name.removeprefix("the ")
     words, target = cased.split(), bare.split()
     low = [w.casefold() for w in words]
     for i in range(len(words) - len(target), 0, -1):
-        if target and low[i : i + len(target)] == target and words[i][:1].isupper() and low[i - 1] == "the":
-            return f"the {bare}" if words[i - 1] == "The" and i > 1 else bare
+        if target and low[i : i + len(target)] == target and words[i][:1].isupper():
+            start, end = i, i + len(target)
+            while start > 1 and words[start - 1][:1].isupper() and low[start - 1] in _TITLE_OWN_BEFORE:
+                start -= 1
+            while end < len(words) and words[end][:1].isupper() and low[end] in _TITLE_OWN_AFTER:
+                end += 1
+            return " ".join(low[start:end])
     return name
 
 

@@ -178,6 +178,22 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ),
         ("add yellow to my sister's party mix playlist", "ADD_TO_PLAYLIST", {"playlist": "party mix"}),
         ("add yellow to my 80's jam session playlist", "ADD_TO_PLAYLIST", {"playlist": "80s jam session"}),
+        # A title written with capitals keeps its own "A", "The New", "Song", "Music"; lower case it does not.
+        ("play A Sky Full Of Stars by Coldplay", "PLAY", {"title": "a sky full of stars", "artist": "coldplay"}),
+        ("play The New Pollution by Beck", "PLAY", {"title": "the new pollution", "artist": "beck"}),
+        ("put on Song To The Siren", "PLAY", {"title": "song to the siren"}),
+        ("play Lullaby Of The Leaves Song", "PLAY", {"title": "lullaby of the leaves song"}),
+        ("play a song to the siren by tim buckley", "PLAY", {"title": "to the siren"}),
+        # "from the track x" names the track; "the artist x track y"; "as performed by y"; "my x by y".
+        ("play something from the track Blue In Green", "PLAY", {"title": "blue in green"}),
+        ("play the singer Nina Simone song Sinnerman", "PLAY", {"artist": "nina simone", "title": "sinnerman"}),
+        (
+            "play Summertime as performed by Ella Fitzgerald",
+            "PLAY",
+            {"title": "summertime", "artist": "ella fitzgerald"},
+        ),
+        ("play my funny valentine by chet baker", "PLAY", {"title": "my funny valentine", "artist": "chet baker"}),
+        ("play my funny valentine", "PLAY", {"playlist": "funny valentine"}),  # "my x" alone: a playlist
     ],
 )
 def test_requests_as_people_word_them(text, action, fields):
