@@ -215,7 +215,7 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool =
     lead = _LEAD.match(said)
     determined = (
         (bool(_DETERMINER.match(said)) and not re.match(rf"^the (?!(?:{_SORT}) )", said))
-        or bool(by_someone or (added and re.match(rf"^the (?!(?:{_SORT}) ).+ (?:{_TRACK_ITEMS})$", said)))
+        or bool(by_someone or (added and _added_by_someone(said)))
         or not (lead or re.search(rf" (?:{_TRACK_ITEMS})$", said))  # "x album", but "tum hi ho song" is a title
     ) and not by_said
     if lead:
@@ -246,6 +246,13 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool =
         said = said.removeprefix("the ")  # "the x album": the article goes with the kind word
     # "please", "now", "again" said after the request, but a title's own before "by y" ("say it again by x")
     return (said if by_said else _TAIL.sub("", said)).strip(), kind
+
+
+def _added_by_someone(said: str) -> bool:
+    """A track added to a playlist as "the x song" or "x track" with x a name: a recording by x ("add lari
+    white song to ..."), unless x reads as a title ("add we have a theme song to ...")."""
+    named = re.match(rf"^(the )?(?!(?:{_SORT}) )(.+) (?:{_TRACK_ITEMS})$", said)
+    return bool(named and (named.group(1) or _looks_like_a_name(named.group(2))))
 
 
 def lead_kind(lead: re.Match[str] | None) -> str | None:

@@ -194,6 +194,9 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ),
         ("play my funny valentine by chet baker", "PLAY", {"title": "my funny valentine", "artist": "chet baker"}),
         ("play my funny valentine", "PLAY", {"playlist": "funny valentine"}),  # "my x" alone: a playlist
+        # A name and a kind of track, added: a recording by that name, unless the name reads as a title.
+        ("add bombay jayashri track to my evening ragas", "ADD_TO_PLAYLIST", {"artist": "bombay jayashri"}),
+        ("add we will rock you song to my gym playlist", "ADD_TO_PLAYLIST", {"title": "we will rock you"}),
     ],
 )
 def test_requests_as_people_word_them(text, action, fields):
