@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from music.intents import PLATFORMS, Intent, normalize_text
 from music.similarity import parse_embedding
-from music.slots import GENRES, SERVICE_IN_NAME, SERVICES, add_to_playlist, as_written, describe, take_service
+from music.slots import GENRE_PHRASE, SERVICE_IN_NAME, SERVICES, add_to_playlist, as_written, describe, take_service
 from sawt.speech.language import normalize, parse_number, parse_ordinal
 
 # --- typo correction of command words (never of titles) ------------------------------------------
@@ -279,7 +279,7 @@ _PLAY = re.compile(
     r"(?:to |for )?(?:you )?(?:to )?(?:(?:i|we) )?"
     r"(?=(?:some|a|an|any) \w+.*\b(?:music|songs?|tracks?|tunes?|album|by|from)\b|"
     r"(?:something|anything) .*\b(?:by|from)\b|(?:(?:some|any|more|a bit of|the best|best|new) )?"
-    rf"(?:{GENRES})(?: music| songs| tunes)?(?: right now| now| please)?$|"
+    rf"(?:{GENRE_PHRASE})(?: music| songs| tunes)?(?: right now| now| please)?$|"
     r"(?:tune in|tune into|resume|play|put on|put|listen|hear|enjoy|"
     r"start|open|spin|blast|throw|let|queue|give|pull|bring|turn on|crank|stream|check|paly|plau|ply|pay|pla)\b)"
     r"(?:(?:play|enjoy|put on|put|listen to|listen|start playing|start up|start|open up|open|spin|blast|throw on|hear|"

@@ -104,7 +104,10 @@ GENRES = (
     "merengue|afrobeat|afrobeats|qawwali|ghazal|carnatic|sufi|bhangra|devotional|bhajan|fado|polka|"
     "grime|garage|drum and bass|jungle|synthpop|synth pop|new wave|post rock|shoegaze|math rock"
 )
-_GENRE = re.compile(rf"^(?:the )?(?:genre )?({GENRES})(?: genre| music| songs| tunes| tracks| hits)?$")
+# A genre may be said with another or with a style word before it: "indie rock", "hardcore hip hop", "slow rock".
+_STYLE = "soft|slow|hard|deep|smooth|modern|dark|acid|vocal|old school|contemporary|traditional|southern|christian"
+GENRE_PHRASE = rf"(?:(?:{GENRES}|{_STYLE}) )?(?:{GENRES})"
+_GENRE = re.compile(rf"^(?:the )?(?:genre )?({GENRE_PHRASE})(?: genre| music| songs| tunes| tracks| hits)?$")
 _GENRE_SAID = re.compile(r"(?:^| )(?:(?:the |a )?genre (?:of )?(\w+(?: \w+)?)|(\w+(?: \w+)?) genre)(?= |$)")
 
 # "a" is no article before a lone letter ("a r rahman" is a name's initials), but "a g dep song" is one of his.

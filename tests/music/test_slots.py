@@ -197,6 +197,10 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         # A name and a kind of track, added: a recording by that name, unless the name reads as a title.
         ("add bombay jayashri track to my evening ragas", "ADD_TO_PLAYLIST", {"artist": "bombay jayashri"}),
         ("add we will rock you song to my gym playlist", "ADD_TO_PLAYLIST", {"title": "we will rock you"}),
+        # Two genre words, or a style and a genre, are one genre; a band named with such words is not.
+        ("play some indie rock", "PLAY", {"genre": "indie rock"}),
+        ("I need some smooth jazz", "PLAY", {"genre": "smooth jazz"}),
+        ("play deep purple", "PLAY", {"artist": "deep purple"}),
     ],
 )
 def test_requests_as_people_word_them(text, action, fields):
