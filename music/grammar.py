@@ -407,6 +407,16 @@ def _index(word: str) -> int:
     return -1 if word == "last" else parse_ordinal(word) or parse_number(word) or 1
 
 
+# Asked whether it is there: "do you have something like X by Y", "does Deezer have music from 1991", "see if
+# Pandora has the X album": a request to play it, when what is asked for is music ("do you have a sleep timer"
+# is not).
+_HAVE = re.compile(
+    r"^(?:(?:can you |could you )?(?:see|check|find out|look) if |do you know if |i wonder if |(?:do|does|did) )"
+    r"(?P<who>you|it|\w+(?: \w+)?) (?:have|has|got|carry|carries) (?:(?:something|anything) like )?(?P<what>.+)$"
+)
+_MUSIC_WORD = re.compile(r"\b(?:by|music|songs?|tracks?|tunes?|albums?|records?|playlists?|eps?)\b")
+
+
 def parse_grammar(text: str) -> Intent | None:
     text = re.sub(r"(\w) (['\u2019]s)\b", r"\1\2", text)  # "Roni Duani 's music"
     cleaned = _TRAILING.sub("", _POLITE.sub("", correct_command_words(normalize_text(text))))
@@ -519,6 +529,11 @@ def parse_grammar(text: str) -> Intent | None:
     if search:
         query, media = _media(search.group(1))
         return Intent("SEARCH", {**params, "query": query, **({"media_type": media} if media else {})})
+    have = _HAVE.match(cleaned)
+    if have and _MUSIC_WORD.search(have.group("what")):
+        if have.group("who") in SERVICES:
+            params.setdefault("platform", SERVICES[have.group("who")])
+        return Intent("PLAY", {**params, **_what(have.group("what"), possessives, cased)})
     play = _PLAY.match(cleaned)
     if play:
         if play.group(1) in {"it", "that", "this"}:

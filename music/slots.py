@@ -205,12 +205,22 @@ def _take_year(text: str, out: dict[str, Any]) -> str:
     return re.sub(r"\s+", " ", text[: year.start()] + " " + text[year.end() :]).strip()
 
 
+# Words that name nothing when said alone: "something by x", "anything from y", "the top 5 by z".
+_NOTHING_NAMED = re.compile(
+    rf"^(?:(?:me|us) )?(?:(?:a|an|the|some|any|all|more|{_SORT}|something|anything|everything|whatever|"
+    r"stuff|music|songs|tunes|sort|sorted|for me|for us|random|selection|list|a few|few|a bit of|a little|little|"
+    r"good|great|nice)(?: |$))+$"
+)
+
+
 def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool = False) -> tuple[str, str | None]:
     """A name with its fillers and kind words taken off ("the top ten album x" -> ("x", "album")); kind
     "artist" when one kind word follows it and no one else is said to have made it (`by_said`): "a keith
     richards album", "this roy orbison song", "the herbie mann tune", "garry shider album" are recordings by
     someone; a bare "tum hi ho song" is the song's title, and "the x song" is one by x only when a track is added
     to a playlist (`added`: "add the herbie mann song to ..."; "play the radio gaga song" names the song)."""
+    if _NOTHING_NAMED.match(said):
+        return "", None
     kind = None
     by_someone = re.match(rf"^(?:this|that|another) (?=.+ (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$)", said)
     if by_someone:
@@ -248,7 +258,8 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool =
         said = said[: tail.start()]
         said = said.removeprefix("the ")  # "the x album": the article goes with the kind word
     # "please", "now", "again" said after the request, but a title's own before "by y" ("say it again by x")
-    return (said if by_said else _TAIL.sub("", said)).strip(), kind
+    name = (said if by_said else _TAIL.sub("", said)).strip()
+    return ("" if _NOTHING_NAMED.match(name) else name), kind  # "something" (by x), "the top 5" (from y)
 
 
 def _added_by_someone(said: str) -> bool:
@@ -345,7 +356,8 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any],
     )
     if album_at_end:
         owner, album = _split_possessive(album_at_end.group(1) or album_at_end.group(2), possessives)
-        out["album"] = _name(album)[0]
+        if name := _name(album)[0]:
+            out["album"] = name
         if owner:
             out["artist"] = owner
         text = text[: album_at_end.start()]
@@ -405,7 +417,8 @@ def _describe_named(text: str, possessives: frozenset[str], out: dict[str, Any],
         inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}|{_ITEM}) )*(?:from|off) (?:the )?(.+)$", text)
         inner = inner or re.match(rf"^(?:(?:{_FILLER}|{_SORT}) )*(?:{_ITEM}) (?:on|of) (?:the )?(.+)$", text)
         if inner and "album" not in out:
-            out["album"], out["media_type"] = _name(inner.group(1))[0], "album"
+            if album := _name(inner.group(1))[0]:  # "from the top 5 from x": no name, only a sort
+                out["album"], out["media_type"] = album, "album"
             text = ""
     name, kind = _name(text, by_said=bool(owner), added=added)
     if owner:

@@ -197,6 +197,13 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         # A name and a kind of track, added: a recording by that name, unless the name reads as a title.
         ("add bombay jayashri track to my evening ragas", "ADD_TO_PLAYLIST", {"artist": "bombay jayashri"}),
         ("add we will rock you song to my gym playlist", "ADD_TO_PLAYLIST", {"title": "we will rock you"}),
+        # Fillers alone name nothing: "something by x" is x's music, not a title "something".
+        ("play something by nina simone", "PLAY", {"artist": "nina simone", "title": None}),
+        ("play the top 10 from queen", "PLAY", {"artist": "queen", "title": None, "album": None}),
+        # Asked whether it is there: a request to play it, when what is asked for is music.
+        ("do you have anything by miles davis", "PLAY", {"artist": "miles davis"}),
+        ("does deezer have the rumours album", "PLAY", {"album": "rumours", "platform": "deezer"}),
+        ("do you have a sleep timer", "CHAT", {}),
         # Two genre words, or a style and a genre, are one genre; a band named with such words is not.
         ("play some indie rock", "PLAY", {"genre": "indie rock"}),
         ("I need some smooth jazz", "PLAY", {"genre": "smooth jazz"}),
