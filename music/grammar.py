@@ -438,7 +438,13 @@ def parse_grammar(text: str) -> Intent | None:
         platform, cleaned = other.group(1), cleaned[: other.start()].strip()
     rest, service = cleaned, None
     opened = re.match(r"(?:turn on|open|launch|start|put on|go to|fire up|access|use) ", cleaned)
-    if not re.match(r"^(?:switch|change|move|go|swap|use)\b", cleaned) or " and " in cleaned or " to play" in cleaned:
+    went_to = re.match(r"^go (?:to|over to) .+ (?:on|in|using|via|with) ", cleaned)  # "go to X on my Vimeo"
+    if (
+        not re.match(r"^(?:switch|change|move|go|swap|use)\b", cleaned)
+        or " and " in cleaned
+        or " to play" in cleaned
+        or went_to
+    ):
         rest, service = take_service(cleaned)
         if service and (rest or opened):
             platform, cleaned = platform or service, _TRAILING.sub("", _POLITE.sub("", rest))
@@ -534,6 +540,9 @@ def parse_grammar(text: str) -> Intent | None:
         if have.group("who") in SERVICES:
             params.setdefault("platform", SERVICES[have.group("who")])
         return Intent("PLAY", {**params, **_what(have.group("what"), possessives, cased)})
+    went = re.match(r"^go (?:to|over to|find) (.+)$", cleaned) if platform else None
+    if went:  # "go to X on Vimeo": where to go is said, so X is what to play there
+        return Intent("PLAY", {**params, **_what(went.group(1), possessives, cased)})
     play = _PLAY.match(cleaned)
     if play:
         if play.group(1) in {"it", "that", "this"}:
