@@ -536,9 +536,10 @@ def parse_grammar(text: str) -> Intent | None:
         query, media = _media(search.group(1))
         return Intent("SEARCH", {**params, "query": query, **({"media_type": media} if media else {})})
     have = _HAVE.match(cleaned)
-    if have and _MUSIC_WORD.search(have.group("what")):
-        if have.group("who") in SERVICES:
-            params.setdefault("platform", SERVICES[have.group("who")])
+    who = re.sub(r"^(?:my|the) ", "", have.group("who")) if have else ""
+    if have and (who in {"you", "it"} or who in SERVICES) and _MUSIC_WORD.search(have.group("what")):
+        if who in SERVICES:
+            params.setdefault("platform", SERVICES[who])
         return Intent("PLAY", {**params, **_what(have.group("what"), possessives, cased)})
     went = re.match(r"^go (?:to|over to|find) (.+)$", cleaned) if platform else None
     if went:  # "go to X on Vimeo": where to go is said, so X is what to play there

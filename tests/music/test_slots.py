@@ -204,6 +204,7 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ("do you have anything by miles davis", "PLAY", {"artist": "miles davis"}),
         ("does deezer have the rumours album", "PLAY", {"album": "rumours", "platform": "deezer"}),
         ("do you have a sleep timer", "CHAT", {}),
+        ("does this album have a bonus track", "CHAT", {}),  # a question about a recording, not a request
         ("go to norah jones on deezer", "PLAY", {"artist": "norah jones", "platform": "deezer"}),
         ("go to norah jones on spotify", "PLAY", {"artist": "norah jones", "platform": "spotify"}),
         # Two genre words, or a style and a genre, are one genre; a band named with such words is not.
