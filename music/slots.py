@@ -311,6 +311,7 @@ def describe(phrase: str, possessives: frozenset[str] = frozenset(), *, added: b
     """The structured parameters for what follows the verb ("tum hi ho by arijit singh"); `added`: the track
     added to a playlist (`add_to_playlist`)."""
     out: dict[str, Any] = {}
+    phrase = re.sub(r"\bsound (tracks?)\b", r"sound\1", phrase)  # "the x sound track" is x's soundtrack
     text = _take_year(_made_by(_TAIL.sub("", phrase.strip())), out)
     text = re.sub(rf"(?:^| )(?:(?:sorted |sort )?by|from|in|with) (?:the )?{_SORT}(?: first)?$", "", text).strip()
     text = re.sub(rf" (?:the )?{_SORT} first$", "", text).strip()

@@ -207,6 +207,7 @@ def test_the_voice_prompt_carries_the_users_library_names(owner):
         ("does this album have a bonus track", "CHAT", {}),  # a question about a recording, not a request
         ("go to norah jones on deezer", "PLAY", {"artist": "norah jones", "platform": "deezer"}),
         ("go to norah jones on spotify", "PLAY", {"artist": "norah jones", "platform": "spotify"}),
+        ("play hans zimmer sound track", "PLAY", {"artist": "hans zimmer"}),  # "sound track" is "soundtrack"
         # Two genre words, or a style and a genre, are one genre; a band named with such words is not.
         ("play some indie rock", "PLAY", {"genre": "indie rock"}),
         ("I need some smooth jazz", "PLAY", {"genre": "smooth jazz"}),
