@@ -205,7 +205,8 @@ def _take_year(text: str, out: dict[str, Any]) -> str:
     return re.sub(r"\s+", " ", text[: year.start()] + " " + text[year.end() :]).strip()
 
 
-# Words that name nothing when said alone: "something by x", "anything from y", "the top 5 by z".
+# Words that name nothing when said alone: "something by x", "anything from y", "the top 5 by z". The fillers
+# and sort words of _FILLER and _SORT, less those a title may be made of ("one of us", "this is it", "out").
 _NOTHING_NAMED = re.compile(
     rf"^(?:(?:me|us) )?(?:(?:a|an|the|some|any|all|more|{_SORT}|something|anything|everything|whatever|"
     r"stuff|music|songs|tunes|sort|sorted|for me|for us|random|selection|list|a few|few|a bit of|a little|little|"
@@ -219,7 +220,7 @@ def _name(said: str, keep_the: bool = True, by_said: bool = False, added: bool =
     richards album", "this roy orbison song", "the herbie mann tune", "garry shider album" are recordings by
     someone; a bare "tum hi ho song" is the song's title, and "the x song" is one by x only when a track is added
     to a playlist (`added`: "add the herbie mann song to ..."; "play the radio gaga song" names the song)."""
-    if _NOTHING_NAMED.match(said):
+    if _NOTHING_NAMED.match(said):  # before the lead is taken off, which would leave "5" of "the top 5"
         return "", None
     kind = None
     by_someone = re.match(rf"^(?:this|that|another) (?=.+ (?:{_ALBUM_ITEMS}|{_TRACK_ITEMS})$)", said)
